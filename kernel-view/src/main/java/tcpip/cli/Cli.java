@@ -1,0 +1,339 @@
+package tcpip.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The command line of every program in this collection: {@code --help}, the same flags
+ * everywhere ({@code --host}, {@code --port}, {@code --bind}), and bad input turned into one
+ * line on stderr with exit code 2, never a stack trace.
+ *
+ * <pre>{@code
+ * Cli cli = new Cli("EchoServer", "Echoes every byte back until the client closes.");
+ * Cli.Option<Integer> port = cli.port(7007);
+ * cli.parse(args);                    // --help: usage, exit 0; bad input: one line, exit 2
+ * cli.run(() -> serve(port.get()));   // an IOException: one line, exit 1
+ * }</pre>
+ */
+public final class Cli {
+
+    /** Exit code for bad arguments (like most Unix tools). */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code for a failure while running (connection refused, file not found…). */
+    public static final int EXIT_FAILURE = 1;
+    /** The address every server binds and every client connects to unless told otherwise. */
+    public static final String LOOPBACK = "127.0.0.1";
+
+    private final String program;
+    private final String summary;
+    private final Map<String, Option<?>> options = new LinkedHashMap<>();
+    private final List<String> examples = new ArrayList<>();
+
+    /** A program's command line; {@code summary} is the first line of its --help. */
+    public Cli(String program, String summary) {
+        this.program = program;
+        this.summary = summary;
+    }
+
+    /** One option; {@link #get()} is its value after {@link #parse}, or the default. */
+    public static final class Option<T> {
+        private final String name;
+        private final String valueName;
+        private final String help;
+        private final Function<String, T> parser;
+        private T value;
+        private boolean given;
+
+        Option(String name, String valueName, T defaultValue, String help, Function<String, T> parser) {
+            this.name = name;
+            this.valueName = valueName;
+            this.value = defaultValue;
+            this.help = help;
+            this.parser = parser;
+        }
+
+        public T get() {
+            return value;
+        }
+
+        /** True if the user wrote this option (not just the default). */
+        public boolean given() {
+            return given;
+        }
+
+        boolean isFlag() {
+            return valueName == null;
+        }
+    }
+
+    /** {@code --port N}: a TCP port, 0 to 65535 (0 = the kernel picks one). */
+    public Option<Integer> port(int defaultPort) {
+        return intOption("--port", defaultPort, 0, 65_535, "TCP port (0 = let the kernel pick one)");
+    }
+
+    /** {@code --host ADDR}: where a client connects (127.0.0.1 by default; ::1 works too). */
+    public Option<String> host() {
+        return stringOption("--host", LOOPBACK, "server address to connect to (127.0.0.1 or ::1)");
+    }
+
+    /** {@code --bind ADDR}: where a server listens (127.0.0.1 by default). */
+    public Option<String> bind() {
+        return stringOption("--bind", LOOPBACK, "address to listen on (0.0.0.0 = every interface)");
+    }
+
+    public Option<String> stringOption(String name, String defaultValue, String help) {
+        return add(new Option<>(name, "TEXT", defaultValue, help, s -> s));
+    }
+
+    public Option<Integer> intOption(String name, int defaultValue, int min, int max, String help) {
+        return add(new Option<>(name, "N", defaultValue, help, s -> {
+            int v;
+            try {
+                v = Integer.parseInt(s.replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expects a whole number, got '" + s + "'");
+            }
+            if (v < min || v > max) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + v);
+            }
+            return v;
+        }));
+    }
+
+    /** A byte count: {@code 1048576}, {@code 64K}, {@code 1M}, {@code 1MiB}, {@code 2G}. */
+    public Option<Long> sizeOption(String name, long defaultValue, long min, long max, String help) {
+        return add(new Option<>(name, "SIZE", defaultValue, help, s -> {
+            long v = parseSize(s);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max + " bytes, got " + v);
+            }
+            return v;
+        }));
+    }
+
+    /** A duration: {@code 250ms}, {@code 30s}, {@code 2m}; a bare number means seconds. */
+    public Option<Duration> durationOption(String name, Duration defaultValue, String help) {
+        return add(new Option<>(name, "TIME", defaultValue, help, Cli::parseDuration));
+    }
+
+    public Option<Path> pathOption(String name, Path defaultValue, String help) {
+        return add(new Option<>(name, "PATH", defaultValue, help, Path::of));
+    }
+
+    /** One of an enum's constants, written in lower case with '-' for '_' (e.g. {@code --mode virtual}). */
+    public <E extends Enum<E>> Option<E> enumOption(String name, Class<E> type, E defaultValue, String help) {
+        StringBuilder choices = new StringBuilder();
+        for (E e : type.getEnumConstants()) {
+            choices.append(choices.isEmpty() ? "" : "|").append(spell(e));
+        }
+        return add(new Option<>(name, choices.toString(), defaultValue, help, s -> {
+            for (E e : type.getEnumConstants()) {
+                if (spell(e).equals(s.toLowerCase(Locale.ROOT))) {
+                    return e;
+                }
+            }
+            throw new IllegalArgumentException("expects one of " + choices + ", got '" + s + "'");
+        }));
+    }
+
+    /** A switch without a value: false unless given. */
+    public Option<Boolean> flag(String name, String help) {
+        return add(new Option<>(name, null, false, help, s -> true));
+    }
+
+    /** An example command line shown under --help. */
+    public Cli example(String commandLine) {
+        examples.add(commandLine);
+        return this;
+    }
+
+    private <T> Option<T> add(Option<T> option) {
+        if (options.putIfAbsent(option.name, option) != null) {
+            throw new IllegalStateException("option " + option.name + " defined twice");
+        }
+        return option;
+    }
+
+    /**
+     * Parses the arguments. {@code --help} (or {@code -h}) prints the usage and exits 0; bad
+     * input prints one line and exits {@value #EXIT_USAGE}.
+     */
+    public void parse(String[] args) {
+        try {
+            if (parseOrHelp(args)) {
+                usage(System.out);
+                System.exit(0);
+            }
+        } catch (UsageException e) {
+            System.err.println(e.getMessage());
+            System.exit(EXIT_USAGE);
+        }
+    }
+
+    /**
+     * Parses without exiting: returns true if help was asked for, throws with the one-line
+     * message on bad input.
+     */
+    public boolean parseOrHelp(String[] args) throws UsageException {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return true;
+            }
+            String name = arg;
+            String inline = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                inline = arg.substring(eq + 1);
+            }
+            Option<?> option = options.get(name);
+            if (option == null) {
+                throw new UsageException(program + ": unknown " + (arg.startsWith("-") ? "option " : "argument ")
+                        + "'" + arg + "' (try --help)");
+            }
+            String value;
+            if (option.isFlag()) {
+                if (inline != null) {
+                    throw new UsageException(program + ": " + name + " takes no value (try --help)");
+                }
+                value = "true";
+            } else if (inline != null) {
+                value = inline;
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new UsageException(program + ": " + name + " needs a value " + option.valueName + " (try --help)");
+            }
+            set(option, value);
+        }
+        return false;
+    }
+
+    private <T> void set(Option<T> option, String value) throws UsageException {
+        try {
+            option.value = option.parser.apply(value);
+            option.given = true;
+        } catch (RuntimeException e) {
+            throw new UsageException(program + ": " + option.name + " " + e.getMessage() + " (try --help)");
+        }
+    }
+
+    /** Prints the usage text: summary, options with defaults, examples. */
+    public void usage(PrintStream out) {
+        out.println("Usage: " + program + " [options]");
+        out.println(summary);
+        out.println();
+        out.println("Options:");
+        for (Option<?> o : options.values()) {
+            String left = o.name + (o.isFlag() ? "" : " " + o.valueName);
+            String def = o.isFlag() || o.value == null ? "" : " (default: " + show(o.value) + ")";
+            out.printf("  %-28s %s%s%n", left, o.help, def);
+        }
+        out.printf("  %-28s %s%n", "-h, --help", "show this help and exit");
+        if (!examples.isEmpty()) {
+            out.println();
+            out.println("Examples:");
+            examples.forEach(e -> out.println("  " + e));
+        }
+    }
+
+    /** The body of a main: any exception becomes one line on stderr and exit {@value #EXIT_FAILURE}. */
+    public void run(Body body) {
+        try {
+            body.run();
+        } catch (Exception e) {
+            System.err.println(program + ": " + describe(e));
+            System.exit(EXIT_FAILURE);
+        }
+    }
+
+    /** A main's body, allowed to throw. */
+    @FunctionalInterface
+    public interface Body {
+        void run() throws Exception;
+    }
+
+    /** One line for an exception: its type in plain words and its message. */
+    public static String describe(Throwable e) {
+        String msg = e.getMessage();
+        String type = e.getClass().getSimpleName();
+        return msg == null ? type : type + ": " + msg;
+    }
+
+    static String show(Object value) {
+        if (value instanceof Enum<?> e) {
+            return spell(e);
+        }
+        if (value instanceof Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        }
+        return String.valueOf(value);
+    }
+
+    private static String spell(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Parses {@code 64K}, {@code 1M}, {@code 1MiB}, {@code 2G} or a plain byte count. */
+    public static long parseSize(String s) {
+        String t = s.trim().toUpperCase(Locale.ROOT).replace("_", "");
+        long unit = 1;
+        if (t.endsWith("IB")) {
+            t = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("B")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        if (t.endsWith("K")) {
+            unit = 1L << 10;
+        } else if (t.endsWith("M")) {
+            unit = 1L << 20;
+        } else if (t.endsWith("G")) {
+            unit = 1L << 30;
+        }
+        if (unit != 1) {
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(t), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("expects a size like 1024, 64K or 1M, got '" + s + "'");
+        }
+    }
+
+    /** Parses {@code 250ms}, {@code 30s}, {@code 2m}, {@code 1h}; a bare number means seconds. */
+    public static Duration parseDuration(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return positive(Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2))), s);
+            }
+            if (t.endsWith("s")) {
+                return positive(Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000)), s);
+            }
+            if (t.endsWith("m")) {
+                return positive(Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1))), s);
+            }
+            if (t.endsWith("h")) {
+                return positive(Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1))), s);
+            }
+            return positive(Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000)), s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expects a time like 250ms, 30s or 2m, got '" + s + "'");
+        }
+    }
+
+    private static Duration positive(Duration d, String s) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("expects a time that is not negative, got '" + s + "'");
+        }
+        return d;
+    }
+}

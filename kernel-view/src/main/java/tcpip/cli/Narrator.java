@@ -1,0 +1,132 @@
+package tcpip.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import tcpip.kernel.Descriptors;
+import tcpip.kernel.Segment;
+import tcpip.kernel.SocketRow;
+import tcpip.kernel.SocketTable;
+
+/**
+ * Prints a demo's story in one consistent layout: which article section a stage belongs to,
+ * what the program calls, and what the kernel shows at that moment.
+ *
+ * <pre>
+ * === 소켓 생성 (socket creation) ===
+ *   program | SocketChannel.open()
+ *   kernel  | fd 7 -> socket:[48213]
+ *   note    | the socket has no row in /proc/net/tcp yet: it has no address
+ * </pre>
+ */
+public final class Narrator {
+
+    private final PrintStream out;
+    private boolean warnedUnavailable;
+
+    public Narrator(PrintStream out) {
+        this.out = out;
+    }
+
+    /** A narrator on standard output. */
+    public static Narrator stdout() {
+        return new Narrator(System.out);
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    /** Starts a stage, named by the article section it demonstrates. */
+    public void section(String articleSection, String title) {
+        out.println();
+        out.println("=== " + articleSection + " (" + title + ") ===");
+    }
+
+    /** A socket call the program makes now. */
+    public void program(String what) {
+        line("program", what);
+    }
+
+    /** What the kernel did or shows. */
+    public void kernel(String what) {
+        line("kernel", what);
+    }
+
+    /** An explanation. */
+    public void note(String what) {
+        line("note", what);
+    }
+
+    /** Where the article's picture is simpler than the real kernel. */
+    public void simplifies(String what) {
+        line("article", what);
+    }
+
+    /** A measured number. */
+    public void result(String what) {
+        line("result", what);
+    }
+
+    /** Prints a labelled line, e.g. {@code   client  | connect() returned}. */
+    public void line(String label, String what) {
+        out.printf("  %-7s | %s%n", label, what);
+    }
+
+    /** Prints the kernel's rows for every connection on a port (or the one unavailable line). */
+    public List<SocketRow> rows(int port) {
+        if (!available()) {
+            return List.of();
+        }
+        List<SocketRow> rows = SocketTable.onPort(port);
+        if (rows.isEmpty()) {
+            kernel("no row on port " + port + " in /proc/net/tcp*");
+        }
+        rows.forEach(this::row);
+        return rows;
+    }
+
+    /** Prints one kernel row. */
+    public void row(SocketRow row) {
+        kernel(row.describe());
+    }
+
+    /** Prints the descriptor that holds a socket row, e.g. {@code fd 7 -> socket:[48213]}. */
+    public void descriptorOf(SocketRow row) {
+        if (!available()) {
+            return;
+        }
+        Descriptors.of(row).ifPresentOrElse(
+                d -> kernel(d + "  (this process's number tag for " + row.local() + ")"),
+                () -> kernel("no descriptor in this process holds inode " + row.inode()));
+    }
+
+    /** Prints captured segments, one per line. */
+    public void segments(List<Segment> segments) {
+        segments.forEach(s -> line("packet", s.describe()));
+    }
+
+    /** Formats a duration for people: 0.042 ms, 41.9 ms, 1.20 s. */
+    public static String human(Duration d) {
+        double ms = d.toNanos() / 1e6;
+        if (ms < 1) {
+            return String.format("%.3f ms", ms);
+        }
+        if (ms < 1000) {
+            return String.format("%.1f ms", ms);
+        }
+        return String.format("%.2f s", ms / 1000);
+    }
+
+    /** True if the kernel view works here; otherwise prints the one unavailable line once. */
+    public boolean available() {
+        if (SocketTable.available()) {
+            return true;
+        }
+        if (!warnedUnavailable) {
+            warnedUnavailable = true;
+            kernel(SocketTable.unavailableMessage());
+        }
+        return false;
+    }
+}

@@ -1,0 +1,75 @@
+package tcpip.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class CliTest {
+
+    enum Mode { ITERATIVE, THREAD_PER_CLIENT, VIRTUAL }
+
+    @Test
+    void defaultsAndGivenValues() throws Exception {
+        Cli cli = new Cli("Demo", "a demo");
+        Cli.Option<Integer> port = cli.port(7007);
+        Cli.Option<String> host = cli.host();
+        Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.VIRTUAL, "mode");
+        Cli.Option<Duration> idle = cli.durationOption("--idle-timeout", Duration.ofSeconds(30), "idle");
+        Cli.Option<Long> size = cli.sizeOption("--size", 64, 1, 1L << 30, "size");
+        Cli.Option<Boolean> quiet = cli.flag("--quiet", "quiet");
+        assertThat(cli.parseOrHelp(new String[] {"--port", "0", "--mode=thread-per-client", "--idle-timeout", "250ms",
+            "--size", "1MiB", "--quiet"})).isFalse();
+        assertThat(port.get()).isZero();
+        assertThat(port.given()).isTrue();
+        assertThat(host.get()).isEqualTo("127.0.0.1");
+        assertThat(host.given()).isFalse();
+        assertThat(mode.get()).isEqualTo(Mode.THREAD_PER_CLIENT);
+        assertThat(idle.get()).isEqualTo(Duration.ofMillis(250));
+        assertThat(size.get()).isEqualTo(1L << 20);
+        assertThat(quiet.get()).isTrue();
+    }
+
+    @Test
+    void helpIsRecognisedAndListsDefaults() throws Exception {
+        Cli cli = new Cli("Demo", "a demo");
+        cli.port(7007);
+        cli.enumOption("--mode", Mode.class, Mode.VIRTUAL, "mode");
+        assertThat(cli.parseOrHelp(new String[] {"--help"})).isTrue();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        cli.usage(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("Usage: Demo").contains("(default: 7007)")
+                .contains("iterative|thread-per-client|virtual").contains("(default: virtual)");
+    }
+
+    @Test
+    void badInputIsOneLineNamingTheProgram() {
+        Cli cli = new Cli("Demo", "a demo");
+        cli.port(7007);
+        cli.enumOption("--mode", Mode.class, Mode.VIRTUAL, "mode");
+        assertThatThrownBy(() -> cli.parseOrHelp(new String[] {"--port", "70000"}))
+                .isInstanceOf(UsageException.class).hasMessage("Demo: --port must be between 0 and 65535, got 70000 (try --help)");
+        assertThatThrownBy(() -> cli.parseOrHelp(new String[] {"--port"}))
+                .hasMessage("Demo: --port needs a value N (try --help)");
+        assertThatThrownBy(() -> cli.parseOrHelp(new String[] {"--mode", "fast"}))
+                .hasMessageContaining("expects one of iterative|thread-per-client|virtual");
+        assertThatThrownBy(() -> cli.parseOrHelp(new String[] {"stray"}))
+                .hasMessage("Demo: unknown argument 'stray' (try --help)");
+    }
+
+    @Test
+    void sizesAndDurations() {
+        assertThat(Cli.parseSize("64K")).isEqualTo(65_536);
+        assertThat(Cli.parseSize("1_000")).isEqualTo(1000);
+        assertThat(Cli.parseSize("2g")).isEqualTo(2L << 30);
+        assertThatThrownBy(() -> Cli.parseSize("lots")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Cli.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Cli.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Cli.parseDuration("3")).isEqualTo(Duration.ofSeconds(3));
+        assertThatThrownBy(() -> Cli.parseDuration("-1s")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -23,7 +23,8 @@ public final class Stages {
         Cli.Option<Boolean> noPause = cli.flag("--no-pause", "do not wait for Enter between stages");
         cli.parse(args);
         if (list.get()) {
-            stages.forEach(s -> System.out.printf("%-18s %-28s %s%n", s.name(), s.articleSection(), s.title()));
+            int width = stages.stream().mapToInt(s -> s.name().length()).max().orElse(0);
+            stages.forEach(s -> System.out.printf("%-" + width + "s  %s: %s%n", s.name(), s.articleSection(), s.title()));
             return;
         }
         int start = 0;

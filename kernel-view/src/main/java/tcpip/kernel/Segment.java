@@ -16,9 +16,10 @@ package tcpip.kernel;
  * @param window  advertised receive window (before window scaling), or -1
  * @param length  payload bytes
  * @param mss     the MSS option of a SYN, or -1
+ * @param wscale  the window-scale option of a SYN (the window field is shifted left by it), or -1
  */
 public record Segment(double time, String src, int srcPort, String dst, int dstPort, String flags,
-        long seq, long seqEnd, long ack, long window, int length, int mss) {
+        long seq, long seqEnd, long ack, long window, int length, int mss, int wscale) {
 
     public boolean syn() {
         return flags.contains("S");
@@ -74,6 +75,9 @@ public record Segment(double time, String src, int srcPort, String dst, int dstP
         }
         if (mss >= 0) {
             sb.append(" mss=").append(mss);
+        }
+        if (wscale >= 0) {
+            sb.append(" wscale=").append(wscale);
         }
         return sb.toString();
     }

@@ -43,9 +43,9 @@ public record SocketRow(
         return endpoint(localAddress, localPort);
     }
 
-    /** The peer's "address:port". */
+    /** The peer's "address:port"; {@code *:*} for a LISTEN socket, which has no peer. */
     public String remote() {
-        return endpoint(remoteAddress, remotePort);
+        return state == TcpState.LISTEN ? "*:*" : endpoint(remoteAddress, remotePort);
     }
 
     /** True if either end of this row uses the port. */

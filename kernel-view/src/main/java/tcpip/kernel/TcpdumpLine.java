@@ -19,6 +19,7 @@ public final class TcpdumpLine {
     private static final Pattern WIN = Pattern.compile(", win (\\d+)");
     private static final Pattern LENGTH = Pattern.compile(", length (\\d+)");
     private static final Pattern MSS = Pattern.compile("mss (\\d+)");
+    private static final Pattern WSCALE = Pattern.compile("wscale (\\d+)");
 
     private TcpdumpLine() {
     }
@@ -49,7 +50,7 @@ public final class TcpdumpLine {
         }
         return Optional.of(new Segment(time, m.group(2), Integer.parseInt(m.group(3)), m.group(4),
                 Integer.parseInt(m.group(5)), m.group(6), seq, seqEnd, number(ACK, rest), number(WIN, rest),
-                Math.max(length, 0), (int) number(MSS, rest)));
+                Math.max(length, 0), (int) number(MSS, rest), (int) number(WSCALE, rest)));
     }
 
     private static long number(Pattern p, String text) {

@@ -28,6 +28,9 @@ class TcpdumpLineTest {
         Segment ack = TcpdumpLine.parse(ACK).orElseThrow();
         assertThat(syn.kind()).isEqualTo("SYN");
         assertThat(syn.mss()).isEqualTo(65495);
+        assertThat(syn.wscale()).isEqualTo(7);
+        assertThat(syn.describe()).contains("mss=65495 wscale=7");
+        assertThat(TcpdumpLine.parse(ACK).orElseThrow().wscale()).isEqualTo(-1);
         assertThat(syn.ack()).isEqualTo(-1);
         assertThat(synAck.kind()).isEqualTo("SYN+ACK");
         assertThat(synAck.ack()).isEqualTo(syn.seq() + 1); // SYN takes one sequence number

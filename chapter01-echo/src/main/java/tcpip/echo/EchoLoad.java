@@ -1,0 +1,130 @@
+package tcpip.echo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import tcpip.cli.Cli;
+
+/**
+ * EchoClient's load mode: C connections opened at once (one virtual thread each), held open
+ * together, each doing round trips and checking every echo byte for byte.
+ */
+final class EchoLoad {
+
+    static final int DEFAULT_REQUESTS = 100;
+    /** How long all connections may take to be established before the run starts anyway. */
+    static final Duration CONNECT_PHASE_LIMIT = Duration.ofSeconds(120);
+
+    private EchoLoad() {
+    }
+
+    /** What a run did: connections that were open at once, good round trips, errors, elapsed time. */
+    record Result(int connections, int connected, long requests, long errors, Duration elapsed, String firstError) {
+        double requestsPerSecond() {
+            return requests / Math.max(1e-9, elapsed.toNanos() / 1e9);
+        }
+    }
+
+    static Result run(InetSocketAddress server, int connections, int size, int requests, Duration duration,
+            Duration timeout, PrintStream out) throws InterruptedException {
+        CountDownLatch connectedOrFailed = new CountDownLatch(connections);
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(connections);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger connected = new AtomicInteger();
+        AtomicLong ok = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        AtomicLong deadline = new AtomicLong();
+        out.printf("load: opening %d connections to %s, %s round trips of %d bytes each%n", connections,
+                Endpoint.text(server), duration == null ? String.valueOf(requests) : duration.toMillis() + " ms of",
+                size);
+        List<Thread> threads = new ArrayList<>(connections);
+        for (int c = 0; c < connections; c++) {
+            int id = c;
+            threads.add(Thread.ofVirtual().name("load-" + c).start(() -> {
+                Socket socket = null;
+                try {
+                    try {
+                        socket = EchoClient.connect(server, timeout);
+                        connected.incrementAndGet();
+                    } finally {
+                        connectedOrFailed.countDown();
+                    }
+                    go.await();
+                    byte[] message = new byte[size];
+                    for (long i = 0; duration == null ? i < requests : System.nanoTime() - deadline.get() < 0; i++) {
+                        fill(message, id, i); // a pattern unique to this connection and request
+                        byte[] echo = EchoClient.roundTrip(socket, message);
+                        if (!Arrays.equals(echo, message)) {
+                            throw new IOException("connection " + id + " request " + i + ": echo differs");
+                        }
+                        ok.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    errors.incrementAndGet();
+                    firstError.compareAndSet(null, "connection " + id + ": " + Cli.describe(e));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    finished.countDown();
+                    awaitQuietly(release); // keep every connection open until all are done
+                    closeQuietly(socket);
+                }
+            }));
+        }
+        boolean allTried = connectedOrFailed.await(CONNECT_PHASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        out.printf("load: %d of %d connections established%s; starting round trips%n", connected.get(), connections,
+                allTried ? "" : " (others still connecting after " + CONNECT_PHASE_LIMIT.toSeconds() + " s)");
+        long start = System.nanoTime();
+        if (duration != null) {
+            deadline.set(start + duration.toNanos());
+        }
+        go.countDown();
+        finished.await();
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        release.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        Result r = new Result(connections, connected.get(), ok.get(), errors.get(), elapsed, firstError.get());
+        out.printf("load: %d connections open at once, %d round trips in %.2f s = %.0f requests/s, %d errors%s%n",
+                r.connected(), r.requests(), elapsed.toNanos() / 1e9, r.requestsPerSecond(), r.errors(),
+                r.errors() == 0 ? " (every echo correct)" : "; first: " + r.firstError());
+        return r;
+    }
+
+    private static void fill(byte[] message, int connection, long request) {
+        for (int i = 0; i < message.length; i++) {
+            message[i] = (byte) (connection * 31 + request * 7 + i);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing a broken connection: nothing left to do
+            }
+        }
+    }
+}

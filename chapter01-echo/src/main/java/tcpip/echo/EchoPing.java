@@ -1,0 +1,73 @@
+package tcpip.echo;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import tcpip.cli.Narrator;
+
+/** EchoClient's ping mode: N round trips of one fixed-size message on one connection, timed one by one. */
+final class EchoPing {
+
+    static final int DEFAULT_WARMUP = 2_000;
+
+    private EchoPing() {
+    }
+
+    /** Round-trip times in nanoseconds, sorted, plus the summary a learner reads. */
+    record Result(long[] sortedNanos, int size) {
+        long percentile(double p) {
+            int i = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
+            return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, i))];
+        }
+
+        String summary() {
+            return String.format("%d round trips of %d bytes: min %s  p50 %s  p99 %s  max %s", sortedNanos.length,
+                    size, show(sortedNanos[0]), show(percentile(50)), show(percentile(99)),
+                    show(sortedNanos[sortedNanos.length - 1]));
+        }
+
+        private static String show(long nanos) {
+            return Narrator.human(Duration.ofNanos(nanos));
+        }
+    }
+
+    static Result run(InetSocketAddress server, int count, int warmup, int size, Duration timeout) throws IOException {
+        try (Socket socket = EchoClient.connect(server, timeout)) {
+            System.out.println("ping " + Endpoint.text(socket.getRemoteSocketAddress()) + " from "
+                    + Endpoint.text(socket.getLocalSocketAddress()) + ": " + warmup + " warm-up round trips, then "
+                    + count + " timed");
+            Result r = measure(socket, count, warmup, size);
+            System.out.println(r.summary());
+            System.out.println("(one round trip = write() into our kernel, loopback to the server's kernel, "
+                    + "its read() and write(), back to our read(); sockperf reports half of this)");
+            return r;
+        }
+    }
+
+    /** Times {@code count} round trips after {@code warmup} untimed ones; every echo is checked. */
+    static Result measure(Socket socket, int count, int warmup, int size) throws IOException {
+        byte[] message = new byte[size];
+        new Random(size).nextBytes(message);
+        for (int i = 0; i < warmup; i++) {
+            check(EchoClient.roundTrip(socket, message), message);
+        }
+        long[] nanos = new long[count];
+        for (int i = 0; i < count; i++) {
+            long start = System.nanoTime();
+            byte[] echo = EchoClient.roundTrip(socket, message);
+            nanos[i] = System.nanoTime() - start;
+            check(echo, message);
+        }
+        Arrays.sort(nanos);
+        return new Result(nanos, size);
+    }
+
+    private static void check(byte[] echo, byte[] message) throws IOException {
+        if (!Arrays.equals(echo, message)) {
+            throw new IOException("the echo differs from what was sent (is this an echo server?)");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package tcpip.echo;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/** Writes a socket address the way people do: 127.0.0.1:7007 or [::1]:7007. */
+final class Endpoint {
+
+    private Endpoint() {
+    }
+
+    static String text(SocketAddress address) {
+        if (!(address instanceof InetSocketAddress a) || a.getAddress() == null) {
+            return String.valueOf(address);
+        }
+        InetAddress ip = a.getAddress();
+        return (ip instanceof Inet6Address ? "[" + compress(ip.getHostAddress()) + "]" : ip.getHostAddress())
+                + ":" + a.getPort();
+    }
+
+    /** Java prints 0:0:0:0:0:0:0:1; the usual short form replaces the longest run of zero groups with "::". */
+    static String compress(String full) {
+        String scope = "";
+        int percent = full.indexOf('%');
+        if (percent >= 0) {
+            scope = full.substring(percent);
+            full = full.substring(0, percent);
+        }
+        String[] groups = full.split(":");
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group stays "0"
+        for (int i = 0; i < groups.length; i++) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+        }
+        if (bestStart < 0) {
+            return full + scope;
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail + scope;
+    }
+}

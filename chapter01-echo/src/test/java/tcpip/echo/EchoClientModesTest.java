@@ -1,0 +1,113 @@
+package tcpip.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tcpip.testing.MainRunner;
+
+/** The client's line, ping and load modes, in-process and as the program a learner runs. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EchoClientModesTest {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final Duration PROGRAM_LIMIT = Duration.ofSeconds(30);
+
+    @Test
+    void pingReportsOrderedPercentilesOfCheckedRoundTrips() throws Exception {
+        try (RunningServer server = RunningServer.start(EchoServer.Mode.VIRTUAL);
+                Socket socket = EchoClient.connect(server.address(), TIMEOUT)) {
+            EchoPing.Result r = EchoPing.measure(socket, 200, 20, 64);
+            assertThat(r.sortedNanos()).hasSize(200);
+            assertThat(r.sortedNanos()[0]).isPositive();
+            assertThat(r.percentile(50)).isBetween(r.sortedNanos()[0], r.percentile(99));
+            assertThat(r.summary()).contains("min").contains("p50").contains("p99");
+        }
+    }
+
+    @Test
+    void loadHoldsEveryConnectionOpenAtOnceAndChecksEveryEcho() throws Exception {
+        int connections = 50;
+        int requests = 20;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try (RunningServer server = RunningServer.start(EchoServer.Mode.VIRTUAL)) {
+            EchoLoad.Result r = EchoLoad.run(server.address(), connections, 100, requests, null, TIMEOUT,
+                    new PrintStream(printed, true, StandardCharsets.UTF_8));
+            assertThat(r.errors()).as("errors; first: %s", r.firstError()).isZero();
+            assertThat(r.connected()).isEqualTo(connections);
+            assertThat(r.requests()).isEqualTo((long) connections * requests);
+            assertThat(server.server.peakOpenConnections()).as("connections open on the server at once")
+                    .isEqualTo(connections);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("requests/s").contains("every echo correct");
+    }
+
+    @Test
+    void loadCountsErrorsWhenTheServerRefuses() throws Exception {
+        try (RunningServer server = RunningServer.start(java.net.InetAddress.getLoopbackAddress(),
+                EchoServer.Mode.VIRTUAL, 2, TIMEOUT)) {
+            EchoLoad.Result r = EchoLoad.run(server.address(), 5, 100, 3, null, TIMEOUT,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            assertThat(r.errors()).as("three of five connections were over the cap of 2").isEqualTo(3);
+            assertThat(r.firstError()).isNotNull();
+        }
+    }
+
+    @Test
+    void theClientProgramEchoesStdinLinesAndMessage() throws Exception {
+        try (RunningServer server = RunningServer.start(EchoServer.Mode.VIRTUAL)) {
+            String port = String.valueOf(server.port());
+            MainRunner.Result lines = MainRunner.run(PROGRAM_LIMIT, "one\ntwo\n", EchoClient.class, "--port", port);
+            assertThat(lines.exitCode()).as("stderr: %s", lines.stderr()).isZero();
+            assertThat(lines.stdout()).contains("echo: one").contains("echo: two").contains("chosen by the kernel");
+
+            MainRunner.Result message = MainRunner.run(PROGRAM_LIMIT, NioEchoClient.class, "--port", port,
+                    "--message", "héllo");
+            assertThat(message.exitCode()).as("stderr: %s", message.stderr()).isZero();
+            assertThat(message.stdout()).contains("echo: héllo");
+
+            MainRunner.Result ping = MainRunner.run(PROGRAM_LIMIT, EchoClient.class, "--port", port, "--ping", "100",
+                    "--warmup", "10");
+            assertThat(ping.exitCode()).as("stderr: %s", ping.stderr()).isZero();
+            assertThat(ping.stdout()).contains("100 round trips of 64 bytes").contains("p99");
+        }
+    }
+
+    @Test
+    void aReplyThatIsNotAnEchoIsReportedInOneLine() throws Exception {
+        try (RunningServer server = RunningServer.start(java.net.InetAddress.getLoopbackAddress(),
+                EchoServer.Mode.VIRTUAL, 1, TIMEOUT);
+                Socket holder = EchoClient.connect(server.address(), TIMEOUT)) {
+            EchoClient.roundTrip(holder, "holding the only slot\n".getBytes(StandardCharsets.UTF_8));
+            for (Class<?> client : new Class<?>[] {EchoClient.class, NioEchoClient.class}) {
+                MainRunner.Result r = MainRunner.run(PROGRAM_LIMIT, client, "--port", String.valueOf(server.port()),
+                        "--message", "let me in, please");
+                assertThat(r.exitCode()).as("%s exit code (stdout: %s)", client.getSimpleName(), r.stdout()).isEqualTo(1);
+                assertThat(r.stderr()).contains("not an echo: the server answered \"server busy");
+                assertThat(r.stderr().strip().lines().count()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aRefusedConnectionIsOneLineAndExitOne() throws Exception {
+        int closedPort;
+        try (RunningServer server = RunningServer.start(EchoServer.Mode.VIRTUAL)) {
+            closedPort = server.port();
+        }
+        // Nothing listens there now; if another program grabbed the port meanwhile, this check is moot.
+        MainRunner.Result r = MainRunner.run(PROGRAM_LIMIT, EchoClient.class, "--port", String.valueOf(closedPort),
+                "--message", "anyone?");
+        if (r.exitCode() != 0) {
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.stderr().strip().lines().count()).isEqualTo(1);
+            assertThat(r.stderr()).contains("EchoClient: ").doesNotContain("\tat ");
+        }
+    }
+}

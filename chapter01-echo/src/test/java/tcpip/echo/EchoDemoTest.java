@@ -1,0 +1,52 @@
+package tcpip.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tcpip.cli.Narrator;
+import tcpip.cli.Stage;
+import tcpip.cli.Stages;
+import tcpip.kernel.SocketTable;
+import tcpip.testing.MainRunner;
+
+/** The narrated demo runs to its end and shows the states and numbers it promises. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EchoDemoTest {
+
+    @Test
+    void theDemoShowsTheWholeCycle() throws Exception {
+        assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Stages.run(EchoDemo.stages(), new Narrator(new PrintStream(out, true, StandardCharsets.UTF_8)), false);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).containsSubsequence("소켓 생성", "socket:[", "LISTEN",
+                "소켓 연결 설정", "chosen by the kernel", "ESTABLISHED", "inode=0", "fd ",
+                "데이터 송수신", "rx_queue=14", "received 14 back",
+                "소켓 연결 종료", "FIN_WAIT2", "CLOSE_WAIT", "read() returned -1", "TIME_WAIT", "s left");
+    }
+
+    @Test
+    void everyStageRunsOnItsOwn() throws Exception {
+        for (Stage stage : EchoDemo.stages()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Stages.run(java.util.List.of(stage), new Narrator(new PrintStream(out, true, StandardCharsets.UTF_8)),
+                    false);
+            assertThat(out.toString(StandardCharsets.UTF_8)).as("stage %s", stage.name())
+                    .contains(stage.articleSection()).contains("program |");
+        }
+    }
+
+    @Test
+    void theDemoProgramRunsToItsEnd() {
+        MainRunner.Result r = MainRunner.run(Duration.ofSeconds(30), EchoDemo.class, "--no-pause");
+        assertThat(r.exitCode()).as("exit code (stderr: %s)", r.stderr()).isZero();
+        assertThat(r.stdout()).contains("ESTABLISHED").contains("TIME_WAIT");
+    }
+}

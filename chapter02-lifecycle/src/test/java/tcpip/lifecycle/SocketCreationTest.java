@@ -1,0 +1,93 @@
+package tcpip.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tcpip.cli.Narrator;
+import tcpip.kernel.Descriptors;
+import tcpip.kernel.Descriptors.Descriptor;
+import tcpip.kernel.KernelAwait;
+import tcpip.kernel.SocketRow;
+import tcpip.kernel.SocketTable;
+import tcpip.kernel.TcpState;
+
+/** 소켓 생성: when socket() runs, and the row the kernel keeps for the descriptor. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class SocketCreationTest {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    @BeforeEach
+    void linuxOnly() {
+        assumeTrue(Descriptors.available() && SocketTable.available(), SocketTable.unavailableMessage());
+    }
+
+    @Test
+    void javaNetSocketCreatesItsDescriptorOnlyWhenFirstNeeded() throws Exception {
+        List<Descriptor> before = Descriptors.tcpSockets();
+        try (Socket socket = new Socket()) {
+            assertThat(Descriptors.newTcpSockets(before)).as("descriptors right after new Socket()").isEmpty();
+            socket.setTcpNoDelay(true); // the first option touched: socket() runs now
+            assertThat(Descriptors.newTcpSockets(before)).as("descriptors after the first option").hasSize(1);
+        }
+        assertThat(Descriptors.newTcpSockets(before)).as("descriptors after close()").isEmpty();
+    }
+
+    @Test
+    void javaNetSocketCreatesItsDescriptorAtBind() throws Exception {
+        List<Descriptor> before = Descriptors.tcpSockets();
+        try (Socket socket = new Socket()) {
+            assertThat(Descriptors.newTcpSockets(before)).isEmpty();
+            socket.bind(new InetSocketAddress(LOOPBACK, 0));
+            assertThat(Descriptors.newTcpSockets(before)).hasSize(1);
+        }
+    }
+
+    @Test
+    void socketChannelCreatesItAtOnceAndTheRowAppearsWithConnect() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK)) {
+            List<Descriptor> before = Descriptors.tcpSockets();
+            try (SocketChannel channel = SocketChannel.open()) {
+                List<Descriptor> created = Descriptors.newTcpSockets(before);
+                assertThat(created).as("SocketChannel.open() runs socket() at once").hasSize(1);
+                long inode = created.get(0).socketInode();
+                assertThat(SocketTable.read(r -> r.inode() == inode)).as("no row before connect()").isEmpty();
+
+                channel.connect(new InetSocketAddress(LOOPBACK, server.getLocalPort()));
+                int local = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+                SocketRow row = KernelAwait.await(local, server.getLocalPort(), TcpState.ESTABLISHED, Duration.ofSeconds(5));
+                assertThat(row.inode()).as("the row's inode is the descriptor's socket:[inode]").isEqualTo(inode);
+                assertThat(Descriptors.of(row)).contains(created.get(0));
+            }
+            assertThat(Descriptors.newTcpSockets(before)).isEmpty();
+        }
+    }
+
+    @Test
+    void probeReportsLazyAndImmediateCreationAndTheRow() throws Exception {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK)) {
+            SocketCreationProbe.probe(new Narrator(new PrintStream(buffer, true, StandardCharsets.UTF_8)),
+                    "127.0.0.1", server.getLocalPort());
+        }
+        String out = buffer.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("new TCP descriptors: 0  (java.net.Socket has not called socket() yet)")
+                .contains("socket() ran immediately")
+                .contains("ESTABLISHED")
+                .containsPattern("fd \\d+ -> socket:\\[\\d+]");
+    }
+}

@@ -1,0 +1,41 @@
+package tcpip.segmentation;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import tcpip.cli.Cli;
+
+/**
+ * Runs the SEQ/ACK MODEL (a simulation of what the kernel does, not the kernel) and prints its
+ * sequence diagram: segmentation by MSS, ACK = next byte expected, loss, retransmission and
+ * reassembly.
+ */
+public final class SeqAckSimulator {
+
+    private SeqAckSimulator() {
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("SeqAckSimulator", "A seedable MODEL of SEQ/ACK numbers, loss, retransmission and reassembly.");
+        Cli.Option<String> message = cli.stringOption("--message", "Hello, TCP! This message is cut into segments.",
+                "the text to send");
+        Cli.Option<Integer> mss = cli.intOption("--mss", 10, 1, 65_535, "payload bytes per segment (the article: 1460)");
+        Cli.Option<Integer> seed = cli.intOption("--seed", 7, 0, Integer.MAX_VALUE, "seed for the ISN and the network");
+        Cli.Option<Integer> loss = cli.intOption("--loss", 20, 0, 90, "percent of data segments lost");
+        Cli.Option<Integer> dup = cli.intOption("--duplicate", 10, 0, 100, "percent of data segments duplicated");
+        Cli.Option<Integer> reorder = cli.intOption("--reorder", 20, 0, 100, "percent of segments delayed (reordered)");
+        Cli.Option<Integer> rto = cli.intOption("--rto", 4, 2, 1000, "retransmission timeout in ticks");
+        cli.example("./mvnw -q -pl chapter03-segmentation compile exec:exec@seq-ack-model");
+        cli.example("./mvnw -q -pl chapter03-segmentation compile exec:exec@seq-ack-model -Dargs=\"--seed 3 --loss 40\"");
+        cli.parse(args);
+        cli.run(() -> {
+            byte[] bytes = message.get().getBytes(StandardCharsets.UTF_8);
+            SeqAckModel.Result r = SeqAckModel.run(bytes, new SeqAckModel.Options(seed.get(), mss.get(),
+                    loss.get() / 100.0, dup.get() / 100.0, reorder.get() / 100.0, rto.get(), 10_000));
+            System.out.println("THIS IS A MODEL of what the kernel does (the real thing: SegmentationDemo --only seq-ack-model)");
+            r.diagram().forEach(System.out::println);
+            System.out.println("receiver's program got: \"" + new String(r.delivered(), StandardCharsets.UTF_8) + "\"");
+            System.out.println(Arrays.equals(bytes, r.delivered()) ? "reassembled exactly the bytes sent, in order"
+                    : "NOT the bytes sent (the run stopped early)");
+        });
+    }
+}

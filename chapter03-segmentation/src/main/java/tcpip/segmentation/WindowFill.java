@@ -1,0 +1,96 @@
+package tcpip.segmentation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Flow control on one loopback connection: a writer whose peer does not read blocks once both
+ * kernels' buffers are full (the receiver's window is zero); when the reader drains, the
+ * writer resumes. Used by the demo and its tests.
+ */
+public final class WindowFill {
+
+    /** Bytes per write() call. */
+    public static final int CHUNK = 8 * 1024;
+
+    private WindowFill() {
+    }
+
+    /**
+     * What happened.
+     *
+     * @param stall     the kernel's view while the writer was blocked
+     * @param written   bytes the writer wrote in the end
+     * @param read      bytes the reader read in the end
+     */
+    public record Result(StallDetector.Stall stall, long written, long read) {
+    }
+
+    /**
+     * Writes {@code total} bytes to a peer that reads nothing until the writer blocks, then
+     * drains.
+     *
+     * @param sndbuf SO_SNDBUF for the writer, 0 = the kernel's default (autotuned)
+     * @param rcvbuf SO_RCVBUF for the reader, 0 = the kernel's default
+     * @param total  bytes to write; must be more than the buffers hold, or the writer never blocks
+     */
+    public static Result run(int sndbuf, int rcvbuf, long total, Duration timeout)
+            throws IOException, TimeoutException, InterruptedException {
+        try (LoopbackPair pair = LoopbackPair.open((client, listener) -> {
+            if (sndbuf > 0) {
+                client.setSendBufferSize(sndbuf); // before connect()
+            }
+            if (rcvbuf > 0) {
+                listener.setReceiveBufferSize(rcvbuf); // before bind(): the accepted socket inherits it
+            }
+        })) {
+            AtomicLong written = new AtomicLong();
+            AtomicReference<IOException> failed = new AtomicReference<>();
+            Thread writer = Thread.ofPlatform().name("writer").start(() -> {
+                byte[] chunk = new byte[CHUNK];
+                try {
+                    OutputStream out = pair.client().getOutputStream();
+                    while (written.get() < total) {
+                        int n = (int) Math.min(CHUNK, total - written.get());
+                        // write(): copies into the send buffer; blocks while the send buffer is
+                        // full, which happens once the peer's receive window is zero.
+                        out.write(chunk, 0, n);
+                        written.addAndGet(n);
+                    }
+                } catch (IOException e) {
+                    failed.set(e);
+                }
+            });
+            StallDetector.Stall stall;
+            try {
+                stall = StallDetector.await(written::get, pair.clientPort(), pair.serverPort(), timeout);
+            } catch (TimeoutException e) {
+                pair.close(); // unblocks the writer
+                writer.join(timeout.toMillis());
+                throw e;
+            }
+            // Now the reader drains: every read() frees receive space, the kernel advertises a
+            // bigger window again, and the blocked write() continues.
+            InputStream in = pair.server().getInputStream();
+            byte[] buf = new byte[CHUNK];
+            long read = 0;
+            while (read < total) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
+            writer.join(timeout.toMillis());
+            if (failed.get() != null) {
+                throw failed.get();
+            }
+            return new Result(stall, written.get(), read);
+        }
+    }
+}

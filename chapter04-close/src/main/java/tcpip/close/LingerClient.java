@@ -1,0 +1,53 @@
+package tcpip.close;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import tcpip.cli.Cli;
+
+/** Reads what LingerServer sends and reports how it ended: -1 (FIN) or "Connection reset" (RST). */
+public final class LingerClient {
+
+    private LingerClient() {
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("LingerClient", "Reads until the server's FIN or RST; --stall keeps its receive window full first.");
+        Cli.Option<String> host = cli.host();
+        Cli.Option<Integer> port = cli.port(LingerServer.DEFAULT_PORT);
+        Cli.Option<Duration> stall = cli.durationOption("--stall", Duration.ZERO,
+                "wait this long before reading, so the receive window fills up (shows SO_LINGER n > 0)");
+        Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 1L << 30, "SO_RCVBUF to ask for (0 = kernel default)");
+        cli.example("LingerClient --port 7304")
+           .example("LingerClient --port 7304 --stall 10s --rcvbuf 64K");
+        cli.parse(args);
+        cli.run(() -> {
+            try (Socket socket = new Socket()) {
+                if (rcvbuf.get() > 0) {
+                    socket.setReceiveBufferSize(rcvbuf.get().intValue()); // before connect: sets the window scale
+                }
+                socket.connect(new InetSocketAddress(host.get(), port.get()), 10_000);
+                System.out.println("connected from local port " + socket.getLocalPort());
+                if (!stall.get().isZero()) {
+                    System.out.println("not reading for " + stall.get().toMillis() + " ms: our receive window fills up");
+                    // The pause is the subject: a peer that does not read, so the server's close() has unACKed data.
+                    Thread.sleep(stall.get());
+                }
+                InputStream in = socket.getInputStream();
+                byte[] buf = new byte[64 * 1024];
+                long total = 0;
+                try {
+                    for (int n; (n = in.read(buf)) != -1; ) { // read() == -1: the server's FIN
+                        total += n;
+                    }
+                    System.out.println("read " + total + " bytes, then -1: the server closed with FIN");
+                } catch (IOException e) {
+                    // RST: the data already received was read first; then this read fails
+                    System.out.println("read " + total + " bytes, then " + Cli.describe(e) + ": the server sent RST");
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,34 @@
+package tcpip.close;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import tcpip.cli.Cli;
+
+/** Connects --count times and reads until the server's FIN, so the server closes first each time. */
+public final class TimeWaitClient {
+
+    private TimeWaitClient() {
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("TimeWaitClient", "Connects N times to TimeWaitRestartServer; the server closes first each time.");
+        Cli.Option<String> host = cli.host();
+        Cli.Option<Integer> port = cli.port(TimeWaitRestartServer.DEFAULT_PORT);
+        Cli.Option<Integer> count = cli.intOption("--count", 3, 1, 10_000, "connections to make");
+        cli.example("TimeWaitClient --port 7304 --count 3");
+        cli.parse(args);
+        cli.run(() -> {
+            for (int i = 0; i < count.get(); i++) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(host.get(), port.get()), 10_000);
+                    socket.setSoTimeout(10_000);
+                    InputStream in = socket.getInputStream();
+                    byte[] line = in.readAllBytes(); // returns at -1: the server's FIN
+                    System.out.printf("connection %d from port %d: got %d bytes, then the server's FIN%n",
+                            i + 1, socket.getLocalPort(), line.length);
+                } // our close() comes second: no TIME_WAIT on the client
+            }
+        });
+    }
+}

@@ -1,0 +1,36 @@
+package tcpip.close;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tcpip.cli.Narrator;
+import tcpip.cli.Stage;
+import tcpip.cli.Stages;
+import tcpip.kernel.SocketTable;
+
+/** The narrated demo runs every stage on its own and tells what the kernel did. */
+@Timeout(60)
+class CloseDemoTest {
+
+    @Test
+    void everyStageRunsAndShowsItsPoint() throws Exception {
+        assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Stages.run(CloseDemo.stages(), new Narrator(new PrintStream(buf, true, StandardCharsets.UTF_8)), false);
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(out)
+                .contains("FIN_WAIT2").contains("CLOSE_WAIT").contains("TIME_WAIT")
+                .contains("says: Thank you")
+                .contains("Connection reset")
+                .contains("close() returned after")
+                .contains("write #2 threw SocketException: Broken pipe")
+                .contains("SO_REUSEADDR false: BindException: Address already in use")
+                .contains("1 transfer(s) ended with FIN, 0 reset");
+        assertThat(CloseDemo.stages()).extracting(Stage::name).doesNotHaveDuplicates().hasSize(9);
+    }
+}

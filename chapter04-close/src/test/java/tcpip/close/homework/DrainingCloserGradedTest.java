@@ -1,0 +1,96 @@
+package tcpip.close.homework;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tcpip.kernel.KernelAwait;
+import tcpip.kernel.SocketTable;
+import tcpip.kernel.TcpState;
+import tcpip.testing.TodoHint;
+
+/** Grades DrainingCloser: the server's connection must end with FIN both ways, never with RST. */
+@ExtendWith(TodoHint.class)
+@Timeout(30)
+class DrainingCloserGradedTest {
+
+    private static final byte[] REQUEST = "REQUEST\n".getBytes(StandardCharsets.UTF_8);
+    private static final int EXTRA = 64 * 1024;
+
+    @Test
+    void unreadBytesAreDrainedSoTheCloseIsAFourWayHandshakeNotAReset() throws Exception {
+        assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (Socket client = new Socket()) {
+                client.connect(listener.getLocalSocketAddress(), 5_000);
+                client.setSoTimeout(10_000);
+                Socket server = listener.accept();
+                int serverPort = server.getLocalPort();
+                int clientPort = client.getLocalPort();
+                client.getOutputStream().write(REQUEST);
+                client.getOutputStream().write(new byte[EXTRA]); // more than the server will read
+                CompletableFuture<String> clientSaw = CompletableFuture.supplyAsync(() -> readToEnd(client));
+
+                server.getInputStream().readNBytes(REQUEST.length);
+                server.getOutputStream().write("RESPONSE\n".getBytes(StandardCharsets.UTF_8));
+                long discarded = DrainingCloser.drainAndClose(server, Duration.ofSeconds(5));
+
+                assertThat(clientSaw.get(5, TimeUnit.SECONDS))
+                        .as("the client must read the response and then -1 (your FIN from shutdownOutput())")
+                        .isEqualTo("RESPONSE\n<end of stream>");
+                assertThat(discarded).as("bytes the client sent that the server never read: drain them all before close()")
+                        .isEqualTo(EXTRA);
+                try {
+                    KernelAwait.await(serverPort, clientPort, TcpState.TIME_WAIT, Duration.ofSeconds(2));
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("The kernel shows no TIME_WAIT row for the server's side: the connection "
+                            + "ended with RST, not FIN/ACK/FIN/ACK. Linux resets when close() finds unread bytes; "
+                            + "read until -1 (the client's FIN) before close().", e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClientThatNeverClosesCannotHoldTheServerPastTheDeadline() throws Exception {
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (Socket client = new Socket()) {
+                client.connect(listener.getLocalSocketAddress(), 5_000);
+                client.setSoTimeout(10_000);
+                Socket server = listener.accept();
+                long start = System.nanoTime();
+                DrainingCloser.drainAndClose(server, Duration.ofMillis(300));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                assertThat(took).as("drainAndClose must give up at the deadline (300 ms) when the client never sends FIN;"
+                        + " set a read timeout for the time left").isLessThan(Duration.ofSeconds(3));
+                assertThat(server.isClosed()).as("the socket must be closed at the end").isTrue();
+                assertThat(client.getInputStream().read()).as("the client sees your FIN: read() == -1").isEqualTo(-1);
+            }
+        }
+    }
+
+    private static String readToEnd(Socket s) {
+        try {
+            InputStream in = s.getInputStream();
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            s.close(); // the client's FIN
+            return text + "<end of stream>";
+        } catch (IOException e) {
+            return "client failed: " + e;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package tcpip.tour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tcpip.cli.Stage;
+import tcpip.testing.CliContract;
+import tcpip.testing.MainRunner;
+
+/** The guided tour runs end to end and shows each stage's key fact from the live kernel. */
+class GuidedTourTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(150);
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void runsEveryStageWithoutPausingAndShowsTheKernelsFacts() {
+        MainRunner.Result r = MainRunner.run(LIMIT, GuidedTour.class, "--no-pause");
+        assertThat(r.exitCode()).as("tour exit code; stderr:%n%s", r.stderr()).isZero();
+        String out = r.stdout();
+        for (Stage s : GuidedTour.stages()) {
+            assertThat(out).as("stage %s announced", s.name()).contains("=== " + s.articleSection() + " (" + s.title() + ")");
+        }
+        assertThat(out).as("a descriptor number").containsPattern("fd \\d+ -> socket:\\[\\d+]");
+        assertThat(out).as("ESTABLISHED").contains("ESTABLISHED");
+        assertThat(out).as("a list of read sizes").containsPattern("\\d+ reads?");
+        assertThat(out).as("Nagle medians").containsIgnoringCase("nagle").containsIgnoringCase("median");
+        assertThat(out).as("the FIN makes read() return -1").contains("FIN").contains("-1");
+        assertThat(out).as("TIME_WAIT with its timer").containsPattern("TIME_WAIT.*timer=TIME_WAIT\\(\\d+\\.\\d+s left\\)");
+        assertThat(out).as("a reset connection").contains("Connection reset");
+    }
+
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void listNamesEveryStageInTheArticlesOrder() {
+        MainRunner.Result r = MainRunner.run(LIMIT, GuidedTour.class, "--list");
+        assertThat(r.exitCode()).isZero();
+        List<String> names = GuidedTour.stages().stream().map(Stage::name).toList();
+        assertThat(names.get(0)).isEqualTo("intro");
+        assertThat(names).anyMatch(n -> n.startsWith("ch1-")).anyMatch(n -> n.startsWith("ch4-"));
+        assertThat(r.stdout().lines().map(l -> l.split("\\s+")[0]).toList()).isEqualTo(names);
+    }
+
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void stageStartsAtTheNamedStage() {
+        List<Stage> stages = GuidedTour.stages();
+        Stage last = stages.get(stages.size() - 1);
+        MainRunner.Result r = MainRunner.run(LIMIT, GuidedTour.class, "--stage", last.name(), "--no-pause");
+        assertThat(r.exitCode()).as("stderr: %s", r.stderr()).isZero();
+        assertThat(r.stdout()).contains("=== " + last.articleSection() + " (" + last.title() + ")")
+                .doesNotContain("(" + stages.get(0).title() + ")");
+    }
+
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void helpAndBadArguments() {
+        CliContract.assertHelpAndBadArguments(GuidedTour.class, new String[] {"--stage", "no-such-stage"},
+                new String[] {"--only"});
+    }
+}

@@ -1,0 +1,429 @@
+package tcpip.tour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import tcpip.kernel.SocketTable;
+import tcpip.kernel.TcpState;
+
+/**
+ * No stale docs: every command in every README's {@code ```bash} fence runs here.
+ *
+ * <p>{@code ./mvnw … exec:exec@ID} lines are translated into the java command that execution
+ * runs (looked up in the module's pom), so a missing execution id is a failure and no Maven
+ * start-up is paid per line. Servers marked {@code # runs until Ctrl-C} start on port 0; the port
+ * the kernel gave them is read back from /proc and put in place of the README's port in the
+ * fence's later lines. A command fails on a non-zero exit or an unknown option. Lines in
+ * {@code ```bash manual} fences (root, optional tools, minutes-long benchmarks) are checked
+ * against the program's {@code --help}: every flag they use must exist.
+ */
+class ReadmeCommandsTest {
+
+    private static final Path ROOT = CourseTree.root();
+    private static final Duration FOREGROUND_LIMIT = Duration.ofSeconds(90);
+    private static final Duration READY_LIMIT = Duration.ofSeconds(30);
+    private static final Duration LISTEN_LIMIT = Duration.ofSeconds(3);
+    private static final Set<String> PASSED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Pattern EXEC = Pattern.compile("exec:exec@([\\w-]+)");
+    private static final Pattern DEFINE = Pattern.compile("-D([\\w.]+)=(.*)");
+    private static final Pattern PROPERTY = Pattern.compile("\\$\\{([\\w.]+)}");
+
+    @Test
+    void ciRunsExactlyTheReadmeTestCommand() throws IOException {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        String ci = Files.readString(ROOT.resolve(".ci/run"));
+        String testCommand = ci.lines().map(String::trim).filter(l -> l.startsWith("./mvnw")).findFirst()
+                .orElseThrow(() -> new AssertionError(".ci/run runs no ./mvnw command"));
+        assertThat(readme).as("README.md shows the test command .ci/run runs").contains(testCommand);
+    }
+
+    @TestFactory
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    Stream<DynamicTest> everyReadmeCommandWorks() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path readme : readmes()) {
+            List<ReadmeCommand> commands = ReadmeCommand.parse(ROOT.relativize(readme),
+                    Files.readAllLines(readme));
+            Map<Integer, List<ReadmeCommand>> fences = commands.stream()
+                    .collect(Collectors.groupingBy(ReadmeCommand::fence, LinkedHashMap::new, Collectors.toList()));
+            for (List<ReadmeCommand> fence : fences.values()) {
+                ReadmeCommand first = fence.get(0);
+                tests.add(DynamicTest.dynamicTest(first.where() + (first.manual() ? " (manual: flags)" : ""),
+                        () -> runFence(fence)));
+            }
+        }
+        return tests.stream();
+    }
+
+    static List<Path> readmes() throws IOException {
+        try (Stream<Path> files = Files.walk(ROOT, 2)) {
+            return files.filter(p -> p.getFileName().toString().matches("README(\\.\\w+)?\\.md"))
+                    .filter(p -> !p.toString().contains("/target/")).sorted().toList();
+        }
+    }
+
+    private void runFence(List<ReadmeCommand> fence) throws Exception {
+        Map<Integer, Integer> ports = new HashMap<>(); // README port -> port the kernel gave
+        List<Process> background = new ArrayList<>();
+        try {
+            for (ReadmeCommand c : fence) {
+                if (isTestCommand(c)) {
+                    continue; // ./mvnw verify itself: .ci/run runs it (see ciRunsExactlyTheReadmeTestCommand)
+                }
+                System.out.println(c.where() + (c.manual() ? " [manual] " : c.background() ? " [background] " : " ")
+                        + c.text());
+                Optional<Program> program = program(c, ports);
+                if (c.manual()) {
+                    checkFlags(c, program);
+                } else if (c.background()) {
+                    background.add(startInBackground(c, program.orElseThrow(
+                            () -> new AssertionError(c.where() + ": only our programs may run in the background")),
+                            ports));
+                } else {
+                    runToEnd(c, program);
+                }
+            }
+        } finally {
+            for (Process p : background) {
+                p.destroy(); // SIGTERM: the shutdown hook closes the server, as Ctrl-C would
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                }
+            }
+        }
+    }
+
+    private static boolean isTestCommand(ReadmeCommand c) {
+        List<String> w = ReadmeCommand.words(c.text());
+        return w.get(0).equals("./mvnw") && w.contains("verify") && !w.contains("exec:exec");
+    }
+
+    /**
+     * A java main, its arguments, and the directory it runs in: exec:exec runs a program in its
+     * module's directory, a plain {@code java} line runs where the README's reader stands (the root).
+     */
+    record Program(String mainClass, List<String> args, Path dir) {
+        List<String> command() {
+            List<String> cmd = new ArrayList<>(List.of(CourseTree.java(), "-cp", System.getProperty("java.class.path"),
+                    mainClass));
+            cmd.addAll(args);
+            return cmd;
+        }
+    }
+
+    /** The java program a line runs, if it runs one of ours. */
+    private Optional<Program> program(ReadmeCommand c, Map<Integer, Integer> ports) throws Exception {
+        List<String> w = ReadmeCommand.words(c.text());
+        if (w.get(0).equals("./mvnw") && c.text().contains("exec:exec@")) {
+            return Optional.of(fromExec(c, w, ports));
+        }
+        if (w.get(0).equals("java")) {
+            int i = 1;
+            while (i < w.size() && w.get(i).startsWith("-")) {
+                i += w.get(i).equals("-cp") || w.get(i).equals("-classpath") ? 2 : 1;
+            }
+            if (i >= w.size()) {
+                fail(c.where() + ": java line without a main class: " + c.text());
+            }
+            List<String> args = new ArrayList<>(w.subList(i + 1, w.size()));
+            return Optional.of(new Program(w.get(i), mapPorts(args, ports, c.background()), ROOT));
+        }
+        return Optional.empty();
+    }
+
+    private Program fromExec(ReadmeCommand c, List<String> w, Map<Integer, Integer> ports) throws Exception {
+        String module = null;
+        Map<String, String> defines = new HashMap<>();
+        for (int i = 0; i < w.size(); i++) {
+            if (w.get(i).equals("-pl") && i + 1 < w.size()) {
+                module = w.get(i + 1);
+            }
+            Matcher d = DEFINE.matcher(w.get(i));
+            if (d.matches()) {
+                defines.put(d.group(1), d.group(2));
+            }
+        }
+        Matcher m = EXEC.matcher(c.text());
+        if (module == null || !m.find()) {
+            fail(c.where() + ": expected ./mvnw -q -pl MODULE -am compile exec:exec@ID, got: " + c.text());
+        }
+        if (!w.contains("-am")) {
+            fail(c.where() + ": add -am so a fresh clone builds the modules " + module + " needs: " + c.text());
+        }
+        String id = m.group(1);
+        Path pom = ROOT.resolve(module).resolve("pom.xml");
+        assertThat(pom).as(c.where() + ": module " + module).exists();
+        String moduleName = module;
+        String commandLine = execution(pom, id).orElseThrow(
+                () -> new AssertionError(c.where() + ": " + moduleName + "/pom.xml has no exec execution '" + id + "'"));
+        Map<String, String> props = new HashMap<>(properties(ROOT.resolve("pom.xml")));
+        props.putAll(properties(pom));
+        props.putAll(defines);
+        if (props.containsKey("port")) {
+            int readmePort = Integer.parseInt(props.get("port"));
+            props.put("port", String.valueOf(mapPort(readmePort, ports, c.background())));
+        }
+        Matcher p = PROPERTY.matcher(commandLine);
+        StringBuilder sb = new StringBuilder();
+        while (p.find()) {
+            p.appendReplacement(sb, Matcher.quoteReplacement(props.getOrDefault(p.group(1), "")));
+        }
+        p.appendTail(sb);
+        List<String> words = ReadmeCommand.words(sb.toString());
+        int cp = words.indexOf("%classpath");
+        if (cp < 0 || cp + 1 >= words.size()) {
+            fail(pom + " execution " + id + " must be '-classpath %classpath MAIN ...'");
+        }
+        return new Program(words.get(cp + 1), new ArrayList<>(words.subList(cp + 2, words.size())),
+                ROOT.resolve(moduleName));
+    }
+
+    /** Background servers get port 0 unless an earlier line already started that port. */
+    private static int mapPort(int readmePort, Map<Integer, Integer> ports, boolean background) {
+        if (ports.containsKey(readmePort)) {
+            return ports.get(readmePort);
+        }
+        return background ? 0 : readmePort;
+    }
+
+    private static List<String> mapPorts(List<String> args, Map<Integer, Integer> ports, boolean background) {
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).equals("--port") && args.get(i + 1).matches("\\d+")) {
+                args.set(i + 1, String.valueOf(mapPort(Integer.parseInt(args.get(i + 1)), ports, background)));
+            }
+        }
+        return args;
+    }
+
+    private Process startInBackground(ReadmeCommand c, Program program, Map<Integer, Integer> ports) throws Exception {
+        Process p = new ProcessBuilder(program.command()).directory(program.dir().toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        CountDownLatch firstLine = new CountDownLatch(1);
+        StringBuilder seen = new StringBuilder();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (seen) {
+                        if (seen.length() < 4000) {
+                            seen.append(line).append('\n');
+                        }
+                    }
+                    firstLine.countDown();
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            } finally {
+                firstLine.countDown();
+            }
+        });
+        // Ready when it has printed its first line (servers print after bind()).
+        boolean printed = firstLine.await(READY_LIMIT.toSeconds(), TimeUnit.SECONDS);
+        if (!printed || !p.isAlive()) {
+            p.destroyForcibly();
+            fail(c.where() + ": '" + c.text() + "' should keep running but " + (printed ? "exited" : "printed nothing")
+                    + ":\n" + seen);
+        }
+        synchronized (seen) {
+            assertNoUnknownOption(c, seen.toString());
+        }
+        // The README's port -> the port the kernel gave this server (its LISTEN socket's inode is in its fds).
+        Integer readmePort = readmePort(c);
+        if (readmePort != null && !ports.containsKey(readmePort)) {
+            listeningPort(p).ifPresent(actual -> ports.put(readmePort, actual));
+        }
+        return p;
+    }
+
+    private Integer readmePort(ReadmeCommand c) throws Exception {
+        List<String> w = ReadmeCommand.words(c.text());
+        for (int i = 0; i < w.size(); i++) {
+            Matcher d = DEFINE.matcher(w.get(i));
+            if (d.matches() && d.group(1).equals("port")) {
+                return Integer.parseInt(d.group(2));
+            }
+            if (w.get(i).equals("--port") && i + 1 < w.size()) {
+                return Integer.parseInt(w.get(i + 1));
+            }
+        }
+        if (w.get(0).equals("./mvnw")) {
+            String module = w.get(w.indexOf("-pl") + 1);
+            Map<String, String> props = new HashMap<>(properties(ROOT.resolve("pom.xml")));
+            props.putAll(properties(ROOT.resolve(module).resolve("pom.xml")));
+            return Integer.valueOf(props.get("port"));
+        }
+        return null;
+    }
+
+    /**
+     * The port a process listens on: the LISTEN row whose inode is one of its socket descriptors.
+     * Empty if it has none after {@link #LISTEN_LIMIT} (a watcher, not a server) or has ended.
+     */
+    private static Optional<Integer> listeningPort(Process process) {
+        if (!SocketTable.available()) {
+            return Optional.empty();
+        }
+        long deadline = System.nanoTime() + LISTEN_LIMIT.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            Set<Long> inodes = socketInodes(process.pid());
+            Optional<Integer> port = SocketTable.read(r -> r.state() == TcpState.LISTEN && inodes.contains(r.inode()))
+                    .stream().map(r -> r.localPort()).findFirst();
+            if (port.isPresent()) {
+                return port;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        return Optional.empty();
+    }
+
+    private static Set<Long> socketInodes(long pid) {
+        Set<Long> inodes = new java.util.HashSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            fds.forEach(fd -> {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(Long.parseLong(target.substring(8, target.length() - 1)));
+                    }
+                } catch (IOException | NumberFormatException ignored) {
+                    // closed meanwhile
+                }
+            });
+        } catch (IOException ignored) {
+            // the process is gone
+        }
+        return inodes;
+    }
+
+    private void runToEnd(ReadmeCommand c, Optional<Program> program) {
+        List<String> command = program.map(Program::command).orElseGet(() -> shellCommand(c));
+        Path dir = program.map(Program::dir).orElse(ROOT);
+        // README.md and README.ko.md show the same commands: a command that already passed is not run again.
+        String key = dir + " " + command;
+        if (PASSED.contains(key)) {
+            return;
+        }
+        CourseTree.Run r = CourseTree.run(dir, FOREGROUND_LIMIT.toSeconds(), command.toArray(String[]::new));
+        if (r.exitCode() == 127) {
+            fail(c.where() + ": '" + c.text() + "' needs a tool CI may not have; put it in a ```bash manual fence");
+        }
+        assertThat(r.exitCode()).as("%s: '%s' exit code; output:%n%s", c.where(), c.text(), r.output()).isZero();
+        assertNoUnknownOption(c, r.output());
+        PASSED.add(key);
+    }
+
+    private static List<String> shellCommand(ReadmeCommand c) {
+        String first = ReadmeCommand.words(c.text()).get(0);
+        if (first.equals("./mvnw")) {
+            fail(c.where() + ": a ./mvnw line other than exec:exec and verify costs a Maven start per doc run; "
+                    + "document it in a ```bash manual fence: " + c.text());
+        }
+        return List.of("bash", "-c", c.text());
+    }
+
+    private static void assertNoUnknownOption(ReadmeCommand c, String output) {
+        assertThat(output).as("%s: '%s'", c.where(), c.text()).doesNotContain("unknown option")
+                .doesNotContain("unknown argument");
+    }
+
+    /** A manual line: its program must exist, and every --flag it uses must be in that program's --help. */
+    private void checkFlags(ReadmeCommand c, Optional<Program> program) throws Exception {
+        List<String> w = ReadmeCommand.words(c.text());
+        if (program.isPresent()) {
+            Program p = program.get();
+            List<String> help = new ArrayList<>(List.of(CourseTree.java(), "-cp", System.getProperty("java.class.path"),
+                    p.mainClass(), "--help"));
+            CourseTree.Run r = CourseTree.run(ROOT, 60, help.toArray(String[]::new));
+            assertThat(r.exitCode()).as("%s: %s --help%n%s", c.where(), p.mainClass(), r.output()).isZero();
+            for (String a : p.args()) {
+                if (a.startsWith("--")) {
+                    String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+                    assertThat(r.output()).as("%s: %s has no option %s", c.where(), p.mainClass(), flag)
+                            .contains(flag + " ").doesNotContain("unknown");
+                }
+            }
+            return;
+        }
+        if (w.get(0).equals("./homework")) {
+            CourseTree.Run r = CourseTree.run(ROOT, 30, "bash", "homework", "--help");
+            assertThat(w).as("%s: ./homework needs a command", c.where()).hasSizeGreaterThan(1);
+            assertThat(r.output()).as("%s: ./homework has no command %s", c.where(), w.get(1)).contains("  " + w.get(1) + " ");
+            return;
+        }
+        for (String word : w) {
+            if (word.matches("[\\w./-]+\\.sh")) {
+                Path script = ROOT.resolve(word);
+                assertThat(script).as("%s: script %s", c.where(), word).exists();
+                CourseTree.Run syntax = CourseTree.run(ROOT, 30, "bash", "-n", word);
+                assertThat(syntax.exitCode()).as("%s: bash -n %s%n%s", c.where(), word, syntax.output()).isZero();
+            }
+        }
+        for (String word : w) {
+            if (word.contains("/") && !word.startsWith("/") && !word.startsWith("-") && !word.contains("=")
+                    && word.matches("[\\w./-]+") && Files.exists(ROOT.resolve(word.split("/")[0]))) {
+                assertThat(ROOT.resolve(word)).as("%s: %s", c.where(), word).exists();
+            }
+        }
+    }
+
+    private static Map<String, String> properties(Path pom) throws Exception {
+        Map<String, String> props = new HashMap<>();
+        NodeList list = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile())
+                .getElementsByTagName("properties");
+        for (int i = 0; i < list.getLength(); i++) {
+            Element e = (Element) list.item(i);
+            if (!e.getParentNode().getNodeName().equals("project")) {
+                continue;
+            }
+            NodeList children = e.getChildNodes();
+            for (int j = 0; j < children.getLength(); j++) {
+                if (children.item(j) instanceof Element p) {
+                    props.put(p.getTagName(), p.getTextContent().trim());
+                }
+            }
+        }
+        return props;
+    }
+
+    private static Optional<String> execution(Path pom, String id) throws Exception {
+        NodeList executions = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile())
+                .getElementsByTagName("execution");
+        for (int i = 0; i < executions.getLength(); i++) {
+            Element e = (Element) executions.item(i);
+            NodeList ids = e.getElementsByTagName("id");
+            NodeList args = e.getElementsByTagName("commandlineArgs");
+            if (ids.getLength() > 0 && ids.item(0).getTextContent().trim().equals(id) && args.getLength() > 0) {
+                return Optional.of(args.item(0).getTextContent().trim());
+            }
+        }
+        return Optional.empty();
+    }
+}

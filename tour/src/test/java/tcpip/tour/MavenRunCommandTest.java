@@ -1,0 +1,28 @@
+package tcpip.tour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The READMEs' run pattern, through Maven for real once: {@code ./mvnw -q -pl MODULE -am compile
+ * exec:exec@NAME}. (The README doc test translates such lines into plain java runs for speed; this
+ * catches what only Maven does: toolchain selection, dependency resolution at the compile phase,
+ * the skipped exec in the modules -am adds.)
+ */
+class MavenRunCommandTest {
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void runPatternWorksThroughTheWrapper() {
+        assumeTrue(Files.isExecutable(CourseTree.root().resolve("mvnw")), "no Maven wrapper in this tree");
+        CourseTree.Run r = CourseTree.run(CourseTree.root(), 240, "./mvnw", "-o", "-q", "-B", "-pl",
+                "chapter02-lifecycle", "-am", "compile", "exec:exec@demo", "-Dargs=--only refused --no-pause");
+        assertThat(r.exitCode()).as("exit code; output:%n%s", r.output()).isZero();
+        assertThat(r.output()).contains("Connection refused").doesNotContain("[ERROR]");
+    }
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks for chapter01-echo (loopback only). Run from the repository root after a build:
-#   ./mvnw -q -pl chapter01-echo compile
+#   ./mvnw -q -pl chapter01-echo -am compile
 #   flock /tmp/tcpip-bench.lock chapter01-echo/bench/echo-bench.sh [ping|load|all]
 # ping: our EchoClient --ping p50 round trip vs twice sockperf's one-way p50 (if sockperf is installed).
 # load: requests/s and server RSS for thread-per-client and virtual modes at 100, 1,000, 10,000 connections.
@@ -18,7 +18,7 @@ fi
 [ -n "$JAVA" ] || { echo "echo-bench: no java >= 21 found; set JAVA=/path/to/java" >&2; exit 2; }
 CP="kernel-view/target/classes:chapter01-echo/target/classes"
 [ -f chapter01-echo/target/classes/tcpip/echo/EchoServer.class ] \
-  || { echo "echo-bench: build first: ./mvnw -q -pl chapter01-echo compile" >&2; exit 2; }
+  || { echo "echo-bench: build first: ./mvnw -q -pl chapter01-echo -am compile" >&2; exit 2; }
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-100 1000 10000}"
 PINGS="${PINGS:-100000}"

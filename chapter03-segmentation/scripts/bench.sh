@@ -2,7 +2,7 @@
 # Throughput benchmark for chapter03: iperf3 on loopback, then BulkSender's sweep (1 B .. 1 MiB,
 # stream / SocketChannel / FileChannel.transferTo) against BulkReceiver, in the same run, and the
 # best sweep setting as a percentage of iperf3. Loopback only (127.0.0.1).
-# Usage (from the repository root, after ./mvnw -q -pl chapter03-segmentation compile):
+# Usage (from the repository root, after ./mvnw -q -pl chapter03-segmentation -am compile):
 #   flock /tmp/tcpip-bench.lock chapter03-segmentation/scripts/bench.sh [seconds-per-setting]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

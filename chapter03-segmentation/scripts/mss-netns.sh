@@ -23,7 +23,7 @@ if [ -z "$JAVA" ]; then
 fi
 [ -n "$JAVA" ] || { echo "mss-netns.sh: no java >= 21 found; set JAVA=/path/to/java"; exit 1; }
 CP="kernel-view/target/classes:chapter03-segmentation/target/classes"
-[ -d chapter03-segmentation/target/classes/tcpip ] || { echo "mss-netns.sh: build first: ./mvnw -q -pl chapter03-segmentation compile"; exit 1; }
+[ -d chapter03-segmentation/target/classes/tcpip ] || { echo "mss-netns.sh: build first: ./mvnw -q -pl chapter03-segmentation -am compile"; exit 1; }
 
 cleanup() { ip netns del "$NS" 2>/dev/null || true; }
 trap cleanup EXIT

@@ -3,7 +3,7 @@
 # limits measured in the same run: iperf3 on 127.0.0.1 and the receiving directory's own write
 # speed (dd ... conv=fdatasync). Also shows that both JVMs' heap stays flat (10 MiB vs 1 GiB,
 # both run with -Xmx32m: a 1 GiB file could never fit). Run from the repository root, after
-# ./mvnw -q -pl chapter04-close compile, wrapped in flock so benchmarks never overlap:
+# ./mvnw -q -pl chapter04-close -am compile, wrapped in flock so benchmarks never overlap:
 #   flock /tmp/tcpip-bench.lock chapter04-close/bench/transfer-benchmark.sh [RECEIVE_DIR]
 # Needs: iperf3, ss, dd, python3, a java >= 21 (JAVA, default: the one on PATH if >= 21).
 set -euo pipefail

@@ -29,9 +29,9 @@ public final class EchoServer implements Closeable {
     static final int BACKLOG = 4096;
     static final int DEFAULT_MAX_CONNECTIONS = 1000;
     static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-    /** What a client over the connection cap reads before the server closes it. */
     /** How long a refused client may take to close its end before we close ours. */
     static final Duration REFUSE_DRAIN = Duration.ofSeconds(1);
+    /** What a client over the connection cap reads before the server closes it. */
     static final String BUSY = "server busy: connection limit %d reached, try again later%n";
 
     /** How the server hands out its attention. */

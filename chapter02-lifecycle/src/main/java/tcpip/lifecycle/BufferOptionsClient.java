@@ -39,7 +39,7 @@ public final class BufferOptionsClient {
                 "receive buffer size to ask for (SO_RCVBUF)");
         Cli.Option<When> when = cli.enumOption("--set", When.class, When.BEFORE_CONNECT,
                 "when to set SO_RCVBUF");
-        cli.example("./mvnw -q -pl chapter02-lifecycle compile exec:exec@options-client -Dport=7105 -Dargs=\"--set after-connect\"");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@options-client -Dport=7105 -Dargs=\"--set after-connect\"");
         cli.parse(args);
         cli.run(() -> run(Narrator.stdout(), host.get(), port.get(), rcvbuf.get().intValue(), when.get()));
     }

@@ -42,8 +42,8 @@ public final class EarlyOptionsServer {
                 "receive buffer size to ask for (0 = keep the kernel's default)");
         Cli.Option<RcvbufOn> on = cli.enumOption("--rcvbuf-on", RcvbufOn.class, RcvbufOn.LISTENER,
                 "which socket gets SO_RCVBUF");
-        cli.example("./mvnw -q -pl chapter02-lifecycle compile exec:exec@options-server -Dport=7105 -Dargs=\"--rcvbuf 4K\"");
-        cli.example("./mvnw -q -pl chapter02-lifecycle compile exec:exec@options-server -Dport=7105 -Dargs=\"--no-reuse-address\"");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@options-server -Dport=7105 -Dargs=\"--rcvbuf 4K\"");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@options-server -Dport=7105 -Dargs=\"--no-reuse-address\"");
         cli.parse(args);
         cli.run(() -> serve(Narrator.stdout(), bind.get(), port.get(), !noReuse.get(), rcvbuf.get().intValue(),
                 on.get()));

@@ -39,7 +39,7 @@ public final class RetryingConnectClient {
                 "pause after the first failure; each later pause doubles");
         Cli.Option<Duration> maxPause = cli.durationOption("--max-pause", Duration.ofSeconds(2),
                 "longest pause between attempts");
-        cli.example("./mvnw -q -pl chapter02-lifecycle compile exec:exec@retry-client -Dport=7104");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@retry-client -Dport=7104");
         cli.parse(args);
         Narrator n = Narrator.stdout();
         cli.run(() -> {

@@ -33,7 +33,7 @@ public final class NagleClient {
         Cli.Option<Boolean> nagleOnly = cli.flag("--nagle", "only measure with Nagle on (TCP_NODELAY off)");
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(10),
                 "give up if a response does not arrive in this time");
-        cli.example("./mvnw -q -pl chapter03-segmentation compile exec:exec@nagle-client -Dport=7203");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@nagle-client -Dport=7203");
         cli.parse(args);
         cli.run(() -> {
             InetSocketAddress server = new InetSocketAddress(host.get(), port.get());

@@ -20,7 +20,8 @@ public final class Stages {
         Cli.Option<Boolean> list = cli.flag("--list", "list the stages and exit");
         Cli.Option<String> from = cli.stringOption("--stage", null, "start at this stage (see --list)");
         Cli.Option<String> only = cli.stringOption("--only", null, "run just this stage");
-        Cli.Option<Boolean> noPause = cli.flag("--no-pause", "do not wait for Enter between stages");
+        Cli.Option<Boolean> noPause = cli.flag("--no-pause",
+                "do not wait for Enter between stages (they never wait when input has ended, e.g. </dev/null)");
         cli.parse(args);
         if (list.get()) {
             int width = stages.stream().mapToInt(s -> s.name().length()).max().orElse(0);
@@ -40,7 +41,9 @@ public final class Stages {
                 end = start + 1;
             }
         }
-        boolean pause = !noPause.get() && System.console() != null;
+        // Not System.console(): under ./mvnw exec:exec the program's stdin is a pipe from Maven, yet a
+        // person types into it. Without input (CI, </dev/null) the first read sees end of input.
+        boolean pause = !noPause.get();
         List<Stage> chosen = stages.subList(start, end);
         cli.run(() -> run(chosen, Narrator.stdout(), pause));
     }
@@ -53,7 +56,7 @@ public final class Stages {
             narrator.section(s.articleSection(), s.title());
             s.body().run(narrator);
             if (in != null && i + 1 < stages.size()) {
-                narrator.out().print("\n[Enter] next stage: " + stages.get(i + 1).title() + " ");
+                narrator.out().print("\n[Enter] next stage: " + stages.get(i + 1).title() + "  (--no-pause to run straight through) ");
                 narrator.out().flush();
                 if (in.readLine() == null) {
                     in = null; // stdin closed: carry on without pausing

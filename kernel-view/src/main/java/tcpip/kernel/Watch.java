@@ -28,7 +28,7 @@ public final class Watch {
         Cli.Option<Duration> duration = cli.durationOption("--duration", Duration.ofMinutes(10),
                 "stop after this long (Ctrl-C stops earlier)");
         Cli.Option<Boolean> queues = cli.flag("--no-queues", "report state changes only, not tx/rx queue changes");
-        cli.example("./mvnw -q -pl kernel-view compile exec:exec@watch -Dport=7007");
+        cli.example("./mvnw -q -pl kernel-view -am compile exec:exec@watch -Dport=7007");
         cli.example("java -cp kernel-view/target/classes tcpip.kernel.Watch --port 7007 --duration 30s");
         cli.parse(args);
         cli.run(() -> watch(port.get(), interval.get(), duration.get(), !queues.get()));

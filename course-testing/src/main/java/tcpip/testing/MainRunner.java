@@ -22,9 +22,6 @@ public final class MainRunner {
 
     /** What a finished program left behind. {@code exitCode} is -1 if it had to be killed. */
     public record Result(int exitCode, String stdout, String stderr) {
-        public boolean timedOut() {
-            return exitCode == -1;
-        }
     }
 
     /** Runs {@code main} with {@code args}, killing it after {@code timeout}. */

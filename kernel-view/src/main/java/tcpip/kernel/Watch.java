@@ -57,8 +57,9 @@ public final class Watch {
                     print(first ? "exists" : "new", row, row.state().meaning());
                 } else if (old.state() != row.state()) {
                     print(old.state() + " -> " + row.state(), row, row.state().meaning());
-                } else if (showQueues && (old.txQueue() != row.txQueue() || old.rxQueue() != row.rxQueue()
-                        || old.timer() != row.timer())) {
+                } else if (showQueues && old.timer() != row.timer()) {
+                    print("timer", row, row.timer().meaning());
+                } else if (showQueues && (old.txQueue() != row.txQueue() || old.rxQueue() != row.rxQueue())) {
                     print("queues", row, "");
                 }
             }

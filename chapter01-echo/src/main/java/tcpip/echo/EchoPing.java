@@ -6,7 +6,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 
 /** EchoClient's ping mode: N round trips of one fixed-size message on one connection, timed one by one. */
 final class EchoPing {

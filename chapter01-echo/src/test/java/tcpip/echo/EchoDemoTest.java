@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import tcpip.cli.Narrator;
-import tcpip.cli.Stage;
-import tcpip.cli.Stages;
+import tcpip.narration.Narrator;
+import tcpip.narration.Stage;
+import tcpip.narration.Stages;
 import tcpip.kernel.SocketTable;
 import tcpip.testing.MainRunner;
 

@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import tcpip.cli.Cli;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 
 /**
  * Sets SO_RCVBUF before or after connect() and shows the window scale the SYN carried: only a
@@ -39,7 +39,7 @@ public final class BufferOptionsClient {
                 "receive buffer size to ask for (SO_RCVBUF)");
         Cli.Option<When> when = cli.enumOption("--set", When.class, When.BEFORE_CONNECT,
                 "when to set SO_RCVBUF");
-        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@options-client -Dport=7105 -Dargs=\"--set after-connect\"");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=BufferOptionsClient -Dargs=\"--port 7105 --set after-connect\"");
         cli.parse(args);
         cli.run(() -> run(Narrator.stdout(), host.get(), port.get(), rcvbuf.get().intValue(), when.get()));
     }

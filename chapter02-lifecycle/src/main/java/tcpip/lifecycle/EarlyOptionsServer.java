@@ -9,7 +9,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import tcpip.cli.Cli;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 
 /**
  * Shows the options a server must set before the handshake: SO_REUSEADDR before bind() (restart
@@ -42,8 +42,8 @@ public final class EarlyOptionsServer {
                 "receive buffer size to ask for (0 = keep the kernel's default)");
         Cli.Option<RcvbufOn> on = cli.enumOption("--rcvbuf-on", RcvbufOn.class, RcvbufOn.LISTENER,
                 "which socket gets SO_RCVBUF");
-        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@options-server -Dport=7105 -Dargs=\"--rcvbuf 4K\"");
-        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@options-server -Dport=7105 -Dargs=\"--no-reuse-address\"");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=EarlyOptionsServer -Dargs=\"--port 7105 --rcvbuf 4K\"");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=EarlyOptionsServer -Dargs=\"--port 7105 --no-reuse-address\"");
         cli.parse(args);
         cli.run(() -> serve(Narrator.stdout(), bind.get(), port.get(), !noReuse.get(), rcvbuf.get().intValue(),
                 on.get()));

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import tcpip.cli.Cli;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
@@ -58,8 +58,8 @@ public final class HandshakeClient {
                 "connect timeout (0 = wait as long as the kernel retries SYNs, about two minutes)");
         Cli.Option<Duration> hold = cli.durationOption("--hold", Duration.ZERO,
                 "keep the connections open this long before closing (to look at them with watch or ss)");
-        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@client -Dport=7102");
-        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@client -Dport=7103 -Dargs=\"--connections 4 --timeout 1s\"");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeClient -Dargs=\"--port 7102\"");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeClient -Dargs=\"--port 7103 --connections 4 --timeout 1s\"");
         cli.parse(args);
         // Refused and timed out are findings this program reports (exit 0), not errors.
         cli.run(() -> connectAll(Narrator.stdout(), host.get(), port.get(), connections.get(), timeout.get(),

@@ -10,7 +10,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import tcpip.cli.Cli;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 import tcpip.kernel.SocketTable;
 
 /**
@@ -35,7 +35,7 @@ public final class HandshakeServer {
                 "accept-queue length asked for in listen()");
         Cli.Option<Duration> readTimeout = cli.durationOption("--read-timeout", Duration.ofSeconds(30),
                 "close a client that sends nothing for this long");
-        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@server -Dport=7102");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeServer -Dargs=\"--port 7102\"");
         cli.parse(args);
         cli.run(() -> serve(Narrator.stdout(), bind.get(), port.get(), backlog.get(), readTimeout.get()));
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import tcpip.cli.Cli;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
@@ -35,7 +35,7 @@ public final class NonAcceptingServer {
                 "accept-queue length asked for in listen() (Linux completes one more)");
         Cli.Option<Duration> duration = cli.durationOption("--duration", Duration.ofMinutes(10),
                 "stop after this long (Ctrl-C stops earlier)");
-        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@backlog-server -Dport=7103 -Dargs=\"--backlog 2\"");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=NonAcceptingServer -Dargs=\"--port 7103 --backlog 2\"");
         cli.parse(args);
         cli.run(() -> listen(Narrator.stdout(), bind.get(), port.get(), backlog.get(), duration.get()));
     }

@@ -7,7 +7,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import tcpip.cli.Cli;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 
 /**
  * Start it before its server: it retries connect() with a growing pause between attempts until the
@@ -39,7 +39,7 @@ public final class RetryingConnectClient {
                 "pause after the first failure; each later pause doubles");
         Cli.Option<Duration> maxPause = cli.durationOption("--max-pause", Duration.ofSeconds(2),
                 "longest pause between attempts");
-        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@retry-client -Dport=7104");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=RetryingConnectClient -Dargs=\"--port 7104\"");
         cli.parse(args);
         Narrator n = Narrator.stdout();
         cli.run(() -> {

@@ -7,7 +7,7 @@ import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import tcpip.cli.Cli;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Descriptors.Descriptor;
 import tcpip.kernel.SocketRow;
@@ -29,7 +29,7 @@ public final class SocketCreationProbe {
                 "Shows when the kernel creates a socket's descriptor, and the row it keeps once it connects.");
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
-        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec@creation -Dport=7102");
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=SocketCreationProbe -Dargs=\"--port 7102\"");
         cli.parse(args);
         cli.run(() -> probe(Narrator.stdout(), host.get(), port.get()));
     }

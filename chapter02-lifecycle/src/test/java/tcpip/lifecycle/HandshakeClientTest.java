@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 import tcpip.kernel.SocketTable;
 import tcpip.lifecycle.HandshakeClient.Attempt;
 import tcpip.lifecycle.HandshakeClient.Outcome;

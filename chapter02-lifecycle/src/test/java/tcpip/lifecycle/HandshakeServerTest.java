@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 
 /** The server program: accepts, closes a silent client after its read deadline, stops when its socket closes. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)

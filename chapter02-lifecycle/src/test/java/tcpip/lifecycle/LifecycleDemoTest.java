@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import tcpip.cli.Narrator;
-import tcpip.cli.Stage;
-import tcpip.cli.Stages;
+import tcpip.narration.Narrator;
+import tcpip.narration.Stage;
+import tcpip.narration.Stages;
 import tcpip.kernel.SocketTable;
 
 /** Each demo stage runs on its own, finishes in seconds and says what it claims. */

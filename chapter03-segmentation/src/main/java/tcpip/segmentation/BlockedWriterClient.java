@@ -28,8 +28,8 @@ public final class BlockedWriterClient {
         Cli.Option<Long> sndbuf = cli.sizeOption("--sndbuf", 0, 0, 64L << 20, "SO_SNDBUF to ask for (0 = default)");
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(60),
                 "give up if the writer neither blocks nor finishes in this time");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@blocked-writer-client -Dport=7203");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@blocked-writer-client -Dport=7203 -Dargs=\"--sndbuf 16K\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BlockedWriterClient -Dargs=\"--port 7203\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BlockedWriterClient -Dargs=\"--port 7203 --sndbuf 16K\"");
         cli.parse(args);
         cli.run(() -> {
             try (Socket socket = new Socket()) {

@@ -22,8 +22,8 @@ public final class BufferSizeClient {
         Cli.Option<Long> sndbuf = cli.sizeOption("--sndbuf", 32 * 1024, 1024, 64L << 20, "SO_SNDBUF to ask for");
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 16 * 1024, 1024, 64L << 20, "SO_RCVBUF to ask for");
         Cli.Option<Long> send = cli.sizeOption("--send", 1 << 20, 0, 1L << 30, "bytes to send after connecting");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@buffer-size-client -Dport=7203");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@buffer-size-client -Dport=7203 -Dargs=\"--sndbuf 8K\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BufferSizeClient -Dargs=\"--port 7203\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BufferSizeClient -Dargs=\"--port 7203 --sndbuf 8K\"");
         cli.parse(args);
         cli.run(() -> {
             try (Socket socket = new Socket()) {

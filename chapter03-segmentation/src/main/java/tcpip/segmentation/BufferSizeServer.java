@@ -25,7 +25,7 @@ public final class BufferSizeServer {
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 64 * 1024, 1024, 64L << 20, "SO_RCVBUF to ask for");
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(30),
                 "close a client that sends nothing for this long");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@buffer-size-server -Dport=7203");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BufferSizeServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             try (ServerSocket listener = new ServerSocket()) {

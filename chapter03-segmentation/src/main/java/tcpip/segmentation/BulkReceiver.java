@@ -32,7 +32,7 @@ public final class BulkReceiver {
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(30),
                 "close a sender that sends nothing for this long");
         Cli.Option<Boolean> quiet = cli.flag("--quiet", "do not print a line per connection");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@bulk-receiver -Dport=7203");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkReceiver -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             try (ServerSocketChannel listener = ServerSocketChannel.open()) {

@@ -66,8 +66,8 @@ public final class BulkSender {
         Cli.Option<Boolean> sweep = cli.flag("--sweep", "every write size and mode, with a bar chart");
         Cli.Option<Duration> perSize = cli.durationOption("--per-size", Duration.ofSeconds(1),
                 "with --sweep: how long each setting sends");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@bulk-sender -Dport=7203 -Dargs=\"--sweep\"");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@bulk-sender -Dport=7203 -Dargs=\"--write-size 1 --duration 1s\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --sweep\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --write-size 1 --duration 1s\"");
         cli.parse(args);
         cli.run(() -> {
             InetSocketAddress server = new InetSocketAddress(host.get(), port.get());
@@ -86,7 +86,7 @@ public final class BulkSender {
                 } else {
                     Measurement m = measure(server, mode.get(), (int) (long) size.get(), duration.get(), file);
                     System.out.printf("%s  %,.1f MB/s (%,d bytes in %s)%n", m.label(), m.mbPerSecond(), m.bytes(),
-                            tcpip.cli.Narrator.human(m.elapsed()));
+                            tcpip.narration.Narrator.human(m.elapsed()));
                 }
             } finally {
                 Files.deleteIfExists(file);

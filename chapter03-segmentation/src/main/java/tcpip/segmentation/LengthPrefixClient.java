@@ -26,8 +26,8 @@ public final class LengthPrefixClient {
         Cli.Option<Boolean> bad = cli.flag("--bad-length", "then send a frame that claims 2 GiB");
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(10),
                 "give up if the server does not answer for this long");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@length-prefix-client -Dport=7203");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@length-prefix-client -Dport=7203 -Dargs=\"--bad-length\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LengthPrefixClient -Dargs=\"--port 7203\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LengthPrefixClient -Dargs=\"--port 7203 --bad-length\"");
         cli.parse(args);
         cli.run(() -> {
             try (Socket socket = new Socket()) {

@@ -47,7 +47,7 @@ public final class LengthPrefixServer implements AutoCloseable {
                 Integer.MAX_VALUE, "largest payload accepted; larger lengths are refused before allocating");
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(30),
                 "close a client that sends nothing for this long");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@length-prefix-server -Dport=7203");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LengthPrefixServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             ServerSocket listener = new ServerSocket();

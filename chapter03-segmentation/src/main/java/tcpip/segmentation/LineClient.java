@@ -22,7 +22,7 @@ public final class LineClient {
         Cli.Option<Integer> count = cli.intOption("--lines", 3, 1, 10_000, "lines to send");
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(10),
                 "give up if the server does not answer for this long");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@line-client -Dport=7203");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LineClient -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             try (Socket socket = new Socket()) {

@@ -42,7 +42,7 @@ public final class LineServer implements AutoCloseable {
                 "longest line accepted, in bytes");
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(30),
                 "close a client that sends nothing for this long");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@line-server -Dport=7203");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LineServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             ServerSocket listener = new ServerSocket();

@@ -22,7 +22,7 @@ public final class MssClient {
         Cli cli = new Cli("MssClient", "Prints the connection's mss/advmss/pmtu from ss -tin before and after sending.");
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(7203);
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@mss-client -Dport=7203");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=MssClient -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             try (Socket socket = new Socket()) {

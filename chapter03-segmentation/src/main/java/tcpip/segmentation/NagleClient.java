@@ -33,7 +33,7 @@ public final class NagleClient {
         Cli.Option<Boolean> nagleOnly = cli.flag("--nagle", "only measure with Nagle on (TCP_NODELAY off)");
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(10),
                 "give up if a response does not arrive in this time");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@nagle-client -Dport=7203");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=NagleClient -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             InetSocketAddress server = new InetSocketAddress(host.get(), port.get());
@@ -88,7 +88,7 @@ public final class NagleClient {
 
     private static void report(boolean nodelay, long[] nanos) {
         System.out.printf("TCP_NODELAY %-3s: median %s per request over %d requests%n", nodelay ? "on" : "off",
-                tcpip.cli.Narrator.human(median(nanos)), nanos.length);
+                tcpip.narration.Narrator.human(median(nanos)), nanos.length);
         if (!nodelay) {
             System.out.println("  why: the body waits for the header's ACK (Nagle), and the server's kernel");
             System.out.println("  delays that ACK (delayed ACK, 40 ms minimum on Linux) hoping to send it with data");

@@ -1,5 +1,6 @@
 package tcpip.segmentation;
 
+import tcpip.net.LoopbackPair;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 

@@ -35,8 +35,8 @@ public final class ReadSizeServer {
                 "close a client that sends nothing for this long");
         Cli.Option<Duration> delay = cli.durationOption("--read-delay", Duration.ZERO,
                 "wait this long after accept() before the first read (lets small writes pile up)");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@read-size-server -Dport=7203");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@read-size-server -Dport=7203 -Dargs=\"--read-delay 200ms\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=ReadSizeServer -Dargs=\"--port 7203\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=ReadSizeServer -Dargs=\"--port 7203 --read-delay 200ms\"");
         cli.parse(args);
         cli.run(() -> {
             try (ServerSocket listener = new ServerSocket()) {

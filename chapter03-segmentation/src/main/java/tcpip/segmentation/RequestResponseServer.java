@@ -32,7 +32,7 @@ public final class RequestResponseServer {
         Cli.Option<Integer> port = cli.port(7203);
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(30),
                 "close a client that sends nothing for this long");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@request-server -Dport=7203");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=RequestResponseServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             try (ServerSocket listener = new ServerSocket()) {

@@ -1,5 +1,6 @@
 package tcpip.segmentation;
 
+import tcpip.net.LoopbackPair;
 import tcpip.kernel.SsInfo;
 
 import java.io.ByteArrayOutputStream;
@@ -21,9 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import tcpip.cli.Narrator;
-import tcpip.cli.Stage;
-import tcpip.cli.Stages;
+import tcpip.narration.Narrator;
+import tcpip.narration.Stage;
+import tcpip.narration.Stages;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.PacketCapture;
 import tcpip.kernel.Segment;

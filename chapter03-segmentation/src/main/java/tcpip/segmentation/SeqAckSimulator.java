@@ -24,8 +24,8 @@ public final class SeqAckSimulator {
         Cli.Option<Integer> dup = cli.intOption("--duplicate", 10, 0, 100, "percent of data segments duplicated");
         Cli.Option<Integer> reorder = cli.intOption("--reorder", 20, 0, 100, "percent of segments delayed (reordered)");
         Cli.Option<Integer> rto = cli.intOption("--rto", 4, 2, 1000, "retransmission timeout in ticks");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@seq-ack-model");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@seq-ack-model -Dargs=\"--seed 3 --loss 40\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=SeqAckSimulator");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=SeqAckSimulator -Dargs=\"--seed 3 --loss 40\"");
         cli.parse(args);
         cli.run(() -> {
             byte[] bytes = message.get().getBytes(StandardCharsets.UTF_8);

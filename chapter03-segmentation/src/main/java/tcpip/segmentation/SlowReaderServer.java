@@ -31,7 +31,7 @@ public final class SlowReaderServer {
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 64L << 20, "SO_RCVBUF to ask for (0 = default)");
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(30),
                 "close a client that sends nothing for this long");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@slow-reader-server -Dport=7203");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=SlowReaderServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             try (ServerSocket listener = new ServerSocket()) {

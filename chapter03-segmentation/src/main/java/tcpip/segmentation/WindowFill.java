@@ -1,5 +1,6 @@
 package tcpip.segmentation;
 
+import tcpip.net.LoopbackPair;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

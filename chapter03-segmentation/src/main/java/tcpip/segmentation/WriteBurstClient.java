@@ -30,8 +30,8 @@ public final class WriteBurstClient {
         Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.BIG,
                 "big: one write of --size bytes; small: ten 10-byte writes");
         Cli.Option<Long> size = cli.sizeOption("--size", BIG_WRITE, 1, 1L << 30, "bytes of the big write");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@write-burst-client -Dport=7203");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec@write-burst-client -Dport=7203 -Dargs=\"--mode small\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=WriteBurstClient -Dargs=\"--port 7203\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=WriteBurstClient -Dargs=\"--port 7203 --mode small\"");
         cli.parse(args);
         cli.run(() -> {
             try (Socket socket = new Socket()) {

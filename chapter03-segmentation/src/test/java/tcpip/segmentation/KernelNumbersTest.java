@@ -1,5 +1,6 @@
 package tcpip.segmentation;
 
+import tcpip.net.LoopbackPair;
 import tcpip.kernel.SsInfo;
 
 import static org.assertj.core.api.Assertions.assertThat;

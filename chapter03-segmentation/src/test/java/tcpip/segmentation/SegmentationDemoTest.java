@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import tcpip.cli.Narrator;
-import tcpip.cli.Stage;
-import tcpip.cli.Stages;
+import tcpip.narration.Narrator;
+import tcpip.narration.Stage;
+import tcpip.narration.Stages;
 import tcpip.testing.MainRunner;
 
 /** The demo's stages run on their own and say what they should (the slow ones are tested elsewhere). */

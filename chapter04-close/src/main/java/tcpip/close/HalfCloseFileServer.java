@@ -87,7 +87,7 @@ public final class HalfCloseFileServer implements AutoCloseable {
             }
             int bound = server.start();
             System.out.println("serving " + server.files.root() + " on " + bind.get() + ":" + bound
-                    + " (Ctrl-C: stop accepting, finish transfers within " + tcpip.cli.Narrator.human(drain.get()) + ")");
+                    + " (Ctrl-C: stop accepting, finish transfers within " + tcpip.narration.Narrator.human(drain.get()) + ")");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 ShutdownReport r = server.shutdown(drain.get());
                 System.out.println("shut down: " + r.finished() + " transfer(s) finished with FIN, "
@@ -172,7 +172,7 @@ public final class HalfCloseFileServer implements AutoCloseable {
                 log.printf("peak heap used: %,d KiB%n", HeapReport.peakHeapUsedKiB());
             }
         } catch (java.net.SocketTimeoutException e) {
-            log.printf("%s: no data within %s, giving up%n", who, tcpip.cli.Narrator.human(readTimeout));
+            log.printf("%s: no data within %s, giving up%n", who, tcpip.narration.Narrator.human(readTimeout));
         } catch (Exception e) {
             log.printf("%s: %s%n", who, Cli.describe(e));
         }

@@ -8,7 +8,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import tcpip.cli.Cli;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 import tcpip.kernel.SocketTable;
 
 /** Sends data, then closes with SO_LINGER set: 0 sends RST instead of FIN, n > 0 makes close() wait. */

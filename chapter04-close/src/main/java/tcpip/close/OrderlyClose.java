@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;

@@ -6,7 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import tcpip.cli.Cli;
-import tcpip.cli.Narrator;
+import tcpip.narration.Narrator;
 
 /** Accepts one connection at a time and closes it first or second, showing the Four way handshake states. */
 public final class OrderlyCloseServer {

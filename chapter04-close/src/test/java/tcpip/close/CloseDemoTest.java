@@ -8,9 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import tcpip.cli.Narrator;
-import tcpip.cli.Stage;
-import tcpip.cli.Stages;
+import tcpip.narration.Narrator;
+import tcpip.narration.Stage;
+import tcpip.narration.Stages;
 import tcpip.kernel.SocketTable;
 
 /** The narrated demo runs every stage on its own and tells what the kernel did. */

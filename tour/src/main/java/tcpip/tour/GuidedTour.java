@@ -2,9 +2,9 @@ package tcpip.tour;
 
 import java.util.ArrayList;
 import java.util.List;
-import tcpip.cli.Narrator;
-import tcpip.cli.Stage;
-import tcpip.cli.Stages;
+import tcpip.narration.Narrator;
+import tcpip.narration.Stage;
+import tcpip.narration.Stages;
 import tcpip.close.CloseDemo;
 import tcpip.echo.EchoDemo;
 import tcpip.lifecycle.LifecycleDemo;

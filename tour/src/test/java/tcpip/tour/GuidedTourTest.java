@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import tcpip.cli.Stage;
+import tcpip.narration.Stage;
 import tcpip.testing.CliContract;
 import tcpip.testing.MainRunner;
 

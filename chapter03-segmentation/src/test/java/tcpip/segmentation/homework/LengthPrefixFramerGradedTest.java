@@ -1,5 +1,6 @@
 package tcpip.segmentation.homework;
 
+import tcpip.net.LoopbackPair;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tcpip.segmentation.FrameException;
-import tcpip.segmentation.LoopbackPair;
 import tcpip.testing.TodoHint;
 
 /** Grades LengthPrefixFramer: frames survive any cut TCP makes, bad lengths are refused. */

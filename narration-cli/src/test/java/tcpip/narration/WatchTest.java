@@ -1,5 +1,6 @@
-package tcpip.kernel;
+package tcpip.narration;
 
+import tcpip.kernel.SocketTable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,5 +1,7 @@
-package tcpip.cli;
+package tcpip.narration;
 
+import tcpip.cli.Cli;
+import tcpip.cli.UsageException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package tcpip.segmentation;
+package tcpip.net;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -44,6 +44,13 @@ public record LoopbackPair(Socket client, Socket server) implements AutoCloseabl
                 throw e;
             }
         }
+    }
+
+    /** Puts a read deadline (SO_TIMEOUT) on both ends, so a test's read can never block forever. */
+    public LoopbackPair readTimeout(java.time.Duration limit) throws IOException {
+        client.setSoTimeout(Math.toIntExact(limit.toMillis()));
+        server.setSoTimeout(Math.toIntExact(limit.toMillis()));
+        return this;
     }
 
     /** The client's local port (the server end's remote port). */

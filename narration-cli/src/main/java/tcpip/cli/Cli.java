@@ -118,9 +118,26 @@ public final class Cli {
         }));
     }
 
-    /** A duration: {@code 250ms}, {@code 30s}, {@code 2m}; a bare number means seconds. */
+    /** Longest time any flag accepts unless it says otherwise (a socket timeout is an int of ms). */
+    public static final Duration MAX_DURATION = Duration.ofHours(24);
+
+    /**
+     * A duration with a unit: {@code 250ms}, {@code 30s}, {@code 1.5s}, {@code 2m}, {@code 1h};
+     * between 1 ms and {@link #MAX_DURATION}. Zero, a bare number or another unit is a usage error.
+     */
     public Option<Duration> durationOption(String name, Duration defaultValue, String help) {
-        return add(new Option<>(name, "TIME", defaultValue, help, Cli::parseDuration));
+        return durationOption(name, defaultValue, Duration.ofMillis(1), MAX_DURATION, help);
+    }
+
+    /** A duration with a unit, checked against {@code [min, max]} (give min 0 where 0 means "none"). */
+    public Option<Duration> durationOption(String name, Duration defaultValue, Duration min, Duration max, String help) {
+        return add(new Option<>(name, "TIME", defaultValue, help, s -> {
+            Duration d = parseDuration(s);
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new IllegalArgumentException("must be between " + show(min) + " and " + show(max) + ", got '" + s + "'");
+            }
+            return d;
+        }));
     }
 
     public Option<Path> pathOption(String name, Path defaultValue, String help) {
@@ -308,32 +325,31 @@ public final class Cli {
         }
     }
 
-    /** Parses {@code 250ms}, {@code 30s}, {@code 2m}, {@code 1h}; a bare number means seconds. */
-    public static Duration parseDuration(String s) {
-        String t = s.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("ms")) {
-                return positive(Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2))), s);
-            }
-            if (t.endsWith("s")) {
-                return positive(Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000)), s);
-            }
-            if (t.endsWith("m")) {
-                return positive(Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1))), s);
-            }
-            if (t.endsWith("h")) {
-                return positive(Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1))), s);
-            }
-            return positive(Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000)), s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expects a time like 250ms, 30s or 2m, got '" + s + "'");
-        }
-    }
+    private static final java.util.regex.Pattern DURATION =
+            java.util.regex.Pattern.compile("(\\d{1,9})(?:\\.(\\d{1,3}))?(ms|s|m|h)");
 
-    private static Duration positive(Duration d, String s) {
-        if (d.isNegative()) {
-            throw new IllegalArgumentException("expects a time that is not negative, got '" + s + "'");
+    /**
+     * Parses {@code 250ms}, {@code 30s}, {@code 1.5s}, {@code 2m}, {@code 1h}. Strict: a unit is
+     * required, only these four units exist ({@code 2d} is an error, not 2 seconds), and a value
+     * too large to be a timeout is an error, not an overflow.
+     */
+    public static Duration parseDuration(String s) {
+        java.util.regex.Matcher m = DURATION.matcher(s.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches() || (m.group(2) != null && m.group(3).equals("ms"))) {
+            throw new IllegalArgumentException("expects a time like 500ms, 5s, 1.5s, 2m or 1h, got '" + s + "'");
         }
-        return d;
+        long whole = Long.parseLong(m.group(1));
+        long unitMs = switch (m.group(3)) {
+            case "ms" -> 1;
+            case "s" -> 1_000;
+            case "m" -> 60_000;
+            default -> 3_600_000;
+        };
+        long fractionMs = 0;
+        if (m.group(2) != null) {
+            String f = (m.group(2) + "00").substring(0, 3); // thousandths of the unit
+            fractionMs = Long.parseLong(f) * unitMs / 1_000;
+        }
+        return Duration.ofMillis(whole * unitMs + fractionMs); // at most 999,999,999 h: no overflow
     }
 }

@@ -1,4 +1,4 @@
-package tcpip.cli;
+package tcpip.narration;
 
 /**
  * One narrated step of a demo: a name to select it by ({@code --stage NAME}), the article section

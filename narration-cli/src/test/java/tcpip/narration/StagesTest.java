@@ -1,4 +1,4 @@
-package tcpip.cli;
+package tcpip.narration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

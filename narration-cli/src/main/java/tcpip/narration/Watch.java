@@ -1,4 +1,4 @@
-package tcpip.kernel;
+package tcpip.narration;
 
 import java.time.Duration;
 import java.time.LocalTime;
@@ -8,6 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import tcpip.cli.Cli;
+import tcpip.kernel.SocketRow;
+import tcpip.kernel.SocketTable;
+import tcpip.kernel.TcpState;
+import tcpip.kernel.TimerKind;
+import tcpip.kernel.KernelAwait;
+import tcpip.kernel.Descriptors;
 
 /**
  * A third-terminal view of one port: every connection on it and each change of state, queue or
@@ -28,8 +34,8 @@ public final class Watch {
         Cli.Option<Duration> duration = cli.durationOption("--duration", Duration.ofMinutes(10),
                 "stop after this long (Ctrl-C stops earlier)");
         Cli.Option<Boolean> queues = cli.flag("--no-queues", "report state changes only, not tx/rx queue changes");
-        cli.example("./mvnw -q -pl kernel-view -am compile exec:exec@watch -Dport=7007");
-        cli.example("java -cp kernel-view/target/classes tcpip.kernel.Watch --port 7007 --duration 30s");
+        cli.example("./mvnw -q -pl narration-cli -am compile exec:exec -Dmain=Watch -Dargs=\"--port 7007\"");
+        cli.example("java -cp kernel-view/target/classes tcpip.narration.Watch --port 7007 --duration 30s");
         cli.parse(args);
         cli.run(() -> watch(port.get(), interval.get(), duration.get(), !queues.get()));
     }

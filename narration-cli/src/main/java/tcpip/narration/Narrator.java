@@ -1,4 +1,4 @@
-package tcpip.cli;
+package tcpip.narration;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -46,6 +46,17 @@ public final class Narrator {
     /** A socket call the program makes now. */
     public void program(String what) {
         line("program", what);
+    }
+
+    /**
+     * Shows the real lines of a core file that are about to run, between its
+     * {@code // [marker]} comments, under the file's name: the narration cannot drift from the code.
+     */
+    public void code(Class<?> core, String marker) {
+        out.println("  code    | " + core.getSimpleName() + ".java [" + marker + "]");
+        for (String l : SourceExcerpt.lines(core, marker)) {
+            out.println("          |   " + l);
+        }
     }
 
     /** What the kernel did or shows. */

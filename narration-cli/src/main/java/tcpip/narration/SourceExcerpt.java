@@ -1,0 +1,101 @@
+package tcpip.narration;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real lines of a lesson's core file, between marker comments {@code // [name]} and
+ * {@code // [/name]}, read from the source that the build copies beside the classes. Narration
+ * prints these instead of a hand-written copy, so what the learner reads is what runs.
+ */
+public final class SourceExcerpt {
+
+    private static final Pattern MARK = Pattern.compile("//\\s*\\[(/?)([a-z0-9-]+)]");
+
+    private SourceExcerpt() {
+    }
+
+    /** The lines between {@code // [marker]} and {@code // [/marker]}, common indentation removed. */
+    public static List<String> lines(Class<?> core, String marker) {
+        List<String> source = source(core);
+        int start = -1;
+        int end = -1;
+        for (int i = 0; i < source.size(); i++) {
+            Matcher m = MARK.matcher(source.get(i));
+            if (m.find() && m.group(2).equals(marker)) {
+                if (m.group(1).isEmpty() && start < 0) {
+                    start = i;
+                } else if (!m.group(1).isEmpty() && start >= 0) {
+                    end = i;
+                    break;
+                }
+            }
+        }
+        if (start < 0 || end < 0) {
+            throw new IllegalStateException(core.getSimpleName() + ".java has no marker pair // [" + marker
+                    + "] ... // [/" + marker + "]");
+        }
+        List<String> body = new ArrayList<>();
+        for (String line : source.subList(start + 1, end)) {
+            if (!MARK.matcher(line).find()) {
+                body.add(line);
+            }
+        }
+        int indent = body.stream().filter(l -> !l.isBlank()).mapToInt(SourceExcerpt::indent).min().orElse(0);
+        return body.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).toList();
+    }
+
+    /** Every marker name opened in a core file, in order, each checked to be closed. */
+    public static Set<String> markers(Class<?> core) {
+        Set<String> open = new LinkedHashSet<>();
+        Set<String> closed = new LinkedHashSet<>();
+        for (String line : source(core)) {
+            Matcher m = MARK.matcher(line);
+            while (m.find()) {
+                (m.group(1).isEmpty() ? open : closed).add(m.group(2));
+            }
+        }
+        if (!open.equals(closed)) {
+            throw new IllegalStateException(core.getSimpleName() + ".java: unbalanced markers, opened " + open
+                    + ", closed " + closed);
+        }
+        return open;
+    }
+
+    /** The path a learner opens, relative to the module: {@code src/main/java/tcpip/echo/EchoCore.java}. */
+    public static String path(Class<?> core) {
+        return "src/main/java/" + core.getName().replace('.', '/') + ".java";
+    }
+
+    private static List<String> source(Class<?> core) {
+        Class<?> top = core;
+        while (top.getEnclosingClass() != null) {
+            top = top.getEnclosingClass();
+        }
+        String resource = "/" + top.getName().replace('.', '/') + ".java";
+        try (InputStream in = top.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("source " + resource + " is not on the classpath (the build copies "
+                        + "src/main/java/**/*.java beside the classes)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + resource + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int indent(String line) {
+        int i = 0;
+        while (i < line.length() && line.charAt(i) == ' ') {
+            i++;
+        }
+        return i;
+    }
+}

@@ -80,12 +80,38 @@ public final class Cli {
 
     /** {@code --host ADDR}: where a client connects (127.0.0.1 by default; ::1 works too). */
     public Option<String> host() {
-        return stringOption("--host", LOOPBACK, "server address to connect to (127.0.0.1 or ::1)");
+        return add(new Option<>("--host", "ADDR", LOOPBACK, "server address to connect to: an IP literal such as "
+                + "127.0.0.1 or ::1, or localhost", Cli::address));
     }
 
     /** {@code --bind ADDR}: where a server listens (127.0.0.1 by default). */
     public Option<String> bind() {
-        return stringOption("--bind", LOOPBACK, "address to listen on (0.0.0.0 = every interface)");
+        return add(new Option<>("--bind", "ADDR", LOOPBACK, "address to listen on: an IP literal (127.0.0.1, ::1; "
+                + "0.0.0.0 = every interface) or localhost", Cli::address));
+    }
+
+    private static final java.util.regex.Pattern IPV4 =
+            java.util.regex.Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+
+    /**
+     * An address given on the command line: an IP literal or {@code localhost}. Anything else
+     * (a typo, a host name) is a usage error at once, instead of a wait for a DNS look-up.
+     */
+    public static String address(String s) {
+        String t = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
+        if (t.equalsIgnoreCase("localhost") || IPV4.matcher(t).matches()) {
+            return t;
+        }
+        if (IPV6.matcher(t).matches()) {
+            try {
+                java.net.InetAddress.getByName(t); // a literal: parsed locally, no DNS
+                return t;
+            } catch (java.net.UnknownHostException e) {
+                // falls through to the error below
+            }
+        }
+        throw new IllegalArgumentException("expects an IP address such as 127.0.0.1 or ::1 (or localhost), got '" + s + "'");
     }
 
     public Option<String> stringOption(String name, String defaultValue, String help) {

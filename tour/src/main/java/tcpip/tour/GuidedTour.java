@@ -2,6 +2,7 @@ package tcpip.tour;
 
 import java.util.ArrayList;
 import java.util.List;
+import tcpip.kernel.Sysctl;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
@@ -51,6 +52,11 @@ public final class GuidedTour {
         n.note("Chapter 1 (chapter01-echo) first runs the whole cycle once with an echo pair.");
         n.note("Every 'kernel' line below is read live from /proc/net/tcp*, /proc/self/fd or tcpdump;");
         n.note("every server binds 127.0.0.1 or ::1 on a port the kernel picks (port 0).");
-        n.available();
+        if (n.available()) {
+            // Kernel facts of your machine: the numbers below depend on them, so they differ across kernels.
+            n.kernel("Kernel facts of your machine: " + Sysctl.kernelFacts());
+            n.note("Another kernel or other settings give other timings and sizes; every number below is read,");
+            n.note("not written in: compare yours with the chapter READMEs (measured on Linux 6.18).");
+        }
     }
 }

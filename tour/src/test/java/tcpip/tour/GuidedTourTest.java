@@ -25,6 +25,8 @@ class GuidedTourTest {
         for (Stage s : GuidedTour.stages()) {
             assertThat(out).as("stage %s announced", s.name()).contains("=== " + s.articleSection() + " (" + s.title() + ")");
         }
+        assertThat(out).as("the kernel facts line, read from /proc/sys").containsPattern(
+                "Kernel facts of your machine: kernel \\S+; tcp_syn_retries=\\d+").contains("tcp_rmem=[");
         assertThat(out).as("a descriptor number").containsPattern("fd \\d+ -> socket:\\[\\d+]");
         assertThat(out).as("ESTABLISHED").contains("ESTABLISHED");
         assertThat(out).as("a list of read sizes").containsPattern("\\d+ reads?");

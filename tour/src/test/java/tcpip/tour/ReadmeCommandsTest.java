@@ -24,13 +24,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 
@@ -52,23 +49,27 @@ class ReadmeCommandsTest {
     private static final Duration READY_LIMIT = Duration.ofSeconds(30);
     private static final Duration LISTEN_LIMIT = Duration.ofSeconds(3);
     private static final Set<String> PASSED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final Pattern EXEC = Pattern.compile("exec:exec@([\\w-]+)");
     private static final Pattern DEFINE = Pattern.compile("-D([\\w.]+)=(.*)");
-    private static final Pattern PROPERTY = Pattern.compile("\\$\\{([\\w.]+)}");
 
     @Test
     void ciRunsExactlyTheReadmeTestCommand() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
         String ci = Files.readString(ROOT.resolve(".ci/run"));
         String testCommand = ci.lines().map(String::trim).filter(l -> l.startsWith("./mvnw")).findFirst()
+                .map(l -> l.replaceAll("\\s*(\\|\\||&&|;).*$", ""))
                 .orElseThrow(() -> new AssertionError(".ci/run runs no ./mvnw command"));
         assertThat(readme).as("README.md shows the test command .ci/run runs").contains(testCommand);
     }
 
+    /** Fences run this many at a time: most of their time is JVM start-up and waiting on sockets. */
+    private static final int PARALLEL_FENCES = 4;
+
     @TestFactory
-    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     Stream<DynamicTest> everyReadmeCommandWorks() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_FENCES,
+                Thread.ofPlatform().daemon().factory());
         for (Path readme : readmes()) {
             List<ReadmeCommand> commands = ReadmeCommand.parse(ROOT.relativize(readme),
                     Files.readAllLines(readme));
@@ -76,10 +77,21 @@ class ReadmeCommandsTest {
                     .collect(Collectors.groupingBy(ReadmeCommand::fence, LinkedHashMap::new, Collectors.toList()));
             for (List<ReadmeCommand> fence : fences.values()) {
                 ReadmeCommand first = fence.get(0);
-                tests.add(DynamicTest.dynamicTest(first.where() + (first.manual() ? " (manual: flags)" : ""),
-                        () -> runFence(fence)));
+                // Every fence starts now, PARALLEL_FENCES at a time; each dynamic test reports its own.
+                java.util.concurrent.Future<?> run = pool.submit(() -> {
+                    runFence(fence);
+                    return null;
+                });
+                tests.add(DynamicTest.dynamicTest(first.where() + (first.manual() ? " (manual: flags)" : ""), () -> {
+                    try {
+                        run.get(FOREGROUND_LIMIT.toSeconds() * 2, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw e.getCause();
+                    }
+                }));
             }
         }
+        pool.shutdown();
         return tests.stream();
     }
 
@@ -142,7 +154,7 @@ class ReadmeCommandsTest {
     /** The java program a line runs, if it runs one of ours. */
     private Optional<Program> program(ReadmeCommand c, Map<Integer, Integer> ports) throws Exception {
         List<String> w = ReadmeCommand.words(c.text());
-        if (w.get(0).equals("./mvnw") && c.text().contains("exec:exec@")) {
+        if (w.get(0).equals("./mvnw") && w.contains("exec:exec")) {
             return Optional.of(fromExec(c, w, ports));
         }
         if (w.get(0).equals("java")) {
@@ -171,39 +183,43 @@ class ReadmeCommandsTest {
                 defines.put(d.group(1), d.group(2));
             }
         }
-        Matcher m = EXEC.matcher(c.text());
-        if (module == null || !m.find()) {
-            fail(c.where() + ": expected ./mvnw -q -pl MODULE -am compile exec:exec@ID, got: " + c.text());
+        if (module == null || !w.contains("exec:exec") || !defines.containsKey("main")) {
+            fail(c.where() + ": expected ./mvnw -q -pl MODULE -am compile exec:exec -Dmain=NAME [-Dargs=\"...\"], got: "
+                    + c.text());
         }
         if (!w.contains("-am")) {
             fail(c.where() + ": add -am so a fresh clone builds the modules " + module + " needs: " + c.text());
         }
-        String id = m.group(1);
-        Path pom = ROOT.resolve(module).resolve("pom.xml");
-        assertThat(pom).as(c.where() + ": module " + module).exists();
-        String moduleName = module;
-        String commandLine = execution(pom, id).orElseThrow(
-                () -> new AssertionError(c.where() + ": " + moduleName + "/pom.xml has no exec execution '" + id + "'"));
-        Map<String, String> props = new HashMap<>(properties(ROOT.resolve("pom.xml")));
-        props.putAll(properties(pom));
-        props.putAll(defines);
-        if (props.containsKey("port")) {
-            int readmePort = Integer.parseInt(props.get("port"));
-            props.put("port", String.valueOf(mapPort(readmePort, ports, c.background())));
+        if (!w.contains("compile")) {
+            fail(c.where() + ": add 'compile' before exec:exec: it selects the JDK toolchain and builds the module: "
+                    + c.text());
         }
-        Matcher p = PROPERTY.matcher(commandLine);
-        StringBuilder sb = new StringBuilder();
-        while (p.find()) {
-            p.appendReplacement(sb, Matcher.quoteReplacement(props.getOrDefault(p.group(1), "")));
+        Set<String> unknown = new java.util.TreeSet<>(defines.keySet());
+        unknown.removeAll(Set.of("main", "args"));
+        if (!unknown.isEmpty()) {
+            fail(c.where() + ": the run command takes only -Dmain and -Dargs (put program flags in -Dargs): " + unknown);
         }
-        p.appendTail(sb);
-        List<String> words = ReadmeCommand.words(sb.toString());
-        int cp = words.indexOf("%classpath");
-        if (cp < 0 || cp + 1 >= words.size()) {
-            fail(pom + " execution " + id + " must be '-classpath %classpath MAIN ...'");
+        String mainClass = mainClass(c, module, defines.get("main"));
+        List<String> args = mapPorts(new ArrayList<>(ReadmeCommand.words(defines.getOrDefault("args", ""))), ports,
+                c.background());
+        return new Program(mainClass, args, ROOT.resolve(module));
+    }
+
+    /** The class {@code -Dmain=NAME} names: a main in that module's own sources, as tcpip.cli.Run finds it. */
+    private static String mainClass(ReadmeCommand c, String module, String name) throws IOException {
+        Path sources = ROOT.resolve(module).resolve("src/main/java");
+        assertThat(sources).as(c.where() + ": module " + module).isDirectory();
+        String file = name.substring(name.lastIndexOf('.') + 1) + ".java";
+        try (Stream<Path> all = Files.walk(sources)) {
+            List<String> found = all.filter(p -> p.getFileName().toString().equals(file))
+                    .map(p -> sources.relativize(p).toString().replace('/', '.').replaceAll("\\.java$", ""))
+                    .filter(fqn -> !name.contains(".") || fqn.equals(name))
+                    .toList();
+            if (found.size() != 1) {
+                fail(c.where() + ": -Dmain=" + name + " must name exactly one class of " + module + ", found " + found);
+            }
+            return found.get(0);
         }
-        return new Program(words.get(cp + 1), new ArrayList<>(words.subList(cp + 2, words.size())),
-                ROOT.resolve(moduleName));
     }
 
     /** Background servers get port 0 unless an earlier line already started that port. */
@@ -267,18 +283,23 @@ class ReadmeCommandsTest {
         List<String> w = ReadmeCommand.words(c.text());
         for (int i = 0; i < w.size(); i++) {
             Matcher d = DEFINE.matcher(w.get(i));
-            if (d.matches() && d.group(1).equals("port")) {
-                return Integer.parseInt(d.group(2));
-            }
             if (w.get(i).equals("--port") && i + 1 < w.size()) {
                 return Integer.parseInt(w.get(i + 1));
             }
         }
-        if (w.get(0).equals("./mvnw")) {
-            String module = w.get(w.indexOf("-pl") + 1);
-            Map<String, String> props = new HashMap<>(properties(ROOT.resolve("pom.xml")));
-            props.putAll(properties(ROOT.resolve(module).resolve("pom.xml")));
-            return Integer.valueOf(props.get("port"));
+        for (String word : w) {
+            Matcher d = DEFINE.matcher(word);
+            if (d.matches() && d.group(1).equals("args")) {
+                List<String> args = ReadmeCommand.words(d.group(2));
+                int i = args.indexOf("--port");
+                if (i >= 0 && i + 1 < args.size() && args.get(i + 1).matches("\\d+")) {
+                    return Integer.parseInt(args.get(i + 1));
+                }
+            }
+        }
+        if (c.background()) {
+            fail(c.where() + ": a server that runs until Ctrl-C must give --port N in -Dargs, so the doc test can "
+                    + "run it on a port the kernel picks: " + c.text());
         }
         return null;
     }
@@ -324,6 +345,10 @@ class ReadmeCommandsTest {
     }
 
     private void runToEnd(ReadmeCommand c, Optional<Program> program) {
+        if (program.isPresent() && isWholeDemo(program.get())) {
+            checkWholeDemo(c, program.get());
+            return;
+        }
         List<String> command = program.map(Program::command).orElseGet(() -> shellCommand(c));
         Path dir = program.map(Program::dir).orElse(ROOT);
         // README.md and README.ko.md show the same commands: a command that already passed is not run again.
@@ -338,6 +363,35 @@ class ReadmeCommandsTest {
         assertThat(r.exitCode()).as("%s: '%s' exit code; output:%n%s", c.where(), c.text(), r.output()).isZero();
         assertNoUnknownOption(c, r.output());
         PASSED.add(key);
+    }
+
+    /**
+     * A chapter demo run whole ({@code --no-pause}, no {@code --only}): its stages are exactly the
+     * stages GuidedTourTest runs end to end, so running them again here would prove nothing new.
+     * Here: the main accepts these arguments ({@code --list} with them) and every stage it lists
+     * is one the tour runs.
+     */
+    private static boolean isWholeDemo(Program p) {
+        try {
+            Class.forName(p.mainClass()).getMethod("stages");
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+        return p.args().stream().noneMatch(a -> a.equals("--only") || a.equals("--stage") || a.equals("--list"));
+    }
+
+    private void checkWholeDemo(ReadmeCommand c, Program p) {
+        List<String> command = new ArrayList<>(p.command());
+        command.add("--list");
+        CourseTree.Run r = CourseTree.run(p.dir(), FOREGROUND_LIMIT.toSeconds(), command.toArray(String[]::new));
+        assertThat(r.exitCode()).as("%s: '%s --list' exit code; output:%n%s", c.where(), c.text(), r.output()).isZero();
+        assertNoUnknownOption(c, r.output());
+        Set<String> tour = GuidedTour.stages().stream().map(tcpip.narration.Stage::name).collect(Collectors.toSet());
+        for (String line : r.output().lines().filter(l -> !l.isBlank()).toList()) {
+            String stage = line.trim().split("\\s+")[0];
+            assertThat(tour).as("%s: stage %s of %s is run by the guided tour (GuidedTourTest)", c.where(), stage,
+                    p.mainClass()).anyMatch(t -> t.endsWith("-" + stage));
+        }
     }
 
     private static List<String> shellCommand(ReadmeCommand c) {
@@ -392,38 +446,5 @@ class ReadmeCommandsTest {
                 assertThat(ROOT.resolve(word)).as("%s: %s", c.where(), word).exists();
             }
         }
-    }
-
-    private static Map<String, String> properties(Path pom) throws Exception {
-        Map<String, String> props = new HashMap<>();
-        NodeList list = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile())
-                .getElementsByTagName("properties");
-        for (int i = 0; i < list.getLength(); i++) {
-            Element e = (Element) list.item(i);
-            if (!e.getParentNode().getNodeName().equals("project")) {
-                continue;
-            }
-            NodeList children = e.getChildNodes();
-            for (int j = 0; j < children.getLength(); j++) {
-                if (children.item(j) instanceof Element p) {
-                    props.put(p.getTagName(), p.getTextContent().trim());
-                }
-            }
-        }
-        return props;
-    }
-
-    private static Optional<String> execution(Path pom, String id) throws Exception {
-        NodeList executions = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile())
-                .getElementsByTagName("execution");
-        for (int i = 0; i < executions.getLength(); i++) {
-            Element e = (Element) executions.item(i);
-            NodeList ids = e.getElementsByTagName("id");
-            NodeList args = e.getElementsByTagName("commandlineArgs");
-            if (ids.getLength() > 0 && ids.item(0).getTextContent().trim().equals(id) && args.getLength() > 0) {
-                return Optional.of(args.item(0).getTextContent().trim());
-            }
-        }
-        return Optional.empty();
     }
 }

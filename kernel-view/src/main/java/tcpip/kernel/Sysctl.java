@@ -1,0 +1,90 @@
+package tcpip.kernel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the kernel's TCP settings from /proc/sys, so a program states the numbers of the kernel it
+ * runs on instead of numbers written into its text. Empty where the setting does not exist (an
+ * older kernel, another OS).
+ */
+public final class Sysctl {
+
+    private static final int BUFFER = 4096;
+
+    private Sysctl() {
+    }
+
+    /** A setting by its sysctl name, e.g. {@code net.ipv4.tcp_fin_timeout}; empty if absent. */
+    public static Optional<String> read(String name) {
+        Path file = Path.of("/proc/sys", name.replace('.', '/'));
+        // One read() with a buffer larger than any value: a sysctl file answers a read at a non-zero
+        // offset with end-of-file, so Files.readString (which starts with a tiny read for a file
+        // whose size says 0) would get only the first byte ("60" read as "6").
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[BUFFER];
+            int n = in.read(buf);
+            return n <= 0 ? Optional.empty()
+                    : Optional.of(new String(buf, 0, n, StandardCharsets.US_ASCII).trim().replaceAll("\\s+", " "));
+        } catch (IOException | SecurityException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A whole-number setting, empty if absent or not a number. */
+    public static Optional<Long> number(String name) {
+        return read(name).flatMap(v -> {
+            try {
+                return Optional.of(Long.parseLong(v));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** A setting of several numbers, such as {@code net.ipv4.tcp_rmem} (min default max). */
+    public static List<Long> numbers(String name) {
+        List<Long> out = new ArrayList<>();
+        read(name).ifPresent(v -> {
+            for (String part : v.split(" ")) {
+                try {
+                    out.add(Long.parseLong(part));
+                } catch (NumberFormatException ignored) {
+                    // not a number: skip
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * One line naming the kernel facts that make numbers differ between machines: the kernel
+     * version, SYN retry schedule settings, buffer limits, FIN_WAIT2 timeout, congestion control,
+     * timestamps and SACK. "absent" where this kernel has no such setting.
+     */
+    public static String kernelFacts() {
+        return "kernel " + read("kernel.osrelease").orElse(System.getProperty("os.name") + " " + System.getProperty("os.version"))
+                + "; tcp_syn_retries=" + show("net.ipv4.tcp_syn_retries")
+                + ", tcp_syn_linear_timeouts=" + show("net.ipv4.tcp_syn_linear_timeouts")
+                + "; tcp_rmem=" + show("net.ipv4.tcp_rmem")
+                + ", tcp_wmem=" + show("net.ipv4.tcp_wmem")
+                + "; tcp_fin_timeout=" + show("net.ipv4.tcp_fin_timeout")
+                + "; congestion control " + show("net.ipv4.tcp_congestion_control")
+                + "; timestamps " + onOff("net.ipv4.tcp_timestamps")
+                + ", SACK " + onOff("net.ipv4.tcp_sack");
+    }
+
+    private static String show(String name) {
+        return read(name).map(v -> v.contains(" ") ? "[" + v + "]" : v).orElse("absent");
+    }
+
+    private static String onOff(String name) {
+        return number(name).map(v -> v == 0 ? "off" : "on").orElse("absent");
+    }
+}

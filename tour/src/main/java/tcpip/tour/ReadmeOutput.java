@@ -1,0 +1,230 @@
+package tcpip.tour;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import tcpip.cli.Cli;
+
+/**
+ * Keeps the READMEs' output excerpts real. An excerpt is a {@code ```text} fence right after a
+ * marker {@code <!-- output: MODULE Main --args -->}; {@code --write} replaces every excerpt with
+ * one fresh run of its command, {@code --check} says which excerpts no longer have the shape of what
+ * the program prints today (numbers may differ; words, order and line count may not; a fence line
+ * that is only {@code …} stands for any number of lines).
+ */
+public final class ReadmeOutput {
+
+    static final Pattern MARKER = Pattern.compile("<!--\\s*output:\\s*(\\S+)\\s+(\\S+)(.*?)-->");
+    private static final Pattern NUMBER = Pattern.compile("[0-9A-Fa-f]*[0-9][0-9A-Fa-f]*");
+    private static final String SKIP = "…";
+    static final Duration RUN_LIMIT = Duration.ofSeconds(60);
+
+    private ReadmeOutput() {
+    }
+
+    /** One excerpt: where it is, the command behind it, and the fence's lines. */
+    record Excerpt(Path readme, int markerLine, String module, String main, List<String> args, List<String> lines) {
+        String where() {
+            return readme + ":" + (markerLine + 1);
+        }
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("ReadmeOutput", "Checks (or rewrites) every README output excerpt against a real run of its command.");
+        Cli.Option<Boolean> write = cli.flag("--write", "replace every excerpt with the output of one fresh run");
+        Cli.Option<Path> root = cli.pathOption("--root", Path.of(System.getProperty("tcpip.root", "..")),
+                "the course checkout");
+        cli.example("./mvnw -q -pl tour -am compile exec:exec -Dmain=ReadmeOutput");
+        cli.example("./mvnw -q -pl tour -am compile exec:exec -Dmain=ReadmeOutput -Dargs=\"--write\"");
+        cli.parse(args);
+        cli.run(() -> {
+            int bad = 0;
+            Path r = root.get().toAbsolutePath().normalize();
+            for (Path readme : readmes(r)) {
+                List<Excerpt> excerpts = excerpts(r, readme);
+                if (excerpts.isEmpty()) {
+                    continue;
+                }
+                List<String> text = new ArrayList<>(Files.readAllLines(readme, StandardCharsets.UTF_8));
+                for (int i = excerpts.size() - 1; i >= 0; i--) { // from the end: line numbers stay valid
+                    Excerpt e = excerpts.get(i);
+                    List<String> out = run(r, e);
+                    if (write.get()) {
+                        int open = e.markerLine() + 1;
+                        for (int k = 0; k < e.lines().size(); k++) {
+                            text.remove(open + 1);
+                        }
+                        text.addAll(open + 1, out);
+                    } else {
+                        String why = mismatch(e.lines(), out);
+                        if (why != null) {
+                            bad++;
+                            System.out.println(e.where() + ": " + why);
+                        }
+                    }
+                }
+                if (write.get()) {
+                    Files.write(readme, text, StandardCharsets.UTF_8);
+                    System.out.println("rewrote " + excerpts.size() + " excerpt(s) in " + r.relativize(readme));
+                }
+            }
+            if (!write.get()) {
+                System.out.println(bad == 0 ? "every excerpt matches its program's output" : bad + " excerpt(s) differ");
+                if (bad > 0) {
+                    System.exit(Cli.EXIT_FAILURE);
+                }
+            }
+        });
+    }
+
+    static List<Path> readmes(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root, 2)) {
+            return files.filter(p -> p.getFileName().toString().matches("README(\\.\\w+)?\\.md"))
+                    .filter(p -> !p.toString().contains("/target/")).sorted().toList();
+        }
+    }
+
+    /** Every marked excerpt of one README. */
+    static List<Excerpt> excerpts(Path root, Path readme) throws IOException {
+        List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
+        List<Excerpt> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = MARKER.matcher(lines.get(i));
+            if (!m.find()) {
+                continue;
+            }
+            if (i + 1 >= lines.size() || !lines.get(i + 1).trim().startsWith("```")) {
+                throw new IllegalStateException(root.relativize(readme) + ":" + (i + 1)
+                        + ": an output marker must be followed by a ``` fence");
+            }
+            int end = i + 2;
+            while (end < lines.size() && !lines.get(end).trim().startsWith("```")) {
+                end++;
+            }
+            out.add(new Excerpt(root.relativize(readme), i, m.group(1), m.group(2), words(m.group(3).trim()),
+                    List.copyOf(lines.subList(i + 2, Math.min(end, lines.size())))));
+        }
+        return out;
+    }
+
+    /** Runs an excerpt's command in its module's directory; its standard output, line by line. */
+    static List<String> run(Path root, Excerpt e) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), mainClass(root, e.module(), e.main())));
+        cmd.addAll(e.args());
+        Process p = new ProcessBuilder(cmd).directory(root.resolve(e.module()).toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        var stdout = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (var in = p.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException ex) {
+                return "";
+            }
+        });
+        if (!p.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(e.where() + ": " + e.main() + " did not finish within " + RUN_LIMIT.toSeconds() + " s");
+        }
+        List<String> out = new ArrayList<>(stdout.join().lines().toList());
+        while (!out.isEmpty() && out.get(0).isBlank()) {
+            out.remove(0);
+        }
+        while (!out.isEmpty() && out.get(out.size() - 1).isBlank()) {
+            out.remove(out.size() - 1);
+        }
+        return out;
+    }
+
+    /** The class a simple main name stands for in a module's sources. */
+    static String mainClass(Path root, String module, String name) throws IOException {
+        Path sources = root.resolve(module).resolve("src/main/java");
+        try (Stream<Path> all = Files.walk(sources)) {
+            List<String> found = all.filter(p -> p.getFileName().toString().equals(name + ".java"))
+                    .map(p -> sources.relativize(p).toString().replace('/', '.').replaceAll("\\.java$", "")).toList();
+            if (found.size() != 1) {
+                throw new IOException("no single main named " + name + " in " + module + ": " + found);
+            }
+            return found.get(0);
+        }
+    }
+
+    /**
+     * Null if the excerpt has the shape of the output, else why not. Numbers (decimal or hex, with
+     * at least one digit) are wildcards and runs of spaces count as one; {@code …} skips lines.
+     */
+    static String mismatch(List<String> excerpt, List<String> output) {
+        List<String> want = excerpt.stream().map(ReadmeOutput::shape).toList();
+        List<String> have = output.stream().map(ReadmeOutput::shape).toList();
+        return match(want, 0, have, 0) ? null : firstDifference(want, have);
+    }
+
+    private static boolean match(List<String> want, int w, List<String> have, int h) {
+        if (w == want.size()) {
+            return h == have.size();
+        }
+        if (want.get(w).equals(SKIP)) {
+            for (int k = h; k <= have.size(); k++) {
+                if (match(want, w + 1, have, k)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return h < have.size() && want.get(w).equals(have.get(h)) && match(want, w + 1, have, h + 1);
+    }
+
+    private static String firstDifference(List<String> want, List<String> have) {
+        int h = 0;
+        boolean skipping = false;
+        for (String w : want) {
+            if (w.equals(SKIP)) {
+                skipping = true;
+                continue;
+            }
+            if (skipping) {
+                int found = have.subList(Math.min(h, have.size()), have.size()).indexOf(w);
+                if (found < 0) {
+                    return "excerpt line '" + w + "' is not in the output (after its line " + h + ")";
+                }
+                h += found + 1;
+                skipping = false;
+                continue;
+            }
+            if (h >= have.size()) {
+                return "the output ends before the excerpt's line '" + w + "'";
+            }
+            if (!w.equals(have.get(h))) {
+                return "excerpt line '" + w + "' but the program now prints '" + have.get(h) + "'";
+            }
+            h++;
+        }
+        return skipping ? "the lines do not line up with the output"
+                : "the program prints " + (have.size() - h) + " more line(s) than the excerpt (end it with a '…' line)";
+    }
+
+    static String shape(String line) {
+        String t = line.strip().replaceAll("\\s+", " ");
+        if (t.equals(SKIP) || t.equals("...")) {
+            return SKIP;
+        }
+        return NUMBER.matcher(t).replaceAll("#");
+    }
+
+    private static List<String> words(String s) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(s);
+        while (m.find()) {
+            out.add(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        return out;
+    }
+}

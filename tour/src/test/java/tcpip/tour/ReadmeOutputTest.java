@@ -1,0 +1,60 @@
+package tcpip.tour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+
+/** Every README output excerpt still has the shape of what its program prints today. */
+class ReadmeOutputTest {
+
+    private static final Path ROOT = CourseTree.root();
+    private static final int PARALLEL = 3;
+
+    @TestFactory
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    Stream<DynamicTest> everyExcerptMatchesAFreshRun() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, Thread.ofPlatform().daemon().factory());
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path readme : ReadmeOutput.readmes(ROOT)) {
+            for (ReadmeOutput.Excerpt e : ReadmeOutput.excerpts(ROOT, readme)) {
+                Future<List<String>> out = pool.submit(() -> ReadmeOutput.run(ROOT, e));
+                tests.add(DynamicTest.dynamicTest(e.where() + " " + e.main() + " " + String.join(" ", e.args()), () -> {
+                    List<String> printed;
+                    try {
+                        printed = out.get(ReadmeOutput.RUN_LIMIT.toSeconds() * 3, TimeUnit.SECONDS);
+                    } catch (ExecutionException ex) {
+                        throw ex.getCause();
+                    }
+                    assertThat(ReadmeOutput.mismatch(e.lines(), printed))
+                            .as("%s: regenerate with ./mvnw -q -pl tour -am compile exec:exec -Dmain=ReadmeOutput "
+                                    + "-Dargs=\"--write\"; the program printed:%n%s", e.where(), String.join("\n", printed))
+                            .isNull();
+                }));
+            }
+        }
+        pool.shutdown();
+        return tests.stream();
+    }
+
+    @Test
+    void shapeIgnoresNumbersAndSpacingButNotWords() {
+        List<String> excerpt = List.of("  kernel  | fd 7 -> socket:[48213]", "…", "result | 3 reads of 65483 bytes");
+        assertThat(ReadmeOutput.mismatch(excerpt, List.of("  kernel | fd 12 -> socket:[9]", "x", "y",
+                "result | 10 reads of 131072 bytes"))).isNull();
+        assertThat(ReadmeOutput.mismatch(excerpt, List.of("  kernel | fd 12 -> socket:[9]",
+                "result | 10 writes of 131072 bytes"))).contains("is not in the output");
+        assertThat(ReadmeOutput.mismatch(List.of("a 1"), List.of("a 1", "b 2"))).contains("more line");
+    }
+}

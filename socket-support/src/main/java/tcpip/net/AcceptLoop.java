@@ -29,6 +29,12 @@ public final class AcceptLoop {
 
     /** The safe defaults every server states in its --help. */
     public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
+    /**
+     * Accept-queue length for servers facing many clients: a short queue (Java's default is 50)
+     * overflows in a burst, and each SYN the kernel then drops costs its client a 1 s retry.
+     * The kernel caps it at net.core.somaxconn.
+     */
+    public static final int DEFAULT_BACKLOG = 1_024;
     public static final Duration DEFAULT_READ_DEADLINE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_WRITE_DEADLINE = Duration.ofSeconds(10);
 

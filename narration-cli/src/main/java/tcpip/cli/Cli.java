@@ -316,7 +316,14 @@ public final class Cli {
             return spell(e);
         }
         if (value instanceof Duration d) {
-            return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+            long ms = d.toMillis();
+            if (ms != 0 && ms % 3_600_000 == 0) {
+                return ms / 3_600_000 + "h";
+            }
+            if (ms != 0 && ms % 60_000 == 0) {
+                return ms / 60_000 + "m";
+            }
+            return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
         }
         return String.valueOf(value);
     }

@@ -69,7 +69,49 @@ class CliTest {
         assertThatThrownBy(() -> Cli.parseSize("lots")).isInstanceOf(IllegalArgumentException.class);
         assertThat(Cli.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
         assertThat(Cli.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Cli.parseDuration("3")).isEqualTo(Duration.ofSeconds(3));
+        assertThat(Cli.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Cli.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
         assertThatThrownBy(() -> Cli.parseDuration("-1s")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void durationsAreStrict() {
+        // "2d" used to be read as 2 seconds (Double.parseDouble accepts a 'd' suffix); a bare number too.
+        for (String bad : new String[] {"2d", "3", "1.5ms", "5 s", "s", "1e3s", "9999999999h", "-1s"}) {
+            assertThatThrownBy(() -> Cli.parseDuration(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("500ms");
+        }
+    }
+
+    @Test
+    void durationFlagsAreRangeChecked() throws Exception {
+        Cli cli = new Cli("T", "t");
+        Cli.Option<Duration> read = cli.durationOption("--read-timeout", Duration.ofSeconds(30), "read deadline");
+        Cli.Option<Duration> linger = cli.durationOption("--drain", Duration.ofSeconds(1), Duration.ZERO,
+                Duration.ofMinutes(5), "0 = no drain");
+        // A zero where zero makes no sense, and a time too long for a socket timeout: usage errors.
+        assertThatThrownBy(() -> cli.parseOrHelp(new String[] {"--read-timeout", "0s"}))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--read-timeout must be between 1ms and 24h");
+        assertThatThrownBy(() -> cli.parseOrHelp(new String[] {"--read-timeout", "600h"}))
+                .isInstanceOf(UsageException.class).hasMessageContaining("got '600h'");
+        cli.parseOrHelp(new String[] {"--read-timeout", "2m", "--drain", "0s"});
+        assertThat(read.get()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(linger.get()).isZero();
+    }
+
+    @Test
+    void hostsAreIpLiteralsOrLocalhostSoATypoFailsAtOnce() throws Exception {
+        for (String ok : new String[] {"127.0.0.1", "::1", "[::1]", "localhost", "0.0.0.0", "::ffff:127.0.0.1"}) {
+            Cli cli = new Cli("T", "t");
+            Cli.Option<String> host = cli.host();
+            cli.parseOrHelp(new String[] {"--host", ok});
+            assertThat(host.get()).as(ok).isNotBlank();
+        }
+        for (String bad : new String[] {"127.0.0.256", "12.0.0", "lcoalhost", "example.org", ":::1x"}) {
+            Cli cli = new Cli("T", "t");
+            cli.host();
+            assertThatThrownBy(() -> cli.parseOrHelp(new String[] {"--host", bad})).as(bad)
+                    .isInstanceOf(UsageException.class).hasMessageContaining("expects an IP address");
+        }
     }
 }

@@ -31,6 +31,9 @@ public final class Cli {
     /** The address every server binds and every client connects to unless told otherwise. */
     public static final String LOOPBACK = "127.0.0.1";
 
+    private static final Messages MSG = Messages.of("tcpip.cli.messages");
+    private static final int HELP_COLUMN = 28;
+
     private final String program;
     private final String summary;
     private final Map<String, Option<?>> options = new LinkedHashMap<>();
@@ -40,18 +43,31 @@ public final class Cli {
     public Cli(String program, String summary) {
         this.program = program;
         this.summary = summary;
+        add(new Option<Lang>("--lang", "en|ko", null, () -> MSG.get("cli.lang"), s -> {
+            Lang l = Lang.parse(s);
+            if (l == null) {
+                throw new IllegalArgumentException(MSG.get("cli.expects.choice", "en|ko", s));
+            }
+            Lang.set(l);
+            return l;
+        }));
     }
 
     /** One option; {@link #get()} is its value after {@link #parse}, or the default. */
     public static final class Option<T> {
         private final String name;
         private final String valueName;
-        private final String help;
+        private final java.util.function.Supplier<String> help; // looked up when --help prints: --lang may come later
         private final Function<String, T> parser;
         private T value;
         private boolean given;
 
         Option(String name, String valueName, T defaultValue, String help, Function<String, T> parser) {
+            this(name, valueName, defaultValue, () -> help, parser);
+        }
+
+        Option(String name, String valueName, T defaultValue, java.util.function.Supplier<String> help,
+                Function<String, T> parser) {
             this.name = name;
             this.valueName = valueName;
             this.value = defaultValue;
@@ -75,19 +91,17 @@ public final class Cli {
 
     /** {@code --port N}: a TCP port, 0 to 65535 (0 = the kernel picks one). */
     public Option<Integer> port(int defaultPort) {
-        return intOption("--port", defaultPort, 0, 65_535, "TCP port (0 = let the kernel pick one)");
+        return add(new Option<>("--port", "N", defaultPort, () -> MSG.get("cli.opt.port"), wholeNumber(0, 65_535)));
     }
 
     /** {@code --host ADDR}: where a client connects (127.0.0.1 by default; ::1 works too). */
     public Option<String> host() {
-        return add(new Option<>("--host", "ADDR", LOOPBACK, "server address to connect to: an IP literal such as "
-                + "127.0.0.1 or ::1, or localhost", Cli::address));
+        return add(new Option<>("--host", "ADDR", LOOPBACK, () -> MSG.get("cli.opt.host"), Cli::address));
     }
 
     /** {@code --bind ADDR}: where a server listens (127.0.0.1 by default). */
     public Option<String> bind() {
-        return add(new Option<>("--bind", "ADDR", LOOPBACK, "address to listen on: an IP literal (127.0.0.1, ::1; "
-                + "0.0.0.0 = every interface) or localhost", Cli::address));
+        return add(new Option<>("--bind", "ADDR", LOOPBACK, () -> MSG.get("cli.opt.bind"), Cli::address));
     }
 
     private static final java.util.regex.Pattern IPV4 =
@@ -111,7 +125,7 @@ public final class Cli {
                 // falls through to the error below
             }
         }
-        throw new IllegalArgumentException("expects an IP address such as 127.0.0.1 or ::1 (or localhost), got '" + s + "'");
+        throw new IllegalArgumentException(MSG.get("cli.expects.address", s));
     }
 
     public Option<String> stringOption(String name, String defaultValue, String help) {
@@ -119,18 +133,23 @@ public final class Cli {
     }
 
     public Option<Integer> intOption(String name, int defaultValue, int min, int max, String help) {
-        return add(new Option<>(name, "N", defaultValue, help, s -> {
+        return add(new Option<>(name, "N", defaultValue, help, wholeNumber(min, max)));
+    }
+
+    private static Function<String, Integer> wholeNumber(int min, int max) {
+        return s -> {
             int v;
             try {
                 v = Integer.parseInt(s.replace("_", ""));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expects a whole number, got '" + s + "'");
+                throw new IllegalArgumentException(MSG.get("cli.expects.number", s));
             }
             if (v < min || v > max) {
-                throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + v);
+                throw new IllegalArgumentException(MSG.get("cli.range", String.valueOf(min), String.valueOf(max),
+                        String.valueOf(v)));
             }
             return v;
-        }));
+        };
     }
 
     /** A byte count: {@code 1048576}, {@code 64K}, {@code 1M}, {@code 1MiB}, {@code 2G}. */
@@ -138,7 +157,8 @@ public final class Cli {
         return add(new Option<>(name, "SIZE", defaultValue, help, s -> {
             long v = parseSize(s);
             if (v < min || v > max) {
-                throw new IllegalArgumentException("must be between " + min + " and " + max + " bytes, got " + v);
+                throw new IllegalArgumentException(MSG.get("cli.range.bytes", String.valueOf(min), String.valueOf(max),
+                        String.valueOf(v)));
             }
             return v;
         }));
@@ -160,7 +180,7 @@ public final class Cli {
         return add(new Option<>(name, "TIME", defaultValue, help, s -> {
             Duration d = parseDuration(s);
             if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw new IllegalArgumentException("must be between " + show(min) + " and " + show(max) + ", got '" + s + "'");
+                throw new IllegalArgumentException(MSG.get("cli.range.time", show(min), show(max), s));
             }
             return d;
         }));
@@ -182,7 +202,7 @@ public final class Cli {
                     return e;
                 }
             }
-            throw new IllegalArgumentException("expects one of " + choices + ", got '" + s + "'");
+            throw new IllegalArgumentException(MSG.get("cli.expects.choice", choices.toString(), s));
         }));
     }
 
@@ -225,6 +245,14 @@ public final class Cli {
      * message on bad input.
      */
     public boolean parseOrHelp(String[] args) throws UsageException {
+        for (int i = 0; i < args.length; i++) { // --lang first: --help and errors then speak it
+            String v = args[i].startsWith("--lang=") ? args[i].substring(7)
+                    : args[i].equals("--lang") && i + 1 < args.length ? args[i + 1] : null;
+            if (v != null && Lang.parse(v) != null) {
+                Lang.set(Lang.parse(v));
+            }
+        }
+        Lang.current(); // resolves the language (and the output encoding Korean needs) before anything prints
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -239,13 +267,13 @@ public final class Cli {
             }
             Option<?> option = options.get(name);
             if (option == null) {
-                throw new UsageException(program + ": unknown " + (arg.startsWith("-") ? "option " : "argument ")
-                        + "'" + arg + "' (try --help)");
+                throw new UsageException(MSG.get(arg.startsWith("-") ? "cli.unknown.option" : "cli.unknown.argument",
+                        program, arg));
             }
             String value;
             if (option.isFlag()) {
                 if (inline != null) {
-                    throw new UsageException(program + ": " + name + " takes no value (try --help)");
+                    throw new UsageException(MSG.get("cli.no.value", program, name));
                 }
                 value = "true";
             } else if (inline != null) {
@@ -253,7 +281,7 @@ public final class Cli {
             } else if (i + 1 < args.length) {
                 value = args[++i];
             } else {
-                throw new UsageException(program + ": " + name + " needs a value " + option.valueName + " (try --help)");
+                throw new UsageException(MSG.get("cli.needs.value", program, name, option.valueName));
             }
             set(option, value);
         }
@@ -265,25 +293,26 @@ public final class Cli {
             option.value = option.parser.apply(value);
             option.given = true;
         } catch (RuntimeException e) {
-            throw new UsageException(program + ": " + option.name + " " + e.getMessage() + " (try --help)");
+            throw new UsageException(MSG.get("cli.bad.value", program, option.name, e.getMessage()));
         }
     }
 
     /** Prints the usage text: summary, options with defaults, examples. */
     public void usage(PrintStream out) {
-        out.println("Usage: " + program + " [options]");
+        out.println(MSG.get("cli.usage", program));
         out.println(summary);
         out.println();
-        out.println("Options:");
+        out.println(MSG.get("cli.options"));
         for (Option<?> o : options.values()) {
             String left = o.name + (o.isFlag() ? "" : " " + o.valueName);
-            String def = o.isFlag() || o.value == null ? "" : " (default: " + show(o.value) + ")";
-            out.printf("  %-28s %s%s%n", left, o.help, def);
+            String def = o.isFlag() || o.value == null || o.name.equals("--lang") ? ""
+                    : " " + MSG.get("cli.default", show(o.value));
+            out.println("  " + Width.padRight(left, HELP_COLUMN) + " " + o.help.get() + def);
         }
-        out.printf("  %-28s %s%n", "-h, --help", "show this help and exit");
+        out.println("  " + Width.padRight("-h, --help", HELP_COLUMN) + " " + MSG.get("cli.help"));
         if (!examples.isEmpty()) {
             out.println();
-            out.println("Examples:");
+            out.println(MSG.get("cli.examples"));
             examples.forEach(e -> out.println("  " + e));
         }
     }
@@ -354,7 +383,7 @@ public final class Cli {
         try {
             return Math.multiplyExact(Long.parseLong(t), unit);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("expects a size like 1024, 64K or 1M, got '" + s + "'");
+            throw new IllegalArgumentException(MSG.get("cli.expects.size", s));
         }
     }
 
@@ -369,7 +398,7 @@ public final class Cli {
     public static Duration parseDuration(String s) {
         java.util.regex.Matcher m = DURATION.matcher(s.trim().toLowerCase(Locale.ROOT));
         if (!m.matches() || (m.group(2) != null && m.group(3).equals("ms"))) {
-            throw new IllegalArgumentException("expects a time like 500ms, 5s, 1.5s, 2m or 1h, got '" + s + "'");
+            throw new IllegalArgumentException(MSG.get("cli.expects.time", s));
         }
         long whole = Long.parseLong(m.group(1));
         long unitMs = switch (m.group(3)) {

@@ -1,0 +1,59 @@
+package tcpip.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A module's sentences exist in both languages: the same keys in {@code NAME.properties} and
+ * {@code NAME_ko.properties}, the same {@code {n}} placeholders in each pair, and Hangul in every
+ * Korean sentence (an English sentence pasted into the Korean file is caught).
+ */
+public final class BundleContract {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+)[^}]*}");
+
+    private BundleContract() {
+    }
+
+    /** Checks the bundle {@code baseName} (e.g. {@code "tcpip.cli.messages"}) on the test classpath. */
+    public static void assertComplete(String baseName) {
+        Properties en = load(baseName.replace('.', '/') + ".properties");
+        Properties ko = load(baseName.replace('.', '/') + "_ko.properties");
+        assertThat(new TreeSet<>(ko.stringPropertyNames())).as("keys of %s_ko", baseName)
+                .isEqualTo(new TreeSet<>(en.stringPropertyNames()));
+        for (String key : en.stringPropertyNames()) {
+            assertThat(placeholders(ko.getProperty(key))).as("placeholders of %s in %s_ko", key, baseName)
+                    .isEqualTo(placeholders(en.getProperty(key)));
+            assertThat(ko.getProperty(key)).as("%s in %s_ko is Korean", key, baseName).containsPattern("[가-힣]");
+        }
+    }
+
+    private static Set<String> placeholders(String s) {
+        Set<String> out = new TreeSet<>();
+        Matcher m = PLACEHOLDER.matcher(s);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    private static Properties load(String resource) {
+        Properties p = new Properties();
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).as("resource %s", resource).isNotNull();
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + resource, e);
+        }
+        return p;
+    }
+}

@@ -245,14 +245,7 @@ public final class Cli {
      * message on bad input.
      */
     public boolean parseOrHelp(String[] args) throws UsageException {
-        for (int i = 0; i < args.length; i++) { // --lang first: --help and errors then speak it
-            String v = args[i].startsWith("--lang=") ? args[i].substring(7)
-                    : args[i].equals("--lang") && i + 1 < args.length ? args[i + 1] : null;
-            if (v != null && Lang.parse(v) != null) {
-                Lang.set(Lang.parse(v));
-            }
-        }
-        Lang.current(); // resolves the language (and the output encoding Korean needs) before anything prints
+        Lang.chooseFrom(args); // --lang first: --help and errors then speak it, in an encoding that has Hangul
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {

@@ -55,6 +55,21 @@ public enum Lang {
         }
     }
 
+    /**
+     * Applies a {@code --lang X} (or {@code --lang=X}) found among a main's arguments, before
+     * anything that prints or builds sentences runs; the rest of the parsing happens later.
+     */
+    public static Lang chooseFrom(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String v = args[i].startsWith("--lang=") ? args[i].substring(7)
+                    : args[i].equals("--lang") && i + 1 < args.length ? args[i + 1] : null;
+            if (v != null && parse(v) != null) {
+                set(parse(v));
+            }
+        }
+        return current();
+    }
+
     /** {@code en} or {@code ko} (also {@code ko_KR.UTF-8}, {@code english} …); null if neither. */
     public static Lang parse(String s) {
         String t = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);

@@ -20,21 +20,44 @@ import java.util.concurrent.TimeUnit;
 public final class PacketCapture implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(3);
+    private static final int REMEMBERED_PORTS = 64;
+    /** Bytes of each packet saved in a .pcap: link + IP + TCP headers with options, and a little payload. */
+    private static final int PCAP_SNAPLEN = 256;
+    /** Ports captures were started for, newest last: the server side of what they capture. */
+    private static final java.util.Deque<Integer> CAPTURED_PORTS = new java.util.ArrayDeque<>();
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
     private final Process process;
     private final String unavailableReason;
+    private final int port;
+    private final Path pcapFile;
     private final List<Segment> segments = new ArrayList<>();
     private final CountDownLatch drained = new CountDownLatch(1);
+    private boolean reported;
 
-    private PacketCapture(Process process, String unavailableReason) {
+    private PacketCapture(Process process, String unavailableReason, int port, Path pcapFile) {
         this.process = process;
         this.unavailableReason = unavailableReason;
+        this.port = port;
+        this.pcapFile = pcapFile;
+    }
+
+    private static PacketCapture unavailable(String reason, int port) {
+        PacketCapture c = new PacketCapture(null, reason, port, null);
+        c.report();
+        return c;
     }
 
     /** The command a learner can run by hand to see the same packets. */
     public static String command(int port) {
         return "sudo tcpdump -i lo -n -S 'tcp port " + port + "'";
+    }
+
+    /** True if a capture in this JVM was started for {@code port} (demos capture their server's port). */
+    static boolean capturedPort(int port) {
+        synchronized (CAPTURED_PORTS) {
+            return CAPTURED_PORTS.contains(port);
+        }
     }
 
     /** True if a tcpdump binary is on the PATH. */
@@ -44,23 +67,53 @@ public final class PacketCapture implements AutoCloseable {
 
     /**
      * Starts capturing TCP segments on {@code lo} to or from {@code port} and returns once
-     * tcpdump is listening. Check {@link #running()} before relying on packets.
+     * tcpdump is listening. Check {@link #running()} before relying on packets. While a stage
+     * runner asked for .pcap files ({@link StageContext#pcapDir(Path)}), the packets are also
+     * saved, in a file named after the stage.
      */
     public static PacketCapture start(int port) {
+        return start(port, StageContext.nextPcapFile().orElse(null));
+    }
+
+    /**
+     * Like {@link #start(int)}, and tcpdump also writes the packets to {@code pcapFile}
+     * ({@code tcpdump -w}, a file Wireshark opens; null: no file).
+     */
+    public static PacketCapture start(int port, Path pcapFile) {
+        synchronized (CAPTURED_PORTS) {
+            CAPTURED_PORTS.remove(port);
+            CAPTURED_PORTS.addLast(port);
+            if (CAPTURED_PORTS.size() > REMEMBERED_PORTS) {
+                CAPTURED_PORTS.removeFirst();
+            }
+        }
         Path tcpdump = findTcpdump();
         if (tcpdump == null) {
-            return new PacketCapture(null, "tcpdump is not installed (apt-get install tcpdump); to see the packets run: "
-                    + command(port));
+            return unavailable("tcpdump is not installed (apt-get install tcpdump); to see the packets run: "
+                    + command(port), port);
         }
-        ProcessBuilder pb = new ProcessBuilder(tcpdump.toString(), "-i", "lo", "-n", "-S", "-tt", "-l",
-                "--immediate-mode", "tcp port " + port);
+        List<String> command = new ArrayList<>(List.of(tcpdump.toString(), "-i", "lo", "-n", "-S", "-tt", "-l",
+                "--immediate-mode"));
+        if (pcapFile != null) {
+            try {
+                Path dir = pcapFile.toAbsolutePath().getParent();
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                return unavailable("cannot create the folder for " + pcapFile + " (" + e.getMessage() + ")", port);
+            }
+            // -w writes the raw packets; -U flushes each one; --print keeps the text lines coming;
+            // -s keeps every header but little payload, so a bulk transfer's file stays small.
+            command.addAll(List.of("-U", "-w", pcapFile.toString(), "--print", "-s", String.valueOf(PCAP_SNAPLEN)));
+        }
+        command.add("tcp port " + port);
+        ProcessBuilder pb = new ProcessBuilder(command);
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
-            return new PacketCapture(null, "cannot start tcpdump (" + e.getMessage() + "); run: " + command(port));
+            return unavailable("cannot start tcpdump (" + e.getMessage() + "); run: " + command(port), port);
         }
-        PacketCapture capture = new PacketCapture(p, null);
+        PacketCapture capture = new PacketCapture(p, null, port, pcapFile);
         CountDownLatch listening = new CountDownLatch(1);
         StringBuilder errors = new StringBuilder();
         Thread.ofPlatform().daemon().name("tcpdump-stderr").start(() -> {
@@ -98,8 +151,8 @@ public final class PacketCapture implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (!p.isAlive()) {
-            return new PacketCapture(null, "tcpdump cannot capture here (" + errors.toString().trim()
-                    + "); as root run: " + command(port));
+            return unavailable("tcpdump cannot capture here (" + errors.toString().trim()
+                    + "); as root run: " + command(port), port);
         }
         return capture;
     }
@@ -116,6 +169,11 @@ public final class PacketCapture implements AutoCloseable {
     /** Why there are no packets (empty string while running). */
     public String unavailableReason() {
         return unavailableReason == null ? "" : unavailableReason;
+    }
+
+    /** The .pcap file tcpdump writes, if one was asked for and tcpdump runs. */
+    public java.util.Optional<Path> pcapFile() {
+        return java.util.Optional.ofNullable(process == null ? null : pcapFile);
     }
 
     /** The segments seen so far. */
@@ -146,8 +204,55 @@ public final class PacketCapture implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             process.destroyForcibly();
+            rereadPcap();
         }
+        report();
         return segments();
+    }
+
+    /**
+     * With a .pcap file, the file is the record: tcpdump killed at the end of a stage may write a
+     * packet to the file yet lose its text line, so the segments are read back from the file.
+     */
+    private void rereadPcap() {
+        if (pcapFile == null || !Files.isRegularFile(pcapFile)) {
+            return;
+        }
+        Path tcpdump = findTcpdump();
+        try {
+            Process reader = new ProcessBuilder(tcpdump.toString(), "-n", "-S", "-tt", "-r", pcapFile.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            List<Segment> fromFile = new ArrayList<>();
+            try (BufferedReader in = reader.inputReader(StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    TcpdumpLine.parse(line).ifPresent(fromFile::add);
+                }
+            }
+            if (reader.waitFor(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) && reader.exitValue() == 0) {
+                synchronized (this) {
+                    if (fromFile.size() >= segments.size()) {
+                        segments.clear();
+                        segments.addAll(fromFile);
+                    }
+                }
+            }
+            reader.destroyForcibly();
+        } catch (IOException e) {
+            // keep the segments tcpdump printed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void report() {
+        synchronized (this) {
+            if (reported) {
+                return;
+            }
+            reported = true;
+        }
+        StageContext.finished(port, segments(), pcapFile(), unavailableReason());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package tcpip.cli;
 
 import java.io.PrintStream;
+import tcpip.kernel.TextWidth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -300,9 +301,9 @@ public final class Cli {
             String left = o.name + (o.isFlag() ? "" : " " + o.valueName);
             String def = o.isFlag() || o.value == null || o.name.equals("--lang") ? ""
                     : " " + MSG.get("cli.default", show(o.value));
-            out.println("  " + Width.padRight(left, HELP_COLUMN) + " " + o.help.get() + def);
+            out.println("  " + TextWidth.padRight(left, HELP_COLUMN) + " " + o.help.get() + def);
         }
-        out.println("  " + Width.padRight("-h, --help", HELP_COLUMN) + " " + MSG.get("cli.help"));
+        out.println("  " + TextWidth.padRight("-h, --help", HELP_COLUMN) + " " + MSG.get("cli.help"));
         if (!examples.isEmpty()) {
             out.println();
             out.println(MSG.get("cli.examples"));

@@ -4,8 +4,12 @@ import tcpip.cli.Cli;
 import tcpip.cli.UsageException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import tcpip.kernel.StageContext;
 
 /**
  * Runs a list of {@link Stage}s as a program: every chapter demo and the guided tour share this
@@ -24,6 +28,11 @@ public final class Stages {
         Cli.Option<String> only = cli.stringOption("--only", null, "run just this stage");
         Cli.Option<Boolean> noPause = cli.flag("--no-pause",
                 "do not wait for Enter between stages (they never wait when input has ended, e.g. </dev/null)");
+        Cli.Option<Path> pcap = cli.pathOption("--pcap", null,
+                "also save every stage's capture as DIR/STAGE.pcap (tcpdump -w; open it in Wireshark)");
+        Cli.Option<Path> html = cli.pathOption("--html", null,
+                "write one self-contained HTML report of the run: narration, ladder diagrams, time-sequence graphs");
+        Cli.Option<Boolean> plain = cli.flag("--plain", "draw pictures in plain ASCII even on a terminal");
         cli.parse(args);
         if (list.get()) {
             int width = stages.stream().mapToInt(s -> s.name().length()).max().orElse(0);
@@ -47,16 +56,89 @@ public final class Stages {
         // person types into it. Without input (CI, </dev/null) the first read sees end of input.
         boolean pause = !noPause.get();
         List<Stage> chosen = stages.subList(start, end);
-        cli.run(() -> run(chosen, Narrator.stdout(), pause));
+        cli.run(() -> runWithOptions(program, chosen, pause, pcap.get(), html.get(), plain.get()));
+    }
+
+    /**
+     * Runs stages on standard output with the optional outputs: .pcap files in {@code pcapDir},
+     * an HTML report in {@code htmlFile}, ASCII pictures if {@code plain} (each may be null/false).
+     */
+    public static void runWithOptions(String program, List<Stage> stages, boolean pause, Path pcapDir, Path htmlFile,
+            boolean plain) throws Exception {
+        boolean unicode = !plain && Progress.onTerminal();
+        PrintStream original = System.out;
+        Report report = htmlFile == null ? null : new Report(program);
+        if (report != null) {
+            // Everything printed while a stage runs goes to the terminal and into the report.
+            System.setOut(new PrintStream(new Tee(original, report.sink()), true, StandardCharsets.UTF_8));
+        }
+        StageContext.pcapDir(pcapDir);
+        try {
+            run(stages, new Narrator(System.out).unicode(unicode).report(report), pause);
+        } finally {
+            StageContext.pcapDir(null);
+            System.out.flush();
+            System.setOut(original);
+            if (report != null) {
+                report.write(htmlFile);
+                original.println("HTML report: " + htmlFile.toAbsolutePath());
+            }
+            if (pcapDir != null) {
+                original.println("pcap files: " + pcapDir.toAbsolutePath() + "  (open one with: wireshark FILE, or "
+                        + "tcpdump -n -S -r FILE)");
+            }
+        }
+    }
+
+    /** Writes to two streams. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        Tee(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int c) throws java.io.IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws java.io.IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
+
+        @Override
+        public void flush() throws java.io.IOException {
+            a.flush();
+            b.flush();
+        }
     }
 
     /** Runs stages in order through one narrator; pauses for Enter between them if asked. */
     public static void run(List<Stage> stages, Narrator narrator, boolean pause) throws Exception {
         BufferedReader in = pause ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
+        Report report = narrator.report();
         for (int i = 0; i < stages.size(); i++) {
             Stage s = stages.get(i);
-            narrator.section(s.articleSection(), s.title());
-            s.body().run(narrator);
+            StageContext.enter(s.name());
+            if (report != null) {
+                report.begin(s);
+            }
+            try {
+                narrator.section(s.articleSection(), s.title());
+                s.body().run(narrator);
+            } finally {
+                narrator.out().flush();
+                if (report != null) {
+                    report.end();
+                }
+                StageContext.enter(null);
+            }
             if (in != null && i + 1 < stages.size()) {
                 narrator.out().print("\n[Enter] next stage: " + stages.get(i + 1).title() + "  (--no-pause to run straight through) ");
                 narrator.out().flush();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tcpip.kernel.TextWidth;
 import tcpip.testing.BundleContract;
 
 /** English and Korean: every sentence in both, Korean chosen by --lang or the locale, aligned output. */
@@ -45,10 +46,10 @@ class LangTest {
 
     @Test
     void hangulTakesTwoColumnsSoTablesStayAligned() {
-        assertThat(Width.of("TIME_WAIT")).isEqualTo(9);
-        assertThat(Width.of("연결 종료")).isEqualTo(9); // four syllables of two columns, one space
-        String a = Width.padRight("송신 버퍼", 12) + "|";
-        String b = Width.padRight("window", 12) + "|";
-        assertThat(Width.of(a)).isEqualTo(Width.of(b)).isEqualTo(13);
+        assertThat(TextWidth.of("TIME_WAIT")).isEqualTo(9);
+        assertThat(TextWidth.of("연결 종료")).isEqualTo(9); // four syllables of two columns, one space
+        String a = TextWidth.padRight("송신 버퍼", 12) + "|";
+        String b = TextWidth.padRight("window", 12) + "|";
+        assertThat(TextWidth.of(a)).isEqualTo(TextWidth.of(b)).isEqualTo(13);
     }
 }

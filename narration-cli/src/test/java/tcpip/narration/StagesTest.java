@@ -24,6 +24,36 @@ class StagesTest {
         }
     }
 
+    /** One stage that captures a real handshake and draws it. */
+    public static final class CaptureStage {
+        public static void main(String[] args) {
+            Stages.main("CaptureStage", "one captured handshake", List.of(
+                    new Stage("handshake", "Three way handshake", "captured", HtmlReportTest::handshake)), args);
+        }
+    }
+
+    @Test
+    void pcapHtmlAndPlainOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(tcpip.kernel.PacketCapture.installed(), "tcpdump is not installed");
+        java.nio.file.Path html = dir.resolve("report.html");
+        MainRunner.Result r = MainRunner.run(LIMIT, CaptureStage.class, "--no-pause", "--plain", "--pcap",
+                dir.resolve("pcap").toString(), "--html", html.toString());
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        if (r.stdout().contains("tcpdump cannot capture")) {
+            return; // not root: the stage said why in one line
+        }
+        assertThat(r.stdout()).contains("|-- SYN seq=0 len=0 --", "SYN+ACK seq=0 ack=1 len=0", "HTML report: ",
+                "pcap files: ");
+        java.nio.file.Path pcap = dir.resolve("pcap").resolve("handshake.pcap");
+        Process p = new ProcessBuilder("tcpdump", "-n", "-r", pcap.toString()).start();
+        String packets = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.getErrorStream().readAllBytes();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        // the stage drew the first three packets; the file also has the close that followed
+        assertThat(packets.lines().filter(l -> l.contains(" IP")).count()).isGreaterThanOrEqualTo(3);
+        assertThat(java.nio.file.Files.readString(html)).contains("id=\"stage-handshake\"", "<svg", "handshake.pcap");
+    }
+
     @Test
     void waitsForEnterBetweenStages() {
         MainRunner.Result r = MainRunner.run(LIMIT, "\n", TwoStages.class);

@@ -1,0 +1,192 @@
+package tcpip.narration;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import tcpip.kernel.Ladder;
+import tcpip.kernel.Segment;
+import tcpip.kernel.StageContext;
+import tcpip.kernel.TimeSequenceGraph;
+
+/**
+ * One self-contained HTML page of a narrated run ({@code --html FILE}): per stage the narration
+ * as printed, the ladder diagram of its captures as inline SVG and, for window, throughput and
+ * loss stages, a time-sequence graph. No scripts, no external files, no network.
+ */
+public final class Report {
+
+    /** Stages whose names match get a time-sequence graph of every capture that carried data. */
+    public static final Pattern GRAPH_STAGES = Pattern.compile(".*(window|throughput|loss|retrans|bulk).*");
+
+    private static final class StageRecord {
+        final Stage stage;
+        final ByteArrayOutputStream text = new ByteArrayOutputStream();
+        final List<List<Segment>> ladders = new ArrayList<>();
+        final List<List<Segment>> graphs = new ArrayList<>();
+        final List<StageContext.Capture> captures = new ArrayList<>();
+
+        StageRecord(Stage stage) {
+            this.stage = stage;
+        }
+    }
+
+    private final String program;
+    private final List<StageRecord> stages = new ArrayList<>();
+    private final Consumer<StageContext.Capture> listener = this::captured;
+    private StageRecord current;
+
+    public Report(String program) {
+        this.program = program;
+    }
+
+    /** Where the narration text goes (tee standard output into it); text outside a stage is dropped. */
+    public OutputStream sink() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                synchronized (Report.this) {
+                    if (current != null) {
+                        current.text.write(b);
+                    }
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (Report.this) {
+                    if (current != null) {
+                        current.text.write(b, off, len);
+                    }
+                }
+            }
+        };
+    }
+
+    /** Starts recording a stage (and listening for its captures). */
+    public synchronized void begin(Stage stage) {
+        if (stages.isEmpty()) {
+            StageContext.addListener(listener);
+        }
+        current = new StageRecord(stage);
+        stages.add(current);
+    }
+
+    /** Stops recording the current stage. */
+    public synchronized void end() {
+        current = null;
+    }
+
+    synchronized void ladder(List<Segment> segments) {
+        if (current != null && !segments.isEmpty()) {
+            current.ladders.add(List.copyOf(segments));
+        }
+    }
+
+    synchronized void timeSequence(List<Segment> segments) {
+        if (current != null && !segments.isEmpty()) {
+            current.graphs.add(List.copyOf(segments));
+        }
+    }
+
+    private synchronized void captured(StageContext.Capture capture) {
+        if (current != null) {
+            current.captures.add(capture);
+        }
+    }
+
+    /** Writes the page (and stops listening for captures). */
+    public void write(Path file) throws IOException {
+        StageContext.removeListener(listener);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, html(), StandardCharsets.UTF_8);
+    }
+
+    /** The whole page. */
+    public synchronized String html() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<title>").append(esc(program)).append(" — TCP/IP made visible</title>\n")
+                .append("<style>\n")
+                .append("body{font-family:sans-serif;margin:1.5em;max-width:1100px;color:#222}\n")
+                .append("section.stage{border-top:2px solid #ccc;margin-top:1.5em;padding-top:.5em}\n")
+                .append("pre.narration{background:#f6f6f2;padding:.7em;overflow-x:auto;font-size:12px;line-height:1.25}\n")
+                .append("figure{margin:.8em 0}figcaption{font-size:13px;color:#555}\n")
+                .append("svg{background:#fff;border:1px solid #ddd;max-width:100%;height:auto}\n")
+                .append("nav a{margin-right:.8em}.none{color:#777;font-style:italic}\n")
+                .append("</style>\n</head>\n<body>\n");
+        sb.append("<h1>").append(esc(program)).append("</h1>\n<p>Run of ")
+                .append(esc(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME)))
+                .append(". Every picture below is drawn from the packets tcpdump captured on loopback during this run."
+                        + "</p>\n<nav>");
+        for (StageRecord r : stages) {
+            sb.append("<a href=\"#stage-").append(esc(r.stage.name())).append("\">").append(esc(r.stage.name()))
+                    .append("</a>");
+        }
+        sb.append("</nav>\n");
+        int figure = 0;
+        for (StageRecord r : stages) {
+            sb.append("<section class=\"stage\" id=\"stage-").append(esc(r.stage.name())).append("\">\n<h2>")
+                    .append(esc(r.stage.articleSection())).append(" — ").append(esc(r.stage.title())).append("</h2>\n")
+                    .append("<pre class=\"narration\">").append(esc(r.text.toString(StandardCharsets.UTF_8)))
+                    .append("</pre>\n");
+            List<List<Segment>> ladders = new ArrayList<>(r.ladders);
+            if (ladders.isEmpty()) {
+                r.captures.stream().filter(c -> !c.segments().isEmpty()).forEach(c -> ladders.add(c.segments()));
+            }
+            for (List<Segment> segs : ladders) {
+                List<List<Segment>> connections = Ladder.connections(segs);
+                for (int i = 0; i < Math.min(Narrator.MAX_LADDERS, connections.size()); i++) {
+                    Ladder ladder = Ladder.of(connections.get(i));
+                    sb.append("<figure class=\"ladder\">\n").append(ladder.svg("ladder-" + (++figure)))
+                            .append("<figcaption>Ladder diagram: ").append(connections.get(i).size())
+                            .append(" captured packet(s) between ").append(esc(ladder.client())).append(" and ")
+                            .append(esc(ladder.server())).append(esc(ladder.roleReason().isEmpty() ? ""
+                                    : "; " + ladder.roleReason()))
+                            .append("</figcaption>\n</figure>\n");
+                }
+            }
+            List<List<Segment>> graphs = new ArrayList<>(r.graphs);
+            if (graphs.isEmpty() && GRAPH_STAGES.matcher(r.stage.name()).matches()) {
+                r.captures.stream().map(StageContext.Capture::segments)
+                        .filter(s -> s.stream().anyMatch(seg -> seg.length() > 0)).forEach(graphs::add);
+            }
+            for (List<Segment> segs : graphs) {
+                TimeSequenceGraph g = TimeSequenceGraph.of(segs);
+                if (g.dataBytes() > 0) {
+                    sb.append("<figure class=\"tsg\">\n").append(g.svg("tsg-" + (++figure)))
+                            .append("<figcaption>Time-sequence graph (Stevens/tcptrace style): SEQ over time, the ACK "
+                                    + "line and the receive-window line</figcaption>\n</figure>\n");
+                }
+            }
+            for (StageContext.Capture c : r.captures) {
+                if (!c.unavailableReason().isEmpty()) {
+                    sb.append("<p class=\"none\">No packets for port ").append(c.port()).append(": ")
+                            .append(esc(c.unavailableReason())).append("</p>\n");
+                }
+                c.pcapFile().ifPresent(p -> sb.append("<p>Saved as <code>").append(esc(p.toString()))
+                        .append("</code> (open it in Wireshark)</p>\n"));
+            }
+            if (ladders.isEmpty() && r.captures.stream().allMatch(c -> c.unavailableReason().isEmpty())) {
+                sb.append("<p class=\"none\">This stage captured no packets.</p>\n");
+            }
+            sb.append("</section>\n");
+        }
+        return sb.append("</body>\n</html>\n").toString();
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

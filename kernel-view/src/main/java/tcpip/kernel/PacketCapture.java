@@ -23,6 +23,7 @@ public final class PacketCapture implements AutoCloseable {
     private static final int REMEMBERED_PORTS = 64;
     /** Bytes of each packet saved in a .pcap: link + IP + TCP headers with options, and a little payload. */
     private static final int PCAP_SNAPLEN = 256;
+    private static final int CAPTURE_BUFFER_KIB = 4096;
     /** Ports captures were started for, newest last: the server side of what they capture. */
     private static final java.util.Deque<Integer> CAPTURED_PORTS = new java.util.ArrayDeque<>();
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
@@ -92,8 +93,10 @@ public final class PacketCapture implements AutoCloseable {
             return unavailable("tcpdump is not installed (apt-get install tcpdump); to see the packets run: "
                     + command(port), port);
         }
+        // -s: headers only (a loopback segment can be 64 KiB; full copies overflow the capture
+        // buffer in a burst and tcpdump then reports "dropped by kernel"); -B: a 4 MiB buffer.
         List<String> command = new ArrayList<>(List.of(tcpdump.toString(), "-i", "lo", "-n", "-S", "-tt", "-l",
-                "--immediate-mode"));
+                "--immediate-mode", "-s", String.valueOf(PCAP_SNAPLEN), "-B", String.valueOf(CAPTURE_BUFFER_KIB)));
         if (pcapFile != null) {
             try {
                 Path dir = pcapFile.toAbsolutePath().getParent();
@@ -102,8 +105,8 @@ public final class PacketCapture implements AutoCloseable {
                 return unavailable("cannot create the folder for " + pcapFile + " (" + e.getMessage() + ")", port);
             }
             // -w writes the raw packets; -U flushes each one; --print keeps the text lines coming;
-            // -s keeps every header but little payload, so a bulk transfer's file stays small.
-            command.addAll(List.of("-U", "-w", pcapFile.toString(), "--print", "-s", String.valueOf(PCAP_SNAPLEN)));
+            // -s (above) keeps every header but little payload, so a bulk transfer's file stays small.
+            command.addAll(List.of("-U", "-w", pcapFile.toString(), "--print"));
         }
         command.add("tcp port " + port);
         ProcessBuilder pb = new ProcessBuilder(command);

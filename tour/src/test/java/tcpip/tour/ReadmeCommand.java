@@ -49,6 +49,9 @@ record ReadmeCommand(Path readme, int lineNumber, int fence, String text, boolea
             boolean background = t.contains(BACKGROUND_MARK);
             int hash = t.indexOf(" #");
             String command = hash >= 0 ? t.substring(0, hash).trim() : t;
+            if (manual && command.startsWith("sudo ")) {
+                command = command.substring("sudo ".length()).trim(); // root-only line: its flags are still checked
+            }
             out.add(new ReadmeCommand(readme, i + 1, fence, command, manual, background));
         }
         return out;

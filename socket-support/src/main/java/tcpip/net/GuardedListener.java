@@ -26,10 +26,18 @@ public final class GuardedListener extends ServerSocket {
 
     /** Binds {@code address:port} (port 0: the kernel picks one) with the given backlog. */
     public GuardedListener(InetAddress address, int port, int backlog, Duration writeDeadline) throws IOException {
-        super();
-        this.writeDeadline = writeDeadline;
+        this(writeDeadline);
         // bind() + listen(backlog): from here the kernel completes handshakes on its own.
         bind(new InetSocketAddress(address, port), backlog);
+    }
+
+    /**
+     * Not bound yet: set options that must precede listen() (SO_REUSEADDR, SO_RCVBUF, which the
+     * SYN+ACK's window scale comes from), then call {@code bind(address, backlog)}.
+     */
+    public GuardedListener(Duration writeDeadline) throws IOException {
+        super();
+        this.writeDeadline = writeDeadline;
         long tick = Math.max(Duration.ofMillis(5).toNanos(), writeDeadline.toNanos() / 4);
         watchdog = Thread.ofPlatform().daemon().name("write-deadline-" + getLocalPort()).start(() -> {
             while (!isClosed()) {

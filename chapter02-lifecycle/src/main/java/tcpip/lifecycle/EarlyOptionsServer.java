@@ -1,24 +1,38 @@
 package tcpip.lifecycle;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import tcpip.cli.Cli;
 import tcpip.narration.Narrator;
+import tcpip.net.AcceptLoop;
+import tcpip.net.Closeables;
 
 /**
- * Shows the options a server must set before the handshake: SO_REUSEADDR before bind() (restart
- * while TIME_WAIT holds the port) and SO_RCVBUF on the listening socket (the window scale of
- * every SYN+ACK). It closes each connection first, so each leaves a TIME_WAIT on its port.
+ * Sets the options a server must decide before the handshake: SO_REUSEADDR before bind()
+ * (restart while TIME_WAIT holds the port) and SO_RCVBUF on the listening socket (the window
+ * scale of every SYN+ACK). It closes each connection first, leaving a TIME_WAIT on its port.
+ * Core: {@link OptionsCore}. Hardening: the shared {@link AcceptLoop}, one connection at a time
+ * (each is one short write and a close), so a client that connects and resets costs one log line.
  */
 public final class EarlyOptionsServer {
 
     private static final int DEFAULT_PORT = 7102;
+    private static final int DEFAULT_SHOWN = 20;
+    /** Room for a burst of connections while the one-at-a-time loop catches up (capped by somaxconn). */
+    static final int DEFAULT_BACKLOG = 1_024;
+    /**
+     * The whole reply. It is far smaller than the smallest send buffer (4608 bytes), so write()
+     * only copies it into the kernel's empty send buffer and returns: it cannot block on a client
+     * that never reads, and needs no write deadline.
+     */
+    static final byte[] REPLY = "bye: this server closes first, so the TIME_WAIT stays on its port\n"
+            .getBytes(StandardCharsets.US_ASCII);
 
     /** Which socket gets SO_RCVBUF. */
     public enum RcvbufOn {
@@ -26,6 +40,10 @@ public final class EarlyOptionsServer {
         LISTENER,
         /** Each accepted socket, after its handshake: too late for the window scale. */
         ACCEPTED
+    }
+
+    /** What the server does per connection. */
+    public record Settings(int rcvbuf, RcvbufOn on, int shown) {
     }
 
     private EarlyOptionsServer() {
@@ -39,77 +57,81 @@ public final class EarlyOptionsServer {
         Cli.Option<Boolean> noReuse = cli.flag("--no-reuse-address",
                 "leave SO_REUSEADDR off: bind() fails while a TIME_WAIT holds the port");
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 64L << 20,
-                "receive buffer size to ask for (0 = keep the kernel's default)");
+                "receive buffer size to ask for (0 = keep the kernel's default and autotuning)");
         Cli.Option<RcvbufOn> on = cli.enumOption("--rcvbuf-on", RcvbufOn.class, RcvbufOn.LISTENER,
                 "which socket gets SO_RCVBUF");
+        Cli.Option<Integer> backlog = cli.intOption("--backlog", DEFAULT_BACKLOG, 1, 65_535,
+                "accept-queue length for listen(): a burst larger than this (while the loop serves one"
+                        + " connection at a time) has its SYNs dropped and waits for the client's SYN retry");
+        Cli.Option<Integer> shown = cli.intOption("--show", DEFAULT_SHOWN, 0, 10_000,
+                "show the window scale (one ss run each) for the first N connections only");
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=EarlyOptionsServer -Dargs=\"--port 7105 --rcvbuf 4K\"");
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=EarlyOptionsServer -Dargs=\"--port 7105 --no-reuse-address\"");
         cli.parse(args);
-        cli.run(() -> serve(Narrator.stdout(), bind.get(), port.get(), !noReuse.get(), rcvbuf.get().intValue(),
-                on.get()));
+        cli.run(() -> {
+            Narrator n = Narrator.stdout();
+            int size = rcvbuf.get().intValue();
+            ServerSocket server = listen(n, new InetSocketAddress(bind.get(), port.get()), !noReuse.get(),
+                    on.get() == RcvbufOn.LISTENER ? size : 0, backlog.get());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
+            serve(n, server, new Settings(size, on.get(), shown.get()));
+        });
     }
 
-    /** Serves until Ctrl-C. */
-    static void serve(Narrator n, String bind, int port, boolean reuseAddress, int rcvbuf, RcvbufOn on)
-            throws IOException {
-        try (ServerSocket server = new ServerSocket()) {
-            // Before bind(): the kernel checks SO_REUSEADDR when bind() runs, not later.
-            server.setReuseAddress(reuseAddress);
-            n.program("server.setReuseAddress(" + reuseAddress + ") before bind()");
-            if (rcvbuf > 0 && on == RcvbufOn.LISTENER) {
-                // Accepted sockets inherit it, and the kernel sizes each SYN+ACK's window scale from it.
-                server.setReceiveBufferSize(rcvbuf);
-                n.program("server.setReceiveBufferSize(" + rcvbuf + ") before bind()");
-            }
-            try {
-                server.bind(new InetSocketAddress(bind, port));
-            } catch (BindException e) {
-                n.result("bind(" + bind + ":" + port + "): " + e.getMessage());
-                n.kernel("another socket still holds port " + port + ": often a TIME_WAIT left by a connection"
-                        + " this server closed first (ss -tan 'sport = :" + port + "'). SO_REUSEADDR, set before"
-                        + " bind(), lets a listener bind beside a TIME_WAIT.");
-                throw e;
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(server)));
-            n.program("listening on " + bind + ":" + server.getLocalPort() + "  (Ctrl-C stops)");
-            while (!server.isClosed()) {
-                Socket client;
-                try {
-                    client = server.accept();
-                } catch (SocketException e) {
-                    if (server.isClosed()) {
-                        break;
-                    }
-                    throw e;
-                }
-                handle(n, client, server.getLocalPort(), rcvbuf, on);
-            }
-        }
-    }
-
-    private static void handle(Narrator n, Socket client, int serverPort, int rcvbuf, RcvbufOn on) throws IOException {
-        try (client) {
-            if (rcvbuf > 0 && on == RcvbufOn.ACCEPTED) {
-                // After the handshake: the SYN+ACK already announced the scale.
-                client.setReceiveBufferSize(rcvbuf);
-                n.program("client.setReceiveBufferSize(" + rcvbuf + ") after accept(): too late for the SYN+ACK");
-            }
-            n.program("accepted " + client.getRemoteSocketAddress() + ", SO_RCVBUF " + client.getReceiveBufferSize());
-            BufferOptionsClient.showScale(n, serverPort, client.getPort());
-            OutputStream out = client.getOutputStream();
-            out.write("bye: this server closes first, so the TIME_WAIT stays on its port\n"
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-        // close() first: our FIN goes out first, and this side will sit in TIME_WAIT for 60 s.
-        n.program("closed first: port " + serverPort + " now has a TIME_WAIT row (restart me with"
-                + " --no-reuse-address to see bind() fail)");
-    }
-
-    private static void closeQuietly(ServerSocket server) {
+    /** Binds with the options set first; explains a BindException before rethrowing it. */
+    static ServerSocket listen(Narrator n, InetSocketAddress address, boolean reuseAddress, int listenerRcvbuf,
+            int backlog) throws IOException {
+        String bind = address.getHostString();
+        int port = address.getPort();
+        n.program("setReuseAddress(" + reuseAddress + ")" + (listenerRcvbuf > 0 ? ", setReceiveBufferSize("
+                + listenerRcvbuf + ")" : "") + " on the listening socket, then bind()");
         try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing on exit: nothing left to do
+            ServerSocket server = OptionsCore.listen(address, reuseAddress, listenerRcvbuf, backlog);
+            n.program("listening on " + bind + ":" + server.getLocalPort() + "  (Ctrl-C stops)");
+            return server;
+        } catch (BindException e) {
+            n.result("bind(" + bind + ":" + port + "): " + e.getMessage());
+            n.kernel("another socket still holds port " + port + ": often a TIME_WAIT left by a connection"
+                    + " this server closed first (ss -tan 'sport = :" + port + "'). SO_REUSEADDR, set before"
+                    + " bind(), lets a listener bind beside a TIME_WAIT.");
+            throw e;
+        }
+    }
+
+    /** Serves one connection at a time until the listening socket is closed. */
+    public static AcceptLoop serve(Narrator n, ServerSocket server, Settings settings) {
+        AtomicInteger count = new AtomicInteger();
+        AcceptLoop loop = new AcceptLoop(server, new AcceptLoop.Limits(1, AcceptLoop.DEFAULT_READ_DEADLINE), null,
+                client -> answer(n, client, server.getLocalPort(), settings, count.incrementAndGet()), null,
+                line -> n.line("log", line));
+        loop.run();
+        n.program("server closed: " + loop.accepted() + " accepted, " + loop.failed() + " failed");
+        return loop;
+    }
+
+    private static void answer(Narrator n, Socket client, int serverPort, Settings settings, int number)
+            throws IOException {
+        boolean show = number <= settings.shown();
+        if (settings.rcvbuf() > 0 && settings.on() == RcvbufOn.ACCEPTED) {
+            // After the handshake: the SYN+ACK already announced the scale.
+            client.setReceiveBufferSize(settings.rcvbuf());
+            if (show) {
+                n.program("client.setReceiveBufferSize(" + settings.rcvbuf() + ") after accept(): too late for the SYN+ACK");
+            }
+        }
+        if (show) {
+            n.program("accepted " + client.getRemoteSocketAddress() + ", SO_RCVBUF (Java's half of the kernel's value) "
+                    + client.getReceiveBufferSize());
+            BufferOptionsClient.showScale(n, serverPort, client.getPort(), -1);
+        }
+        client.getOutputStream().write(REPLY);
+        // close() first (AcceptLoop closes after this returns): our FIN goes out first, so this
+        // side will hold the TIME_WAIT.
+        if (show) {
+            n.program("closing first: port " + serverPort + " keeps a TIME_WAIT (restart me with --no-reuse-address"
+                    + " within a minute to see bind() fail)");
+        } else if (number == settings.shown() + 1) {
+            n.note("more connections: served without the kernel view (--show " + settings.shown() + ")");
         }
     }
 }

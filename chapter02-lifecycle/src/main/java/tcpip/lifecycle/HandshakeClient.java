@@ -3,24 +3,28 @@ package tcpip.lifecycle;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import tcpip.cli.Cli;
-import tcpip.narration.Narrator;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
+import tcpip.narration.Narrator;
+import tcpip.net.Closeables;
 
 /**
- * Opens one or more connections and reports, for each, the ephemeral port the kernel chose, how
- * long connect() took and the rows of both ends; or why connect() failed: refused (RST) or timed
- * out (no answer) (article: 소켓 연결 설정, Three way handshake).
+ * Opens connections one after another and reports, for each, the ephemeral port, how long
+ * connect() took and both ends' rows; or how it failed: refused (RST came back), timed out (no
+ * answer at all) or another failure (article: 소켓 연결 설정, Three way handshake). Core:
+ * {@link HandshakeCore}. Exits 1 with one line when a connection failed.
  */
 public final class HandshakeClient {
 
@@ -33,14 +37,16 @@ public final class HandshakeClient {
     public enum Outcome {
         /** SYN+ACK came back: the kernel finished the handshake. */
         CONNECTED,
-        /** RST came back: nobody listens on that port. */
+        /** RST came back: nobody listens on that port ("Connection refused", ECONNREFUSED). */
         REFUSED,
-        /** Nothing came back before the timeout: SYNs were dropped. */
-        TIMED_OUT
+        /** Nothing came back: our timeout ran out, or the kernel gave up resending SYNs (ETIMEDOUT). */
+        TIMED_OUT,
+        /** Anything else: no route, network unreachable, a local error. */
+        FAILED
     }
 
-    /** One connect() attempt: how it ended, how long it took, and the local port it used (0 if none). */
-    public record Attempt(Outcome outcome, Duration took, int localPort) {
+    /** One connect() attempt: how it ended, how long it took, the local port (0 if none) and why. */
+    public record Attempt(Outcome outcome, Duration took, int localPort, String why) {
     }
 
     private HandshakeClient() {
@@ -48,89 +54,117 @@ public final class HandshakeClient {
 
     public static void main(String[] args) {
         Cli cli = new Cli("HandshakeClient",
-                "Connects and shows the ephemeral port, the time connect() took and the kernel's rows;"
-                        + " reports refused and timed-out connects too (exit 0 once reported).");
+                "Connects and shows the ephemeral port, the time connect() took and the kernel's rows; tells a"
+                        + " refused connect (RST) from a timed-out one (no answer); exits 1 if any connect failed.");
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Integer> connections = cli.intOption("--connections", 1, 1, MAX_CONNECTIONS,
                 "how many connections to open, one after another (stops at the first failure)");
-        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(3),
-                "connect timeout (0 = wait as long as the kernel retries SYNs, about two minutes)");
-        Cli.Option<Duration> hold = cli.durationOption("--hold", Duration.ZERO,
-                "keep the connections open this long before closing (to look at them with watch or ss)");
+        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(3), Duration.ZERO,
+                Cli.MAX_DURATION, "connect timeout (0s = none: wait until the kernel gives up resending the SYN;"
+                        + " the schedule is printed)");
+        Cli.Option<Duration> hold = cli.durationOption("--hold", Duration.ZERO, Duration.ZERO, Cli.MAX_DURATION,
+                "keep the connections open this long before closing (0s = close at once)");
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeClient -Dargs=\"--port 7102\"");
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeClient -Dargs=\"--port 7103 --connections 4 --timeout 1s\"");
         cli.parse(args);
-        // Refused and timed out are findings this program reports (exit 0), not errors.
-        cli.run(() -> connectAll(Narrator.stdout(), host.get(), port.get(), connections.get(), timeout.get(),
-                hold.get()));
+        cli.run(() -> {
+            List<Attempt> attempts = connectAll(Narrator.stdout(), host.get(), port.get(), connections.get(),
+                    timeout.get(), hold.get());
+            Attempt last = attempts.get(attempts.size() - 1);
+            if (last.outcome() != Outcome.CONNECTED) {
+                System.err.println("HandshakeClient: connection " + attempts.size() + " to " + host.get() + ":"
+                        + port.get() + " " + last.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                        + " after " + Narrator.human(last.took()) + ": " + last.why());
+                System.exit(Cli.EXIT_FAILURE);
+            }
+        });
     }
 
-    /**
-     * Opens up to {@code count} connections one after another, stopping at the first failure;
-     * keeps them open for {@code hold}, then closes them all.
-     */
+    /** Opens up to {@code count} connections, stopping at the first failure; holds, then closes them all. */
     public static List<Attempt> connectAll(Narrator n, String host, int port, int count, Duration timeout,
-            Duration hold) throws IOException {
+            Duration hold) {
         List<Attempt> attempts = new ArrayList<>();
         List<Socket> open = new ArrayList<>();
+        SynRetrySchedule schedule = SynRetrySchedule.ofThisKernel();
+        if (timeout.isZero()) {
+            n.note("no connect timeout of our own: if nobody answers, this kernel sends " + schedule.describe());
+        }
         try {
             for (int i = 1; i <= count; i++) {
-                Socket socket = new Socket();
-                Attempt attempt = connectOnce(n, socket, i, host, port, timeout);
-                attempts.add(attempt);
-                if (attempt.outcome() != Outcome.CONNECTED) {
-                    socket.close();
+                long start = System.nanoTime();
+                try {
+                    Socket socket = HandshakeCore.connect(new InetSocketAddress(host, port), timeout);
+                    open.add(socket);
+                    attempts.add(connected(n, i, socket, port, Duration.ofNanos(System.nanoTime() - start)));
+                } catch (IOException e) {
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    Attempt failed = failed(n, i, e, took, timeout, schedule);
+                    attempts.add(failed);
                     break;
                 }
-                open.add(socket);
             }
             if (!open.isEmpty() && hold.isPositive()) {
                 n.program("holding " + open.size() + " connection(s) open for " + Narrator.human(hold));
-                // The pause is the point: it leaves time to look at the connections from outside.
-                LockSupport.parkNanos(hold.toNanos());
+                LockSupport.parkNanos(hold.toNanos()); // the pause is the point: time to look from outside
             }
         } finally {
-            for (Socket s : open) {
-                s.close();
-            }
+            open.forEach(Closeables::closeQuietly);
         }
         return attempts;
     }
 
-    private static Attempt connectOnce(Narrator n, Socket socket, int number, String host, int port,
-            Duration timeout) throws IOException {
-        InetSocketAddress server = new InetSocketAddress(host, port);
-        long start = System.nanoTime();
-        try {
-            // connect(): the kernel picks a free local port, sends SYN, and returns once SYN+ACK has
-            // arrived (it answers with the final ACK on its own).
-            socket.connect(server, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        } catch (ConnectException e) {
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            n.result("connection " + number + ": " + Cli.describe(e) + " after " + Narrator.human(took));
-            n.kernel("the server's kernel answered our SYN with RST: no socket listens on port " + port);
-            return new Attempt(Outcome.REFUSED, took, 0);
-        } catch (SocketTimeoutException e) {
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            n.result("connection " + number + ": " + Cli.describe(e) + " after " + Narrator.human(took));
-            n.kernel("no answer at all: our SYN was dropped (on loopback: the server's accept queue is full)");
-            return new Attempt(Outcome.TIMED_OUT, took, 0);
+    /** Sorts a failed connect(): RST (refused), silence (timed out), or something else. */
+    public static Outcome classify(IOException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        if (e instanceof SocketTimeoutException || (e instanceof ConnectException && message.contains("timed out"))) {
+            return Outcome.TIMED_OUT;
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        if (e instanceof ConnectException && message.contains("refused")) {
+            return Outcome.REFUSED;
+        }
+        return Outcome.FAILED;
+    }
+
+    private static Attempt failed(Narrator n, int number, IOException e, Duration took, Duration timeout,
+            SynRetrySchedule schedule) {
+        Outcome outcome = classify(e);
+        n.result("connection " + number + ": " + Cli.describe(e) + " after " + Narrator.human(took));
+        String why = switch (outcome) {
+            case REFUSED -> "the server's kernel answered our SYN with RST: no socket listens on that port";
+            case TIMED_OUT -> e instanceof SocketTimeoutException
+                    ? "no answer at all (no SYN+ACK, no RST): the SYN was dropped, on loopback because the accept"
+                            + " queue is full; this kernel sent " + schedule.synsWithin(timeout) + " SYN(s) in "
+                            + Narrator.human(timeout)
+                    : "no answer at all: the kernel resent the SYN " + schedule.retransmissions()
+                            + " times and gave up (ETIMEDOUT); nothing refused it";
+            case FAILED -> (e instanceof NoRouteToHostException ? "no route to that host: " : "")
+                    + "neither an RST nor a timeout; the SYN may never have left";
+            case CONNECTED -> "";
+        };
+        n.kernel(why);
+        return new Attempt(outcome, took, 0, why);
+    }
+
+    private static Attempt connected(Narrator n, int number, Socket socket, int serverPort, Duration took) {
         int localPort = socket.getLocalPort();
         n.result("connection " + number + ": connect() returned after " + Narrator.human(took)
                 + ", local port " + localPort + " (ephemeral: chosen by the kernel at connect())"
                 + (number == 1 ? "; the first connect() in a JVM also loads the JDK's networking code" : ""));
         if (n.available()) {
-            showRows(n, localPort, port);
+            showRows(n, number, localPort, serverPort);
         }
-        return new Attempt(Outcome.CONNECTED, took, localPort);
+        return new Attempt(Outcome.CONNECTED, took, localPort, "");
     }
 
     /** Prints our row, the server's end of the connection and the server's LISTEN row. */
-    private static void showRows(Narrator n, int localPort, int serverPort) {
-        SocketTable.connection(localPort, serverPort).ifPresent(n::row);
+    private static void showRows(Narrator n, int number, int localPort, int serverPort) {
+        SocketTable.connection(localPort, serverPort).ifPresent(row -> {
+            n.row(row);
+            if (number == 1) {
+                n.note(KernelRows.whereFrom(row));
+            }
+        });
         try {
             // The server's end turns ESTABLISHED when our final ACK has been processed.
             SocketRow serverEnd = KernelAwait.await(serverPort, localPort, TcpState.ESTABLISHED, ROW_WAIT);

@@ -5,112 +5,149 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import tcpip.cli.Cli;
-import tcpip.narration.Narrator;
+import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
+import tcpip.kernel.TcpState;
+import tcpip.narration.Narrator;
+import tcpip.net.AcceptLoop;
+import tcpip.net.Closeables;
 
 /**
- * Listens, shows its LISTEN row and accept queue, and for each accepted connection shows that the
- * kernel had finished the handshake before accept() returned (article: Three way handshake).
+ * Listens, and for each connection prints the row the kernel had for it BEFORE accept() ran:
+ * the handshake was already done (article: Three way handshake). Core: {@link HandshakeCore}.
+ * Hardening: the shared {@link AcceptLoop} (connection cap, read deadline, one log line per
+ * failed client); the kernel view is read only for the first --show connections.
  */
 public final class HandshakeServer {
 
     private static final int DEFAULT_PORT = 7102;
-    private static final int DEFAULT_BACKLOG = 50;
+    /** Room for a burst of connections (capped by net.core.somaxconn). */
+    private static final int DEFAULT_BACKLOG = 1_024;
+    private static final int DEFAULT_SHOWN = 20;
     private static final int BUFSIZE = 1024;
+
+    /** Caps and deadlines. */
+    public record Settings(int maxConnections, Duration readDeadline, int shown) {
+    }
 
     private HandshakeServer() {
     }
 
     public static void main(String[] args) {
         Cli cli = new Cli("HandshakeServer",
-                "Accepts connections and shows the kernel's rows before and after accept().");
+                "Accepts connections and shows the row each one had before accept(); reads each client to its end.");
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
-        Cli.Option<Integer> backlog = cli.intOption("--backlog", DEFAULT_BACKLOG, 0, 65_535,
-                "accept-queue length asked for in listen()");
-        Cli.Option<Duration> readTimeout = cli.durationOption("--read-timeout", Duration.ofSeconds(30),
-                "close a client that sends nothing for this long");
+        Cli.Option<Integer> backlog = cli.intOption("--backlog", DEFAULT_BACKLOG, 1, 65_535,
+                "accept-queue length asked for in listen() (the kernel caps it at net.core.somaxconn)");
+        Cli.Option<Integer> max = cli.intOption("--max-connections", AcceptLoop.DEFAULT_MAX_CONNECTIONS, 1, 100_000,
+                "clients served at once; over it a connection is accepted and closed at once (it does not wait in"
+                        + " the backlog: a closed connection tells the client at once, a queued one only times out)");
+        Cli.Option<Duration> readTimeout = cli.durationOption("--read-timeout", AcceptLoop.DEFAULT_READ_DEADLINE,
+                "read deadline: close a client that sends nothing for this long");
+        Cli.Option<Integer> shown = cli.intOption("--show", DEFAULT_SHOWN, 0, 10_000,
+                "print the kernel's rows for the first N connections only (each costs a read of /proc/net/tcp6)");
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeServer -Dargs=\"--port 7102\"");
         cli.parse(args);
-        cli.run(() -> serve(Narrator.stdout(), bind.get(), port.get(), backlog.get(), readTimeout.get()));
+        cli.run(() -> {
+            Narrator n = Narrator.stdout();
+            RowReadingListener server = new RowReadingListener(n, shown.get());
+            HandshakeCore.listen(server, new InetSocketAddress(bind.get(), port.get()), backlog.get());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
+            n.program("listening on " + bind.get() + ":" + server.getLocalPort() + ", backlog " + backlog.get()
+                    + "  (Ctrl-C stops)");
+            serve(n, server, new Settings(max.get(), readTimeout.get(), shown.get()));
+        });
     }
 
-    /** Binds and serves until Ctrl-C closes the listening socket. */
-    static void serve(Narrator n, String bind, int port, int backlog, Duration readTimeout) throws IOException {
-        try (ServerSocket server = new ServerSocket()) {
-            // bind() + listen(): the kernel now answers SYNs to this port by itself.
-            server.bind(new InetSocketAddress(bind, port), backlog);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(server)));
-            n.program("server.bind(" + bind + ":" + server.getLocalPort() + ", backlog " + backlog + ")  (Ctrl-C stops)");
-            serve(n, server, readTimeout);
-        }
+    /** A listening socket for {@link #serve}: the one {@link HandshakeServer#main} makes. */
+    public static ServerSocket listener(Narrator n, InetSocketAddress address, int backlog, int shown) throws IOException {
+        return HandshakeCore.listen(new RowReadingListener(n, shown), address, backlog);
     }
 
-    /** Accepts on a listening socket until it is closed; each client is read on its own thread. */
-    public static void serve(Narrator n, ServerSocket server, Duration readTimeout) throws IOException {
-        int listening = server.getLocalPort();
+    /** Accepts until the listening socket is closed; each client is read on its own virtual thread. */
+    public static AcceptLoop serve(Narrator n, ServerSocket server, Settings settings) {
         AtomicInteger clients = new AtomicInteger();
-        while (!server.isClosed()) {
-            if (n.available()) {
-                SocketTable.listener(listening).ifPresent(row -> n.kernel("LISTEN row, accept queue = "
-                        + row.rxQueue() + " finished connection(s) waiting: " + row.describe()));
+        AcceptLoop loop = new AcceptLoop(server, new AcceptLoop.Limits(settings.maxConnections(), settings.readDeadline()),
+                Thread.ofVirtual().name("client-", 1).factory(), client -> readToEnd(n, client, clients.incrementAndGet()),
+                null, line -> n.line("log", line));
+        loop.run();
+        n.program("server closed: " + loop.accepted() + " accepted, " + loop.refused() + " over the cap, "
+                + loop.failed() + " failed");
+        return loop;
+    }
+
+    /** Reads one client until its FIN (read() == -1). */
+    private static void readToEnd(Narrator n, Socket client, int number) throws IOException {
+        InputStream in = client.getInputStream();
+        byte[] buf = new byte[BUFSIZE];
+        long total = 0;
+        int got;
+        // read() == -1: the client's FIN arrived. SO_TIMEOUT (the read deadline) ends silence.
+        while ((got = in.read(buf)) != -1) {
+            total += got;
+        }
+        n.program("client #" + number + " closed after sending " + total + " bytes");
+    }
+
+    /** A listening socket that reads its queued connections' rows just before each accept(). */
+    private static final class RowReadingListener extends ServerSocket {
+        private final Narrator n;
+        private final int shown;
+        private final AtomicInteger accepted = new AtomicInteger();
+
+        RowReadingListener(Narrator n, int shown) throws IOException {
+            this.n = n;
+            this.shown = shown;
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            boolean show = accepted.get() < shown && SocketTable.available();
+            Map<Integer, SocketRow> queued = Map.of();
+            if (show) {
+                int port = getLocalPort();
+                queued = SocketTable.read(r -> r.localPort() == port && r.state() != TcpState.LISTEN && r.inode() == 0)
+                        .stream().collect(Collectors.toMap(SocketRow::remotePort, Function.identity(), (a, b) -> a));
+                SocketTable.listener(port).ifPresent(row -> n.kernel("before accept(): LISTEN row, accept queue = "
+                        + row.rxQueue() + " finished connection(s) waiting"));
             }
-            Socket client;
-            try {
-                // accept(): takes a connection whose handshake the kernel already completed.
-                client = server.accept();
-            } catch (SocketException e) {
-                if (server.isClosed()) {
-                    break; // Ctrl-C (or the caller) closed the listening socket
-                }
-                throw e;
+            Socket client = super.accept();
+            int number = accepted.incrementAndGet();
+            if (show) {
+                report(number, client, queued.get(client.getPort()));
+            } else if (number == shown + 1) {
+                n.note("more connections: served without the kernel view (--show " + shown + ")");
             }
-            int number = clients.incrementAndGet();
+            return client;
+        }
+
+        private void report(int number, Socket client, SocketRow before) {
             n.program("accept() returned client #" + number + " from " + client.getRemoteSocketAddress());
-            if (n.available()) {
-                SocketTable.connection(listening, client.getPort()).ifPresent(row -> {
-                    n.row(row);
-                    n.note("ESTABLISHED before accept() returned: the kernel did SYN, SYN+ACK, ACK on its own;"
-                            + " accept() only gave the connection a descriptor (inode " + row.inode() + ")");
-                });
+            if (before == null) {
+                n.kernel("no row for it in the table read before accept(): it arrived while accept() was waiting"
+                        + " (the kernel finished SYN, SYN+ACK, ACK first, then woke accept()), or its client reset it"
+                        + " (a reset connection stays queued but has no row)");
+                return;
             }
-            Thread.ofVirtual().name("client-" + number).start(() -> talk(n, client, number, readTimeout));
-        }
-        n.program("server closed");
-    }
-
-    /** Reads from one client until it closes or stays silent too long. */
-    private static void talk(Narrator n, Socket client, int number, Duration readTimeout) {
-        try (client) {
-            client.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
-            InputStream in = client.getInputStream();
-            byte[] buf = new byte[BUFSIZE];
-            long total = 0;
-            int got;
-            try {
-                // read() == -1: the client's FIN arrived.
-                while ((got = in.read(buf)) != -1) {
-                    total += got;
-                }
-                n.program("client #" + number + " closed after sending " + total + " bytes");
-            } catch (SocketTimeoutException e) {
-                n.program("client #" + number + " sent nothing for " + Narrator.human(readTimeout) + ": closing it");
+            n.kernel("its row, read BEFORE accept(): " + before.describe());
+            if (number == 1) {
+                n.note(KernelRows.whereFrom(before));
             }
-        } catch (IOException e) {
-            n.program("client #" + number + ": " + Cli.describe(e));
-        }
-    }
-
-    private static void closeQuietly(ServerSocket server) {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing on exit: nothing left to do
+            if (before.state() == TcpState.ESTABLISHED) {
+                n.note("ESTABLISHED before accept() returned: the kernel did the handshake on its own;"
+                        + " accept() only gave the connection a descriptor");
+            } else {
+                n.note(before.state() + " before accept(): the handshake was done, and the client had already "
+                        + (before.state() == TcpState.CLOSE_WAIT ? "sent its FIN" : "moved on")
+                        + " while the connection waited in the queue");
+            }
         }
     }
 }

@@ -1,7 +1,6 @@
 package tcpip.lifecycle;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -9,40 +8,45 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import tcpip.cli.Cli;
-import tcpip.narration.Narrator;
-import tcpip.narration.Stage;
-import tcpip.narration.Stages;
-import tcpip.kernel.Descriptors;
-import tcpip.kernel.Descriptors.Descriptor;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.PacketCapture;
 import tcpip.kernel.Segment;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
+import tcpip.kernel.SsInfo;
+import tcpip.kernel.Sysctl;
 import tcpip.kernel.TcpState;
+import tcpip.narration.Narrator;
+import tcpip.narration.Stage;
+import tcpip.narration.Stages;
+import tcpip.net.Closeables;
+import tcpip.net.LoopbackPair;
 
 /**
- * The life of a connection up to the first byte, in one JVM on loopback: socket creation,
- * connect, the handshake the kernel does without accept(), a full accept queue, a refused port,
- * options that must precede the handshake, retrying, and the packets themselves.
+ * The life of a connection up to the first byte, in one JVM on loopback. Each stage prints the
+ * lines of the core file it is about to run ({@code code |}), runs them, and shows the kernel.
  */
 public final class LifecycleDemo {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress(LOOPBACK, 0);
     private static final Duration KERNEL_WAIT = Duration.ofSeconds(3);
     private static final Duration SHORT_CONNECT_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration CAPTURE_POLL = Duration.ofMillis(50);
     private static final int SMALL_BACKLOG = 2;
     private static final int SMALL_RCVBUF = 4 * 1024;
+    private static final int TINY_RCVBUF = 1024;
+    private static final int HUGE_RCVBUF = 64 << 20;
     private static final int HANDSHAKE_SEGMENTS = 3;
+    private static final long MAX_IPV4_DATAGRAM = 65_535;
+    private static final long IPV4_TCP_HEADERS = 40;
     /** The default port of this chapter's server and client mains. */
     private static final int CHAPTER_PORT = 7102;
 
@@ -71,80 +75,59 @@ public final class LifecycleDemo {
     }
 
     static void creation(Narrator n) throws IOException {
-        List<Descriptor> before = Descriptors.tcpSockets();
-        try (Socket socket = new Socket()) {
-            n.program("new Socket()");
-            n.kernel("new TCP descriptors: " + Descriptors.newTcpSockets(before).size()
-                    + " (java.net.Socket waits for bind, connect or the first option)");
-            socket.setReceiveBufferSize(SMALL_RCVBUF); // the first option needs a real socket: socket() runs now
-            n.program("socket.setReceiveBufferSize(" + SMALL_RCVBUF + ")");
-            n.kernel("new TCP descriptors: " + Descriptors.newTcpSockets(before));
-        }
-        try (SocketChannel channel = SocketChannel.open()) { // socket() runs at once
-            List<Descriptor> created = Descriptors.newTcpSockets(before);
-            n.program("SocketChannel.open()");
-            n.kernel("new TCP descriptors: " + created + " (at once)");
-            n.note("the number is the article's 번호표: the program names the socket by it; the inode in"
-                    + " socket:[...] is how the kernel's own tables name it");
-            try (ServerSocket server = new ServerSocket(0, SMALL_BACKLOG, LOOPBACK)) {
-                channel.connect(new InetSocketAddress(LOOPBACK, server.getLocalPort()));
-                int local = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-                n.program("channel.connect(127.0.0.1:" + server.getLocalPort() + ")");
-                if (n.available()) {
-                    SocketRow row = SocketTable.connection(local, server.getLocalPort()).orElseThrow();
-                    n.row(row);
-                    n.descriptorOf(row);
-                    n.note("this row is the control information the article mentions: addresses, state,"
-                            + " queues, timer; it appeared with connect(), not with socket()");
-                }
-            }
+        try (ServerSocket server = HandshakeCore.listen(ANY_LOOPBACK_PORT, SMALL_BACKLOG)) {
+            SocketCreationProbe.probe(n, LOOPBACK.getHostAddress(), server.getLocalPort());
         }
     }
 
     static void connect(Narrator n) throws Exception {
-        try (ServerSocket server = new ServerSocket(0, SMALL_BACKLOG, LOOPBACK);
-                Socket client = new Socket()) {
+        n.code(HandshakeCore.class, "listen");
+        try (ServerSocket server = HandshakeCore.listen(ANY_LOOPBACK_PORT, SMALL_BACKLOG)) {
             int port = server.getLocalPort();
-            n.program("server: bind + listen on 127.0.0.1:" + port);
+            n.code(HandshakeCore.class, "connect");
             long start = System.nanoTime();
-            // connect(): the kernel picks a free local port, sends SYN, returns when SYN+ACK arrives.
-            client.connect(new InetSocketAddress(LOOPBACK, port));
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            n.program("client: connect() returned after " + Narrator.human(took)
-                    + " (the first connect in a JVM also loads the JDK's networking classes)");
-            n.kernel("local port " + client.getLocalPort() + ": ephemeral, chosen by the kernel from "
-                    + ephemeralRange());
-            if (n.available()) {
-                n.row(KernelAwait.await(client.getLocalPort(), port, TcpState.ESTABLISHED, KERNEL_WAIT));
-                n.row(KernelAwait.await(port, client.getLocalPort(), TcpState.ESTABLISHED, KERNEL_WAIT));
-                n.kernel("LISTEN row, accept queue = " + acceptQueue(port) + ": the finished connection waits there");
-            }
-            try (Socket accepted = server.accept()) {
-                n.program("server: accept()");
+            try (Socket client = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, port), KERNEL_WAIT)) {
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                n.result("connect() returned after " + Narrator.human(took)
+                        + " (the first connect in a JVM also loads the JDK's networking classes)");
+                n.kernel("local port " + client.getLocalPort() + ": ephemeral, chosen by the kernel from"
+                        + " net.ipv4.ip_local_port_range " + Sysctl.read("net.ipv4.ip_local_port_range").orElse("?"));
                 if (n.available()) {
-                    n.kernel("LISTEN row, accept queue = " + acceptQueue(port) + " after accept()");
-                    n.descriptorOf(SocketTable.connection(port, client.getLocalPort()).orElseThrow());
+                    SocketRow ours = KernelAwait.await(client.getLocalPort(), port, TcpState.ESTABLISHED, KERNEL_WAIT);
+                    n.row(ours);
+                    n.row(KernelAwait.await(port, client.getLocalPort(), TcpState.ESTABLISHED, KERNEL_WAIT));
+                    n.note(KernelRows.whereFrom(ours));
+                    n.kernel("LISTEN row, accept queue = " + acceptQueue(port) + ": the finished connection waits there");
+                }
+                n.code(HandshakeCore.class, "accept");
+                try (Socket accepted = HandshakeCore.accept(server)) {
+                    if (n.available()) {
+                        n.kernel("LISTEN row, accept queue = " + acceptQueue(port) + " after accept()");
+                        n.descriptorOf(SocketTable.connection(port, client.getLocalPort()).orElseThrow());
+                    }
                 }
             }
         }
     }
 
     static void handshakeInKernel(Narrator n) throws Exception {
-        try (ServerSocket server = new ServerSocket(0, SMALL_BACKLOG, LOOPBACK);
-                Socket client = new Socket(LOOPBACK, server.getLocalPort())) {
+        try (ServerSocket server = HandshakeCore.listen(ANY_LOOPBACK_PORT, SMALL_BACKLOG);
+                Socket client = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, server.getLocalPort()), KERNEL_WAIT)) {
             int port = server.getLocalPort();
-            n.program("server: listen, no accept() yet; client: connect() returned");
+            n.program("server listening, no accept() yet; client: connect() returned");
             if (n.available()) {
                 SocketRow serverEnd = KernelAwait.await(port, client.getLocalPort(), TcpState.ESTABLISHED, KERNEL_WAIT);
-                n.row(serverEnd);
-                n.note("the server's end is ESTABLISHED and has inode 0: the kernel did SYN, SYN+ACK, ACK by"
-                        + " itself; no descriptor belongs to it yet");
+                n.kernel("read BEFORE accept(): " + serverEnd.describe());
+                n.note(serverEnd.state() == TcpState.ESTABLISHED && serverEnd.inode() == 0
+                        ? "the server's end is ESTABLISHED with inode 0: the kernel did SYN, SYN+ACK, ACK by itself;"
+                                + " no descriptor belongs to it yet"
+                        : "does NOT match: expected ESTABLISHED with inode 0 before accept()");
             }
-            try (Socket accepted = server.accept()) {
-                n.program("server: accept()");
+            n.code(HandshakeCore.class, "accept");
+            try (Socket accepted = HandshakeCore.accept(server)) {
                 if (n.available()) {
                     SocketRow row = SocketTable.connection(port, client.getLocalPort()).orElseThrow();
-                    n.row(row);
+                    n.kernel("after accept(): " + row.describe());
                     n.descriptorOf(row);
                 }
                 n.simplifies("the article's picture has the server program answer the SYN; in Linux the"
@@ -155,106 +138,125 @@ public final class LifecycleDemo {
 
     static void backlogFull(Narrator n) throws Exception {
         List<Socket> clients = new ArrayList<>();
-        try (ServerSocket server = new ServerSocket(0, SMALL_BACKLOG, LOOPBACK)) {
+        n.code(BacklogCore.class, "listen-no-accept");
+        try (ServerSocket server = BacklogCore.listenWithoutAccepting(ANY_LOOPBACK_PORT, SMALL_BACKLOG)) {
             int port = server.getLocalPort();
-            n.program("server: listen with backlog " + SMALL_BACKLOG + ", never accept()");
-            for (int i = 1; i <= SMALL_BACKLOG + 2; i++) {
-                Socket client = new Socket();
+            InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
+            for (int i = 1; i <= SMALL_BACKLOG + 1; i++) {
                 long start = System.nanoTime();
-                try {
-                    client.connect(new InetSocketAddress(LOOPBACK, port), (int) SHORT_CONNECT_TIMEOUT.toMillis());
-                } catch (SocketTimeoutException e) {
-                    client.close();
-                    n.result("client " + i + ": " + Cli.describe(e) + " after "
-                            + Narrator.human(Duration.ofNanos(System.nanoTime() - start)));
-                    n.kernel("the queue was full, so the kernel dropped our SYN: no SYN+ACK, no RST, only silence"
-                            + " (the client would resend the SYN after 1 s, 3 s, 7 s...)");
-                    break;
-                }
-                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                Socket client = HandshakeCore.connect(address, KERNEL_WAIT);
                 clients.add(client);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
                 if (n.available()) {
-                    // Wait until the server's kernel has queued it (our final ACK processed).
                     KernelAwait.await(port, client.getLocalPort(), TcpState.ESTABLISHED, KERNEL_WAIT);
                 }
                 n.result("client " + i + ": connected in " + Narrator.human(took)
                         + (n.available() ? ", accept queue now " + acceptQueue(port) : ""));
             }
+            n.code(BacklogCore.class, "connect-full-queue");
+            long start = System.nanoTime();
+            try (Socket extra = BacklogCore.connectToFullQueue(address, SHORT_CONNECT_TIMEOUT)) {
+                n.result("client " + (SMALL_BACKLOG + 2) + " connected?! does NOT match: the queue was not full");
+            } catch (SocketTimeoutException e) {
+                n.result("client " + (SMALL_BACKLOG + 2) + ": " + Cli.describe(e) + " after "
+                        + Narrator.human(Duration.ofNanos(System.nanoTime() - start)));
+                SynRetrySchedule schedule = SynRetrySchedule.ofThisKernel();
+                n.kernel("the queue was full, so the kernel dropped our SYN: no SYN+ACK, no RST, only silence; in "
+                        + Narrator.human(SHORT_CONNECT_TIMEOUT) + " it sent " + schedule.synsWithin(SHORT_CONNECT_TIMEOUT)
+                        + " SYN(s)");
+                n.note("without a timeout, this kernel would send " + schedule.describe());
+            }
             n.simplifies("backlog " + SMALL_BACKLOG + " let " + clients.size() + " connections complete: Linux"
                     + " treats the queue as full only when it holds more than backlog");
         } finally {
-            for (Socket c : clients) {
-                c.close();
-            }
+            clients.forEach(Closeables::closeQuietly);
         }
     }
 
     static void refused(Narrator n) throws Exception {
-        try (ReservedPort reserved = ReservedPort.onLoopback(); Socket client = new Socket()) {
-            n.program("port " + reserved.port() + " is bound by a socket that never listens");
+        n.code(CreationCore.class, "bind-only");
+        try (Socket bound = new Socket()) {
+            CreationCore.bindOnly(bound, ANY_LOOPBACK_PORT);
+            int port = bound.getLocalPort();
+            if (n.available()) {
+                n.kernel("port " + port + " is bound; rows in /proc/net/tcp*: " + SocketTable.onPort(port).size());
+            }
+            n.code(HandshakeCore.class, "connect");
             long start = System.nanoTime();
-            try {
-                client.connect(new InetSocketAddress(LOOPBACK, reserved.port()), (int) SHORT_CONNECT_TIMEOUT.toMillis());
-                n.result("connected?! something listens on " + reserved.port());
+            try (Socket client = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, port), SHORT_CONNECT_TIMEOUT)) {
+                n.result("connected?! does NOT match: something listens on " + port);
             } catch (ConnectException e) {
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
-                n.result(Cli.describe(e) + " after " + Narrator.human(took));
+                n.result(Cli.describe(e) + " after " + Narrator.human(took) + ": "
+                        + HandshakeClient.classify(e).name().toLowerCase(java.util.Locale.ROOT));
                 n.kernel("no socket listens there, so the kernel answered our SYN with RST at once");
-                n.note("a dropped SYN looks different: silence until the connect timeout ("
-                        + Narrator.human(SHORT_CONNECT_TIMEOUT) + " in the backlog-full-timeout stage). Refused"
-                        + " means: the machine is there, nobody listens. Timed out: the SYN got no answer.");
+                n.note("a dropped SYN looks different: silence until the connect timeout (backlog-full-timeout"
+                        + " stage). Refused: the machine is there, nobody listens. Timed out: the SYN got no answer.");
             }
         }
     }
 
     static void optionsBeforeHandshake(Narrator n) throws Exception {
-        try (ServerSocket server = new ServerSocket(0, SMALL_BACKLOG, LOOPBACK)) {
-            int port = server.getLocalPort();
-            for (BufferOptionsClient.When when : BufferOptionsClient.When.values()) {
-                try (Socket client = new Socket()) {
-                    if (when == BufferOptionsClient.When.BEFORE_CONNECT) {
-                        client.setReceiveBufferSize(SMALL_RCVBUF); // the SYN's window scale will fit this buffer
-                    }
-                    client.connect(new InetSocketAddress(LOOPBACK, port)); // the scales are agreed here
-                    if (when == BufferOptionsClient.When.AFTER_CONNECT) {
-                        client.setReceiveBufferSize(SMALL_RCVBUF); // too late: the SYN has gone
-                    }
-                    try (Socket accepted = server.accept()) {
-                        n.program("SO_RCVBUF " + SMALL_RCVBUF + " set " + when.name().toLowerCase().replace('_', ' '));
-                        BufferOptionsClient.showScale(n, client.getLocalPort(), port);
-                    }
-                }
+        BufferFacts facts = BufferFacts.ofThisKernel();
+        long minimum = BufferOptionsClient.kernelMinimum();
+        long stored = facts.storedReceiveBuffer(SMALL_RCVBUF, minimum);
+        for (int request : new int[] {TINY_RCVBUF, HUGE_RCVBUF}) {
+            try (Socket unconnected = new Socket()) {
+                unconnected.setReceiveBufferSize(request);
+                long expected = facts.storedReceiveBuffer(request, minimum);
+                long kernel = 2L * unconnected.getReceiveBufferSize(); // the JDK halves getsockopt's value
+                n.kernel("asked " + request + ": getsockopt " + kernel + (kernel == expected ? " matches" : " does NOT match")
+                        + " the expected " + expected + (expected == minimum ? " (raised to the kernel's minimum)"
+                        : expected < 2L * request ? " (clamped: 2 x rmem_max " + facts.rmemMax() + ")" : "")
+                        + "; Java's getter shows " + unconnected.getReceiveBufferSize());
             }
-            n.note("the window scale travels only in SYN and SYN+ACK: a buffer set later cannot change it"
-                    + " (a server sets SO_RCVBUF on its listening socket, whose SYN+ACKs and accepted sockets use it)");
+        }
+        try (ServerSocket server = HandshakeCore.listen(ANY_LOOPBACK_PORT, SMALL_BACKLOG)) {
+            InetSocketAddress address = new InetSocketAddress(LOOPBACK, server.getLocalPort());
+            n.code(OptionsCore.class, "rcvbuf-before-connect");
+            try (Socket client = OptionsCore.connectWithBufferFirst(address, SMALL_RCVBUF);
+                    Socket accepted = HandshakeCore.accept(server)) {
+                n.kernel("asked " + SMALL_RCVBUF + ": expected stored value " + stored + " (2 x min(request, rmem_max "
+                        + facts.rmemMax() + "), at least " + minimum + "); Java's getter says "
+                        + client.getReceiveBufferSize() + ", half of what getsockopt returns");
+                SsInfo.of(client.getLocalPort(), address.getPort()).ifPresent(ss -> n.kernel("ss skmem rb="
+                        + ss.number("skmem.rb") + (ss.number("skmem.rb") == stored ? " matches" : " does NOT match")
+                        + " the expected " + stored));
+                BufferOptionsClient.showScale(n, client.getLocalPort(), address.getPort(),
+                        BufferFacts.lockedWindowScale(stored));
+            }
+            n.code(OptionsCore.class, "rcvbuf-after-connect");
+            try (Socket client = OptionsCore.connectWithBufferLater(address, SMALL_RCVBUF);
+                    Socket accepted = HandshakeCore.accept(server)) {
+                BufferOptionsClient.showScale(n, client.getLocalPort(), address.getPort(), facts.autotunedWindowScale());
+                n.note("scale " + facts.autotunedWindowScale() + " comes from max(tcp_rmem[2] " + facts.tcpRmemMax()
+                        + ", rmem_max " + facts.rmemMax() + "), the largest buffer autotuning may reach; the window"
+                        + " scale travels only in SYN and SYN+ACK, so the buffer set later cannot change it");
+            }
         }
         reuseAddress(n);
     }
 
     private static void reuseAddress(Narrator n) throws Exception {
         int port;
-        try (ServerSocket server = new ServerSocket(0, SMALL_BACKLOG, LOOPBACK);
-                Socket client = new Socket(LOOPBACK, server.getLocalPort())) {
-            port = server.getLocalPort();
-            server.accept().close(); // the server closes first: TIME_WAIT will be on the server's port
-            InputStream in = client.getInputStream();
-            in.read(); // -1: the server's FIN arrived; closing now completes the four-way close
+        try (LoopbackPair pair = LoopbackPair.open().readTimeout(KERNEL_WAIT)) {
+            port = pair.serverPort();
+            pair.server().close(); // the server closes first: TIME_WAIT will be on the server's port
+            pair.client().getInputStream().read(); // -1: the server's FIN arrived; closing completes the close
         }
         if (n.available()) {
             n.row(KernelAwait.awaitRow(r -> r.localPort() == port && r.state() == TcpState.TIME_WAIT, KERNEL_WAIT,
                     "TIME_WAIT on " + port));
         }
-        try (ServerSocket restarted = new ServerSocket()) {
-            restarted.setReuseAddress(false); // Java turns it on by default for ServerSocket on Linux
-            restarted.bind(new InetSocketAddress(LOOPBACK, port));
+        n.code(OptionsCore.class, "server-options");
+        InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
+        try (ServerSocket restarted = OptionsCore.listen(address, false, 0, SMALL_BACKLOG)) {
             n.result("bind without SO_REUSEADDR worked (no TIME_WAIT held the port)");
         } catch (BindException e) {
-            n.result("restart on " + port + " without SO_REUSEADDR: bind() says " + e.getMessage());
+            n.result("restart on " + port + " with setReuseAddress(false): bind() says " + e.getMessage());
         }
-        try (ServerSocket restarted = new ServerSocket()) {
-            restarted.setReuseAddress(true); // before bind(): that is when the kernel looks at it
-            restarted.bind(new InetSocketAddress(LOOPBACK, port));
-            n.result("restart on " + port + " with SO_REUSEADDR set before bind(): listening again");
+        try (ServerSocket restarted = OptionsCore.listen(address, true, 0, SMALL_BACKLOG)) {
+            n.result("restart on " + port + " with setReuseAddress(true) before bind(): listening again");
         }
     }
 
@@ -262,10 +264,11 @@ public final class LifecycleDemo {
         try (ReservedPort reserved = ReservedPort.onLoopback()) {
             InetSocketAddress address = new InetSocketAddress(LOOPBACK, reserved.port());
             CountDownLatch firstFailure = new CountDownLatch(1);
+            n.code(RetryCore.class, "retry");
             n.program("client starts first, retrying 127.0.0.1:" + reserved.port());
             CompletableFuture<Socket> connected = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return RetryingConnectClient.connect(address, Duration.ofSeconds(5), Duration.ofSeconds(1),
+                    return RetryCore.connect(address, Duration.ofSeconds(5), Duration.ofSeconds(1),
                             Duration.ofMillis(100), Duration.ofSeconds(1), (attempt, why, pause) -> {
                                 n.result("attempt " + attempt + ": " + Cli.describe(why) + ", next in "
                                         + Narrator.human(pause));
@@ -279,17 +282,18 @@ public final class LifecycleDemo {
                 throw new IllegalStateException("the retrying client never reported a failure");
             }
             try (ServerSocket server = reserved.listen(SMALL_BACKLOG);
-                    Socket socket = connected.get(KERNEL_WAIT.toSeconds() * 2, TimeUnit.SECONDS)) {
+                    Socket socket = connected.get(KERNEL_WAIT.toSeconds() * 2, TimeUnit.SECONDS);
+                    Socket accepted = HandshakeCore.accept(server)) {
                 n.program("server started after the first refusal");
                 n.result("client connected from local port " + socket.getLocalPort());
-                server.accept().close();
             }
         }
     }
 
     static void packets(Narrator n) throws Exception {
-        try (ServerSocket server = new ServerSocket(0, SMALL_BACKLOG, LOOPBACK)) {
+        try (ServerSocket server = HandshakeCore.listen(ANY_LOOPBACK_PORT, SMALL_BACKLOG)) {
             int port = server.getLocalPort();
+            n.code(HandshakeCore.class, "connect");
             try (PacketCapture capture = PacketCapture.start(port)) {
                 if (!capture.running()) {
                     n.note(capture.unavailableReason());
@@ -297,47 +301,68 @@ public final class LifecycleDemo {
                             + CHAPTER_PORT + " instead: " + PacketCapture.command(CHAPTER_PORT));
                     return;
                 }
-                try (Socket client = new Socket(LOOPBACK, port); Socket accepted = server.accept()) {
-                    List<Segment> seen = capture.awaitSegments(HANDSHAKE_SEGMENTS, KERNEL_WAIT);
-                    explainHandshake(n, seen, client.getLocalPort(), port);
+                // A first connection nobody looks at: returns once tcpdump really sees packets on lo.
+                try (Socket warmUp = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, port), KERNEL_WAIT);
+                        Socket accepted = HandshakeCore.accept(server)) {
+                    capture.awaitSegments(1, KERNEL_WAIT);
+                }
+                try (Socket client = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, port), KERNEL_WAIT);
+                        Socket accepted = HandshakeCore.accept(server)) {
+                    explainHandshake(n, segmentsOf(capture, client.getLocalPort()), client.getLocalPort(), port);
                 }
             }
         }
     }
 
-    private static void explainHandshake(Narrator n, List<Segment> seen, int clientPort, int serverPort) {
-        Optional<Segment> syn = seen.stream().filter(s -> s.syn() && !s.hasAck()).findFirst();
-        Optional<Segment> synAck = seen.stream().filter(s -> s.syn() && s.hasAck()).findFirst();
-        Optional<Segment> ack = seen.stream().filter(s -> !s.syn() && s.hasAck() && s.length() == 0).findFirst();
+    /** The captured segments of one client port, waiting (bounded) until its handshake is there. */
+    private static List<Segment> segmentsOf(PacketCapture capture, int clientPort) {
+        long deadline = System.nanoTime() + KERNEL_WAIT.toNanos();
+        List<Segment> mine;
+        do {
+            mine = capture.segments().stream().filter(s -> s.srcPort() == clientPort || s.dstPort() == clientPort)
+                    .toList();
+            if (mine.size() >= HANDSHAKE_SEGMENTS) {
+                break;
+            }
+            capture.awaitSegments(capture.segments().size() + 1, CAPTURE_POLL); // returns when tcpdump prints more
+        } while (System.nanoTime() < deadline);
+        return mine;
+    }
+
+    /** Prints the captured handshake and every relation computed from its numbers. */
+    static void explainHandshake(Narrator n, List<Segment> seen, int clientPort, int serverPort) {
         n.segments(seen.subList(0, Math.min(seen.size(), HANDSHAKE_SEGMENTS)));
-        if (syn.isEmpty() || synAck.isEmpty() || ack.isEmpty()) {
-            n.note("tcpdump showed " + seen.size() + " segment(s), not the whole handshake");
+        BufferFacts facts = BufferFacts.ofThisKernel();
+        List<HandshakeCheck.Finding> findings = HandshakeCheck.check(seen, clientPort, serverPort,
+                facts.known() ? facts.autotunedWindowScale() : -1);
+        findings.forEach(f -> n.note(f.text()));
+        if (!findings.stream().allMatch(HandshakeCheck.Finding::holds)) {
             return;
         }
-        n.note("client ISN " + syn.get().seq() + " and server ISN " + synAck.get().seq()
-                + ": random, chosen by each kernel (run again: new numbers)");
-        n.note("SYN+ACK ack " + synAck.get().ack() + " = client ISN + 1; final ACK " + ack.get().ack()
-                + " = server ISN + 1: a SYN uses up one sequence number though it carries no data");
-        n.note("mss " + syn.get().mss() + " in the SYN: loopback's MTU is 65536, so not Ethernet's 1460;"
-                + " the SYN also carries the window scale (see options-before-handshake)");
-        long window = ack.get().window();
-        WindowScale.of(clientPort, serverPort).ifPresent(w -> n.note("win=" + window + " in the ACK is the raw"
-                + " 16-bit field; the client's window scale " + w.receive() + " from its SYN makes it " + window
-                + " x 2^" + w.receive() + " = " + (window << w.receive()) + " bytes"));
+        Segment syn = seen.stream().filter(s -> s.syn() && !s.hasAck()).findFirst().orElseThrow();
+        Segment ack = seen.stream().filter(s -> s.srcPort() == clientPort && !s.syn() && s.hasAck()).findFirst()
+                .orElseThrow();
+        n.note("a SYN carries no data yet uses up one sequence number, hence the + 1; the ISNs are random"
+                + " (run again: new numbers)");
+        long mtu = loopbackMtu();
+        long expectedMss = Math.min(mtu, MAX_IPV4_DATAGRAM) - IPV4_TCP_HEADERS;
+        n.note("mss " + syn.mss() + " in the SYN" + (syn.mss() == expectedMss ? " = " : " does NOT match ")
+                + "min(loopback MTU " + mtu + ", largest IPv4 datagram " + MAX_IPV4_DATAGRAM + ") - "
+                + IPV4_TCP_HEADERS + " bytes of IP and TCP headers = " + expectedMss);
+        n.note("win=" + ack.window() + " in the ACK is the raw 16-bit field; the client's SYN announced wscale "
+                + syn.wscale() + ", so the window is " + ack.window() + " x 2^" + syn.wscale() + " = "
+                + (ack.window() << syn.wscale()) + " bytes");
+    }
+
+    private static long loopbackMtu() {
+        try {
+            return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/sys/class/net/lo/mtu")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return MAX_IPV4_DATAGRAM;
+        }
     }
 
     private static long acceptQueue(int port) {
         return SocketTable.listener(port).map(SocketRow::rxQueue).orElse(-1L);
-    }
-
-    private static String ephemeralRange() {
-        try {
-            // readAllLines, not readString: /proc files report size 0 and readString can come back short.
-            String range = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-                    .get(0).trim().replaceAll("\\s+", "-");
-            return "net.ipv4.ip_local_port_range " + range;
-        } catch (IOException e) {
-            return "the system's ephemeral range";
-        }
     }
 }

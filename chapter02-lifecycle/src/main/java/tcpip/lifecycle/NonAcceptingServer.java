@@ -8,19 +8,21 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import tcpip.cli.Cli;
-import tcpip.narration.Narrator;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
+import tcpip.narration.Narrator;
 
 /**
  * A server that listens but never calls accept(): clients still connect, because the kernel does
- * the handshake; with backlog N, Linux completes N+1 connections and then drops further SYNs.
+ * the handshake; backlog N completes N+1, then SYNs are dropped. Core: {@link BacklogCore}. No
+ * client can hurt it: it holds one descriptor whatever they do; it prints at most --rows rows.
  */
 public final class NonAcceptingServer {
 
     private static final int DEFAULT_PORT = 7102;
     private static final int DEFAULT_BACKLOG = 2;
+    private static final int DEFAULT_ROWS = 10;
     private static final Duration POLL = Duration.ofMillis(50);
 
     private NonAcceptingServer() {
@@ -35,46 +37,61 @@ public final class NonAcceptingServer {
                 "accept-queue length asked for in listen() (Linux completes one more)");
         Cli.Option<Duration> duration = cli.durationOption("--duration", Duration.ofMinutes(10),
                 "stop after this long (Ctrl-C stops earlier)");
+        Cli.Option<Integer> rows = cli.intOption("--rows", DEFAULT_ROWS, 0, 1_000,
+                "print at most this many queued connections' rows each time the queue changes");
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=NonAcceptingServer -Dargs=\"--port 7103 --backlog 2\"");
         cli.parse(args);
-        cli.run(() -> listen(Narrator.stdout(), bind.get(), port.get(), backlog.get(), duration.get()));
+        cli.run(() -> {
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            try (ServerSocket server = BacklogCore.listenWithoutAccepting(
+                    new InetSocketAddress(bind.get(), port.get()), backlog.get())) {
+                watch(Narrator.stdout(), server, backlog.get(), rows.get(), duration.get(), stop);
+            }
+        });
     }
 
-    /** Listens without accepting until {@code duration} passed or Ctrl-C. */
-    static void listen(Narrator n, String bind, int port, int backlog, Duration duration)
-            throws IOException, InterruptedException {
-        CountDownLatch stop = new CountDownLatch(1);
-        try (ServerSocket server = new ServerSocket()) {
-            // listen(fd, backlog): the kernel completes handshakes into a queue of this length (+1).
-            server.bind(new InetSocketAddress(bind, port), backlog);
-            int listening = server.getLocalPort();
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            n.program("server.bind(" + bind + ":" + listening + ", backlog " + backlog + "); accept() is never called");
-            n.note("connect with: HandshakeClient --port " + listening + " --connections " + (backlog + 2)
-                    + " --timeout 1s   (expect " + (backlog + 1) + " to connect, the next to time out)");
-            if (!n.available()) {
-                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-                return;
+    /** Prints the queue whenever it changes, until {@code duration} passed or {@code stop} counted down. */
+    public static void watch(Narrator n, ServerSocket server, int backlog, int maxRows, Duration duration,
+            CountDownLatch stop) throws InterruptedException {
+        int listening = server.getLocalPort();
+        n.program("listening on " + server.getInetAddress().getHostAddress() + ":" + listening + ", backlog "
+                + backlog + "; accept() is never called");
+        n.note("connect with: HandshakeClient --port " + listening + " --connections " + (backlog + 2)
+                + " --timeout 1s   (expect " + (backlog + 1) + " to connect, the next to time out)");
+        if (!n.available()) {
+            stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        String last = "";
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < deadline && !server.isClosed()) {
+            SocketRow row = SocketTable.listener(listening).orElse(null);
+            // Report when the queue length changes, or when queued clients leave (CLOSE_WAIT).
+            String now = row == null ? "" : row.rxQueue() + ":" + SocketTable.read(r -> r.localPort() == listening
+                    && r.state() == TcpState.CLOSE_WAIT).size();
+            if (row != null && !now.equals(last)) {
+                last = now;
+                report(n, listening, backlog, maxRows, row);
             }
-            long last = -1;
-            long deadline = System.nanoTime() + duration.toNanos();
-            while (System.nanoTime() < deadline) {
-                SocketRow row = SocketTable.listener(listening).orElse(null);
-                if (row != null && row.rxQueue() != last) {
-                    last = row.rxQueue();
-                    report(n, listening, backlog, row);
-                }
-                if (stop.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
-                    break; // Ctrl-C
-                }
+            if (stop.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                break; // Ctrl-C
             }
         }
     }
 
-    private static void report(Narrator n, int port, int backlog, SocketRow listener) {
+    private static void report(Narrator n, int port, int backlog, int maxRows, SocketRow listener) {
         n.kernel("accept queue = " + listener.rxQueue() + " (backlog " + backlog + "): " + listener.describe());
-        List<SocketRow> waiting = SocketTable.read(r -> r.localPort() == port && r.state() == TcpState.ESTABLISHED);
-        waiting.forEach(n::row);
+        List<SocketRow> waiting = SocketTable.read(r -> r.localPort() == port && r.state() != TcpState.LISTEN
+                && r.inode() == 0 && r.state() != TcpState.TIME_WAIT);
+        waiting.stream().limit(maxRows).forEach(n::row);
+        if (waiting.size() > maxRows) {
+            n.kernel("... and " + (waiting.size() - maxRows) + " more queued rows (--rows " + maxRows + ")");
+        }
+        if (waiting.stream().anyMatch(r -> r.state() == TcpState.CLOSE_WAIT)) {
+            n.note("CLOSE_WAIT rows: those clients closed (their FIN arrived), but the connection stays in the"
+                    + " queue and keeps its slot until someone calls accept()");
+        }
         if (listener.rxQueue() > backlog) {
             n.note("queue holds backlog + 1 = " + listener.rxQueue() + ": full. The kernel now drops new SYNs;"
                     + " the next client's connect() hears nothing and times out");

@@ -1,34 +1,26 @@
 package tcpip.lifecycle;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import tcpip.cli.Cli;
 import tcpip.narration.Narrator;
 
 /**
- * Start it before its server: it retries connect() with a growing pause between attempts until the
- * server listens or a total deadline passes (article: 소켓 연결 설정).
+ * Start it before its server: it retries connect() with a doubling pause until the server
+ * listens, or exits 1 with one line once the total deadline passed (article: 소켓 연결 설정).
+ * Core: {@link RetryCore}.
  */
 public final class RetryingConnectClient {
 
     private static final int DEFAULT_PORT = 7102;
-
-    /** Told about every failed attempt, before the pause that follows it. */
-    @FunctionalInterface
-    public interface RetryListener {
-        void failed(int attempt, IOException why, Duration pause);
-    }
 
     private RetryingConnectClient() {
     }
 
     public static void main(String[] args) {
         Cli cli = new Cli("RetryingConnectClient",
-                "Retries connect() with backoff until the server comes up or the deadline passes.");
+                "Retries connect() with backoff until the server comes up; exits 1 once the deadline passed.");
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Duration> deadline = cli.durationOption("--deadline", Duration.ofSeconds(30),
@@ -45,7 +37,7 @@ public final class RetryingConnectClient {
         cli.run(() -> {
             InetSocketAddress server = new InetSocketAddress(host.get(), port.get());
             long start = System.nanoTime();
-            try (Socket socket = connect(server, deadline.get(), attemptTimeout.get(), firstPause.get(),
+            try (Socket socket = RetryCore.connect(server, deadline.get(), attemptTimeout.get(), firstPause.get(),
                     maxPause.get(), (attempt, why, pause) -> n.result("attempt " + attempt + ": "
                             + Cli.describe(why) + "; next try in " + Narrator.human(pause)))) {
                 n.result("connected after " + Narrator.human(Duration.ofNanos(System.nanoTime() - start))
@@ -53,39 +45,5 @@ public final class RetryingConnectClient {
                 n.note("the server's kernel finished the handshake as soon as it listened; closing now");
             }
         });
-    }
-
-    /**
-     * Connects, retrying refused and timed-out attempts with doubling pauses, and throws
-     * SocketTimeoutException once {@code deadline} has passed since the call.
-     */
-    public static Socket connect(InetSocketAddress server, Duration deadline, Duration attemptTimeout,
-            Duration firstPause, Duration maxPause, RetryListener listener) throws IOException, InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        Duration pause = firstPause;
-        for (int attempt = 1; ; attempt++) {
-            long leftMillis = Duration.ofNanos(end - System.nanoTime()).toMillis();
-            Socket socket = new Socket();
-            try {
-                // connect(): SYN goes out. RST back = ConnectException at once; silence = timeout.
-                socket.connect(server, (int) Math.max(1, Math.min(attemptTimeout.toMillis(), leftMillis)));
-                return socket;
-            } catch (ConnectException | SocketTimeoutException e) {
-                socket.close();
-                Duration left = Duration.ofNanos(end - System.nanoTime());
-                if (left.compareTo(pause) <= 0) {
-                    throw new SocketTimeoutException("gave up after " + attempt + " attempt(s) in "
-                            + Narrator.human(deadline) + "; last: " + Cli.describe(e));
-                }
-                listener.failed(attempt, e, pause);
-                // The pause is the backoff itself: do not hammer a server that is not up yet.
-                Thread.sleep(pause);
-                pause = min(pause.multipliedBy(2), maxPause);
-            }
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

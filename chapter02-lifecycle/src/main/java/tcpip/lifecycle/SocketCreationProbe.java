@@ -2,20 +2,21 @@ package tcpip.lifecycle;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import tcpip.cli.Cli;
-import tcpip.narration.Narrator;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Descriptors.Descriptor;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
+import tcpip.narration.Narrator;
 
 /**
- * Shows when socket() really runs: java.net.Socket asks the kernel lazily, SocketChannel.open()
- * at once; then connects and shows the kernel's row for that descriptor (article: 소켓 생성).
+ * Shows when socket() really runs (java.net lazily, SocketChannel at once), that a bound socket
+ * has no row yet, and the row a connected one gets (article: 소켓 생성). Core: {@link CreationCore}.
  */
 public final class SocketCreationProbe {
 
@@ -26,7 +27,8 @@ public final class SocketCreationProbe {
 
     public static void main(String[] args) {
         Cli cli = new Cli("SocketCreationProbe",
-                "Shows when the kernel creates a socket's descriptor, and the row it keeps once it connects.");
+                "Shows when the kernel creates a socket's descriptor, and the row it keeps once it connects;"
+                        + " exits 1 if nothing listens on --port.");
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=SocketCreationProbe -Dargs=\"--port 7102\"");
@@ -34,53 +36,49 @@ public final class SocketCreationProbe {
         cli.run(() -> probe(Narrator.stdout(), host.get(), port.get()));
     }
 
-    /** Creates sockets both ways, then connects the channel to host:port if a server listens there. */
+    /** Creates sockets both ways, binds one, then connects a channel to host:port. */
     public static void probe(Narrator n, String host, int port) throws IOException {
-        if (!Descriptors.available()) {
+        if (!Descriptors.available() || !n.available()) {
             n.kernel(SocketTable.unavailableMessage());
         }
         List<Descriptor> before = Descriptors.tcpSockets();
-
-        try (Socket socket = new Socket()) {
-            n.program("Socket socket = new Socket()");
+        n.code(CreationCore.class, "new-socket");
+        try (Socket socket = CreationCore.newSocket()) {
             n.kernel("new TCP descriptors: " + Descriptors.newTcpSockets(before).size()
-                    + "  (java.net.Socket has not called socket() yet)");
-            // The first option touched needs a real socket: the JDK calls socket() now.
-            socket.setTcpNoDelay(true);
-            n.program("socket.setTcpNoDelay(true)");
+                    + "  (no socket() system call yet)");
+            n.code(CreationCore.class, "first-option");
+            CreationCore.firstOption(socket);
             n.kernel("new TCP descriptors: " + Descriptors.newTcpSockets(before)
-                    + "  (socket() ran: the kernel allocated the socket and handed back a number tag)");
+                    + "  (socket() ran: the number tag the article calls a file descriptor)");
         }
-        n.program("socket.close()");
-        n.kernel("new TCP descriptors: " + Descriptors.newTcpSockets(before).size() + "  (close() gave the number back)");
-
-        try (SocketChannel channel = SocketChannel.open()) {
-            // SocketChannel.open(): socket() runs at once.
+        n.code(CreationCore.class, "bind-only");
+        try (Socket bound = CreationCore.newSocket()) {
+            CreationCore.bindOnly(bound, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            List<SocketRow> rows = n.available() ? SocketTable.onPort(bound.getLocalPort()) : List.of();
+            n.kernel("bound to port " + bound.getLocalPort() + ", descriptor " + Descriptors.newTcpSockets(before)
+                    + ", rows in /proc/net/tcp*: " + rows.size());
+        }
+        n.code(CreationCore.class, "channel-open");
+        try (SocketChannel channel = CreationCore.openChannel()) {
             List<Descriptor> created = Descriptors.newTcpSockets(before);
-            n.program("SocketChannel channel = SocketChannel.open()");
-            n.kernel("new TCP descriptors: " + created + "  (socket() ran immediately)");
-            n.note("no row in /proc/net/tcp yet: the socket has no address and no peer, so the kernel's"
-                    + " table of bound and connected sockets does not list it");
+            n.kernel("new TCP descriptors: " + created + "  (socket() ran at once; no address, so no row)");
+            n.code(CreationCore.class, "connect-row");
             try {
-                // connect(): the kernel picks a local port, sends SYN, and returns once SYN+ACK arrived.
-                channel.connect(new InetSocketAddress(host, port));
+                CreationCore.connect(channel, new InetSocketAddress(host, port));
             } catch (ConnectException e) {
-                n.result("connect to " + host + ":" + port + " refused: nobody listens there. Start the server"
-                        + " (exec:exec@server) to see the row this descriptor gets.");
-                return;
+                throw new ConnectException("connect to " + host + ":" + port + " refused: nobody listens there;"
+                        + " start HandshakeServer --port " + port + " first");
             }
             int localPort = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-            n.program("channel.connect(" + host + ":" + port + ")");
             if (n.available()) {
-                SocketTable.connection(localPort, port).ifPresent(row -> showRow(n, row, created));
+                SocketTable.connection(localPort, port).ifPresent(row -> {
+                    n.row(row);
+                    n.descriptorOf(row);
+                    n.note(KernelRows.whereFrom(row));
+                    n.note("the row is the control information the kernel keeps (addresses, state, queues,"
+                            + " timer); its inode " + row.inode() + " is the one behind " + created);
+                });
             }
         }
-    }
-
-    private static void showRow(Narrator n, SocketRow row, List<Descriptor> created) {
-        n.row(row);
-        n.descriptorOf(row);
-        n.note("the row is the control information the kernel keeps: addresses, state, queues, timer;"
-                + " its inode " + row.inode() + " is the one behind " + created);
     }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,6 +60,30 @@ class BacklogTest {
             for (Socket c : clients) {
                 c.close();
             }
+        }
+    }
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.SECONDS)
+    void clientsThatLeftStillHoldTheirQueueSlotsInCloseWait() throws Exception {
+        assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
+        int backlog = 1;
+        try (ServerSocket server = BacklogCore.listenWithoutAccepting(new InetSocketAddress(LOOPBACK, 0), backlog)) {
+            int port = server.getLocalPort();
+            for (int i = 0; i <= backlog; i++) {
+                int clientPort;
+                try (Socket client = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, port), WAIT)) {
+                    clientPort = client.getLocalPort();
+                    KernelAwait.await(port, clientPort, TcpState.ESTABLISHED, WAIT);
+                } // the client leaves: its FIN turns the queued end into CLOSE_WAIT
+                KernelAwait.await(port, clientPort, TcpState.CLOSE_WAIT, WAIT);
+            }
+            assertThat(SocketTable.listener(port).orElseThrow().rxQueue()).as("left clients still counted")
+                    .isEqualTo(backlog + 1);
+            assertThatThrownBy(() -> BacklogCore.connectToFullQueue(new InetSocketAddress(LOOPBACK, port),
+                    Duration.ofMillis(CONNECT_TIMEOUT_MS)).close())
+                    .as("the next client times out: the queue is full of CLOSE_WAIT connections")
+                    .isInstanceOf(SocketTimeoutException.class);
         }
     }
 }

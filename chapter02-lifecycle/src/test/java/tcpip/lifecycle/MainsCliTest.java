@@ -1,51 +1,68 @@
 package tcpip.lifecycle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.testing.CliContract;
+import tcpip.testing.MainRunner;
 
-/** Every main: --help works, bad arguments give one line and exit 2. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+/**
+ * Every main: --help works and states its defaults; bad arguments give one line and exit 2.
+ * Durations are strict: {@code 2d} is no unit, {@code 600h} is beyond any deadline, {@code 0s}
+ * is refused wherever zero would mean "no deadline"; a host that is not an IP literal fails at once.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
 class MainsCliTest {
 
     @Test
     void socketCreationProbe() {
-        CliContract.assertHelpAndBadArguments(SocketCreationProbe.class, new String[] {"--port", "70000"});
+        CliContract.assertHelpAndBadArguments(SocketCreationProbe.class, new String[] {"--host", "no-such-host.invalid"});
     }
 
     @Test
     void handshakeServer() {
-        CliContract.assertHelpAndBadArguments(HandshakeServer.class, new String[] {"--read-timeout", "soon"});
+        CliContract.assertHelpAndBadArguments(HandshakeServer.class, new String[] {"--read-timeout", "2d"},
+                new String[] {"--read-timeout", "600h"}, new String[] {"--read-timeout", "0s"});
     }
 
     @Test
     void handshakeClient() {
-        CliContract.assertHelpAndBadArguments(HandshakeClient.class, new String[] {"--connections", "0"});
+        CliContract.assertHelpAndBadArguments(HandshakeClient.class, new String[] {"--timeout", "2d"},
+                new String[] {"--host", "localhots"});
     }
 
     @Test
     void nonAcceptingServer() {
-        CliContract.assertHelpAndBadArguments(NonAcceptingServer.class, new String[] {"--backlog", "-1"});
+        CliContract.assertHelpAndBadArguments(NonAcceptingServer.class, new String[] {"--duration", "0s"});
     }
 
     @Test
     void retryingConnectClient() {
-        CliContract.assertHelpAndBadArguments(RetryingConnectClient.class, new String[] {"--deadline"});
+        CliContract.assertHelpAndBadArguments(RetryingConnectClient.class, new String[] {"--deadline", "0s"});
     }
 
     @Test
     void earlyOptionsServer() {
-        CliContract.assertHelpAndBadArguments(EarlyOptionsServer.class, new String[] {"--rcvbuf-on", "socket"});
+        CliContract.assertHelpAndBadArguments(EarlyOptionsServer.class, new String[] {"--backlog", "0"});
     }
 
     @Test
     void bufferOptionsClient() {
-        CliContract.assertHelpAndBadArguments(BufferOptionsClient.class, new String[] {"--rcvbuf", "lots"});
+        CliContract.assertHelpAndBadArguments(BufferOptionsClient.class, new String[] {"--host", "10.0.0"});
     }
 
     @Test
     void lifecycleDemo() {
         CliContract.assertHelpAndBadArguments(LifecycleDemo.class, new String[] {"--only", "no-such-stage"});
+    }
+
+    @Test
+    void helpStatesTheSafeDefaults() {
+        MainRunner.Result server = MainRunner.run(Duration.ofSeconds(20), HandshakeServer.class, "--help");
+        assertThat(server.stdout()).contains("--max-connections").contains("(default: 1000)")
+                .contains("--read-timeout").contains("(default: 30s)").contains("--backlog").contains("(default: 1024)");
     }
 }

@@ -36,7 +36,7 @@ class RetryingConnectClientTest {
             CopyOnWriteArrayList<Exception> failures = new CopyOnWriteArrayList<>();
             CompletableFuture<Socket> connected = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return RetryingConnectClient.connect(new InetSocketAddress(LOOPBACK, reserved.port()),
+                    return RetryCore.connect(new InetSocketAddress(LOOPBACK, reserved.port()),
                             Duration.ofSeconds(10), Duration.ofSeconds(1), FIRST_PAUSE, MAX_PAUSE,
                             (attempt, why, pause) -> {
                                 failures.add(why);
@@ -63,7 +63,7 @@ class RetryingConnectClientTest {
         CopyOnWriteArrayList<Duration> pauses = new CopyOnWriteArrayList<>();
         try (ReservedPort reserved = ReservedPort.onLoopback()) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> RetryingConnectClient.connect(new InetSocketAddress(LOOPBACK, reserved.port()),
+            assertThatThrownBy(() -> RetryCore.connect(new InetSocketAddress(LOOPBACK, reserved.port()),
                     deadline, Duration.ofSeconds(1), FIRST_PAUSE, MAX_PAUSE, (attempt, why, pause) -> pauses.add(pause)))
                     .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("gave up after");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("never past the deadline")
@@ -84,7 +84,7 @@ class RetryingConnectClientTest {
             KernelAwait.await(full.getLocalPort(), second.getLocalPort(), TcpState.ESTABLISHED, Duration.ofSeconds(5));
             KernelAwait.await(full.getLocalPort(), first.getLocalPort(), TcpState.ESTABLISHED, Duration.ofSeconds(5));
             long start = System.nanoTime();
-            assertThatThrownBy(() -> RetryingConnectClient.connect(new InetSocketAddress(LOOPBACK, full.getLocalPort()),
+            assertThatThrownBy(() -> RetryCore.connect(new InetSocketAddress(LOOPBACK, full.getLocalPort()),
                     deadline, Duration.ofSeconds(5), FIRST_PAUSE, MAX_PAUSE, (attempt, why, pause) -> { }))
                     .isInstanceOf(SocketTimeoutException.class);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))

@@ -50,10 +50,36 @@ class SocketCreationTest {
     @Test
     void javaNetSocketCreatesItsDescriptorAtBind() throws Exception {
         List<Descriptor> before = Descriptors.tcpSockets();
-        try (Socket socket = new Socket()) {
+        try (Socket socket = CreationCore.newSocket()) {
             assertThat(Descriptors.newTcpSockets(before)).isEmpty();
-            socket.bind(new InetSocketAddress(LOOPBACK, 0));
+            CreationCore.bindOnly(socket, new InetSocketAddress(LOOPBACK, 0));
             assertThat(Descriptors.newTcpSockets(before)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aBoundSocketHasNoRowUntilItListens() throws Exception {
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(LOOPBACK, 0), 1); // java.net: bind + listen in one call
+            assertThat(SocketTable.onPort(server.getLocalPort())).as("a listening socket has its row").hasSize(1);
+        }
+        try (Socket bound = CreationCore.newSocket()) {
+            CreationCore.bindOnly(bound, new InetSocketAddress(LOOPBACK, 0));
+            assertThat(bound.getLocalPort()).isPositive();
+            // Not "no row because no address": it has an address and a port, and still no row.
+            assertThat(SocketTable.onPort(bound.getLocalPort())).as("bound, not listening, not connected").isEmpty();
+        }
+    }
+
+    @Test
+    void dualStackRowsLiveInTcp6() throws Exception {
+        try (tcpip.net.LoopbackPair pair = tcpip.net.LoopbackPair.open()) {
+            SocketRow row = KernelAwait.await(pair.clientPort(), pair.serverPort(), TcpState.ESTABLISHED, Duration.ofSeconds(5));
+            assertThat(row.ipv6Table()).as("JDK sockets are AF_INET6 dual-stack unless preferIPv4Stack is set")
+                    .isEqualTo(!Boolean.getBoolean("java.net.preferIPv4Stack"));
+            if (row.ipv6Table()) {
+                assertThat(KernelRows.whereFrom(row)).contains("/proc/net/tcp6").contains("::ffff:127.0.0.1");
+            }
         }
     }
 
@@ -85,8 +111,8 @@ class SocketCreationTest {
                     "127.0.0.1", server.getLocalPort());
         }
         String out = buffer.toString(StandardCharsets.UTF_8);
-        assertThat(out).contains("new TCP descriptors: 0  (java.net.Socket has not called socket() yet)")
-                .contains("socket() ran immediately")
+        assertThat(out).contains("new TCP descriptors: 0  (no socket() system call yet)")
+                .contains("socket() ran at once").contains("rows in /proc/net/tcp*: 0").contains("code    | CreationCore.java")
                 .contains("ESTABLISHED")
                 .containsPattern("fd \\d+ -> socket:\\[\\d+]");
     }

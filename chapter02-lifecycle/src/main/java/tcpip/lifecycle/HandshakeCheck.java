@@ -1,0 +1,66 @@
+package tcpip.lifecycle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import tcpip.kernel.Segment;
+
+/**
+ * Checks the numbers of a captured handshake instead of stating them (Three way handshake): each
+ * relation is computed from the segments, and a capture that breaks it says "does NOT match".
+ */
+public final class HandshakeCheck {
+
+    /** One relation and whether the capture keeps it. */
+    public record Finding(boolean holds, String text) {
+    }
+
+    private HandshakeCheck() {
+    }
+
+    /**
+     * The relations of the handshake between {@code clientPort} and {@code serverPort}: SYN+ACK's
+     * ack = client ISN + 1, final ACK's ack = server ISN + 1, and the window scale our SYN
+     * announced against the one computed from this kernel's settings ({@code expectedWscale}, or
+     * -1 to skip that check).
+     */
+    public static List<Finding> check(List<Segment> segments, int clientPort, int serverPort, int expectedWscale) {
+        List<Finding> findings = new ArrayList<>();
+        Optional<Segment> syn = first(segments, clientPort, serverPort, s -> s.syn() && !s.hasAck());
+        Optional<Segment> synAck = first(segments, serverPort, clientPort, s -> s.syn() && s.hasAck());
+        Optional<Segment> ack = first(segments, clientPort, serverPort, s -> !s.syn() && s.hasAck() && !s.rst());
+        if (syn.isEmpty() || synAck.isEmpty() || ack.isEmpty()) {
+            findings.add(new Finding(false, "does NOT match: tcpdump captured " + segments.size()
+                    + " segment(s) for this connection, not SYN, SYN+ACK and ACK"));
+            return findings;
+        }
+        long clientIsn = syn.get().seq();
+        long serverIsn = synAck.get().seq();
+        findings.add(relation("SYN+ACK ack", synAck.get().ack(), "client ISN " + clientIsn + " + 1", next(clientIsn)));
+        findings.add(relation("final ACK ack", ack.get().ack(), "server ISN " + serverIsn + " + 1", next(serverIsn)));
+        if (expectedWscale >= 0) {
+            int announced = syn.get().wscale();
+            findings.add(new Finding(announced == expectedWscale, "our SYN's wscale " + announced
+                    + (announced == expectedWscale ? " matches " : " does NOT match ") + expectedWscale
+                    + ", computed from max(tcp_rmem[2], rmem_max)"));
+        }
+        return findings;
+    }
+
+    private static Finding relation(String what, long seen, String expectedText, long expected) {
+        boolean holds = seen == expected;
+        return new Finding(holds, what + " " + seen + (holds ? " = " : " does NOT match ") + expectedText
+                + (holds ? "" : " = " + expected));
+    }
+
+    /** Sequence numbers wrap at 2^32. */
+    private static long next(long seq) {
+        return (seq + 1) & 0xFFFF_FFFFL;
+    }
+
+    private static Optional<Segment> first(List<Segment> segments, int fromPort, int toPort,
+            java.util.function.Predicate<Segment> kind) {
+        return segments.stream().filter(s -> s.srcPort() == fromPort && s.dstPort() == toPort && kind.test(s))
+                .findFirst();
+    }
+}

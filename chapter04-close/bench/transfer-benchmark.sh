@@ -16,7 +16,7 @@ if ! "$JAVA" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
     if [ -x "$j" ] && "$j" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then JAVA="$j"; break; fi
   done
 fi
-CP=kernel-view/target/classes:chapter04-close/target/classes
+CP="${CP:-kernel-view/target/classes:narration-cli/target/classes:socket-support/target/classes:chapter04-close/target/classes}"
 IPERF_PORT=15304
 mkdir -p "$RECV_DIR"
 cleanup() {

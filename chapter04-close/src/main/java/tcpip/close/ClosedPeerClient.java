@@ -1,8 +1,6 @@
 package tcpip.close;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -18,36 +16,40 @@ public final class ClosedPeerClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("ClosedPeerClient", "Writes to a peer that closed: first write ok + RST, then Broken pipe.");
+        Cli cli = new Cli("ClosedPeerClient", "Talks to ClosedPeerServer. Default: read its FIN, write twice (ok + RST, then "
+                + "Broken pipe). --unread-data: send first, then read how the server's close with unread data ends.");
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(ClosedPeerServer.DEFAULT_PORT);
         Cli.Option<Boolean> unread = cli.flag("--unread-data",
-                "send first and then read: the server closes with our bytes unread (RST instead of FIN)");
+                "send first and then read: the server closes with our bytes unread (FIN, then RST)");
+        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10), "connect and read deadline");
         cli.example("ClosedPeerClient --port 7304")
            .example("ClosedPeerClient --port 7304 --unread-data");
         cli.parse(args);
         cli.run(() -> {
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(host.get(), port.get()), 10_000);
-                socket.setSoTimeout(10_000);
-                InputStream in = socket.getInputStream();
-                OutputStream out = socket.getOutputStream();
+                socket.connect(new InetSocketAddress(host.get(), port.get()), Math.toIntExact(timeout.get().toMillis()));
+                socket.setSoTimeout(Math.toIntExact(timeout.get().toMillis()));
                 if (unread.get()) {
-                    out.write("request the server never reads\n".getBytes(StandardCharsets.UTF_8));
-                    System.out.println("read(): " + outcome(in));
+                    socket.getOutputStream().write("request the server never reads\n".getBytes(StandardCharsets.UTF_8));
+                    System.out.println("read(): " + outcome(socket));
                     return;
                 }
-                System.out.println("read(): " + outcome(in) + "  (the server's FIN; the connection is half-closed)");
-                out.write("first\n".getBytes(StandardCharsets.UTF_8)); // succeeds: the kernel only queued it
+                int r = ClosedPeer.read(socket);
+                if (r != -1) {
+                    throw new IOException("the server sent data instead of closing: is it ClosedPeerServer?");
+                }
+                System.out.println("read(): -1 (end of stream: FIN)  (the server's FIN; the connection is half-closed)");
+                ClosedPeer.writeFirst(socket, "first\n".getBytes(StandardCharsets.UTF_8));
                 System.out.println("write #1: ok (the kernel took the bytes; the closed peer answers with RST)");
                 awaitReset(socket);
                 try {
-                    out.write("second\n".getBytes(StandardCharsets.UTF_8));
-                    System.out.println("write #2: ok (no RST yet?)");
-                } catch (IOException e) {
+                    ClosedPeer.writeAfterReset(socket, "second\n".getBytes(StandardCharsets.UTF_8));
+                    throw new IOException("write #2 succeeded: no RST arrived from the closed server");
+                } catch (java.net.SocketException e) {
                     System.out.println("write #2: " + Cli.describe(e) + "  (EPIPE: the RST ended the connection)");
                 }
-                System.out.println("read(): " + outcome(in) + "  (the FIN was already received)");
+                System.out.println("read(): " + outcome(socket) + "  (the FIN was already received)");
             }
         });
     }
@@ -59,9 +61,9 @@ public final class ClosedPeerClient {
         }
     }
 
-    static String outcome(InputStream in) {
+    static String outcome(Socket socket) {
         try {
-            int r = in.read();
+            int r = ClosedPeer.read(socket);
             return r == -1 ? "-1 (end of stream: FIN)" : "byte " + r;
         } catch (IOException e) {
             return Cli.describe(e);

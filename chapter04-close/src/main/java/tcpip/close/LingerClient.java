@@ -17,8 +17,9 @@ public final class LingerClient {
         Cli cli = new Cli("LingerClient", "Reads until the server's FIN or RST; --stall keeps its receive window full first.");
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(LingerServer.DEFAULT_PORT);
-        Cli.Option<Duration> stall = cli.durationOption("--stall", Duration.ZERO,
-                "wait this long before reading, so the receive window fills up (shows SO_LINGER n > 0)");
+        Cli.Option<Duration> stall = cli.durationOption("--stall", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(10),
+                "wait this long before reading, so the receive window fills up (shows SO_LINGER n > 0); 0s = read at once");
+        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10), "connect and read deadline");
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 1L << 30, "SO_RCVBUF to ask for (0 = kernel default)");
         cli.example("LingerClient --port 7304")
            .example("LingerClient --port 7304 --stall 10s --rcvbuf 64K");
@@ -28,7 +29,9 @@ public final class LingerClient {
                 if (rcvbuf.get() > 0) {
                     socket.setReceiveBufferSize(rcvbuf.get().intValue()); // before connect: sets the window scale
                 }
-                socket.connect(new InetSocketAddress(host.get(), port.get()), 10_000);
+                int ms = Math.toIntExact(timeout.get().toMillis());
+                socket.connect(new InetSocketAddress(host.get(), port.get()), ms);
+                socket.setSoTimeout(ms);
                 System.out.println("connected from local port " + socket.getLocalPort());
                 if (!stall.get().isZero()) {
                     System.out.println("not reading for " + stall.get().toMillis() + " ms: our receive window fills up");
@@ -43,6 +46,8 @@ public final class LingerClient {
                         total += n;
                     }
                     System.out.println("read " + total + " bytes, then -1: the server closed with FIN");
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new IOException("no data for " + timeout.get().toMillis() + " ms after " + total + " bytes", e);
                 } catch (IOException e) {
                     // RST: the data already received was read first; then this read fails
                     System.out.println("read " + total + " bytes, then " + Cli.describe(e) + ": the server sent RST");

@@ -4,10 +4,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import tcpip.cli.Cli;
-import tcpip.narration.Narrator;
 import tcpip.kernel.PacketCapture;
+import tcpip.narration.Narrator;
 
-/** Connects, then closes first or second; with tcpdump present prints the four segments of the close. */
+/** Connects, then closes first or second; with tcpdump it prints the segments and counts the close's. */
 public final class OrderlyCloseClient {
 
     private OrderlyCloseClient() {
@@ -20,32 +20,40 @@ public final class OrderlyCloseClient {
         Cli.Option<Integer> port = cli.port(OrderlyCloseServer.DEFAULT_PORT);
         Cli.Option<Closer> first = cli.enumOption("--closes-first", Closer.class, Closer.SERVER,
                 "which side calls close() first (same value as the server)");
+        Cli.Option<Duration> pause = cli.durationOption("--second-close-pause", OrderlyClose.SECOND_CLOSER_PAUSE,
+                Duration.ZERO, Duration.ofSeconds(10),
+                "when the server closes first: wait this long after read() returned -1 before our close()");
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
                 "connect and read deadline");
-        Cli.Option<Boolean> capture = cli.flag("--capture", "run tcpdump on lo and print the segments (needs root)");
+        Cli.Option<Boolean> capture = cli.flag("--capture", "run tcpdump on lo, print the segments and count the close's (needs root)");
         cli.example("OrderlyCloseClient --port 7304 --closes-first server")
            .example("OrderlyCloseClient --port 7304 --closes-first client --capture");
         cli.parse(args);
-        cli.run(() -> run(host.get(), port.get(), first.get(), timeout.get(), capture.get(), Narrator.stdout()));
+        cli.run(() -> run(host.get(), port.get(), first.get(), pause.get(), timeout.get(), capture.get(),
+                Narrator.stdout()));
     }
 
-    static void run(String host, int port, Closer first, Duration timeout, boolean capture, Narrator n) throws Exception {
+    static void run(String host, int port, Closer first, Duration pause, Duration timeout, boolean capture, Narrator n)
+            throws Exception {
         PacketCapture tcpdump = capture ? PacketCapture.start(port) : null;
         if (tcpdump != null && !tcpdump.running()) {
             n.note(tcpdump.unavailableReason());
         }
+        int activePort = -1;
         try (Socket socket = new Socket()) {
-            socket.setSoTimeout((int) timeout.toMillis());
-            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis()); // SYN, SYN+ACK, ACK
+            socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+            socket.connect(new InetSocketAddress(host, port), Math.toIntExact(timeout.toMillis())); // SYN, SYN+ACK, ACK
             n.program("connect() -> " + socket.getRemoteSocketAddress() + " from local port " + socket.getLocalPort());
+            activePort = first == Closer.CLIENT ? socket.getLocalPort() : port;
             if (first == Closer.CLIENT) {
-                OrderlyClose.closeFirst(socket, n);
+                CloseStates.closeFirst(socket, n, false);
             } else {
-                OrderlyClose.closeSecond(socket, n);
+                CloseStates.closeSecond(socket, pause, n, false);
             }
         } finally {
             if (tcpdump != null && tcpdump.running()) {
-                n.segments(tcpdump.stop());
+                tcpdump.awaitSegments(7, Duration.ofSeconds(2));
+                CloseDemo.showClose(n, tcpdump.stop(), activePort);
             }
         }
     }

@@ -1,19 +1,38 @@
 package tcpip.close;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.narration.Narrator;
+import tcpip.net.AcceptLoop;
+import tcpip.net.Closeables;
 
-/** Accepts one connection at a time and closes it first or second, showing the Four way handshake states. */
+/** Accepts connections and closes each first or second, showing the Four way handshake states. */
 public final class OrderlyCloseServer {
 
     public static final int DEFAULT_PORT = 7304;
     /** How long the server waits for a client's FIN when the client is to close first. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
+    /** Room in the accept queue, so a burst of clients is queued, not dropped and retried after 1 s. */
+    public static final int BACKLOG = 1024;
+    /**
+     * Connections narrated with the kernel's rows at once. Each narration polls /proc/net/tcp*;
+     * a thousand at once (a storm of clients) would spend the CPU and a descriptor each on that,
+     * so beyond this many the socket calls run without the kernel view.
+     */
+    public static final int KERNEL_VIEWS = 4;
+    private static final Semaphore VIEWS = new Semaphore(KERNEL_VIEWS);
 
     private OrderlyCloseServer() {
     }
@@ -25,51 +44,66 @@ public final class OrderlyCloseServer {
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Closer> first = cli.enumOption("--closes-first", Closer.class, Closer.SERVER,
                 "which side calls close() first (give the client the same value)");
-        Cli.Option<Integer> count = cli.intOption("--connections", 0, 0, 1_000_000, "stop after N connections (0 = run until Ctrl-C)");
+        Cli.Option<Duration> pause = cli.durationOption("--second-close-pause", OrderlyClose.SECOND_CLOSER_PAUSE,
+                Duration.ZERO, Duration.ofSeconds(10),
+                "when the client closes first: wait this long after read() returned -1 before our close() "
+                        + "(0s usually gives 3 segments: the delayed ACK rides on our FIN)");
+        Cli.Option<Integer> max = cli.intOption("--max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000,
+                "connections served at once; one more is accepted and closed at once");
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", DEFAULT_READ_TIMEOUT,
                 "give up on a client that does not close first within this time");
         cli.example("OrderlyCloseServer --port 7304 --closes-first server")
-           .example("OrderlyCloseServer --port 7304 --closes-first client");
+           .example("OrderlyCloseServer --port 7304 --closes-first client --second-close-pause 0s");
         cli.parse(args);
         cli.run(() -> {
-            try (ServerSocket server = new ServerSocket()) {
-                server.bind(new InetSocketAddress(InetAddress.getByName(bind.get()), port.get())); // a LISTEN row appears
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(server)));
-                serve(server, first.get(), count.get(), timeout.get(), Narrator.stdout());
+            try (ServerSocket server = new ServerSocket()) { // this server writes nothing: no write deadline needed
+                server.bind(new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()), BACKLOG); // LISTEN row
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
+                Narrator.stdout().kernel("listening on " + server.getLocalSocketAddress() + "; the "
+                        + first.get().name().toLowerCase() + " closes first");
+                loop(server, first.get(), pause.get(), new AcceptLoop.Limits(max.get(), timeout.get()),
+                        System.out::println).run();
             }
         });
     }
 
-    /** Serves connections on a bound listening socket until {@code connections} were served or it is closed. */
-    static void serve(ServerSocket server, Closer first, int connections, Duration readTimeout, Narrator n) {
-        n.kernel("listening on " + server.getLocalSocketAddress() + "; the " + first.name().toLowerCase()
-                + " closes first");
-        for (int served = 0; connections == 0 || served < connections; served++) {
-            Socket socket;
-            try {
-                socket = server.accept(); // accept(): takes a finished handshake from the queue
-            } catch (java.io.IOException closed) {
-                return; // Ctrl-C closed the listening socket
-            }
-            try (socket) {
-                socket.setSoTimeout((int) readTimeout.toMillis());
-                n.program("accept() -> " + socket.getRemoteSocketAddress());
-                if (first == Closer.SERVER) {
-                    OrderlyClose.closeFirst(socket, n);
-                } else {
-                    OrderlyClose.closeSecond(socket, n);
-                }
-            } catch (Exception e) {
-                n.note("connection from " + socket.getRemoteSocketAddress() + " failed: " + Cli.describe(e));
-            }
-        }
+    /**
+     * The accept loop for a bound listener: each connection runs on its own thread, narrates
+     * into its own buffer and prints it in one piece, so concurrent clients do not interleave.
+     */
+    public static AcceptLoop loop(ServerSocket server, Closer first, Duration pause, AcceptLoop.Limits limits,
+            Consumer<String> out) {
+        // Platform threads, bounded by the cap: the kernel view parses /proc/net/tcp*, CPU work that
+        // virtual threads (never time-sliced) would let starve every other connection in a storm.
+        return new AcceptLoop(server, limits, Thread.ofPlatform().name("orderly-", 0).factory(),
+                s -> serveOne(s, first, pause, out), null, out);
     }
 
-    private static void closeQuietly(ServerSocket s) {
+    /** One connection: accept() already happened; close first or second, narrating the kernel's rows. */
+    static void serveOne(Socket socket, Closer first, Duration pause, Consumer<String> out) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Narrator n = new Narrator(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        boolean view = VIEWS.tryAcquire();
         try {
-            s.close();
-        } catch (java.io.IOException ignored) {
-            // already closed
+            n.program("accept() -> " + socket.getRemoteSocketAddress() + (view ? "" : "  (kernel view skipped: "
+                    + KERNEL_VIEWS + " connections are being narrated)"));
+            if (first == Closer.SERVER) {
+                CloseStates.closeFirst(socket, n, false, view);
+            } else {
+                CloseStates.closeSecond(socket, pause, n, false, view);
+            }
+        } catch (TimeoutException e) {
+            n.note(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (view) {
+                VIEWS.release();
+            }
+            String text = buf.toString(StandardCharsets.UTF_8).stripTrailing();
+            if (!text.isEmpty()) {
+                out.accept(text);
+            }
         }
     }
 }

@@ -3,8 +3,8 @@ package tcpip.close;
 import java.io.PrintStream;
 
 /**
- * A progress line redrawn in place with '\r', only when a person watches a terminal. The size
- * is unknown (the stream is raw bytes and its end is the FIN), so it shows bytes and speed.
+ * A progress line redrawn in place with '\r', only when a person watches a terminal: bytes so far
+ * and speed, with a marker that moves (it needs no total).
  */
 public final class ProgressLine {
 
@@ -35,7 +35,7 @@ public final class ProgressLine {
         }
         lastDraw = now;
         double seconds = (now - start) / 1e9;
-        int pos = (int) ((now - start) / REDRAW_NANOS % WIDTH); // size unknown: a marker that moves
+        int pos = (int) ((now - start) / REDRAW_NANOS % WIDTH); // a marker that moves
         StringBuilder bar = new StringBuilder(" ".repeat(WIDTH));
         bar.setCharAt(pos, '#');
         out.printf("\r[%s] %,d MiB  %.0f MiB/s ", bar, bytes >> 20, (bytes >> 20) / Math.max(seconds, 1e-3));

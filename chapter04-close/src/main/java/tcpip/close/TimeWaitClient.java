@@ -3,6 +3,7 @@ package tcpip.close;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import tcpip.cli.Cli;
 
 /** Connects --count times and reads until the server's FIN, so the server closes first each time. */
@@ -16,15 +17,20 @@ public final class TimeWaitClient {
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(TimeWaitRestartServer.DEFAULT_PORT);
         Cli.Option<Integer> count = cli.intOption("--count", 3, 1, 10_000, "connections to make");
+        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10), "connect and read deadline");
         cli.example("TimeWaitClient --port 7304 --count 3");
         cli.parse(args);
+        int ms = Math.toIntExact(timeout.get().toMillis());
         cli.run(() -> {
             for (int i = 0; i < count.get(); i++) {
                 try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress(host.get(), port.get()), 10_000);
-                    socket.setSoTimeout(10_000);
+                    socket.connect(new InetSocketAddress(host.get(), port.get()), ms);
+                    socket.setSoTimeout(ms);
                     InputStream in = socket.getInputStream();
-                    byte[] line = in.readAllBytes(); // returns at -1: the server's FIN
+                    byte[] line = in.readNBytes(64); // returns at -1: the server's FIN
+                    if (in.read() != -1) {
+                        throw new java.io.IOException("the server sent more than a short line: is it TimeWaitRestartServer?");
+                    }
                     System.out.printf("connection %d from port %d: got %d bytes, then the server's FIN%n",
                             i + 1, socket.getLocalPort(), line.length);
                 } // our close() comes second: no TIME_WAIT on the client

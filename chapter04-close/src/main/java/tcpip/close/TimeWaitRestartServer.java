@@ -1,21 +1,22 @@
 package tcpip.close;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import tcpip.kernel.KernelAwait;
+import java.util.function.Consumer;
 import tcpip.cli.Cli;
+import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
+import tcpip.net.AcceptLoop;
+import tcpip.net.Closeables;
+import tcpip.net.LogSafe;
 
 /** Closes its connections first (so they sit in TIME_WAIT), then restarts on the same port. */
 public final class TimeWaitRestartServer {
@@ -40,46 +41,24 @@ public final class TimeWaitRestartServer {
         cli.run(() -> {
             InetAddress addr = InetAddress.getByName(bind.get());
             int bound;
-            try (ServerSocket first = open(addr, port.get(), reuse)) {
+            try (ServerSocket first = ReuseAddress.listen(addr, port.get(), reuse)) {
                 bound = first.getLocalPort();
                 System.out.println("first run: listening on " + first.getLocalSocketAddress() + ", SO_REUSEADDR " + reuse);
                 awaitTimeWait(bound, serveAndCloseFirst(first, count.get()));
             } // the listening socket is gone; the connections we closed first stay in TIME_WAIT
             printTimeWait(bound);
             System.out.println("restart: bind(" + bound + ") with SO_REUSEADDR " + reuse);
-            try (ServerSocket second = open(addr, bound, reuse)) { // fails with "Address already in use" if reuse is false
+            try (ServerSocket second = ReuseAddress.listen(addr, bound, reuse)) { // "Address already in use" if reuse is false
                 System.out.println("restarted on " + second.getLocalSocketAddress() + " while TIME_WAIT rows remain");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        second.close();
-                    } catch (IOException ignored) {
-                        // already closed
-                    }
-                }));
-                while (true) {
-                    try {
-                        serveAndCloseFirst(second, 1);
-                    } catch (java.net.SocketException stopped) {
-                        return;
-                    }
-                }
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(second)));
+                loop(second, System.out::println).run();
             }
         });
     }
 
-    /** A listening socket with SO_REUSEADDR set as given, bound to {@code port} (0 = any free one). */
-    public static ServerSocket open(InetAddress address, int port, boolean reuseAddress) throws IOException {
-        ServerSocket s = new ServerSocket();
-        try {
-            // Before bind(). Linux lets this bind share the port with TIME_WAIT rows only if this socket
-            // AND the old connections (they inherit it from the old listener) have SO_REUSEADDR set.
-            s.setReuseAddress(reuseAddress);
-            s.bind(new InetSocketAddress(address, port)); // EADDRINUSE if a TIME_WAIT row holds the port and reuse is off
-            return s;
-        } catch (IOException e) {
-            s.close();
-            throw e;
-        }
+    /** The restarted server: one connection at a time (each is a 4-byte write and a close, never blocked). */
+    public static AcceptLoop loop(ServerSocket server, Consumer<String> log) {
+        return new AcceptLoop(server, AcceptLoop.Limits.defaults(), null, ReuseAddress::serveAndCloseFirst, null, log);
     }
 
     /** Waits until each closed connection reached TIME_WAIT (the client's FIN arrived), at most a few seconds. */
@@ -96,23 +75,19 @@ public final class TimeWaitRestartServer {
         }
     }
 
-    /**
-     * Accepts {@code n} clients; each gets one line and our close() first: our side goes to
-     * FIN_WAIT2, then TIME_WAIT once the client closes too. Returns the clients' ports.
-     */
+    /** Accepts {@code n} clients, each served by {@link ReuseAddress#serveAndCloseFirst}; returns their ports. */
     public static List<Integer> serveAndCloseFirst(ServerSocket server, int n) throws IOException {
         List<Integer> clientPorts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            try (Socket client = server.accept()) {
-                clientPorts.add(client.getPort());
-                OutputStream out = client.getOutputStream();
-                try {
-                    out.write("bye\n".getBytes(StandardCharsets.UTF_8));
-                    System.out.println("served " + client.getRemoteSocketAddress() + ", closing first");
-                } catch (IOException e) { // one bad client must not stop the server
-                    System.out.println(client.getRemoteSocketAddress() + ": " + Cli.describe(e));
-                }
-            } // close(): FIN from the server: the server is the active closer
+            Socket client = server.accept(); // accept(): a finished handshake from the queue
+            clientPorts.add(client.getPort());
+            String who = String.valueOf(client.getRemoteSocketAddress());
+            try {
+                ReuseAddress.serveAndCloseFirst(client);
+                System.out.println("served " + who + ", closing first");
+            } catch (IOException e) { // one bad client must not stop the server
+                System.out.println(who + ": " + LogSafe.failure(e));
+            }
         }
         return clientPorts;
     }
@@ -124,8 +99,9 @@ public final class TimeWaitRestartServer {
             return List.of();
         }
         List<SocketRow> rows = SocketTable.read(r -> r.localPort() == port && r.state() == TcpState.TIME_WAIT);
-        System.out.println(rows.size() + " TIME_WAIT row(s) on port " + port
-                + " (Linux keeps each 60 s; the article's 240 s is 2 x MSL from RFC 793, a Windows default):");
+        double longest = rows.stream().mapToLong(r -> r.timerLeft().toMillis()).max().orElse(0) / 1000.0;
+        System.out.printf("%d TIME_WAIT row(s) on port %d, the longest timer at %.2f s (Linux's TCP_TIMEWAIT_LEN;"
+                + " the article's 240 s is 2 x MSL from RFC 793, a Windows default):%n", rows.size(), port, longest);
         rows.forEach(r -> System.out.println("  " + r.describe()));
         return rows;
     }

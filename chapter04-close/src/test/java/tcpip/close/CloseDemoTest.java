@@ -30,7 +30,20 @@ class CloseDemoTest {
                 .contains("close() returned after")
                 .contains("write #2 threw SocketException: Broken pipe")
                 .contains("SO_REUSEADDR false: BindException: Address already in use")
-                .contains("1 transfer(s) ended with FIN, 0 reset");
+                .contains("1 transfer(s) ended with FIN, 0 reset")
+                .as("the demo prints the real lines of the cores it runs")
+                .contains("code    | OrderlyClose.java [close-first]")
+                .contains("socket.close(); // close(): FIN after any unsent data")
+                .contains("code    | HalfClose.java [half-close]").contains("socket.shutdownOutput();")
+                .as("an orphaned FIN_WAIT2 row's timer is labelled tcp_fin_timeout, not TIME_WAIT")
+                .doesNotContainPattern("FIN_WAIT2 .*timer=TIME_WAIT\\(");
+        if (out.contains("packet  |")) { // tcpdump ran: the close's shape is computed from the capture
+            assertThat(out).contains("this close took 4 segments: the ACK of the first FIN went alone")
+                    .containsPattern("this close took [34] segments")
+                    .contains("= seq + 1 (matches: the FIN takes one sequence number)")
+                    .contains("(matches: an abortive close)").contains("(matches: shutdown's FIN, then close(2)")
+                    .doesNotContain("does NOT match");
+        }
         assertThat(CloseDemo.stages()).extracting(Stage::name).doesNotHaveDuplicates().hasSize(9);
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
+import tcpip.net.LoopbackPair;
 
 /** Writing to a peer that closed, and closing with unread data: where RST comes from. */
 @Timeout(30)
@@ -35,10 +36,10 @@ class ClosedPeerTest {
 
     @Test
     void firstWriteSucceedsAndDrawsRstThenBrokenPipeAndReadStillSaysEndOfStream() throws Exception {
-        try (LoopbackPair p = LoopbackPair.open()) {
-            p.server.close(); // FIN
-            InputStream in = p.client.getInputStream();
-            OutputStream out = p.client.getOutputStream();
+        try (LoopbackPair p = LoopbackPair.open().readTimeout(WAIT)) {
+            p.server().close(); // FIN
+            InputStream in = p.client().getInputStream();
+            OutputStream out = p.client().getOutputStream();
             assertThat(in.read()).as("the server's FIN").isEqualTo(-1);
             KernelAwait.await(p.clientPort(), p.serverPort(), TcpState.CLOSE_WAIT, WAIT);
 
@@ -53,13 +54,13 @@ class ClosedPeerTest {
 
     @Test
     void javaSocketCloseWithUnreadDataSendsFinThenRst() throws Exception {
-        try (LoopbackPair p = LoopbackPair.open()) {
-            p.client.getOutputStream().write(BYTES);
-            ClosedPeerServer.awaitUnreadData(p.server);
-            p.server.close(); // JDK: shutdown(SHUT_WR) -> FIN; close(2) with unread data -> RST
+        try (LoopbackPair p = LoopbackPair.open().readTimeout(WAIT)) {
+            p.client().getOutputStream().write(BYTES);
+            ClosedPeerServer.awaitUnreadData(p.server());
+            p.server().close(); // JDK: shutdown(SHUT_WR) -> FIN; close(2) with unread data -> RST
             KernelAwait.awaitGone(p.clientPort(), p.serverPort(), WAIT);
-            assertThat(p.client.getInputStream().read()).as("the FIN arrived before the RST").isEqualTo(-1);
-            assertThatThrownBy(() -> p.client.getOutputStream().write(BYTES)).isInstanceOf(SocketException.class)
+            assertThat(p.client().getInputStream().read()).as("the FIN arrived before the RST").isEqualTo(-1);
+            assertThatThrownBy(() -> p.client().getOutputStream().write(BYTES)).isInstanceOf(SocketException.class)
                     .hasMessageContaining("Broken pipe");
             assertThat(SocketTable.connection(p.serverPort(), p.clientPort())).as("RST: no TIME_WAIT").isEmpty();
         }

@@ -63,7 +63,7 @@ class HalfCloseFileTransferTest {
     }
 
     @ParameterizedTest(name = "{0} bytes")
-    @ValueSource(longs = {0, 1, 1L << 20, 100L << 20})
+    @ValueSource(longs = {0, 1, 1L << 20, 16L << 20})
     void theWholeFileArrivesAndBothSidesAgreeOnItsSha256(long size) throws Exception {
         String expected = TestFiles.write(root.resolve("data.bin"), size);
         Path target = downloads.resolve("copy.bin");
@@ -85,14 +85,15 @@ class HalfCloseFileTransferTest {
     }
 
     @Test
-    void rawBytesWithNoHeaderSoNcWorks() throws Exception {
+    void theReplyIsAHeaderTheBytesAndATrailerThenFinSoAnyClientCanCheckIt() throws Exception {
         Files.writeString(root.resolve("hello.txt"), "hello\n");
         try (Socket nc = new Socket(HOST, port)) {
             nc.setSoTimeout(5_000);
             nc.getOutputStream().write("hello.txt\n".getBytes(StandardCharsets.UTF_8));
             InputStream in = nc.getInputStream();
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
-                    .as("exactly the file's bytes, then -1 (the server's FIN)").isEqualTo("hello\n");
+                    .as("size header, the file's bytes, SHA-256 trailer, then -1 (the server's FIN)")
+                    .isEqualTo("OK 6\nhello\nSHA-256 " + sha256Hex("hello\n") + "\n");
             nc.getOutputStream().write("Thank you\n".getBytes(StandardCharsets.UTF_8)); // still allowed: half-close
         }
         server.shutdown(TIMEOUT);
@@ -105,7 +106,8 @@ class HalfCloseFileTransferTest {
             fake.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             CompletableFuture<Void> half = CompletableFuture.runAsync(() -> {
                 try (Socket s = fake.accept()) {
-                    HalfCloseFileServer.readLine(s.getInputStream());
+                    FileProtocol.readName(s.getInputStream(), new byte[FileProtocol.MAX_NAME_BYTES]);
+                    s.getOutputStream().write(FileProtocol.okHeader(200_000));
                     s.getOutputStream().write(new byte[100_000]); // half of a file...
                     s.setSoLinger(true, 0); // ...then RST: the "server crashed" in the middle
                 } catch (IOException e) {
@@ -130,6 +132,7 @@ class HalfCloseFileTransferTest {
             fake.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             CompletableFuture<Void> stall = CompletableFuture.runAsync(() -> {
                 try (Socket s = fake.accept()) {
+                    s.getOutputStream().write(FileProtocol.okHeader(100));
                     s.getOutputStream().write(new byte[10]); // ten bytes, then silence
                     done.await(10, TimeUnit.SECONDS);
                 } catch (IOException | InterruptedException e) {
@@ -171,10 +174,16 @@ class HalfCloseFileTransferTest {
         try (Socket silent = new Socket(HOST, port)) {
             silent.setSoTimeout(5_000);
             assertThat(download("a.txt", downloads.resolve("a.txt")).bytes()).isEqualTo(1);
-            assertThat(silent.getInputStream().read()).as("the server gives up on a silent client and closes").isEqualTo(-1);
+            assertThat(new String(silent.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .as("the server gives up on a silent client with an ERROR line the client can show, then FIN")
+                    .startsWith("ERROR no file name within").endsWith("(read deadline)\n");
         }
         server.shutdown(TIMEOUT);
-        assertThat(serverLog.toString(StandardCharsets.UTF_8)).contains("giving up");
+        assertThat(serverLog.toString(StandardCharsets.UTF_8)).contains("refused").contains("no file name within");
+    }
+
+    static String sha256Hex(String s) {
+        return java.util.HexFormat.of().formatHex(FileProtocol.sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static java.util.List<String> listing(Path dir) throws IOException {

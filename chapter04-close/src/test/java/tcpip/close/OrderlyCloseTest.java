@@ -22,6 +22,7 @@ import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
+import tcpip.net.LoopbackPair;
 import tcpip.kernel.TimerKind;
 
 /** Four way handshake: FIN_WAIT2 / CLOSE_WAIT after the first close, TIME_WAIT on the active closer only. */
@@ -39,9 +40,9 @@ class OrderlyCloseTest {
     @ParameterizedTest
     @EnumSource(Closer.class)
     void timeWaitFollowsTheSideThatClosesFirst(Closer first) throws Exception {
-        try (LoopbackPair p = LoopbackPair.open()) {
-            Socket active = first == Closer.SERVER ? p.server : p.client;
-            Socket passive = first == Closer.SERVER ? p.client : p.server;
+        try (LoopbackPair p = LoopbackPair.open().readTimeout(WAIT)) {
+            Socket active = first == Closer.SERVER ? p.server() : p.client();
+            Socket passive = first == Closer.SERVER ? p.client() : p.server();
             int a = active.getLocalPort();
             int b = active.getPort();
 
@@ -65,21 +66,44 @@ class OrderlyCloseTest {
     @ParameterizedTest
     @EnumSource(Closer.class)
     void pairedMainsEndWithTimeWaitOnTheActiveCloser(Closer first) throws Exception {
-        ByteArrayOutputStream serverOut = new ByteArrayOutputStream();
+        StringBuilder serverOut = new StringBuilder();
         ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
         try (ServerSocket listener = new ServerSocket()) {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = listener.getLocalPort();
-            CompletableFuture<Void> server = CompletableFuture.runAsync(() -> OrderlyCloseServer.serve(listener, first, 1,
-                    WAIT, new Narrator(new PrintStream(serverOut, true, StandardCharsets.UTF_8))));
-            OrderlyCloseClient.run("127.0.0.1", port, first, WAIT, false,
+            CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
+                try (Socket s = listener.accept()) {
+                    s.setSoTimeout((int) WAIT.toMillis());
+                    OrderlyCloseServer.serveOne(s, first, OrderlyClose.SECOND_CLOSER_PAUSE, serverOut::append);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            OrderlyCloseClient.run("127.0.0.1", port, first, OrderlyClose.SECOND_CLOSER_PAUSE, WAIT, false,
                     new Narrator(new PrintStream(clientOut, true, StandardCharsets.UTF_8)));
-            server.get(10, TimeUnit.SECONDS);
+            server.get(30, TimeUnit.SECONDS);
         }
-        String active = (first == Closer.SERVER ? serverOut : clientOut).toString(StandardCharsets.UTF_8);
-        String passive = (first == Closer.SERVER ? clientOut : serverOut).toString(StandardCharsets.UTF_8);
+        String active = first == Closer.SERVER ? serverOut.toString() : clientOut.toString(StandardCharsets.UTF_8);
+        String passive = first == Closer.SERVER ? clientOut.toString(StandardCharsets.UTF_8) : serverOut.toString();
         assertThat(active).contains("FIN_WAIT2").contains("TIME_WAIT").contains("left)");
         assertThat(passive).contains("read() returned -1").contains("CLOSE_WAIT")
                 .contains("the passive closer keeps no TIME_WAIT").doesNotContain(" TIME_WAIT   ");
+    }
+
+    /** Issue 12 item 11: the timer on an orphaned FIN_WAIT2 row is tcp_fin_timeout, and is labelled so. */
+    @org.junit.jupiter.api.Test
+    void anOrphanedFinWait2RowShowsTheFinTimeoutTimerNotTimeWait() throws Exception {
+        int before = CloseStates.finTimeoutSeconds().orElseThrow();
+        try (LoopbackPair p = LoopbackPair.open().readTimeout(WAIT)) {
+            p.client().close(); // the server never closes: the client's orphan waits in FIN_WAIT2
+            SocketRow row = KernelAwait.await(p.clientPort(), p.serverPort(), TcpState.FIN_WAIT2, WAIT);
+            int finTimeout = Math.max(before, CloseStates.finTimeoutSeconds().orElseThrow()); // read twice: a sysctl can change
+            assertThat(row.timerLeft()).as("the FIN_WAIT2 orphan's timer runs from tcp_fin_timeout = %d s", finTimeout)
+                    .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(finTimeout));
+            String shown = CloseStates.describe(row);
+            assertThat(shown).as("the row as the narration prints it").contains("FIN_WAIT2").contains("timer=tcp_fin_timeout(")
+                    .doesNotContain("timer=TIME_WAIT(");
+            assertThat(CloseStates.finTimeoutNote(row)).contains("tcp_fin_timeout = ").contains("not the TIME_WAIT timer");
+        }
     }
 }

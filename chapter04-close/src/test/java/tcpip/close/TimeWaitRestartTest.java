@@ -49,7 +49,7 @@ class TimeWaitRestartTest {
 
     /** Binds port 0, serves clients closing first, stops; returns the port its TIME_WAIT rows now hold. */
     private static FirstRun runFirstServer(boolean reuse, int clients) throws Exception {
-        try (ServerSocket first = TimeWaitRestartServer.open(LOOPBACK, 0, reuse)) {
+        try (ServerSocket first = ReuseAddress.listen(LOOPBACK, 0, reuse)) {
             int port = first.getLocalPort();
             List<Integer> clientPorts = new java.util.ArrayList<>();
             CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
@@ -87,9 +87,9 @@ class TimeWaitRestartTest {
         });
         assertThat(SocketTable.listener(port)).as("no server listens any more").isEmpty();
 
-        assertThatThrownBy(() -> TimeWaitRestartServer.open(LOOPBACK, port, false).close())
+        assertThatThrownBy(() -> ReuseAddress.listen(LOOPBACK, port, false).close())
                 .isInstanceOf(BindException.class).hasMessageContaining("Address already in use");
-        try (ServerSocket again = TimeWaitRestartServer.open(LOOPBACK, port, true)) {
+        try (ServerSocket again = ReuseAddress.listen(LOOPBACK, port, true)) {
             assertThat(again.getLocalPort()).isEqualTo(port);
             assertThat(SocketTable.listener(port)).isPresent();
         }
@@ -100,7 +100,7 @@ class TimeWaitRestartTest {
         FirstRun run = runFirstServer(false, 1); // the old server turned SO_REUSEADDR off
         int port = run.port();
         assertThat(run.timeWaitRows()).hasSize(1);
-        assertThatThrownBy(() -> TimeWaitRestartServer.open(LOOPBACK, port, true).close())
+        assertThatThrownBy(() -> ReuseAddress.listen(LOOPBACK, port, true).close())
                 .as("Linux lets a bind share a port with TIME_WAIT only if BOTH sockets set SO_REUSEADDR")
                 .isInstanceOf(BindException.class).hasMessageContaining("Address already in use");
     }

@@ -1,0 +1,158 @@
+package tcpip.close;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import tcpip.kernel.KernelAwait;
+import tcpip.kernel.SocketRow;
+import tcpip.kernel.SocketTable;
+import tcpip.kernel.TcpState;
+import tcpip.kernel.TimerKind;
+import tcpip.narration.Narrator;
+
+/**
+ * Runs the steps of {@link OrderlyClose} and shows the kernel's row after each one. A connection
+ * the peer reset has no row left: that ends the story at once instead of waiting for a state
+ * that will never come (a storm of connect+RST clients passes quickly).
+ */
+public final class CloseStates {
+
+    /** How long to wait for the kernel to show a state change. */
+    public static final Duration KERNEL_WAIT = Duration.ofSeconds(10);
+    /** Where Linux keeps the lifetime of an orphaned FIN_WAIT2 socket. */
+    public static final Path FIN_TIMEOUT = Path.of("/proc/sys/net/ipv4/tcp_fin_timeout");
+
+    private CloseStates() {
+    }
+
+    /** Active closer: close(), then FIN_WAIT2 and TIME_WAIT as the kernel shows them. */
+    public static void closeFirst(Socket socket, Narrator n, boolean showCode) throws IOException, TimeoutException {
+        closeFirst(socket, n, showCode, true);
+    }
+
+    /** Same; without {@code kernelView} only the socket calls are narrated (no /proc reads). */
+    public static void closeFirst(Socket socket, Narrator n, boolean showCode, boolean kernelView)
+            throws IOException, TimeoutException {
+        int local = socket.getLocalPort();
+        int remote = socket.getPort();
+        if (showCode) {
+            n.code(OrderlyClose.class, "close-first");
+        }
+        n.program("close()  <- this side closes first (the active closer)");
+        OrderlyClose.closeFirst(socket);
+        if (!kernelView || !n.available()) {
+            return;
+        }
+        Optional<SocketRow> row = awaitStateOrGone(local, remote, EnumSet.of(TcpState.FIN_WAIT2, TcpState.TIME_WAIT));
+        if (row.isEmpty()) {
+            n.kernel("no row left for " + local + " -> " + remote + ": the peer reset the connection (RST), no four-way close");
+            return;
+        }
+        if (row.get().state() == TcpState.FIN_WAIT2) {
+            n.kernel(describe(row.get()));
+            n.note("FIN_WAIT2: the peer ACKed our FIN and its program has not closed yet; " + finTimeoutNote(row.get()));
+        }
+        Optional<SocketRow> timeWait = awaitStateOrGone(local, remote, EnumSet.of(TcpState.TIME_WAIT));
+        if (timeWait.isEmpty()) {
+            n.kernel("no row left for " + local + " -> " + remote + ": the peer reset the connection (RST)");
+            return;
+        }
+        n.kernel(describe(timeWait.get()));
+        n.note("TIME_WAIT on the side that closed first; its timer showed " + seconds(timeWait.get().timerLeft())
+                + " s left right after it began (Linux's fixed TCP_TIMEWAIT_LEN, no sysctl changes it)");
+    }
+
+    /** Passive closer: read() until the peer's FIN, CLOSE_WAIT, then close() after {@code pause}. */
+    public static void closeSecond(Socket socket, Duration pause, Narrator n, boolean showCode)
+            throws IOException, TimeoutException, InterruptedException {
+        closeSecond(socket, pause, n, showCode, true);
+    }
+
+    /** Same; without {@code kernelView} only the socket calls are narrated (no /proc reads). */
+    public static void closeSecond(Socket socket, Duration pause, Narrator n, boolean showCode, boolean kernelView)
+            throws IOException, TimeoutException, InterruptedException {
+        int local = socket.getLocalPort();
+        int remote = socket.getPort();
+        if (showCode) {
+            n.code(OrderlyClose.class, "await-fin");
+        }
+        n.program("read() ... waiting for the peer to close first");
+        int r = OrderlyClose.awaitFin(socket);
+        if (r != -1) {
+            throw new IOException("read() returned a byte, not -1: the peer sent data instead of closing first");
+        }
+        n.program("read() returned -1: the peer's FIN arrived (end of stream)");
+        if (kernelView && n.available()) {
+            Optional<SocketRow> closeWait = awaitStateOrGone(local, remote, EnumSet.of(TcpState.CLOSE_WAIT));
+            closeWait.ifPresent(row -> {
+                n.kernel(describe(row));
+                n.note("CLOSE_WAIT: the kernel took the FIN; it now waits for THIS program to call close()");
+            });
+        }
+        if (showCode) {
+            n.code(OrderlyClose.class, "close-second");
+        }
+        n.program("close() after " + Narrator.human(pause) + "  <- this side closes second (the passive closer)");
+        OrderlyClose.closeSecond(socket, pause);
+        if (kernelView && n.available()) {
+            KernelAwait.awaitGone(local, remote, KERNEL_WAIT);
+            n.kernel("no row left for " + local + " -> " + remote + ": the passive closer keeps no TIME_WAIT");
+        }
+    }
+
+    /**
+     * A row as {@link SocketRow#describe()} prints it, except that an orphaned FIN_WAIT2 row's
+     * timer is named for what it is: /proc/net/tcp reports it with the TIME_WAIT timer code, but
+     * its length is tcp_fin_timeout.
+     */
+    public static String describe(SocketRow row) {
+        String line = row.describe();
+        if (row.state() == TcpState.FIN_WAIT2 && row.timer() == TimerKind.TIME_WAIT) {
+            return line.replace("timer=TIME_WAIT(", "timer=tcp_fin_timeout(");
+        }
+        return line;
+    }
+
+    /** The note beside a FIN_WAIT2 row: which timer runs and how long this machine sets it. */
+    static String finTimeoutNote(SocketRow row) {
+        if (row.inode() != 0) {
+            return "our program still holds the socket (shutdownOutput()), so it may wait here indefinitely";
+        }
+        return "inode 0: the program let go, so Linux keeps an orphan that dies after tcp_fin_timeout = "
+                + finTimeoutSeconds().map(s -> s + " s").orElse("(unreadable)") + " (" + FIN_TIMEOUT
+                + "), not the TIME_WAIT timer";
+    }
+
+    /** net.ipv4.tcp_fin_timeout in seconds, if this is Linux. */
+    public static Optional<Integer> finTimeoutSeconds() {
+        try {
+            // Not Files.readString: /proc/sys files report size 0 and it returns only their first byte ("6" for 60).
+            return Optional.of(Integer.parseInt(Files.readAllLines(FIN_TIMEOUT).get(0).strip()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Waits for the connection to be in one of {@code states}; empty if its row disappeared (RST). */
+    public static Optional<SocketRow> awaitStateOrGone(int local, int remote, Set<TcpState> states) throws TimeoutException {
+        List<SocketRow> rows = KernelAwait.awaitTable(t -> t.stream().noneMatch(r -> matches(r, local, remote))
+                || t.stream().anyMatch(r -> matches(r, local, remote) && states.contains(r.state())), KERNEL_WAIT,
+                local + " -> " + remote + " in " + states + " or gone");
+        return rows.stream().filter(r -> matches(r, local, remote) && states.contains(r.state())).findFirst();
+    }
+
+    private static boolean matches(SocketRow r, int local, int remote) {
+        return r.localPort() == local && r.remotePort() == remote;
+    }
+
+    private static String seconds(Duration d) {
+        return String.format("%.2f", d.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,42 @@
+package tcpip.close;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** TIME_WAIT on a server that closed first, and the bind() of its restart: SO_REUSEADDR decides. */
+public final class ReuseAddress {
+
+    /** Room in the accept queue for a burst of clients. */
+    public static final int BACKLOG = 1024;
+
+    private ReuseAddress() {
+    }
+
+    /** Serves one accepted client and closes first: this server's side ends in TIME_WAIT. */
+    public static void serveAndCloseFirst(Socket client) throws IOException {
+        // [close-first]
+        try (client) {
+            client.getOutputStream().write("bye\n".getBytes(StandardCharsets.UTF_8)); // write(): into the send buffer
+        } // close(): FIN from the server; after the client's FIN this row stays in TIME_WAIT
+        // [/close-first]
+    }
+
+    /** A listening socket with SO_REUSEADDR as given, bound to {@code port} (0 = any free one). */
+    public static ServerSocket listen(InetAddress address, int port, boolean reuseAddress) throws IOException {
+        ServerSocket s = new ServerSocket();
+        try {
+            // [restart]
+            s.setReuseAddress(reuseAddress); // before bind(): shares the port with TIME_WAIT rows only if they have it too
+            s.bind(new InetSocketAddress(address, port), BACKLOG); // bind() + listen(): EADDRINUSE while TIME_WAIT holds the port
+            // [/restart]
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+}

@@ -62,13 +62,22 @@ public record SocketRow(
         sb.append(String.format("%-22s -> %-22s %-11s tx_queue=%d rx_queue=%d",
                 local(), remote(), state, txQueue, rxQueue));
         if (timer != TimerKind.NONE) {
-            sb.append(String.format(" timer=%s(%.2fs left)", timer, timerLeft.toMillis() / 1000.0));
+            sb.append(String.format(" timer=%s(%.2fs left)", timerLabel(), timerLeft.toMillis() / 1000.0));
         }
         sb.append(" inode=").append(inode);
         if (inode == 0 && state != TcpState.TIME_WAIT && state != TcpState.LISTEN) {
             sb.append(" (no descriptor: not accepted yet, or closed by its program)");
         }
         return sb.toString();
+    }
+
+    /**
+     * The timer's name as a learner should read it. The kernel reports the FIN_WAIT2 timer of an
+     * orphaned socket (its program already closed it) with the same code as TIME_WAIT's, but its
+     * length is net.ipv4.tcp_fin_timeout, not the fixed TIME_WAIT period.
+     */
+    public String timerLabel() {
+        return timer == TimerKind.TIME_WAIT && state == TcpState.FIN_WAIT2 ? "tcp_fin_timeout" : timer.toString();
     }
 
     static String endpoint(InetAddress address, int port) {

@@ -46,6 +46,11 @@ public final class GuardedListener extends ServerSocket {
                     long started = s.writeStarted;
                     if (started != 0 && now - started > this.writeDeadline.toNanos()) {
                         s.writeDeadlinePassed = true;
+                        try {
+                            s.setSoLinger(true, 0); // RST: drop what is queued, the peer learns at once
+                        } catch (IOException ignored) {
+                            // already closed
+                        }
                         Closeables.closeQuietly(s); // the blocked write() now fails with SocketException
                     }
                 }

@@ -22,7 +22,7 @@ if [ -z "$JAVA" ]; then
   done
 fi
 [ -n "$JAVA" ] || { echo "mss-netns.sh: no java >= 21 found; set JAVA=/path/to/java"; exit 1; }
-CP="kernel-view/target/classes:chapter03-segmentation/target/classes"
+CP="kernel-view/target/classes:narration-cli/target/classes:socket-support/target/classes:chapter03-segmentation/target/classes"
 [ -d chapter03-segmentation/target/classes/tcpip ] || { echo "mss-netns.sh: build first: ./mvnw -q -pl chapter03-segmentation -am compile"; exit 1; }
 
 cleanup() { ip netns del "$NS" 2>/dev/null || true; }

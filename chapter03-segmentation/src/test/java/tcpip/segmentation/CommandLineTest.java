@@ -5,6 +5,22 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tcpip.segmentation.buffers.BlockedWriterClient;
+import tcpip.segmentation.buffers.BufferSizeClient;
+import tcpip.segmentation.buffers.BufferSizeServer;
+import tcpip.segmentation.buffers.SlowReaderServer;
+import tcpip.segmentation.framing.LengthPrefixClient;
+import tcpip.segmentation.framing.LengthPrefixServer;
+import tcpip.segmentation.framing.LineClient;
+import tcpip.segmentation.framing.LineServer;
+import tcpip.segmentation.framing.ReadSizeServer;
+import tcpip.segmentation.framing.WriteBurstClient;
+import tcpip.segmentation.mss.MssClient;
+import tcpip.segmentation.mss.MssServer;
+import tcpip.segmentation.nagle.NagleClient;
+import tcpip.segmentation.nagle.RequestResponseServer;
+import tcpip.segmentation.throughput.BulkReceiver;
+import tcpip.segmentation.throughput.BulkSender;
 import tcpip.testing.CliContract;
 
 /** Every main of this chapter: --help works, bad arguments give one line and exit 2. */
@@ -12,17 +28,17 @@ import tcpip.testing.CliContract;
 class CommandLineTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(classes = {ReadSizeServer.class, WriteBurstClient.class, LineServer.class, LineClient.class,
-        LengthPrefixServer.class, LengthPrefixClient.class, BufferSizeServer.class, BufferSizeClient.class,
-        SlowReaderServer.class, BlockedWriterClient.class, RequestResponseServer.class, NagleClient.class,
-        MssServer.class, MssClient.class, BulkReceiver.class, BulkSender.class})
+    @ValueSource(classes = {ReadSizeServer.class, LineServer.class, LengthPrefixServer.class, BufferSizeServer.class,
+        SlowReaderServer.class, RequestResponseServer.class, MssServer.class, BulkReceiver.class,
+        WriteBurstClient.class, LineClient.class, LengthPrefixClient.class, BufferSizeClient.class,
+        BlockedWriterClient.class, NagleClient.class, MssClient.class, BulkSender.class})
     @Timeout(60)
     void networkMainsKeepTheContract(Class<?> main) {
-        CliContract.assertHelpAndBadArguments(main, new String[] {"--port", "70000"});
+        CliContract.assertHelpAndBadArguments(main); // --help and an unknown option; flag values: ServerOptionsTest
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(classes = {SeqAckSimulator.class, SegmentationDemo.class})
+    @ValueSource(classes = {SegmentationDemo.class}) // SeqAckSimulator: seqack.SeqAckCommandLineTest
     @Timeout(60)
     void otherMainsKeepTheContract(Class<?> main) {
         CliContract.assertHelpAndBadArguments(main, new String[] {"--stage"});

@@ -1,0 +1,92 @@
+package tcpip.segmentation;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import tcpip.cli.Cli;
+import tcpip.net.AcceptLoop;
+import tcpip.net.Closeables;
+import tcpip.net.GuardedListener;
+
+/** The flags every server of this chapter shares (address, port, cap, deadlines) and the listener they open. */
+public final class ServerOptions {
+
+    /** Every program of this chapter uses this port unless told otherwise. */
+    public static final int DEFAULT_PORT = 7203;
+    /**
+     * listen() backlog: finished handshakes the kernel keeps until accept() takes them. Larger than
+     * Java's default 50, so a burst of connections waits here instead of having its SYNs dropped.
+     */
+    public static final int BACKLOG = 512;
+
+    private final Cli.Option<String> bind;
+    private final Cli.Option<Integer> port;
+    private final Cli.Option<Integer> maxConnections;
+    private final Cli.Option<Duration> readTimeout;
+    private final Cli.Option<Duration> writeTimeout;
+
+    /**
+     * Declares {@code --bind --port --max-connections --read-timeout} and, for a server that writes
+     * more than a few bytes, {@code --write-timeout}.
+     */
+    public ServerOptions(Cli cli, int defaultMaxConnections, boolean writes) {
+        bind = cli.bind();
+        port = cli.port(DEFAULT_PORT);
+        maxConnections = cli.intOption("--max-connections", defaultMaxConnections, 1, 100_000,
+                "clients served at once; one more is accepted and closed at once (it reads end-of-stream), "
+                        + "so the accept queue keeps draining");
+        readTimeout = cli.durationOption("--read-timeout", AcceptLoop.DEFAULT_READ_DEADLINE,
+                "close a client that sends nothing for this long");
+        writeTimeout = writes ? cli.durationOption("--write-timeout", AcceptLoop.DEFAULT_WRITE_DEADLINE,
+                "close a client whose answer cannot be written for this long (it does not read)") : null;
+    }
+
+    /** The cap and the read deadline for {@link AcceptLoop}. */
+    public AcceptLoop.Limits limits() {
+        return new AcceptLoop.Limits(maxConnections.get(), readTimeout.get());
+    }
+
+    /** The read deadline. */
+    public Duration readTimeout() {
+        return readTimeout.get();
+    }
+
+    /** bind() + listen(): a listener whose accepted sockets carry the write deadline. */
+    public GuardedListener listen() throws IOException {
+        Duration write = writeTimeout == null ? AcceptLoop.DEFAULT_WRITE_DEADLINE : writeTimeout.get();
+        return new GuardedListener(InetAddress.getByName(bind.get()), port.get(), BACKLOG, write);
+    }
+
+    /** bind() + listen() for a listener that needed options first (e.g. SO_RCVBUF, inherited by accepted sockets). */
+    public ServerSocket bindAndListen(ServerSocket listener) throws IOException {
+        try {
+            listener.bind(new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()), BACKLOG);
+            return listener;
+        } catch (IOException | RuntimeException e) {
+            Closeables.closeQuietly(listener);
+            throw e;
+        }
+    }
+
+    /** bind() + listen() on a ServerSocketChannel, for a server that reads through channels. */
+    public ServerSocket listenChannel() throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.bind(new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()), BACKLOG);
+            return channel.socket();
+        } catch (IOException | RuntimeException e) {
+            Closeables.closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /** A server main's last step: announce, close the listener on Ctrl-C, accept until then. */
+    public static void run(String name, ServerSocket listener, AcceptLoop loop, String hint) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(listener)));
+        System.out.println(name + " listening on " + listener.getLocalSocketAddress() + hint + "; Ctrl-C stops");
+        loop.run();
+    }
+}

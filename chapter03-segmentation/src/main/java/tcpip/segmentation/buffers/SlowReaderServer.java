@@ -1,0 +1,126 @@
+package tcpip.segmentation.buffers;
+
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import tcpip.cli.Cli;
+import tcpip.kernel.SocketRow;
+import tcpip.kernel.SocketTable;
+import tcpip.net.AcceptLoop;
+import tcpip.segmentation.ServerOptions;
+
+/**
+ * Accepts a client and does not read for a while, so the client's writes fill the kernel's
+ * buffers and block (flow control: the window closes); then drains everything ({@link WindowCore}).
+ * A client that resets during the wait is let go at once, so a storm of resets cannot hold slots.
+ */
+public final class SlowReaderServer {
+
+    /** How often the wait looks at the kernel's row (the client may have gone). */
+    private static final Duration CHECK_EVERY = Duration.ofMillis(100);
+    /** How often the wait prints the receive queue. */
+    private static final Duration PRINT_EVERY = Duration.ofSeconds(1);
+
+    private SlowReaderServer() {
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("SlowReaderServer", "Accepts, reads nothing for --hold, then drains: watch the writer block.");
+        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, false);
+        Cli.Option<Duration> hold = cli.durationOption("--hold", Duration.ofSeconds(5), Duration.ZERO,
+                Duration.ofHours(1), "how long not to read after accept()");
+        Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 1L << 30, "SO_RCVBUF to ask for (0 = default)");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=SlowReaderServer -Dargs=\"--port 7203\"");
+        cli.parse(args);
+        cli.run(() -> {
+            ServerSocket listener = new ServerSocket();
+            if (rcvbuf.get() > 0) {
+                listener.setReceiveBufferSize(Math.toIntExact(rcvbuf.get())); // before listen(): inherited
+            }
+            ServerSocket bound = options.bindAndListen(listener);
+            ServerOptions.run("SlowReaderServer", bound, loop(bound, options.limits(), hold.get(), System.out::println),
+                    "; each client waits " + hold.get().toMillis() + " ms before we read");
+        });
+    }
+
+    /** The accept loop on a bound listener; {@code run()} it on the thread that should accept. */
+    public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Duration hold, Consumer<String> log) {
+        TableSnapshot table = new TableSnapshot();
+        return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
+            String who = "client " + client.getInetAddress().getHostAddress() + ":" + client.getPort();
+            log.accept(who + ": not reading for " + hold.toMillis() + " ms");
+            if (!hold(client, hold, table, who, log)) {
+                log.accept(who + ": gone during the wait (its row left the kernel's table: reset)");
+                return;
+            }
+            long total = WindowCore.drain(client, Long.MAX_VALUE);
+            log.accept(who + ": drained: read " + total + " bytes in total until the client's FIN");
+        }, null, log);
+    }
+
+    /** Waits without reading, printing the receive queue; false if the connection vanished meanwhile. */
+    private static boolean hold(Socket client, Duration hold, TableSnapshot table, String who, Consumer<String> log) {
+        long start = System.nanoTime();
+        long end = start + hold.toNanos();
+        long nextPrint = start;
+        while (true) {
+            long now = System.nanoTime();
+            // Not reading IS the subject here: the pause is what lets the receive queue fill up.
+            LockSupport.parkNanos(Math.max(0, Math.min(CHECK_EVERY.toNanos(), end - now)));
+            now = System.nanoTime();
+            Map<Long, SocketRow> rows = SocketTable.available() ? table.rowsSince(start) : null;
+            if (rows != null) { // null: no look at the table since this client came, yet
+                SocketRow row = rows.get(key(client.getLocalPort(), client.getPort()));
+                if (row == null) {
+                    return false;
+                }
+                if (now >= nextPrint || now >= end) {
+                    log.accept(who + ": kernel: rx_queue=" + row.rxQueue() + " bytes received but not read");
+                    nextPrint = now + PRINT_EVERY.toNanos();
+                }
+            }
+            if (now >= end) {
+                return true;
+            }
+        }
+    }
+
+    private static long key(int localPort, int remotePort) {
+        return ((long) localPort << 16) | remotePort;
+    }
+
+    /**
+     * One read of the kernel's table shared by every waiting connection, renewed at most every
+     * {@link #CHECK_EVERY} by one of them while the others go on with the previous one, so a
+     * thousand waiting clients cost ten reads of /proc a second, not ten thousand.
+     */
+    private static final class TableSnapshot {
+        private record Rows(Map<Long, SocketRow> byPorts, long takenAt) {
+        }
+
+        private final ReentrantLock refreshing = new ReentrantLock();
+        private volatile Rows rows = new Rows(Map.of(), System.nanoTime() - CHECK_EVERY.toNanos() - 1);
+
+        /** The latest rows by (local, remote) port if they were read after {@code since} (System.nanoTime()), else null. */
+        Map<Long, SocketRow> rowsSince(long since) {
+            Rows r = rows;
+            if (System.nanoTime() - r.takenAt() >= CHECK_EVERY.toNanos() && refreshing.tryLock()) {
+                try {
+                    long at = System.nanoTime(); // before reading: every connection accepted by now is in it
+                    Map<Long, SocketRow> byPorts = new HashMap<>();
+                    SocketTable.read().forEach(row -> byPorts.put(key(row.localPort(), row.remotePort()), row));
+                    r = new Rows(byPorts, at);
+                    rows = r;
+                } finally {
+                    refreshing.unlock();
+                }
+            }
+            return r.takenAt() - since >= 0 ? r.byPorts() : null;
+        }
+    }
+}

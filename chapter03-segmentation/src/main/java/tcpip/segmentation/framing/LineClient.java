@@ -1,0 +1,59 @@
+package tcpip.segmentation.framing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import tcpip.cli.Cli;
+import tcpip.segmentation.ServerOptions;
+
+/**
+ * Sends several newline-terminated messages in ONE write() ({@link LineCore}) and checks that the
+ * server answered each line; any other answer is a failure (one line, exit 1).
+ */
+public final class LineClient {
+
+    private LineClient() {
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("LineClient", "Sends N lines in one write(); the server still answers each line.");
+        Cli.Option<String> host = cli.host();
+        Cli.Option<Integer> port = cli.port(ServerOptions.DEFAULT_PORT);
+        Cli.Option<Integer> count = cli.intOption("--lines", 3, 1, 10_000, "lines to send");
+        Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(10),
+                "give up if the server does not answer for this long");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LineClient -Dargs=\"--port 7203\"");
+        cli.parse(args);
+        cli.run(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host.get(), port.get()), Math.toIntExact(timeout.get().toMillis()));
+                socket.setSoTimeout(Math.toIntExact(timeout.get().toMillis()));
+                List<String> lines = new ArrayList<>();
+                for (int i = 1; i <= count.get(); i++) {
+                    lines.add("hello " + i);
+                }
+                List<String> answers = LineCore.exchange(socket, lines, LineDecoder.DEFAULT_MAX_LINE);
+                System.out.println("sent " + lines.size() + " lines in one write()");
+                check(lines, answers).forEach(a -> System.out.println("server: " + a));
+            }
+        });
+    }
+
+    /** The answers if they are exactly one "line N: text" per line sent; otherwise an exception saying what came. */
+    static List<String> check(List<String> sent, List<String> answers) throws IOException {
+        for (int i = 0; i < answers.size(); i++) {
+            String expected = "line " + (i + 1) + ": " + (i < sent.size() ? sent.get(i) : "");
+            if (i >= sent.size() || !answers.get(i).equals(expected)) {
+                throw new IOException("unexpected answer from the server: '"
+                        + tcpip.net.LogSafe.text(answers.get(i)) + "' (expected '" + expected + "')");
+            }
+        }
+        if (answers.size() < sent.size()) {
+            throw new IOException("the server closed after " + answers.size() + " of " + sent.size() + " answers");
+        }
+        return answers;
+    }
+}

@@ -1,0 +1,41 @@
+package tcpip.segmentation.framing;
+
+import java.net.ServerSocket;
+import java.util.function.Consumer;
+import tcpip.cli.Cli;
+import tcpip.net.AcceptLoop;
+import tcpip.net.GuardedListener;
+import tcpip.segmentation.ServerOptions;
+
+/**
+ * Serves newline-delimited messages ({@link LineCore}) behind the shared accept loop: a cap,
+ * read and write deadlines, and a client whose line grows past the maximum gets an error and is
+ * closed while the others carry on.
+ */
+public final class LineServer {
+
+    private LineServer() {
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("LineServer", "Reads newline-terminated messages and answers each one.");
+        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, true);
+        Cli.Option<Integer> max = cli.intOption("--max-line", LineDecoder.DEFAULT_MAX_LINE, 1, 1 << 20,
+                "longest line accepted, in bytes (checked while it arrives)");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LineServer -Dargs=\"--port 7203\"");
+        cli.parse(args);
+        cli.run(() -> {
+            GuardedListener listener = options.listen();
+            ServerOptions.run("LineServer", listener, loop(listener, options.limits(), max.get(), System.out::println), "");
+        });
+    }
+
+    /** The accept loop on a bound listener; {@code run()} it on the thread that should accept. */
+    public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, int maxLine, Consumer<String> log) {
+        return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
+            int lines = LineCore.serve(client, maxLine);
+            log.accept("client " + client.getInetAddress().getHostAddress() + ":" + client.getPort() + ": " + lines
+                    + " lines, closed cleanly");
+        }, null, log);
+    }
+}

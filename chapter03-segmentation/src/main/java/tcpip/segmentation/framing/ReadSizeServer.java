@@ -1,0 +1,76 @@
+package tcpip.segmentation.framing;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import tcpip.cli.Cli;
+import tcpip.net.AcceptLoop;
+import tcpip.segmentation.ServerOptions;
+
+/**
+ * Prints the size of every read() a client's data needs ({@link StreamCore}): a TCP stream keeps
+ * no trace of how the sender cut it into write() calls (article: 데이터 송수신).
+ */
+public final class ReadSizeServer {
+
+    /**
+     * Bytes one read() may return at most: 2 MiB, more than the receive queue holds at once, so
+     * the sizes show how the KERNEL hands the data over, not how a small buffer cuts it.
+     */
+    public static final int BUFSIZE = 2 << 20;
+    /** Clients served at once by default: each holds a {@link #BUFSIZE} buffer while it is served. */
+    public static final int MAX_CONNECTIONS = 16;
+    /** How many read sizes are printed one by one before the rest is summarised. */
+    private static final int SHOWN = 20;
+
+    private ReadSizeServer() {
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("ReadSizeServer", "Prints how many bytes each read() returns for every client.");
+        ServerOptions options = new ServerOptions(cli, MAX_CONNECTIONS, false);
+        Cli.Option<Long> bufsize = cli.sizeOption("--buffer", BUFSIZE, 1, 16 << 20, "bytes per read() at most");
+        Cli.Option<Duration> delay = cli.durationOption("--read-delay", Duration.ZERO, Duration.ZERO,
+                Duration.ofMinutes(1), "wait this long after accept() before the first read (lets small writes pile up)");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=ReadSizeServer -Dargs=\"--port 7203\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=ReadSizeServer -Dargs=\"--port 7203 --read-delay 200ms\"");
+        cli.parse(args);
+        cli.run(() -> {
+            ServerSocket listener = options.listen();
+            ServerOptions.run("ReadSizeServer", listener, loop(listener, options.limits(), Math.toIntExact(bufsize.get()),
+                    delay.get(), System.out::println), "; run WriteBurstClient in another terminal");
+        });
+    }
+
+    /** The accept loop on a bound listener; {@code run()} it on the thread that should accept. */
+    public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, int bufsize, Duration readDelay,
+            Consumer<String> log) {
+        return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
+            // Not reading for a while IS the subject: meanwhile the kernel keeps queueing whatever
+            // arrives, and the first read() takes it all at once.
+            LockSupport.parkNanos(readDelay.toNanos());
+            List<Integer> sizes = StreamCore.readSizes(client, new byte[bufsize], Long.MAX_VALUE);
+            log.accept(describe(client.getInetAddress().getHostAddress() + ":" + client.getPort(), sizes));
+        }, null, log);
+    }
+
+    /** One paragraph about a client's reads: the first sizes, then count, min, max, total. */
+    public static String describe(String who, List<Integer> sizes) {
+        long total = sizes.stream().mapToLong(Integer::longValue).sum();
+        StringBuilder sb = new StringBuilder();
+        sb.append(who).append(": ").append(total).append(" bytes in ").append(sizes.size()).append(" read() calls");
+        if (!sizes.isEmpty()) {
+            int min = sizes.stream().mapToInt(Integer::intValue).min().orElse(0);
+            int max = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+            sb.append(" (smallest ").append(min).append(", largest ").append(max).append(")");
+            sb.append(System.lineSeparator()).append("  read sizes: ")
+                    .append(sizes.subList(0, Math.min(SHOWN, sizes.size())));
+            if (sizes.size() > SHOWN) {
+                sb.append(" ... ").append(sizes.size() - SHOWN).append(" more");
+            }
+        }
+        return sb.toString();
+    }
+}

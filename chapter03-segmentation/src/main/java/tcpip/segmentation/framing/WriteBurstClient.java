@@ -1,0 +1,64 @@
+package tcpip.segmentation.framing;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import tcpip.cli.Cli;
+import tcpip.segmentation.ServerOptions;
+
+/**
+ * Writes either one big block or many small pieces ({@link StreamCore}), so ReadSizeServer can
+ * show that the number of read() calls has nothing to do with the number of write() calls.
+ */
+public final class WriteBurstClient {
+
+    /** What to send. */
+    public enum Mode { BIG, SMALL }
+
+    /** Size of the one big write. */
+    public static final int BIG_WRITE = 1 << 20;
+    /** Number and size of the small writes. */
+    public static final int SMALL_WRITES = 10;
+    public static final int SMALL_SIZE = 10;
+
+    private WriteBurstClient() {
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("WriteBurstClient", "Sends one 1 MiB write() or ten 10-byte write()s, then closes.");
+        Cli.Option<String> host = cli.host();
+        Cli.Option<Integer> port = cli.port(ServerOptions.DEFAULT_PORT);
+        Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.BIG,
+                "big: one write of --size bytes; small: ten 10-byte writes");
+        Cli.Option<Long> size = cli.sizeOption("--size", BIG_WRITE, 1, 1L << 30, "bytes of the big write");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=WriteBurstClient -Dargs=\"--port 7203\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=WriteBurstClient -Dargs=\"--port 7203 --mode small\"");
+        cli.parse(args);
+        cli.run(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host.get(), port.get()));
+                if (mode.get() == Mode.BIG) {
+                    StreamCore.writeOnce(socket, new byte[Math.toIntExact(size.get())]);
+                    System.out.println("wrote " + size.get() + " bytes in ONE write() call");
+                } else {
+                    StreamCore.writeEach(socket, smallPieces());
+                    System.out.println("wrote " + SMALL_WRITES + " x " + SMALL_SIZE + " bytes in "
+                            + SMALL_WRITES + " write() calls");
+                }
+                // close(): the kernel sends FIN after the queued data; the server's read() then returns -1.
+            }
+            System.out.println("closed; the server prints how many read() calls it needed");
+        });
+    }
+
+    /** {@code message-0|}, {@code message-1|} … ten pieces of ten bytes. */
+    public static List<byte[]> smallPieces() {
+        List<byte[]> pieces = new ArrayList<>();
+        for (int i = 0; i < SMALL_WRITES; i++) {
+            pieces.add(("message-" + i + "|").substring(0, SMALL_SIZE).getBytes(StandardCharsets.US_ASCII));
+        }
+        return pieces;
+    }
+}

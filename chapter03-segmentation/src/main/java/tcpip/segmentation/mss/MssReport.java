@@ -1,0 +1,84 @@
+package tcpip.segmentation.mss;
+
+import java.net.Socket;
+import java.util.Optional;
+import tcpip.kernel.Segment;
+import tcpip.kernel.SsInfo;
+import tcpip.segmentation.KernelSettings;
+
+/**
+ * The MSS relations Linux applies, computed from live numbers (the device MTU, the SYNs in a
+ * capture, {@code ss -tin}) and checked: each line says "matches" or "does NOT match".
+ */
+public final class MssReport {
+
+    /** The largest IPv4 datagram. */
+    public static final int IPV4_MAX = 65_535;
+    /** IPv4 header + TCP header without options. */
+    public static final int IPV4_HEADERS = 40;
+    /** IPv6 header + TCP header without options. */
+    public static final int IPV6_HEADERS = 60;
+    /** The timestamp option, padded, that every segment carries when timestamps are on. */
+    public static final int TIMESTAMP_OPTION = 12;
+    /** Below this window the kernel does not halve (TCP_MSS_DEFAULT). */
+    private static final int MSS_DEFAULT = 536;
+
+    private MssReport() {
+    }
+
+    /** The MSS a SYN should announce for a device MTU: min(MTU, 65535) − 40 on IPv4, MTU − 60 on IPv6. */
+    public static long expectedSynMss(long mtu, boolean ipv6) {
+        return ipv6 ? mtu - IPV6_HEADERS : Math.min(mtu, IPV4_MAX) - IPV4_HEADERS;
+    }
+
+    /** True if this machine's TCP puts timestamps in every segment (net.ipv4.tcp_timestamps). */
+    public static boolean timestamps() {
+        return KernelSettings.number("net/ipv4/tcp_timestamps") > 0;
+    }
+
+    /** "SYN mss=65495: expected min(MTU 65536, 65535) − 40 = 65495: matches". */
+    public static String synLine(Segment syn, long mtu, boolean ipv6) {
+        long expected = expectedSynMss(mtu, ipv6);
+        String how = ipv6 ? "MTU " + mtu + " - " + IPV6_HEADERS : "min(MTU " + mtu + ", " + IPV4_MAX + ") - " + IPV4_HEADERS;
+        return (syn.flags().contains(".") ? "SYN+ACK" : "SYN") + " mss=" + syn.mss() + ": expected " + how + " = "
+                + expected + verdict(syn.mss() == expected);
+    }
+
+    /** "advmss=65483: expected SYN mss 65495 − 12 (timestamps on) = 65483: matches". */
+    public static String advmssLine(long advmss, long synMss) {
+        boolean ts = timestamps();
+        long expected = synMss - (ts ? TIMESTAMP_OPTION : 0);
+        return "advmss=" + advmss + ": expected SYN mss " + synMss + (ts ? " - " + TIMESTAMP_OPTION + " (timestamps on)"
+                : " (timestamps off)") + " = " + expected + verdict(advmss == expected);
+    }
+
+    /**
+     * Right after the handshake: the sending mss is min(peer's MSS − timestamps, half the peer's
+     * largest window, which so far is the unscaled window of its SYN or SYN+ACK).
+     */
+    public static String halfWindowLine(long mss, long advmss, long peerSynMss, long peerSynWindow) {
+        long limit = peerSynMss - (timestamps() ? TIMESTAMP_OPTION : 0);
+        long half = peerSynWindow > MSS_DEFAULT ? peerSynWindow / 2 : peerSynWindow;
+        long expected = Math.min(limit, half);
+        return "mss=" + mss + ": expected min(peer mss " + peerSynMss + (timestamps() ? " - 12" : "") + " = " + limit
+                + ", half the peer's largest window " + peerSynWindow + " / 2 = " + half + ") = " + expected
+                + verdict(mss == expected);
+    }
+
+    /** ss's view of one end, or empty. */
+    public static Optional<SsInfo> ss(Socket s) {
+        return SsInfo.installed() ? SsInfo.of(s.getLocalPort(), s.getPort()) : Optional.empty();
+    }
+
+    /** The connection's MSS fields from ss, or one line saying why they are missing. */
+    public static String ssLine(Socket s) {
+        if (!SsInfo.installed()) {
+            return SsInfo.unavailableMessage();
+        }
+        return ss(s).map(SsInfo::mssLine).orElse("ss printed nothing for this connection");
+    }
+
+    static String verdict(boolean ok) {
+        return ok ? ": matches" : ": does NOT match";
+    }
+}

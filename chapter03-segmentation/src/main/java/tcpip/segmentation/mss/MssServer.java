@@ -1,0 +1,48 @@
+package tcpip.segmentation.mss;
+
+import java.net.ServerSocket;
+import java.util.function.Consumer;
+import tcpip.cli.Cli;
+import tcpip.kernel.SsInfo;
+import tcpip.net.AcceptLoop;
+import tcpip.segmentation.ServerOptions;
+
+/**
+ * Prints each connection's MSS fields from the server's side ({@code ss -tin}: mss, advmss, pmtu,
+ * rcvmss) once the client's first data arrived and again after all of it: rcvmss is the largest
+ * segment actually received.
+ */
+public final class MssServer {
+
+    private MssServer() {
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("MssServer", "Shows mss/advmss/pmtu/rcvmss of every connection (needs ss).");
+        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, false);
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=MssServer -Dargs=\"--port 7203\"");
+        cli.parse(args);
+        cli.run(() -> {
+            ServerSocket listener = options.bindAndListen(new ServerSocket());
+            if (!SsInfo.installed()) {
+                System.out.println(SsInfo.unavailableMessage());
+            }
+            ServerOptions.run("MssServer", listener, loop(listener, options.limits(), System.out::println), "");
+        });
+    }
+
+    /** The accept loop on a bound listener; {@code run()} it on the thread that should accept. */
+    public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Consumer<String> log) {
+        return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
+            String who = "client " + client.getInetAddress().getHostAddress() + ":" + client.getPort();
+            long first = MssCore.receive(client, 1); // the first byte: a reset client fails here, before any ss
+            if (first == 0) {
+                log.accept(who + ": closed without sending anything");
+                return;
+            }
+            log.accept(who + ": after the first data: " + MssReport.ssLine(client));
+            long total = first + MssCore.receive(client, MssClient.SEND - first);
+            log.accept(who + ": after " + total + " bytes arrived:   " + MssReport.ssLine(client));
+        }, null, log);
+    }
+}

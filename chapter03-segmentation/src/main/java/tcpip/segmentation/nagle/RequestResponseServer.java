@@ -1,0 +1,40 @@
+package tcpip.segmentation.nagle;
+
+import java.net.ServerSocket;
+import java.util.function.Consumer;
+import tcpip.cli.Cli;
+import tcpip.net.AcceptLoop;
+import tcpip.net.GuardedListener;
+import tcpip.segmentation.ServerOptions;
+
+/**
+ * Answers fixed-size requests with a small response ({@link NagleCore#answer}): the server side
+ * of the Nagle + delayed ACK experiment, behind the shared accept loop.
+ */
+public final class RequestResponseServer {
+
+    private RequestResponseServer() {
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("RequestResponseServer", "Answers each " + (NagleCore.HEADER + NagleCore.BODY)
+                + "-byte request with " + NagleCore.RESPONSE + " bytes.");
+        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, true);
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=RequestResponseServer -Dargs=\"--port 7203\"");
+        cli.parse(args);
+        cli.run(() -> {
+            GuardedListener listener = options.listen();
+            ServerOptions.run("RequestResponseServer", listener, loop(listener, options.limits(), System.out::println),
+                    "; run NagleClient in another terminal");
+        });
+    }
+
+    /** The accept loop on a bound listener; {@code run()} it on the thread that should accept. */
+    public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Consumer<String> log) {
+        return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
+            long n = NagleCore.answer(client);
+            log.accept("client " + client.getInetAddress().getHostAddress() + ":" + client.getPort() + ": " + n
+                    + " requests");
+        }, null, log);
+    }
+}

@@ -1,0 +1,144 @@
+package tcpip.segmentation.seqack;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import tcpip.kernel.SsInfo;
+
+/**
+ * One lab session: a throwaway {@link Netns} and a {@link LabPeer} JVM inside it, driven by
+ * command lines; plus the namespace's views (ss -ti, nstat, sysctls). close() removes it all.
+ */
+final class Lab implements AutoCloseable {
+
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(15);
+
+    private final Netns ns;
+    private final Process peer;
+    private final PrintWriter commands;
+    private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+
+    private Lab(Netns ns, Process peer) {
+        this.ns = ns;
+        this.peer = peer;
+        this.commands = new PrintWriter(peer.outputWriter(StandardCharsets.UTF_8), true);
+        Thread.ofPlatform().daemon().name("lab-peer-out").start(() -> {
+            try (BufferedReader out = peer.inputReader(StandardCharsets.UTF_8)) {
+                for (String line; (line = out.readLine()) != null;) {
+                    replies.add(line);
+                }
+            } catch (IOException ignored) {
+                // the peer ended
+            }
+            replies.add("ended");
+        });
+    }
+
+    /** Creates the namespace and starts the peer JVM inside it (same java, same classpath). */
+    static Lab open() throws IOException {
+        Netns ns = Netns.create();
+        try {
+            List<String> java = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                    System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                    LabPeer.class.getName());
+            Process p = new ProcessBuilder(ns.inside(java)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            return new Lab(ns, p);
+        } catch (IOException | RuntimeException e) {
+            ns.close();
+            throw e;
+        }
+    }
+
+    Netns ns() {
+        return ns;
+    }
+
+    /** Sends one command to the peer and waits for its one-line answer. */
+    String ask(String command) throws IOException {
+        commands.println(command);
+        try {
+            String reply = replies.poll(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (reply == null) {
+                throw new IOException("the lab peer did not answer '" + command + "' within " + REPLY_TIMEOUT.toSeconds()
+                        + " s");
+            }
+            return reply;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for the lab peer");
+        }
+    }
+
+    /** Asks and insists on an answer starting with {@code expected}; returns its words. */
+    String[] expect(String command, String expected) throws IOException {
+        String reply = ask(command);
+        if (!reply.startsWith(expected + " ")) {
+            throw new IOException("lab peer: '" + command + "' -> " + reply);
+        }
+        return reply.split(" ");
+    }
+
+    /** {@code ss -ti} for the connection with this local and remote port, inside the namespace. */
+    Optional<SsInfo> ss(int localPort, int remotePort) throws IOException {
+        return SsInfo.parse(ns.exec("ss", "-H", "-t", "-i", "-n", "-m",
+                "( sport = :" + localPort + " and dport = :" + remotePort + " )"));
+    }
+
+    /** {@code ss -tano} rows of every socket on {@code port} in the namespace (state, timer). */
+    List<String> ssRows(int port) throws IOException {
+        List<String> rows = new ArrayList<>();
+        for (String line : ns.exec("ss", "-H", "-t", "-a", "-n", "-o", "( sport = :" + port + " or dport = :"
+                + port + " )").split("\n")) {
+            if (!line.isBlank()) {
+                rows.add(line.strip().replaceAll("\\s+", " "));
+            }
+        }
+        return rows;
+    }
+
+    /** The namespace's absolute TCP counters ({@code nstat -asz}: no history file is touched). */
+    Map<String, Long> nstat() throws IOException {
+        Map<String, Long> counters = new HashMap<>();
+        for (String line : ns.exec("nstat", "-a", "-s", "-z").split("\n")) {
+            String[] w = line.strip().split("\\s+");
+            if (w.length >= 2 && w[1].matches("\\d+")) {
+                counters.put(w[0], Long.parseLong(w[1]));
+            }
+        }
+        return counters;
+    }
+
+    /** after − before for the counters that changed, in a fixed order of interest. */
+    static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after, List<String> names) {
+        Map<String, Long> d = new java.util.LinkedHashMap<>();
+        for (String n : names) {
+            d.put(n, after.getOrDefault(n, 0L) - before.getOrDefault(n, 0L));
+        }
+        return d;
+    }
+
+    @Override
+    public void close() {
+        try {
+            commands.println("quit");
+            if (!peer.waitFor(2, TimeUnit.SECONDS)) {
+                peer.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            peer.destroyForcibly();
+        } finally {
+            ns.close();
+        }
+    }
+}

@@ -1,0 +1,647 @@
+package tcpip.segmentation.seqack;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import tcpip.cli.Cli;
+import tcpip.kernel.Segment;
+import tcpip.kernel.SsInfo;
+import tcpip.narration.Narrator;
+import tcpip.segmentation.seqack.LoopbackCapture.Packet;
+
+/**
+ * Real loss, real retransmission (데이터 송수신): in a throwaway namespace whose lo has MTU 1500, one
+ * nftables rule drops chosen segments and the learner's own kernel recovers; each experiment
+ * prints the packets, ss -ti, nstat and the times measured, beside the same scenario in SeqAckModel.
+ */
+public final class LossLab {
+
+    /** The experiments, in the order "all" runs them. */
+    public enum Experiment {
+        ALL, MSS, DROP_MIDDLE, DROP_LAST, DROP_LAST_TWO, DROP_REPEATED, SYN_DROP, FINAL_ACK_DROP, RANDOM_LOSS
+    }
+
+    /** Data segments (not SYN/FIN/pure ACK): with timestamps a pure ACK is 52 bytes of IP. */
+    private static final String DATA = "ip length > 64";
+    private static final List<String> COUNTERS = List.of("TcpRetransSegs", "TcpExtTCPFastRetrans",
+            "TcpExtTCPSackRecovery", "TcpExtTCPLossProbes", "TcpExtTCPLossProbeRecovery", "TcpExtTCPTimeouts");
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final int SEGMENTS = 20;
+    private static final int DROPPED_INDEX = 5;
+    private static final int BURST = 10;
+    private static final int SHOWN = 16;
+    private static final int DROPS = 4;
+    private static final int[] LOSS_PERCENT = {0, 1, 2, 5, 10};
+
+    private LossLab() {
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("LossLab", "Real loss in a throwaway network namespace (root): drop chosen segments with"
+                + " nftables and watch the kernel retransmit.");
+        Cli.Option<Experiment> which = cli.enumOption("--experiment", Experiment.class, Experiment.ALL,
+                "which experiment to run");
+        Cli.Option<Long> bulk = cli.sizeOption("--bytes", 4L << 20, 64L << 10, 256L << 20,
+                "bytes per transfer in random-loss");
+        cli.example("sudo ./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab");
+        cli.example("sudo ./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab"
+                + " -Dargs=\"--experiment drop-middle\"");
+        cli.parse(args);
+        cli.run(() -> {
+            Optional<String> missing = Netns.missing();
+            if (missing.isPresent()) {
+                System.out.println("LossLab: " + missing.get());
+                System.exit(Cli.EXIT_FAILURE);
+            }
+            Narrator n = Narrator.stdout();
+            try (Lab lab = Lab.open()) {
+                n.note("namespace " + lab.ns().name() + ": lo MTU " + lab.ns().exec("cat", "/sys/class/net/lo/mtu").strip()
+                        + ", only 127.0.0.1; removed when the lab ends (also on Ctrl-C)");
+                for (Experiment e : Experiment.values()) {
+                    if (e != Experiment.ALL && (which.get() == Experiment.ALL || which.get() == e)) {
+                        n.section("데이터 송수신", "loss lab: " + e.name().toLowerCase().replace('_', '-'));
+                        run(e, lab, n, bulk.get());
+                    }
+                }
+            }
+        });
+    }
+
+    /** Runs one experiment in an open lab. */
+    static void run(Experiment e, Lab lab, Narrator n, long bulkBytes) throws Exception {
+        switch (e) {
+            case MSS -> mss(lab, n);
+            case DROP_MIDDLE -> dropMiddle(lab, n);
+            case DROP_LAST -> dropLast(lab, n);
+            case DROP_LAST_TWO -> dropLastTwo(lab, n);
+            case DROP_REPEATED -> dropRepeated(lab, n);
+            case SYN_DROP -> synDrop(lab, n);
+            case FINAL_ACK_DROP -> finalAckDrop(lab, n);
+            case RANDOM_LOSS -> randomLoss(lab, n, bulkBytes);
+            case ALL -> throw new IllegalArgumentException("run each experiment on its own");
+        }
+    }
+
+    /** The two ends of one lab connection. */
+    record Conn(int serverPort, int clientPort, long connectMicros) {
+    }
+
+    /** A fresh connection from the peer's client to its listener (connect() waits up to 5 s). */
+    static Conn connect(Lab lab, int port) throws IOException {
+        String[] w = lab.expect("connect 5000", "connected");
+        return new Conn(port, Integer.parseInt(w[1]), Long.parseLong(w[2]));
+    }
+
+    /** A fresh listener in the peer, on 127.0.0.1 and a port the kernel picks. */
+    static int listen(Lab lab) throws IOException {
+        return Integer.parseInt(lab.expect("listen", "port")[1]);
+    }
+
+    // ---- MSS ----------------------------------------------------------------------------------
+
+    /** What the 1500-MTU namespace shows about MSS. */
+    record MssResult(int synMss, long ssMss, long advmss, long pmtu, boolean timestamps, int largestPayload) {
+    }
+
+    static MssResult mss(Lab lab, Narrator n) throws Exception {
+        int port = listen(lab);
+        try (LoopbackCapture cap = LoopbackCapture.start(lab.ns(), port)) {
+            Conn c = connect(lab, port);
+            lab.expect("send 65536", "received");
+            SsInfo ss = lab.ss(c.clientPort(), port).orElseThrow(() -> new IOException("ss shows no connection"));
+            lab.expect("close", "closed");
+            cap.await(fin(port), SETTLE);
+            List<Packet> ps = cap.stop();
+            Packet syn = ps.stream().filter(p -> p.segment().flags().equals("S")).findFirst()
+                    .orElseThrow(() -> new IOException("tcpdump saw no SYN"));
+            int largest = ps.stream().filter(p -> p.segment().dstPort() == port).mapToInt(p -> p.segment().length())
+                    .max().orElse(0);
+            MssResult r = new MssResult(syn.segment().mss(), ss.number("mss"), ss.number("advmss"), ss.number("pmtu"),
+                    syn.timestamps(), largest);
+            n.line("packet", syn.describe(syn.segment().time()) + (r.timestamps() ? " +timestamps" : ""));
+            n.kernel("client ss -ti: " + ss.mssLine());
+            n.result(relation("SYN mss = pmtu - 20 (IP) - 20 (TCP)", r.synMss(), r.pmtu() - 40));
+            long tsBytes = r.timestamps() ? 12 : 0;
+            n.result(relation("ss mss = SYN mss - " + tsBytes + " (timestamp option: 10 bytes + 2 padding, in every"
+                    + " segment)", r.ssMss(), r.synMss() - tsBytes));
+            n.result(relation("largest data segment tcpdump saw = ss mss (lo set to no GSO above the MTU)",
+                    r.largestPayload(), r.ssMss()));
+            n.simplifies("the article's 1460 is the SYN's promise; the payload per segment is " + r.ssMss()
+                    + " once timestamps take 12 bytes of every header");
+            return r;
+        }
+    }
+
+    // ---- one segment dropped mid-stream -------------------------------------------------------
+
+    /**
+     * One data segment lost in the middle of a stream.
+     *
+     * @param seq            first byte of the dropped segment
+     * @param end            byte after it
+     * @param transmissions  how often that exact SEQ range appears in the capture
+     * @param dupAcks        ACKs for {@code seq} after the first transmission and before the resend
+     * @param sackAcks       of which carried SACK blocks
+     * @param recovery       from the first transmission to the ACK that covers the segment
+     * @param shaSent        SHA-256 of what the client wrote
+     * @param shaGot         SHA-256 of what the server read
+     * @param counters       nstat deltas
+     */
+    record DropResult(long seq, long end, int transmissions, int dupAcks, int sackAcks, Duration recovery,
+            String shaSent, String shaGot, Map<String, Long> counters) {
+    }
+
+    static DropResult dropMiddle(Lab lab, Narrator n) throws Exception {
+        return drop(lab, n, SEGMENTS, List.of(DROPPED_INDEX), "data segment #" + DROPPED_INDEX + " of " + SEGMENTS);
+    }
+
+    static DropResult dropLast(Lab lab, Narrator n) throws Exception {
+        return drop(lab, n, BURST, List.of(BURST), "the LAST data segment of a " + BURST + "-segment write");
+    }
+
+    static DropResult dropLastTwo(Lab lab, Narrator n) throws Exception {
+        return drop(lab, n, BURST, List.of(BURST - 1, BURST), "the last TWO data segments of a " + BURST
+                + "-segment write");
+    }
+
+    /** Drops the data segments with these 1-based numbers (first transmissions) of one write. */
+    private static DropResult drop(Lab lab, Narrator n, int segments, List<Integer> numbers, String what)
+            throws Exception {
+        int port = listen(lab);
+        try (LoopbackCapture cap = LoopbackCapture.start(lab.ns(), port)) {
+            Conn c = connect(lab, port);
+            long mss = lab.ss(c.clientPort(), port).map(s -> s.number("mss")).orElse(1448L);
+            String rule = "tcp sport " + c.clientPort() + " tcp dport " + port + " " + DATA
+                    + " numgen inc mod 1000000 " + numgen(numbers) + " counter drop";
+            n.program("nft (input hook, inside the namespace): " + rule);
+            Map<String, Long> before;
+            String[] got;
+            try {
+                lab.ns().dropRule(rule);
+                before = lab.nstat();
+                n.program("client: one write() of " + segments + " x " + mss + " bytes; server reads them all");
+                got = lab.expect("send " + segments * mss, "received");
+                n.kernel("nft counter: " + lab.ns().listRule());
+            } finally {
+                lab.ns().clearRules();
+            }
+            Map<String, Long> counters = Lab.delta(before, lab.nstat(), COUNTERS);
+            SsInfo ss = lab.ss(c.clientPort(), port).orElse(null);
+            lab.expect("close", "closed");
+            cap.await(fin(port), SETTLE);
+            List<Packet> ps = cap.stop();
+            DropResult r = analyseDrop(ps, c, got[2], got[3], counters);
+            narrateDrop(n, ps, r, what, ss, numbers.contains(segments) ? numbers.size() : 0);
+            return r;
+        }
+    }
+
+    static DropResult analyseDrop(List<Packet> ps, Conn c, String shaSent, String shaGot, Map<String, Long> counters) {
+        List<Segment> data = ps.stream().map(Packet::segment)
+                .filter(s -> s.srcPort() == c.clientPort() && s.length() > 0).toList();
+        Segment first = null;
+        Segment again = null;
+        for (int i = 0; i < data.size() && again == null; i++) {
+            for (int j = i + 1; j < data.size(); j++) {
+                if (data.get(j).seq() == data.get(i).seq() && data.get(j).seqEnd() == data.get(i).seqEnd()) {
+                    first = data.get(i);
+                    again = data.get(j);
+                    break;
+                }
+            }
+        }
+        if (first == null) {
+            return new DropResult(-1, -1, 1, 0, 0, Duration.ZERO, shaSent, shaGot, counters);
+        }
+        long seq = first.seq();
+        long end = first.seqEnd();
+        double t1 = first.time();
+        double t2 = again.time();
+        int transmissions = (int) data.stream().filter(s -> s.seq() == seq && s.seqEnd() == end).count();
+        List<Packet> dups = ps.stream().filter(p -> p.segment().srcPort() == c.serverPort()
+                && p.segment().ack() == seq && p.segment().time() > t1 && p.segment().time() <= t2).toList();
+        int sack = (int) dups.stream().filter(p -> !p.sack().isEmpty()).count();
+        double covered = ps.stream().map(Packet::segment).filter(s -> s.srcPort() == c.serverPort() && s.ack() >= end)
+                .mapToDouble(Segment::time).filter(t -> t >= t2).min().orElse(t2);
+        return new DropResult(seq, end, transmissions, dups.size(), sack, micros(covered - t1), shaSent, shaGot,
+                counters);
+    }
+
+    /** numgen counts from 0: {@code == 4} for the 5th, {@code { 8, 9 }} for the 9th and 10th. */
+    private static String numgen(List<Integer> numbers) {
+        return numbers.size() == 1 ? "== " + (numbers.get(0) - 1) : numbers.stream().map(i -> String.valueOf(i - 1))
+                .collect(java.util.stream.Collectors.joining(", ", "{ ", " }"));
+    }
+
+    private static void narrateDrop(Narrator n, List<Packet> ps, DropResult r, String what, SsInfo ss, int tailLost) {
+        boolean tail = tailLost > 0;
+        n.note("dropped: " + what + "; tcpdump sees it before the input hook drops it, so a lost range shows twice");
+        if (r.seq() < 0) {
+            n.result("no SEQ range appears twice in the capture: the drop rule did NOT hit (does NOT match)");
+            return;
+        }
+        double t0 = ps.stream().map(Packet::segment).filter(s -> s.seq() == r.seq() && s.length() > 0)
+                .mapToDouble(Segment::time).min().orElse(0);
+        double t1 = t0 + r.recovery().toNanos() / 1e9;
+        List<Packet> window = ps.stream().filter(p -> p.segment().time() >= t0 - 0.00001
+                && p.segment().time() <= t1 + 0.00001).toList();
+        for (int i = 0; i < window.size(); i++) {
+            if (window.size() <= SHOWN || i < SHOWN - 4 || i >= window.size() - 4) {
+                n.line("packet", window.get(i).describe(t0));
+            } else if (i == SHOWN - 4) {
+                n.line("packet", "   ... " + (window.size() - SHOWN) + " more segments and ACKs ...");
+            }
+        }
+        n.result("SEQ " + r.seq() + ":" + r.end() + " was sent " + r.transmissions() + " times; "
+                + r.dupAcks() + " duplicate ACK(s) for " + r.seq() + " before the resend, " + r.sackAcks() + " with SACK");
+        n.result("recovered (ACK past " + r.end() + ") " + Narrator.human(r.recovery()) + " after the first transmission");
+        n.result("receiver's bytes: SHA-256 " + r.shaGot().substring(0, 16) + "… "
+                + (r.shaSent().equals(r.shaGot()) ? "= the sender's (intact)" : "!= the sender's " + r.shaSent()
+                        .substring(0, 16) + "… (does NOT match)"));
+        n.kernel("nstat deltas: " + r.counters());
+        if (ss != null) {
+            n.kernel("client ss -ti: rto:" + ss.fields().get("rto") + " retrans:" + ss.fields().get("retrans")
+                    + " cwnd:" + ss.fields().get("cwnd") + " lost:" + ss.fields().getOrDefault("lost", "0")
+                    + " sacked:" + ss.fields().getOrDefault("sacked", "0"));
+        }
+        long rto = ss == null ? 200 : Math.max(200, ss.number("rto"));
+        if (tail) {
+            boolean probe = r.counters().getOrDefault("TcpExtTCPLossProbes", 0L) > 0;
+            boolean timeout = r.counters().getOrDefault("TcpExtTCPTimeouts", 0L) > 0;
+            n.note("no later segment arrived, so no duplicate ACK could report the loss: "
+                    + (probe && tailLost == 1 ? "a tail loss probe (TLP, RFC 8985) resent the last segment; with ONE"
+                            + " segment unacknowledged Linux sets that probe to 2 x SRTT + 200 ms, capped by the RTO,"
+                            + " so on loopback it fires about when an RTO would, but it is no timeout: no back-off" : "")
+                    + (probe && tailLost > 1 ? "with several segments unacknowledged the tail loss probe (TLP, RFC"
+                            + " 8985) timer is 2 x SRTT plus a small floor, not the RTO's 200 ms: the probe resent the"
+                            + " last segment, the receiver's SACK for it showed the other hole, and RACK resent that"
+                            + " one" : "")
+                    + (timeout ? (probe ? " and " : "") + "the retransmission timer (RTO) fired" : "")
+                    + (!probe && !timeout ? "neither TLP nor RTO was counted" : ""));
+            n.result(String.format("resent after %s; the textbook RTO would wait >= %d ms (%s)",
+                    Narrator.human(r.recovery()), rto, r.recovery().toMillis() < rto ? "Linux was faster"
+                            : "not faster than an RTO"));
+        } else {
+            n.note("not the textbook's \"three duplicate ACKs\": the first duplicate ACK's SACK block already shows"
+                    + " later data arrived and RACK (RFC 8985) marks the hole lost; the resend queues behind the"
+                    + " segments already in flight, hence " + r.dupAcks() + " duplicate ACK(s) in the capture before it"
+                    + " (nstat TCPFastRetrans/TCPSackRecovery above)");
+        }
+        compareWithModel(n, tailLost, r, ss);
+    }
+
+    private static void compareWithModel(Narrator n, int tailLost, DropResult r, SsInfo ss) {
+        boolean tail = tailLost > 0;
+        int pieces = tail ? 5 : 10;
+        List<Integer> lost = tail ? (tailLost > 1 ? List.of(4, 5) : List.of(5)) : List.of(3);
+        SeqAckModel.Options textbook = new SeqAckModel.Options(7, 10, 0, 0, 0, 4, 10_000).dropping(Set.copyOf(lost));
+        SeqAckModel.Result book = SeqAckModel.run(new byte[pieces * 10], textbook);
+        SeqAckModel.Result linux = SeqAckModel.run(new byte[pieces * 10], textbook.likeLinux());
+        n.line("model", "the same loss in SeqAckModel (10-byte segments, segment(s) " + lost + " of " + pieces
+                + " lost once; 1 tick = one hop):");
+        for (String l : linux.diagram()) {
+            if (l.contains("lost") || l.contains("timeout") || l.contains("duplicate ACK") || l.startsWith("done")) {
+                n.line("model", l.strip());
+            }
+        }
+        long probes = r.counters().getOrDefault("TcpExtTCPLossProbes", 0L);
+        long fast = r.counters().getOrDefault("TcpExtTCPFastRetrans", 0L);
+        long timeouts = r.counters().getOrDefault("TcpExtTCPTimeouts", 0L);
+        String kernelHow = (probes > 0 ? "TLP " : "") + (fast > 0 ? "SACK/RACK " : "") + (timeouts > 0 ? "RTO" : "");
+        String row = "%-32s | %-24s | %-22s | %s";
+        n.line("table", String.format(row, "", "kernel (measured)", "textbook model", "model, Linux mode"));
+        n.line("table", String.format(row, "what resent it", kernelHow.strip() + (tail ? "" : " after " + r.dupAcks()
+                + " dup ACK(s)"), "timeout only", linux.fastRetransmissions() > 0 ? "1 dup ACK (+SACK)" : "timeout"));
+        n.line("table", String.format(row, "segments sent again", r.counters().getOrDefault("TcpRetransSegs", 0L)
+                + " (nstat TcpRetransSegs)", book.retransmissions(), linux.retransmissions()));
+        n.line("table", String.format(row, "SACK blocks", r.sackAcks() > 0 ? "yes" : "none before the resend",
+                "left out", "implied (receiver keeps data)"));
+        n.line("table", String.format(row, "RACK / tail loss probe", kernelHow.contains("TLP") || fast > 0 ? "used"
+                : "not used", "left out", "left out"));
+        n.line("table", String.format(row, "congestion window", ss == null ? "(no ss)" : "cwnd:" + ss.fields()
+                .get("cwnd") + " afterwards", "left out (no window)", "left out"));
+        n.line("table", String.format(row, "bytes delivered in order", r.shaSent().equals(r.shaGot()) ? "yes (SHA-256)"
+                : "NO", book.complete() ? "yes" : "no", linux.complete() ? "yes" : "no"));
+    }
+
+    // ---- one segment dropped repeatedly: RTO back-off -----------------------------------------
+
+    /**
+     * One segment dropped {@link #DROPS} times in a row.
+     *
+     * @param intervals gaps between its transmissions
+     * @param probes    how many of the resends were tail loss probes (nstat TCPLossProbes), the first ones
+     * @param rtoGaps   the gaps that followed a retransmission timeout (intervals without the probes)
+     * @param rtoMs     ss's rto before the drops (RFC 6298: max(rto_min, SRTT + 4 RTTVAR))
+     * @param rtoMinMs  net.ipv4.tcp_rto_min_us / 1000 in the namespace
+     */
+    record RepeatResult(List<Duration> intervals, int probes, List<Duration> rtoGaps, long rtoMs, long rtoMinMs,
+            Map<String, Long> counters) {
+    }
+
+    static RepeatResult dropRepeated(Lab lab, Narrator n) throws Exception {
+        int port = listen(lab);
+        try (LoopbackCapture cap = LoopbackCapture.start(lab.ns(), port)) {
+            Conn c = connect(lab, port);
+            lab.expect("send 100", "received"); // one round trip first: the RTT estimate exists
+            long rto = lab.ss(c.clientPort(), port).map(s -> s.number("rto")).orElse(-1L);
+            String rule = "tcp sport " + c.clientPort() + " tcp dport " + port + " " + DATA
+                    + " numgen inc mod 1000000 < " + DROPS + " counter drop";
+            n.program("nft: " + rule + "   (drops the next " + DROPS + " data segments: one segment and its resends)");
+            Map<String, Long> before;
+            try {
+                lab.ns().dropRule(rule);
+                before = lab.nstat();
+                n.program("client: write() of 100 bytes, the only data in flight");
+                lab.expect("send 100", "received");
+                n.kernel("nft counter: " + lab.ns().listRule());
+            } finally {
+                lab.ns().clearRules();
+            }
+            Map<String, Long> counters = Lab.delta(before, lab.nstat(), COUNTERS);
+            lab.expect("close", "closed");
+            cap.await(fin(port), SETTLE);
+            List<Packet> ps = cap.stop();
+            List<Segment> data = ps.stream().map(Packet::segment)
+                    .filter(s -> s.srcPort() == c.clientPort() && s.length() > 0).toList();
+            Segment last = data.get(data.size() - 1);
+            List<Double> times = data.stream().filter(s -> s.seq() == last.seq()).map(Segment::time).toList();
+            List<Duration> intervals = new ArrayList<>();
+            for (int i = 1; i < times.size(); i++) {
+                intervals.add(micros(times.get(i) - times.get(i - 1)));
+            }
+            int probes = (int) Math.min(intervals.size(), counters.getOrDefault("TcpExtTCPLossProbes", 0L));
+            long rtoMin = Long.parseLong(readOr(lab, "net.ipv4.tcp_rto_min_us", "200000")) / 1000;
+            RepeatResult r = new RepeatResult(intervals, probes, intervals.subList(probes, intervals.size()), rto, rtoMin,
+                    counters);
+            double t0 = times.get(0);
+            ps.stream().filter(p -> p.segment().time() >= t0).limit(times.size() + 1L)
+                    .forEach(p -> n.line("packet", p.describe(t0)));
+            n.kernel("before the drops: ss rto:" + rto + " ms; net.ipv4.tcp_rto_min_us = " + rtoMin * 1000
+                    + "; nstat deltas: " + counters);
+            n.line("table", String.format("%-8s %-13s %-20s %-36s %s", "resend", "measured gap", "sent by",
+                    "RFC 6298 rule", "ratio to previous timeout gap"));
+            for (int i = 0; i < intervals.size(); i++) {
+                boolean probe = i < probes;
+                int k = i - probes; // index among the timeouts
+                String rule6298 = probe ? "(not in RFC 6298: RFC 8985)" : k == 0
+                        ? "RTO = max(" + rtoMin + " ms, SRTT+4*RTTVAR) = " + rto + " ms" : "RTO = 2 x previous (5.5)";
+                String ratio = probe || k == 0 ? "" : String.format("%.2f", intervals.get(i).toNanos()
+                        / (double) intervals.get(i - 1).toNanos());
+                n.line("table", String.format("%-8s %-13s %-20s %-36s %s", "#" + (i + 1), Narrator.human(intervals.get(i)),
+                        probe ? "tail loss probe" : "retransmit timeout", rule6298, ratio));
+            }
+            boolean doubling = r.rtoGaps().size() >= 2;
+            for (int i = 1; i < r.rtoGaps().size(); i++) {
+                doubling &= r.rtoGaps().get(i).toNanos() >= 1.5 * r.rtoGaps().get(i - 1).toNanos();
+            }
+            n.result("each timeout gap >= 1.5 x the previous: " + (doubling ? "yes, the timer backs off" : "does NOT match"));
+            n.result("first timeout gap >= the RTO floor " + rtoMin + " ms: " + (!r.rtoGaps().isEmpty()
+                    && r.rtoGaps().get(0).toMillis() >= rtoMin ? "yes" : "does NOT match"));
+            n.note("with one segment alone in flight no duplicate ACK can come: " + (probes > 0 ? probes
+                    + " tail loss probe(s) went first (after " + Narrator.human(intervals.get(0)) + ": with one packet"
+                    + " out the probe timer is not shorter than the RTO), then " : "") + "the retransmission timer fired"
+                    + " and backed off");
+            SeqAckModel.Options o = new SeqAckModel.Options(7, 10, 0, 0, 0, 4, 10_000).dropping(Set.of(1, 2, 3, 4));
+            n.line("model", "textbook model: timeouts at ticks " + SeqAckModel.run(new byte[10], o).timeoutTicks()
+                    + " (fixed gap: the old model did not back off)");
+            n.line("model", "Linux-mode model: timeouts at ticks " + SeqAckModel.run(new byte[10], o.likeLinux())
+                    .timeoutTicks() + " (gaps double, as measured; the probe is left out)");
+            return r;
+        }
+    }
+
+    // ---- SYN dropped --------------------------------------------------------------------------
+
+    /** The first SYN lost: how long connect() took and when the SYNs left. */
+    record SynResult(long connectMicros, List<Double> synTimes, int linearTimeouts, int synRetries) {
+    }
+
+    static SynResult synDrop(Lab lab, Narrator n) throws Exception {
+        int port = listen(lab);
+        int linear = Integer.parseInt(readOr(lab, "net.ipv4.tcp_syn_linear_timeouts", "0"));
+        int retries = Integer.parseInt(readOr(lab, "net.ipv4.tcp_syn_retries", "6"));
+        try (LoopbackCapture cap = LoopbackCapture.start(lab.ns(), port)) {
+            String rule = "tcp dport " + port + " tcp flags & (syn|ack) == syn numgen inc mod 1000000 == 0 counter drop";
+            n.program("nft: " + rule + "   (drops the first SYN only)");
+            Conn c;
+            try {
+                lab.ns().dropRule(rule);
+                n.program("client: connect() with a 5 s timeout");
+                c = connect(lab, port);
+                n.kernel("nft counter: " + lab.ns().listRule());
+            } finally {
+                lab.ns().clearRules();
+            }
+            lab.expect("close", "closed");
+            cap.await(fin(port), SETTLE);
+            List<Packet> ps = cap.stop();
+            List<Double> syns = ps.stream().map(Packet::segment).filter(s -> s.flags().equals("S")
+                    && s.srcPort() == c.clientPort()).map(Segment::time).toList();
+            SynResult r = new SynResult(c.connectMicros(), syns, linear, retries);
+            double t0 = syns.isEmpty() ? 0 : syns.get(0);
+            ps.stream().limit(4).forEach(p -> n.line("packet", p.describe(t0)));
+            n.result("connect() returned after " + Narrator.human(Duration.ofNanos(c.connectMicros() * 1000)));
+            if (syns.size() >= 2) {
+                n.result("the second SYN left " + Narrator.human(micros(syns.get(1) - syns.get(0)))
+                        + " after the first (initial RTO for a SYN: 1 s, RFC 6298 2.1)");
+            } else {
+                n.result("tcpdump saw " + syns.size() + " SYN(s) from the client: the retry does NOT match");
+            }
+            n.kernel("net.ipv4.tcp_syn_linear_timeouts = " + linear + ", net.ipv4.tcp_syn_retries = " + retries
+                    + " (read inside the namespace)");
+            n.note("schedule if every SYN were lost: " + synSchedule(linear, retries));
+            n.note("the first SYN waits the initial RTO (1 s); the next " + linear + " retries (tcp_syn_linear_timeouts)"
+                    + " wait 1 s too instead of doubling, later ones double; after " + retries
+                    + " retries (tcp_syn_retries) connect() fails with ETIMEDOUT, no RST");
+            n.simplifies("the textbook doubles from the first retry (1, 3, 7, 15 s after the first SYN)");
+            n.line("model", "SeqAckModel keeps the handshake lossless: it leaves SYN loss out entirely");
+            return r;
+        }
+    }
+
+    /**
+     * Send times (s after the first SYN) if every SYN is lost: the first {@code linear} retries
+     * wait the 1 s initial RTO (plus one more at that value, as measured here), then it doubles.
+     */
+    static String synSchedule(int linear, int retries) {
+        StringBuilder sb = new StringBuilder("0");
+        long t = 0;
+        long gap = 1;
+        for (int i = 1; i <= retries; i++) {
+            if (i > linear + 1) {
+                gap *= 2;
+            }
+            t += gap;
+            sb.append(", ").append(t);
+        }
+        return sb.append(" s; then it gives up").toString();
+    }
+
+    // ---- the last ACK of a close dropped ------------------------------------------------------
+
+    /** The passive closer's FIN sent twice and the active closer's ACK sent twice. */
+    record CloseResult(List<Double> serverFins, List<Double> clientAcks, List<String> rows) {
+    }
+
+    static CloseResult finalAckDrop(Lab lab, Narrator n) throws Exception {
+        int port = listen(lab);
+        try (LoopbackCapture cap = LoopbackCapture.start(lab.ns(), port)) {
+            Conn c = connect(lab, port);
+            lab.expect("send 100", "received");
+            String rule = "tcp sport " + c.clientPort() + " tcp dport " + port
+                    + " tcp flags == ack ip length <= 64 numgen inc mod 1000000 == 0 counter drop";
+            n.program("nft: " + rule + "   (drops the client's next pure ACK: the last one of the close)");
+            List<String> rows;
+            try {
+                lab.ns().dropRule(rule);
+                n.program("client: close() first (active closer); server: read() sees EOF, then close()");
+                lab.expect("close", "closed");
+                cap.await(ps -> count(ps, p -> p.segment().srcPort() == port && p.segment().fin()) >= 1, SETTLE);
+                rows = lab.ssRows(port);
+                rows.forEach(row -> n.kernel("ss -tano: " + row));
+                cap.await(ps -> count(ps, p -> p.segment().srcPort() == port && p.segment().fin()) >= 2
+                        && lastAckAfterSecondFin(ps, port, c.clientPort()), SETTLE);
+                n.kernel("nft counter: " + lab.ns().listRule());
+            } finally {
+                lab.ns().clearRules();
+            }
+            List<Packet> ps = cap.stop();
+            List<Packet> closing = ps.stream().filter(p -> p.segment().fin() || p.segment().length() == 0
+                    && p.segment().time() >= ps.stream().filter(q -> q.segment().fin()).mapToDouble(q -> q.segment()
+                            .time()).min().orElse(Double.MAX_VALUE)).toList();
+            double t0 = closing.isEmpty() ? 0 : closing.get(0).segment().time();
+            closing.forEach(p -> n.line("packet", p.describe(t0)));
+            List<Double> fins = ps.stream().map(Packet::segment).filter(s -> s.srcPort() == port && s.fin())
+                    .map(Segment::time).toList();
+            double firstFin = fins.isEmpty() ? Double.MAX_VALUE : fins.get(0);
+            List<Double> acks = ps.stream().map(Packet::segment).filter(s -> s.srcPort() == c.clientPort()
+                    && s.flags().equals(".") && s.length() == 0 && s.time() >= firstFin).map(Segment::time).toList();
+            CloseResult r = new CloseResult(fins, acks, rows);
+            if (fins.size() >= 2) {
+                n.result("the server (LAST_ACK) resent its FIN after " + Narrator.human(micros(fins.get(1) - fins.get(0)))
+                        + "; the client, in TIME_WAIT, answered it with " + acks.size() + " ACK(s) in all");
+            } else {
+                n.result("the server's FIN was sent " + fins.size() + " time(s): a resend does NOT match");
+            }
+            n.note("this is TIME_WAIT's first job: the active closer keeps the connection's numbers so it can ACK a"
+                    + " resent FIN; without it the FIN would meet no socket and get an RST");
+            n.line("model", "SeqAckModel ends when the FIN is acknowledged: it has no close states and loses no ACK");
+            return r;
+        }
+    }
+
+    private static boolean lastAckAfterSecondFin(List<Packet> ps, int port, int clientPort) {
+        double second = ps.stream().filter(p -> p.segment().srcPort() == port && p.segment().fin())
+                .mapToDouble(p -> p.segment().time()).skip(1).findFirst().orElse(Double.MAX_VALUE);
+        return ps.stream().anyMatch(p -> p.segment().srcPort() == clientPort && p.segment().time() >= second);
+    }
+
+    // ---- random loss on a bulk transfer -------------------------------------------------------
+
+    /** One bulk transfer under a loss rate. */
+    record LossRow(int percent, double mbPerSecond, long dropped, long ssRetrans, long retransSegs, long probes,
+            boolean intact) {
+    }
+
+    static List<LossRow> randomLoss(Lab lab, Narrator n, long bytes) throws Exception {
+        int port = listen(lab);
+        List<LossRow> rows = new ArrayList<>();
+        n.program("client: one write() of " + bytes + " bytes per loss rate; server reads all (no tcpdump running)");
+        connect(lab, port);
+        lab.expect("send " + bytes, "received"); // untimed: both JVMs compile their loops first
+        lab.expect("close", "closed");
+        for (int percent : LOSS_PERCENT) {
+            Conn c = connect(lab, port);
+            String rule = "tcp sport " + c.clientPort() + " tcp dport " + port + " " + DATA + " numgen random mod 100 < "
+                    + percent + " counter drop";
+            String[] got;
+            Map<String, Long> before;
+            long dropped = 0;
+            try {
+                if (percent > 0) {
+                    lab.ns().dropRule(rule);
+                }
+                before = lab.nstat();
+                got = lab.expect("send " + bytes, "received");
+                if (percent > 0) {
+                    dropped = droppedPackets(lab.ns().listRule());
+                }
+            } finally {
+                lab.ns().clearRules();
+            }
+            Map<String, Long> d = Lab.delta(before, lab.nstat(), COUNTERS);
+            long ssRetrans = lab.ss(c.clientPort(), port).map(s -> {
+                String v = s.fields().getOrDefault("retrans", "0/0");
+                return Long.parseLong(v.substring(v.indexOf('/') + 1));
+            }).orElse(-1L);
+            lab.expect("close", "closed");
+            double seconds = Long.parseLong(got[4]) / 1e6;
+            rows.add(new LossRow(percent, bytes / 1e6 / seconds, dropped, ssRetrans, d.get("TcpRetransSegs"),
+                    d.get("TcpExtTCPLossProbes"), got[2].equals(got[3])));
+        }
+        double best = rows.stream().mapToDouble(LossRow::mbPerSecond).max().orElse(1);
+        for (LossRow r : rows) {
+            int bar = (int) Math.round(40 * r.mbPerSecond() / best);
+            n.line("result", String.format("loss %2d%% %-40s %7.1f MB/s  dropped %5d  retrans (ss) %5d  nstat"
+                    + " TcpRetransSegs %5d TCPLossProbes %4d%s", r.percent(), "#".repeat(Math.max(bar, 1)),
+                    r.mbPerSecond(), r.dropped(), r.ssRetrans(), r.retransSegs(), r.probes(),
+                    r.intact() ? "" : "  bytes NOT intact"));
+        }
+        boolean intact = rows.stream().allMatch(LossRow::intact);
+        n.note(intact ? "every row delivered the same bytes (SHA-256 checked): loss costs time, not data"
+                : "some row's bytes do NOT match the sender's");
+        rows.stream().filter(r -> r.retransSegs() > r.dropped()).findFirst().ifPresent(r -> n.note("at " + r.percent()
+                + "% the kernel resent " + (r.retransSegs() - r.dropped()) + " segment(s) more than the rule dropped ("
+                + r.probes() + " loss probe(s)): spurious resends of data that had arrived, when a timer fired before"
+                + " the ACK came (busy CPUs delay ACKs)"));
+        String cc = readOr(lab, "net.ipv4.tcp_congestion_control", "(unknown)");
+        n.note("the rule drops only data segments (ip length > 64), so handshakes and ACKs pass; how much a loss"
+                + " slows the sender is the congestion control's choice: here net.ipv4.tcp_congestion_control = " + cc
+                + (cc.equals("bbr") ? " (it models the path's rate and does not halve on each loss as cubic/reno do)"
+                        : ""));
+        SeqAckModel.Result m = SeqAckModel.run(new byte[1000], new SeqAckModel.Options(7, 10, 0.05, 0, 0, 4, 100_000));
+        n.line("model", "SeqAckModel at 5% loss: " + m.transmissions() + " transmissions, " + m.retransmissions()
+                + " retransmitted; it has no window, so its rate does not fall with loss as the kernel's does");
+        return rows;
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    /** The packet count of an nft rule's counter ("counter packets 12 bytes ..."), or 0. */
+    static long droppedPackets(String rule) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("packets (\\d+)").matcher(rule);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static Predicate<List<Packet>> fin(int port) {
+        return ps -> count(ps, p -> p.segment().fin()) >= 2;
+    }
+
+    private static long count(List<Packet> ps, Predicate<Packet> p) {
+        return ps.stream().filter(p).count();
+    }
+
+    private static Duration micros(double seconds) {
+        return Duration.ofNanos(Math.round(seconds * 1e6) * 1000);
+    }
+
+    private static String readOr(Lab lab, String sysctl, String fallback) {
+        try {
+            return lab.ns().sysctl(sysctl);
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+
+    /** "NAME: a = b (matches)" or "... (does NOT match)". */
+    static String relation(String name, long actual, long expected) {
+        return name + ": " + actual + (actual == expected ? " = " + expected + " (matches)"
+                : " != " + expected + " (does NOT match)");
+    }
+}

@@ -1,0 +1,273 @@
+package tcpip.segmentation.seqack;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * MODEL (a simulation, not the kernel) of how TCP carries a message: a random initial sequence
+ * number, MSS-sized segments, ACK = next expected byte, a network that drops, duplicates and
+ * reorders on request, retransmission after a timeout, and in-order reassembly. Deterministic
+ * for a seed, so a run can be repeated. Time is counted in ticks; one tick is one hop.
+ */
+public final class SeqAckModel {
+
+    /** Segments at most this many ticks late when reordering. */
+    private static final int MAX_EXTRA_DELAY = 3;
+
+    private SeqAckModel() {
+    }
+
+    /**
+     * The knobs of one run.
+     *
+     * @param seed      seeds the ISN and every random choice of the network
+     * @param mss       payload bytes per segment at most
+     * @param loss      chance (0..1) that the network drops a data segment
+     * @param duplicate chance that it delivers a data segment twice
+     * @param reorder   chance that it delays a segment by 1..3 extra ticks (so later ones overtake it)
+     * @param rto       ticks the sender waits for an ACK before sending a segment again
+     * @param maxTicks  the run stops here even if unfinished (a bound, not expected to be reached)
+     * @param drops     data transmissions (1 = the first data segment put on the wire, counting resends; the
+     *                  FIN is not counted) the network loses for sure, like the lab's nftables rule
+     * @param linux     false: the textbook (resend only on timeout, fixed timeout); true: what Linux did in
+     *                  the loss lab (resend after ONE duplicate ACK whose SACK shows later data arrived,
+     *                  and double the timeout after each expiry as RFC 6298 says)
+     */
+    public record Options(long seed, int mss, double loss, double duplicate, double reorder, int rto, int maxTicks,
+            Set<Integer> drops, boolean linux) {
+
+        /** The textbook model with random loss only. */
+        public Options(long seed, int mss, double loss, double duplicate, double reorder, int rto, int maxTicks) {
+            this(seed, mss, loss, duplicate, reorder, rto, maxTicks, Set.of(), false);
+        }
+
+        public Options {
+            drops = Set.copyOf(drops);
+            if (mss < 1 || rto < 2 || maxTicks < 1) {
+                throw new IllegalArgumentException("mss >= 1, rto >= 2 and maxTicks >= 1 are required");
+            }
+            if (loss < 0 || loss >= 1 || duplicate < 0 || duplicate > 1 || reorder < 0 || reorder > 1) {
+                throw new IllegalArgumentException("loss must be in [0,1), duplicate and reorder in [0,1]");
+            }
+        }
+
+        /** A clean network: nothing lost, duplicated or reordered. */
+        public static Options clean(long seed, int mss) {
+            return new Options(seed, mss, 0, 0, 0, 4, 10_000);
+        }
+
+        /** The same run, but the network loses exactly these transmissions. */
+        public Options dropping(Set<Integer> transmissions) {
+            return new Options(seed, mss, loss, duplicate, reorder, rto, maxTicks, transmissions, linux);
+        }
+
+        /** The same run with Linux's recovery: SACK-based fast retransmission and a doubling timeout. */
+        public Options likeLinux() {
+            return new Options(seed, mss, loss, duplicate, reorder, rto, maxTicks, drops, true);
+        }
+    }
+
+    /**
+     * The outcome of a run.
+     *
+     * @param isn             the client's initial sequence number (its SYN's seq)
+     * @param delivered       what the receiving program got, in order
+     * @param complete        true if every byte and the FIN were acknowledged
+     * @param transmissions   data/FIN segments put on the wire, first sends and retransmissions
+     * @param retransmissions of which were retransmissions (after a timeout or a duplicate ACK)
+     * @param fastRetransmissions of which were sent after a duplicate ACK, before any timeout
+     * @param timeoutTicks    the tick of each timeout expiry, in order (their gaps show the back-off)
+     * @param acks            every ACK number the receiver sent, in order
+     * @param diagram         the sequence diagram, one line per event
+     */
+    public record Result(long isn, byte[] delivered, boolean complete, int transmissions, int retransmissions,
+            int fastRetransmissions, List<Integer> timeoutTicks, List<Long> acks, List<String> diagram) {
+    }
+
+    /** One segment as the sender cut it: bytes [offset, offset+length) of the message, maybe with FIN. */
+    private record Piece(long seq, byte[] payload, boolean fin) {
+        long end() {
+            return seq + payload.length + (fin ? 1 : 0);
+        }
+    }
+
+    /** A segment on its way to the receiver. */
+    private record InFlight(int arrives, long order, Piece piece) {
+    }
+
+    /** Runs the model on {@code message}. */
+    public static Result run(byte[] message, Options o) {
+        Random random = new Random(o.seed());
+        long isn = random.nextInt() & 0xffffffffL; // random ISN: an attacker cannot guess it
+        List<String> diagram = new ArrayList<>();
+        List<Long> acks = new ArrayList<>();
+        diagram.add(String.format("MODEL run: seed=%d mss=%d loss=%.2f duplicate=%.2f reorder=%.2f rto=%d ticks",
+                o.seed(), o.mss(), o.loss(), o.duplicate(), o.reorder(), o.rto()));
+        diagram.add(o.linux()
+                ? "(a MODEL with Linux's recovery: resend after ONE duplicate ACK that SACKs later data, timeout doubles;"
+                        + " still no TLP/RACK timers, no congestion window, ACKs never lost)"
+                : "(a textbook MODEL: resend only on timeout, the timeout does not back off, ACKs are never lost,"
+                        + " the window is unlimited; Linux does more: see LossLab)");
+        diagram.add(String.format("%5s  %-50s %s", "tick", "client (sender)", "server (receiver)"));
+        // Three way handshake, kept lossless in this model: the SYN takes one number.
+        diagram.add(line(0, "SYN seq=" + wire(isn) + " ------------------------>", ""));
+        diagram.add(line(1, "", "<-- SYN+ACK ack=" + wire(isn + 1) + "  (ISN+1: the SYN used one number)"));
+
+        List<Piece> pieces = new ArrayList<>();
+        long seq = isn + 1;
+        for (int off = 0; off < message.length; off += o.mss()) {
+            byte[] payload = Arrays.copyOfRange(message, off, Math.min(message.length, off + o.mss()));
+            pieces.add(new Piece(seq, payload, false));
+            seq += payload.length;
+        }
+        pieces.add(new Piece(seq, new byte[0], true)); // FIN after the data: one more number
+        long finalAck = seq + 1;
+
+        ModelReceiver receiver = new ModelReceiver(isn);
+        long[] sentAt = new long[pieces.size()];
+        Arrays.fill(sentAt, -1);
+        long acked = isn + 1; // highest cumulative ACK the sender has seen
+        PriorityQueue<InFlight> toServer = new PriorityQueue<>((a, b) -> a.arrives() != b.arrives()
+                ? Integer.compare(a.arrives(), b.arrives()) : Long.compare(a.order(), b.order()));
+        PriorityQueue<long[]> toClient = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0])); // {tick, ack, sack}
+        long order = 0;
+        int transmissions = 0;
+        int retransmissions = 0;
+        int fast = 0;
+        int dataTransmissions = 0;
+        List<Integer> timeoutTicks = new ArrayList<>();
+        int rto = o.rto();
+        long fastFor = -1; // the ACK number a fast retransmission was already sent for
+        int tick = 2;
+        long timerStart = -1;
+        boolean finCounted = false;
+        for (; tick < o.maxTicks() && acked < finalAck; tick++) {
+            // 1. ACKs arriving at the client (this model's ACK path is lossless, one tick).
+            List<Integer> sendNow = new ArrayList<>();
+            while (!toClient.isEmpty() && toClient.peek()[0] <= tick) {
+                long[] a = toClient.poll();
+                long ack = a[1];
+                if (ack > acked) {
+                    acked = ack;
+                    timerStart = tick; // new data acknowledged: the timer restarts for the next one
+                    rto = o.rto();     // and the back-off ends
+                    diagram.add(line(tick, "<-- ACK=" + wire(ack) + " arrives: bytes before it are confirmed", ""));
+                } else if (o.linux() && a[2] > 0 && ack == acked && fastFor != ack) {
+                    // SACK: this duplicate ACK says later bytes arrived, so the segment at ACK was lost
+                    int lost = firstUnacked(pieces, acked);
+                    if (lost >= 0 && sentAt[lost] >= 0) {
+                        fastFor = ack;
+                        fast++;
+                        retransmissions++;
+                        sendNow.add(lost);
+                        timerStart = tick;
+                        diagram.add(line(tick, "<-- duplicate ACK=" + wire(ack) + " with SACK of later data:"
+                                + " resend at once (fast retransmission)", ""));
+                    }
+                }
+            }
+            if (acked >= finalAck) {
+                break;
+            }
+            // 2. One retransmission timer, for the oldest unacknowledged segment (as in TCP):
+            //    when it expires, that segment is sent again and the timer restarts.
+            int oldest = firstUnacked(pieces, acked);
+            if (oldest >= 0 && sentAt[oldest] >= 0 && tick - timerStart >= rto && !sendNow.contains(oldest)) {
+                retransmissions++;
+                timeoutTicks.add(tick);
+                diagram.add(line(tick, "timeout: no ACK past " + wire(acked) + " for " + rto
+                        + " ticks -> send it again" + (o.linux() ? ", next timeout " + 2 * rto : ""), ""));
+                sendNow.add(oldest);
+                timerStart = tick;
+                if (o.linux()) {
+                    rto *= 2; // RFC 6298 5.5: back off the timer
+                }
+            }
+            //    Then everything never sent yet (this model's window is unlimited).
+            for (int i = 0; i < pieces.size(); i++) {
+                if (sentAt[i] < 0) {
+                    sendNow.add(i);
+                    if (timerStart < 0 || i == oldest) {
+                        timerStart = tick;
+                    }
+                }
+            }
+            for (int i : sendNow) {
+                Piece p = pieces.get(i);
+                sentAt[i] = tick;
+                transmissions++;
+                String what = describe(p, isn) + " -->";
+                dataTransmissions += p.payload().length > 0 ? 1 : 0;
+                boolean planned = p.payload().length > 0 && o.drops().contains(dataTransmissions);
+                if (random.nextDouble() < o.loss() | planned) {
+                    diagram.add(line(tick, what, "X lost in the network"));
+                    continue;
+                }
+                int delay = 1 + (random.nextDouble() < o.reorder() ? 1 + random.nextInt(MAX_EXTRA_DELAY) : 0);
+                toServer.add(new InFlight(tick + delay, order++, p));
+                String note = delay > 1 ? "(delayed " + (delay - 1) + " tick(s))" : "";
+                if (random.nextDouble() < o.duplicate()) {
+                    toServer.add(new InFlight(tick + delay + 1, order++, p));
+                    note = (note + " (the network will deliver it twice)").trim();
+                }
+                diagram.add(line(tick, what, note));
+            }
+            // 3. Segments arriving at the server: reassemble, answer with ACK = next byte expected.
+            while (!toServer.isEmpty() && toServer.peek().arrives() <= tick) {
+                Piece p = toServer.poll().piece();
+                long ack = receiver.onSegment(p.seq(), p.payload(), p.fin());
+                acks.add(ack);
+                long sacked = receiver.bufferedBytes(); // > 0: a SACK block would name the kept later data
+                toClient.add(new long[] {tick + 1, ack, sacked});
+                String what = switch (receiver.lastOutcome()) {
+                    case IN_ORDER -> "in order: delivered up to " + wire(ack);
+                    case OUT_OF_ORDER -> "gap before it: kept (" + receiver.buffered() + " waiting)";
+                    case DUPLICATE -> "duplicate: already have it";
+                };
+                diagram.add(line(tick, "", "got " + describe(p, isn) + ": " + what));
+                boolean finNow = receiver.finReceived() && !finCounted;
+                finCounted |= finNow;
+                diagram.add(line(tick, "", "<-- ACK=" + wire(ack)
+                        + (finNow ? "  (next byte expected, +1 for the FIN)" : "  (next byte expected)")));
+            }
+        }
+        boolean complete = acked >= finalAck;
+        diagram.add(complete
+                ? String.format("done at tick %d: %d bytes in %d segments, %d transmissions (%d retransmitted)",
+                        tick, message.length, pieces.size() - 1, transmissions, retransmissions)
+                : "stopped at tick " + tick + " before everything was acknowledged");
+        return new Result(isn, receiver.delivered(), complete, transmissions, retransmissions, fast,
+                List.copyOf(timeoutTicks), acks, diagram);
+    }
+
+    private static int firstUnacked(List<Piece> pieces, long acked) {
+        for (int i = 0; i < pieces.size(); i++) {
+            if (pieces.get(i).end() > acked) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String describe(Piece p, long isn) {
+        if (p.payload().length == 0) {
+            return "FIN seq=" + wire(p.seq());
+        }
+        long first = p.seq() - isn - 1;
+        return "DATA seq=" + wire(p.seq()) + " len=" + p.payload().length + (p.fin() ? " +FIN" : "")
+                + " [bytes " + first + ".." + (first + p.payload().length - 1) + "]";
+    }
+
+    /** A sequence number as the 32-bit header field shows it. */
+    static long wire(long seq) {
+        return seq & 0xffffffffL;
+    }
+
+    private static String line(int tick, String client, String server) {
+        return String.format("%5d  %-50s %s", tick, client, server).stripTrailing();
+    }
+}

@@ -1,0 +1,60 @@
+package tcpip.segmentation.throughput;
+
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import tcpip.cli.Cli;
+import tcpip.net.AcceptLoop;
+import tcpip.segmentation.ServerOptions;
+
+/**
+ * Reads everything a sender sends until its FIN, then answers with the byte count
+ * ({@link ThroughputCore#receive}): the receiving half of the throughput sweep, behind the shared
+ * accept loop. It writes only 8 bytes per connection, so it needs no write deadline.
+ */
+public final class BulkReceiver {
+
+    /** Bytes per read() at most (one direct buffer per connection). */
+    public static final int BUFSIZE = 1 << 20;
+    /** Senders served at once by default: each holds a {@link #BUFSIZE} buffer. */
+    public static final int MAX_CONNECTIONS = 64;
+
+    private BulkReceiver() {
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("BulkReceiver", "Counts every byte until the sender's FIN, then sends the count back.");
+        ServerOptions options = new ServerOptions(cli, MAX_CONNECTIONS, false);
+        Cli.Option<Boolean> quiet = cli.flag("--quiet", "do not print a line per connection");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkReceiver -Dargs=\"--port 7203\"");
+        cli.parse(args);
+        cli.run(() -> {
+            ServerSocket listener = options.listenChannel();
+            Consumer<String> log = quiet.get() ? line -> { } : System.out::println;
+            ServerOptions.run("BulkReceiver", listener, loop(listener, options.limits(), log),
+                    "; run BulkSender in another terminal");
+        });
+    }
+
+    /** The accept loop on a listener from {@code ServerSocketChannel.socket()}. */
+    public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Consumer<String> log) {
+        // Direct buffers are reused: at most one per connection served at once, however many come and go.
+        Queue<ByteBuffer> buffers = new ConcurrentLinkedQueue<>();
+        return new AcceptLoop(listener, limits, Thread.ofPlatform().factory(), client -> {
+            long start = System.nanoTime();
+            ByteBuffer buf = Objects.requireNonNullElseGet(buffers.poll(), () -> ByteBuffer.allocateDirect(BUFSIZE));
+            long n;
+            try {
+                n = ThroughputCore.receive(client.getChannel(), buf, limits.readDeadline());
+            } finally {
+                buffers.add(buf);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            log.accept(String.format("%s:%d: %,d bytes in %.2f s = %,.0f MB/s", client.getInetAddress().getHostAddress(),
+                    client.getPort(), n, seconds, n / seconds / 1e6));
+        }, null, log);
+    }
+}

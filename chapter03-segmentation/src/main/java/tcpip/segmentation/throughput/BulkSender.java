@@ -1,0 +1,182 @@
+package tcpip.segmentation.throughput;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tcpip.cli.Cli;
+
+/**
+ * Sends as fast as it can for a while with one write size ({@link ThroughputCore}) and prints MB/s: each write() is a
+ * system call and a copy into the kernel, so tiny writes are slow however fast the network is.
+ * {@code --sweep} runs every size from 1 byte to 1 MiB plus the SocketChannel and
+ * FileChannel.transferTo (zero copy) variants and draws a bar chart.
+ */
+public final class BulkSender {
+
+    /** How the bytes reach the kernel. */
+    public enum Mode {
+        /** Socket.getOutputStream().write(byte[]): a heap array, copied into a direct buffer by the JDK. */
+        STREAM,
+        /** SocketChannel.write(direct ByteBuffer): the kernel copies straight from it. */
+        CHANNEL,
+        /** FileChannel.transferTo(socket): sendfile(), the file's pages go to the socket without a user copy. */
+        TRANSFER_TO
+    }
+
+    /** The sweep's write sizes: 1 byte to 1 MiB. */
+    public static final int[] SIZES = {1, 16, 256, 4 << 10, 64 << 10, 256 << 10, 1 << 20};
+    /** Size of the file transferTo sends from (sent again and again). */
+    public static final int FILE_SIZE = 16 << 20;
+    private static final int BAR_WIDTH = 50;
+
+    private BulkSender() {
+    }
+
+    /** One measured setting. */
+    public record Measurement(Mode mode, int writeSize, long bytes, Duration elapsed) {
+        /** 10^6 bytes per second, measured until the receiver confirmed the count. */
+        public double mbPerSecond() {
+            return bytes / (elapsed.toNanos() / 1e9) / 1e6;
+        }
+
+        public String label() {
+            return String.format("%-11s %8s", mode.name().toLowerCase(Locale.ROOT).replace('_', '-'), size(writeSize));
+        }
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("BulkSender", "Measures MB/s for one write size, or sweeps 1 B .. 1 MiB with a bar chart.");
+        Cli.Option<String> host = cli.host();
+        Cli.Option<Integer> port = cli.port(tcpip.segmentation.ServerOptions.DEFAULT_PORT);
+        Cli.Option<Long> size = cli.sizeOption("--write-size", 64 << 10, 1, 64 << 20, "bytes per write()");
+        Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.STREAM, "how to hand bytes to the kernel");
+        Cli.Option<Duration> duration = cli.durationOption("--duration", Duration.ofSeconds(2), "how long to send");
+        Cli.Option<Boolean> sweep = cli.flag("--sweep", "every write size and mode, with a bar chart");
+        Cli.Option<Duration> perSize = cli.durationOption("--per-size", Duration.ofSeconds(1),
+                "with --sweep: how long each setting sends");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --sweep\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --write-size 1 --duration 1s\"");
+        cli.parse(args);
+        cli.run(() -> {
+            InetSocketAddress server = new InetSocketAddress(host.get(), port.get());
+            Path file = Files.createTempFile("bulk-sender", ".bin");
+            try {
+                fill(file);
+                List<Measurement> results = new ArrayList<>();
+                if (sweep.get()) {
+                    for (Setting s : sweepSettings()) {
+                        Measurement m = measure(server, s.mode(), s.size(), perSize.get(), file);
+                        System.out.printf("%s  %,10.1f MB/s%n", m.label(), m.mbPerSecond());
+                        results.add(m);
+                    }
+                    System.out.println();
+                    System.out.print(chart(results));
+                } else {
+                    Measurement m = measure(server, mode.get(), (int) (long) size.get(), duration.get(), file);
+                    System.out.printf("%s  %,.1f MB/s (%,d bytes in %s)%n", m.label(), m.mbPerSecond(), m.bytes(),
+                            tcpip.narration.Narrator.human(m.elapsed()));
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        });
+    }
+
+    /** One point of the sweep. */
+    public record Setting(Mode mode, int size) {
+    }
+
+    /** Every size in STREAM mode, then CHANNEL and TRANSFER_TO at the large sizes. */
+    public static List<Setting> sweepSettings() {
+        List<Setting> settings = new ArrayList<>();
+        for (int s : SIZES) {
+            settings.add(new Setting(Mode.STREAM, s));
+        }
+        for (int s : new int[] {64 << 10, 256 << 10, 1 << 20}) {
+            settings.add(new Setting(Mode.CHANNEL, s));
+        }
+        for (int s : new int[] {64 << 10, 256 << 10, 1 << 20}) {
+            settings.add(new Setting(Mode.TRANSFER_TO, s));
+        }
+        return settings;
+    }
+
+    /** Writes a file for transferTo to send (real bytes, so the page cache holds them). */
+    public static void fill(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
+            for (int i = 0; i < chunk.capacity(); i++) {
+                chunk.put(i, (byte) i);
+            }
+            for (int written = 0; written < FILE_SIZE; written += chunk.capacity()) {
+                chunk.clear();
+                while (chunk.hasRemaining()) {
+                    ch.write(chunk);
+                }
+            }
+        }
+    }
+
+    /**
+     * Connects, sends for {@code duration} in writes of {@code writeSize} bytes, sends FIN, and
+     * waits for the receiver's count; the time includes draining the pipe.
+     */
+    public static Measurement measure(InetSocketAddress server, Mode mode, int writeSize, Duration duration,
+            Path file) throws IOException {
+        try (SocketChannel channel = SocketChannel.open()) {
+            channel.connect(server);
+            long start = System.nanoTime();
+            long end = start + duration.toNanos();
+            switch (mode) {
+                case STREAM -> ThroughputCore.sendStream(channel, writeSize, end);
+                case CHANNEL -> ThroughputCore.sendChannel(channel, writeSize, end);
+                case TRANSFER_TO -> {
+                    try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ)) {
+                        ThroughputCore.sendFile(channel, source, writeSize, end);
+                    }
+                }
+            }
+            channel.shutdownOutput(); // FIN after the last byte: the receiver's read() returns -1
+            ByteBuffer count = ByteBuffer.allocate(Long.BYTES);
+            while (count.hasRemaining()) {
+                if (channel.read(count) < 0) {
+                    throw new IOException("the receiver closed without sending its count");
+                }
+            }
+            long elapsed = System.nanoTime() - start;
+            return new Measurement(mode, writeSize, count.flip().getLong(), Duration.ofNanos(elapsed));
+        }
+    }
+
+    /** The measurements as a terminal bar chart, bars scaled to the fastest. */
+    public static String chart(List<Measurement> results) {
+        double best = results.stream().mapToDouble(Measurement::mbPerSecond).max().orElse(1);
+        StringBuilder sb = new StringBuilder("MB/s by write size (10^6 bytes per second, bars scaled to the fastest)\n");
+        for (Measurement m : results) {
+            int width = (int) Math.round(m.mbPerSecond() / best * BAR_WIDTH);
+            sb.append(String.format("%s |%-" + BAR_WIDTH + "s %,10.1f%n", m.label(),
+                    width == 0 ? "." : "#".repeat(width), m.mbPerSecond()));
+        }
+        return sb.toString();
+    }
+
+    /** 1 B, 16 B, 4 KiB, 1 MiB. */
+    public static String size(int bytes) {
+        if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + " MiB";
+        }
+        if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) {
+            return (bytes >> 10) + " KiB";
+        }
+        return bytes + " B";
+    }
+}

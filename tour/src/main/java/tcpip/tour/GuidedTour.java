@@ -12,6 +12,7 @@ import tcpip.close.CloseDemo;
 import tcpip.echo.EchoDemo;
 import tcpip.lifecycle.LifecycleDemo;
 import tcpip.segmentation.SegmentationDemo;
+import tcpip.segmentation.seqack.LossLabStages;
 
 /**
  * The guided tour: every chapter's narrated demo in the article's order, in one JVM on loopback,
@@ -20,6 +21,8 @@ import tcpip.segmentation.SegmentationDemo;
 public final class GuidedTour {
 
     private static final Messages MSG = Messages.of("tcpip.tour.messages");
+    /** The loss-lab experiments the tour runs: a segment lost mid-stream and recovered. */
+    private static final java.util.Set<String> TOUR_LOSS_STAGES = java.util.Set.of("loss-drop-middle");
 
     private GuidedTour() {
     }
@@ -36,6 +39,8 @@ public final class GuidedTour {
         addChapter(all, "ch1", EchoDemo.stages());
         addChapter(all, "ch2", LifecycleDemo.stages());
         addChapter(all, "ch3", SegmentationDemo.stages());
+        // Real loss: one experiment of chapter03's lab (root only; LossLab runs all of them).
+        addChapter(all, "ch3", LossLabStages.stages().stream().filter(s -> TOUR_LOSS_STAGES.contains(s.name())).toList());
         addChapter(all, "ch4", CloseDemo.stages());
         return List.copyOf(all);
     }

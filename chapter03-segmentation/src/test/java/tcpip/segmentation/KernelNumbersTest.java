@@ -1,5 +1,6 @@
 package tcpip.segmentation;
 
+import tcpip.kernel.Sysctl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -29,8 +30,8 @@ class KernelNumbersTest {
     @Test
     void kernelDoublesTheRequestWithinItsLimitsAndJavaReportsHalfOfIt() throws Exception {
         assumeTrue(SsInfo.installed(), SsInfo.unavailableMessage());
-        long wmemMax = KernelSettings.number("net/core/wmem_max");
-        long rmemMax = KernelSettings.number("net/core/rmem_max");
+        long wmemMax = Sysctl.longOr("net/core/wmem_max", -1);
+        long rmemMax = Sysctl.longOr("net/core/rmem_max", -1);
         assumeTrue(wmemMax > 0 && rmemMax > 0, "needs /proc/sys/net/core");
         int normal = 48 * 1024;
         int tooBig = (int) Math.min(Integer.MAX_VALUE / 2, 2 * Math.max(wmemMax, rmemMax));
@@ -69,7 +70,7 @@ class KernelNumbersTest {
         try (LoopbackPair pair = LoopbackPair.open()) {
             SsInfo info = SsInfo.of(pair.clientPort(), pair.serverPort()).orElseThrow();
             int ours = info.windowScales().orElseThrow()[1];
-            long space = Math.max(KernelSettings.number("net/ipv4/tcp_rmem", 2), KernelSettings.number("net/core/rmem_max"));
+            long space = Math.max(Sysctl.field("net/ipv4/tcp_rmem", 2, -1), Sysctl.longOr("net/core/rmem_max", -1));
             assertThat(ours).as("wscale = ilog2(max(tcp_rmem[2], rmem_max)) - 15").isEqualTo(ilog2Minus15(space));
             long rb = info.number("skmem.rb");
             assumeTrue(ilog2Minus15(rb) != ilog2Minus15(space), "today's rb gives the same scale on this machine");

@@ -1,5 +1,6 @@
 package tcpip.segmentation;
 
+import tcpip.kernel.Sysctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -82,7 +83,7 @@ class SegmentationDemoTest {
             assertThat(out).containsPattern("SYN mss=\\d+: expected min\\(MTU \\d+, 65535\\) - 40 = \\d+: matches")
                     .containsPattern("advmss=\\d+: expected SYN mss \\d+")
                     .contains("half the peer's largest window");
-            if (KernelSettings.mtu("lo") >= 65_535) {
+            if (Sysctl.mtu("lo") >= 65_535) {
                 assertThat(out).contains("SYN mss=65495");
             }
         }

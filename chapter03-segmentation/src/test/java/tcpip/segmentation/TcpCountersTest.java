@@ -1,5 +1,6 @@
 package tcpip.segmentation;
 
+import tcpip.kernel.TcpCounters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

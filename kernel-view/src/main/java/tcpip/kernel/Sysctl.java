@@ -63,6 +63,28 @@ public final class Sysctl {
         return out;
     }
 
+    /** A whole-number setting, or {@code absent} where it cannot be read. */
+    public static long longOr(String name, long absent) {
+        return number(name).orElse(absent);
+    }
+
+    /** Field {@code index} of a several-number setting (tcp_rmem: 0 min, 1 default, 2 max), or {@code absent}. */
+    public static long field(String name, int index, long absent) {
+        List<Long> values = numbers(name);
+        return index < values.size() ? values.get(index) : absent;
+    }
+
+    /** The MTU of a network device such as {@code lo} (from /sys/class/net), or -1. */
+    public static long mtu(String device) {
+        try (InputStream in = Files.newInputStream(Path.of("/sys/class/net", device, "mtu"))) {
+            byte[] buf = new byte[BUFFER];
+            int n = in.read(buf);
+            return n <= 0 ? -1 : Long.parseLong(new String(buf, 0, n, StandardCharsets.US_ASCII).trim());
+        } catch (IOException | NumberFormatException | SecurityException e) {
+            return -1;
+        }
+    }
+
     /**
      * One line naming the kernel facts that make numbers differ between machines: the kernel
      * version, SYN retry schedule settings, buffer limits, FIN_WAIT2 timeout, congestion control,

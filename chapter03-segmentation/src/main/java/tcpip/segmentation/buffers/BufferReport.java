@@ -1,12 +1,12 @@
 package tcpip.segmentation.buffers;
 
+import tcpip.kernel.Sysctl;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import tcpip.kernel.SsInfo;
-import tcpip.segmentation.KernelSettings;
 
 /**
  * Puts side by side what was asked for, what Java reports and what the kernel holds ({@code ss -m}),
@@ -43,13 +43,13 @@ public final class BufferReport {
         String javaPart = java == kernel / 2 ? "Java = kernel / 2 = " + java
                 : "Java " + java + " does NOT match kernel / 2 = " + kernel / 2;
         if (asked <= 0) {
-            long start = KernelSettings.number(autoName, 1);
-            long top = KernelSettings.number(autoName, 2);
+            long start = Sysctl.field(autoName, 1, -1);
+            long top = Sysctl.field(autoName, 2, -1);
             String fits = kernel <= top ? "at most [2]: matches" : "above [2]: does NOT match";
             return "not set: autotuned, starts at " + autoName.substring(autoName.lastIndexOf('/') + 1) + "[1]=" + start
                     + ", may grow to [2]=" + top + "; kernel " + kernel + " is " + fits + "; " + javaPart;
         }
-        long max = KernelSettings.number(maxName);
+        long max = Sysctl.longOr(maxName, -1);
         long expected = BufferCore.expectedKernelSize(asked, max);
         String name = maxName.substring(maxName.lastIndexOf('/') + 1);
         String sizePart = "2 x min(" + asked + ", " + name + " " + max + ") = " + expected;

@@ -1,5 +1,7 @@
 package tcpip.segmentation.buffers;
 
+import tcpip.kernel.TcpCounters;
+import tcpip.kernel.Sysctl;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -10,9 +12,7 @@ import tcpip.kernel.PacketCapture;
 import tcpip.kernel.SsInfo;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
-import tcpip.segmentation.KernelSettings;
 import tcpip.segmentation.StageSupport;
-import tcpip.segmentation.TcpCounters;
 import tcpip.segmentation.mss.MssReport;
 
 /** 데이터 송수신 through the socket buffers: their sizes, the window, zero-window probes, the write-write deadlock. */
@@ -70,8 +70,8 @@ public final class BufferStages {
         }
         int ours = scales.get()[1];
         if (rcvbufAsked == 0) {
-            long tcpRmemMax = KernelSettings.number("net/ipv4/tcp_rmem", 2);
-            long rmemMax = KernelSettings.number("net/core/rmem_max");
+            long tcpRmemMax = Sysctl.field("net/ipv4/tcp_rmem", 2, -1);
+            long rmemMax = Sysctl.longOr("net/core/rmem_max", -1);
             long space = Math.max(tcpRmemMax, rmemMax);
             int expected = Math.max(0, Math.min(14, 63 - Long.numberOfLeadingZeros(space) - 15));
             n.kernel("our SYN's window scale (ss wscale) = " + ours + "; expected ilog2(max(tcp_rmem[2] " + tcpRmemMax
@@ -161,8 +161,8 @@ public final class BufferStages {
                 + intervals.stream().map(v -> String.format("%.2f s", v)).toList()
                 + (z.backsOff() ? ": each longer than the one before: the kernel backs off (matches)"
                         : ": does NOT match a backing-off timer"));
-        long rtoMinMs = KernelSettings.number("net/ipv4/tcp_rto_min_us") / 1_000;
-        long rtoMaxMs = KernelSettings.number("net/ipv4/tcp_rto_max_ms");
+        long rtoMinMs = Sysctl.longOr("net/ipv4/tcp_rto_min_us", -1) / 1_000;
+        long rtoMaxMs = Sysctl.longOr("net/ipv4/tcp_rto_max_ms", -1);
         if (rtoMinMs > 0 && !intervals.isEmpty()) {
             n.result(String.format("first probe after %.3f s; tcp_rto_min = %d ms%s", intervals.get(0), rtoMinMs,
                     intervals.get(0) * 1_000 >= rtoMinMs ? ": not sooner (matches)" : ": sooner, does NOT match"));

@@ -1,9 +1,9 @@
 package tcpip.segmentation.mss;
 
+import tcpip.kernel.Sysctl;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import tcpip.cli.Cli;
-import tcpip.segmentation.KernelSettings;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -28,7 +28,7 @@ public final class MssClient {
             try (Socket socket = MssCore.connect(new InetSocketAddress(host.get(), port.get()))) {
                 System.out.println("after the handshake: " + MssReport.ssLine(socket));
                 boolean v6 = socket.getInetAddress() instanceof java.net.Inet6Address;
-                long synMss = MssReport.expectedSynMss(KernelSettings.mtu("lo"), v6);
+                long synMss = MssReport.expectedSynMss(Sysctl.mtu("lo"), v6);
                 MssReport.ss(socket).ifPresent(i -> System.out.println("  " + MssReport.advmssLine(i.number("advmss"),
                         synMss) + " (if the route is lo)"));
                 MssCore.send(socket, SEND);

@@ -1,10 +1,10 @@
 package tcpip.segmentation.mss;
 
+import tcpip.kernel.Sysctl;
 import java.net.Socket;
 import java.util.Optional;
 import tcpip.kernel.Segment;
 import tcpip.kernel.SsInfo;
-import tcpip.segmentation.KernelSettings;
 
 /**
  * The MSS relations Linux applies, computed from live numbers (the device MTU, the SYNs in a
@@ -33,7 +33,7 @@ public final class MssReport {
 
     /** True if this machine's TCP puts timestamps in every segment (net.ipv4.tcp_timestamps). */
     public static boolean timestamps() {
-        return KernelSettings.number("net/ipv4/tcp_timestamps") > 0;
+        return Sysctl.longOr("net/ipv4/tcp_timestamps", -1) > 0;
     }
 
     /** "SYN mss=65495: expected min(MTU 65536, 65535) − 40 = 65495: matches". */

@@ -1,5 +1,6 @@
 package tcpip.segmentation.mss;
 
+import tcpip.kernel.Sysctl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
@@ -14,7 +15,6 @@ import tcpip.kernel.Segment;
 import tcpip.kernel.SsInfo;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
-import tcpip.segmentation.KernelSettings;
 import tcpip.segmentation.StageSupport;
 
 /** 데이터 송수신 cut into segments: the MSS in the SYNs and the one the kernel really uses. */
@@ -31,7 +31,7 @@ public final class MssStages {
 
     static void mss(Narrator n) throws Exception {
         n.code(MssCore.class, "connect");
-        long mtu = KernelSettings.mtu("lo");
+        long mtu = Sysctl.mtu("lo");
         n.kernel("lo's MTU here: " + mtu + "   [/sys/class/net/lo/mtu]");
         for (InetAddress address : new InetAddress[] {InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1")}) {
             ServerSocket listener;

@@ -1,5 +1,6 @@
 package tcpip.segmentation.mss;
 
+import tcpip.kernel.Sysctl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Timeout;
 import tcpip.kernel.PacketCapture;
 import tcpip.kernel.Segment;
 import tcpip.kernel.SsInfo;
-import tcpip.segmentation.KernelSettings;
 
 /**
  * Issue 12 item 8: the MSS in the SYN, advmss and the sending mss, read from the capture and ss
@@ -41,7 +41,7 @@ class MssTest {
     }
 
     private static void check(InetAddress address, boolean v6) throws Exception {
-        long mtu = KernelSettings.mtu("lo");
+        long mtu = Sysctl.mtu("lo");
         assumeTrue(mtu > 0, "needs /sys/class/net/lo/mtu");
         assumeTrue(PacketCapture.installed(), "tcpdump is not installed");
         try (ServerSocket listener = new ServerSocket()) {

@@ -1,4 +1,4 @@
-package tcpip.segmentation;
+package tcpip.kernel;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,17 +1,16 @@
 package tcpip.echo;
 
 import java.io.BufferedReader;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
+import tcpip.net.LogSafe;
 
 /**
  * Sends each line of stdin (or {@code --message}) to an echo server and prints the echo; with
@@ -27,14 +26,13 @@ public final class EchoClient {
     }
 
     /**
-     * Connects: the kernel picks a free local port, sends SYN, and connect() returns once
-     * SYN+ACK has arrived and the ACK is on its way (Three way handshake).
+     * {@link EchoCore#connect} (the Three way handshake), then a read deadline and Nagle off: the
+     * hardening a client needs around the lesson's call.
      */
     public static Socket connect(InetSocketAddress server, Duration timeout) throws IOException {
-        Socket socket = new Socket(); // no descriptor yet: the JDK creates the socket at connect()
+        Socket socket = EchoCore.connect(server, Math.toIntExact(timeout.toMillis()));
         try {
-            socket.connect(server, (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis()); // a read that waits longer than this fails
+            socket.setSoTimeout(Math.toIntExact(timeout.toMillis())); // a read that waits longer than this fails
             socket.setTcpNoDelay(true); // send each message at once (chapter03 shows what Nagle does otherwise)
         } catch (IOException e) {
             socket.close();
@@ -45,11 +43,10 @@ public final class EchoClient {
 
     /** Sends {@code message} and returns the echo, all of it. */
     public static byte[] roundTrip(Socket socket, byte[] message) throws IOException {
-        OutputStream out = socket.getOutputStream();
         byte[] echo = new byte[message.length];
         if (message.length <= INLINE_WRITE_LIMIT) {
-            out.write(message); // write(): copies into the kernel's send buffer; returns before delivery
-            readFully(socket.getInputStream(), echo);
+            EchoCore.send(socket, message);
+            EchoCore.receive(socket, echo);
             return echo;
         }
         // A large message: the server echoes while we are still writing. If nobody read the echo,
@@ -59,13 +56,13 @@ public final class EchoClient {
         AtomicReference<IOException> writeFailure = new AtomicReference<>();
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
-                out.write(message);
+                EchoCore.send(socket, message);
             } catch (IOException e) {
                 writeFailure.set(e);
             }
         });
         try {
-            readFully(socket.getInputStream(), echo);
+            EchoCore.receive(socket, echo);
         } finally {
             joinUninterruptibly(writer);
         }
@@ -73,22 +70,6 @@ public final class EchoClient {
             throw writeFailure.get();
         }
         return echo;
-    }
-
-    /**
-     * Reads until {@code into} is full. One read() returns whatever the kernel has received so far,
-     * which may be only part of the echo: TCP delivers a stream of bytes, not messages.
-     */
-    public static void readFully(InputStream in, byte[] into) throws IOException {
-        int got = 0;
-        while (got < into.length) {
-            int n = in.read(into, got, into.length - got);
-            if (n == -1) { // the server's FIN arrived before the whole echo
-                throw new EOFException("server closed the connection after " + got + " of " + into.length
-                        + " echoed bytes");
-            }
-            got += n;
-        }
     }
 
     /** The bytes already received, without waiting for more (none if the connection broke). */
@@ -129,14 +110,15 @@ public final class EchoClient {
                 if (!java.util.Arrays.equals(echo, message)) {
                     // Not our bytes back: show what the server said (and whatever else has arrived).
                     byte[] more = readWhatHasArrived(socket.getInputStream());
-                    throw new IOException("not an echo: the server answered \""
-                            + (new String(echo, StandardCharsets.UTF_8) + new String(more, StandardCharsets.UTF_8)).strip()
+                    throw new IOException("not an echo: the server answered \"" + LogSafe.text(
+                            (new String(echo, StandardCharsets.UTF_8) + new String(more, StandardCharsets.UTF_8)).strip())
                             + "\"");
                 }
                 bytes += echo.length;
-                System.out.println("echo: " + new String(echo, StandardCharsets.UTF_8).stripTrailing());
+                System.out.println("echo: " + LogSafe.text(new String(echo, StandardCharsets.UTF_8).stripTrailing()));
             }
             System.out.println("closing: " + bytes + " bytes sent and " + bytes + " echoed; close() sends FIN");
+            EchoCore.close(socket);
         }
     }
 
@@ -165,12 +147,6 @@ public final class EchoClient {
         cli.parse(args);
         if (ping.get() > 0 && load.get() > 0) {
             usageError("choose one of --ping and --load");
-        }
-        if (timeout.get().isZero() || timeout.get().toMillis() > Integer.MAX_VALUE) {
-            usageError("--timeout must be between 1ms and 24 days");
-        }
-        if (duration.get() != null && duration.get().isZero()) {
-            usageError("--duration must be longer than 0");
         }
         InetSocketAddress server = new InetSocketAddress(host.get(), port.get());
         cli.run(() -> {

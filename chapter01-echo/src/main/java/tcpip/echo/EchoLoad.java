@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
+import tcpip.net.Closeables;
 
 /**
  * EchoClient's load mode: C connections opened at once (one virtual thread each), held open
@@ -79,7 +80,7 @@ final class EchoLoad {
                 } finally {
                     finished.countDown();
                     awaitQuietly(release); // keep every connection open until all are done
-                    closeQuietly(socket);
+                    Closeables.closeQuietly(socket);
                 }
             }));
         }
@@ -115,16 +116,6 @@ final class EchoLoad {
             latch.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(Socket socket) {
-        if (socket != null) {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // closing a broken connection: nothing left to do
-            }
         }
     }
 }

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
+import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -14,143 +14,102 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import tcpip.cli.Cli;
+import tcpip.net.AcceptLoop;
+import tcpip.net.Closeables;
 
 /**
- * The echo server with NIO channels in blocking mode: ServerSocketChannel, SocketChannel and a
- * ByteBuffer that is filled by read(), flipped, drained by write() and compacted. A virtual
- * thread serves each client.
+ * The echo server with NIO channels in blocking mode ({@link NioEchoCore#serveOne}: a ByteBuffer
+ * filled by read(), flipped, drained by write()), a virtual thread per client, inside the shared
+ * accept loop; {@link ChannelDeadline} gives each channel its read and write deadlines.
  */
 public final class NioEchoServer implements Closeable {
 
-    /** Bytes one read() may move from the kernel's receive buffer into our ByteBuffer. */
-    static final int BUFSIZE = 8192;
-    static final int BACKLOG = EchoServer.BACKLOG;
-
     private final ServerSocketChannel listener;
-    private final int maxConnections;
-    private final Duration idleTimeout;
+    private final EchoLimits limits;
+    private final AcceptLoop loop;
     private final PrintStream log;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
 
-    private NioEchoServer(ServerSocketChannel listener, int maxConnections, Duration idleTimeout, PrintStream log) {
+    private NioEchoServer(ServerSocketChannel listener, EchoLimits limits, PrintStream log) {
         this.listener = listener;
-        this.maxConnections = maxConnections;
-        this.idleTimeout = idleTimeout;
+        this.limits = limits;
         this.log = log;
+        // The channel's socket() view lets the shared java.net accept loop drive a channel listener.
+        this.loop = new AcceptLoop(listener.socket(), new AcceptLoop.Limits(limits.maxConnections(),
+                limits.readDeadline()), Thread.ofVirtual().name("nio-echo-", 0).factory(), this::serve, this::refuse,
+                this::say);
     }
 
-    /** open(): the socket and its descriptor exist at once; bind() with a backlog also listens. */
-    public static NioEchoServer bind(InetAddress address, int port, int maxConnections, Duration idleTimeout,
+    /** open(), bind() and listen() through the core; port 0 lets the kernel pick one. */
+    public static NioEchoServer bind(InetAddress address, int port, EchoLimits limits, PrintStream log)
+            throws IOException {
+        return new NioEchoServer(NioEchoCore.listen(new InetSocketAddress(address, port), EchoServer.BACKLOG), limits,
+                log);
+    }
+
+    /** {@link #bind(InetAddress, int, EchoLimits, PrintStream)} with the default write deadline. */
+    public static NioEchoServer bind(InetAddress address, int port, int maxConnections, Duration readDeadline,
             PrintStream log) throws IOException {
-        ServerSocketChannel listener = ServerSocketChannel.open();
-        try {
-            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            listener.bind(new InetSocketAddress(address, port), BACKLOG); // bind() + listen(): a LISTEN row
-        } catch (IOException e) {
-            listener.close();
-            throw e;
-        }
-        return new NioEchoServer(listener, maxConnections, idleTimeout, log);
+        return bind(address, port, EchoLimits.defaults().withMaxConnections(maxConnections)
+                .withReadDeadline(readDeadline), log);
     }
 
-    public int port() throws IOException {
-        return ((InetSocketAddress) listener.getLocalAddress()).getPort();
+    public int port() {
+        return listener.socket().getLocalPort();
     }
 
     public InetSocketAddress address() throws IOException {
         return (InetSocketAddress) listener.getLocalAddress();
     }
 
-    /** Accepts clients until {@link #close()}; each gets a virtual thread. */
-    public void serve() throws IOException {
-        while (listener.isOpen()) {
-            SocketChannel client;
-            try {
-                client = listener.accept(); // blocking: waits for a connection the kernel has finished
-            } catch (IOException e) {
-                if (!listener.isOpen()) {
-                    return;
-                }
-                say("accept failed: " + Cli.describe(e));
-                continue;
-            }
-            if (open.size() >= maxConnections) {
-                refuse(client);
-                continue;
-            }
-            open.add(client);
-            Thread.ofVirtual().start(() -> echo(client));
-        }
+    /** Connections holding a slot of the cap right now (accepted, being served, not yet closed). */
+    public int openConnections() {
+        return loop.active();
     }
 
-    private void echo(SocketChannel client) {
-        String peer = peer(client);
-        long bytes = 0;
-        try (client) {
-            say("accepted " + peer + " (" + open.size() + " open)");
+    /** Connections accepted so far, refused ones included. */
+    public long acceptedConnections() {
+        return loop.accepted();
+    }
+
+    /** Accepts clients until {@link #close()}; each gets a virtual thread. */
+    public void serve() {
+        loop.run();
+    }
+
+    private void serve(Socket accepted) throws IOException {
+        SocketChannel client = accepted.getChannel();
+        String peer = Endpoint.text(client.getRemoteAddress());
+        open.add(client);
+        try {
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            ByteBuffer buf = ByteBuffer.allocate(BUFSIZE);
-            while (true) {
-                // read(): moves what the kernel received (up to buf.remaining()) into buf; -1 = the client's FIN.
-                int n = ReadDeadline.read(client, buf, idleTimeout);
-                if (n == -1) {
-                    break;
-                }
-                bytes += n;
-                buf.flip();      // from filling to draining: position 0, limit = bytes in hand
-                client.write(buf); // may send only part (then buf.hasRemaining() stays true)
-                buf.compact();   // keep the unsent bytes at the front, make room after them
+            if (limits.sendBuffer() > 0) {
+                client.setOption(StandardSocketOptions.SO_SNDBUF, limits.sendBuffer());
             }
-            buf.flip();
-            while (buf.hasRemaining()) { // anything still unsent goes out before our FIN
-                client.write(buf);
-            }
+            say("accepted " + peer + " (" + open.size() + " open)");
+            long bytes = NioEchoCore.serveOne(new ChannelDeadline(client, limits.readDeadline(), limits.writeDeadline()));
             say("closed " + peer + ": client sent FIN after " + bytes + " bytes");
-        } catch (SocketTimeoutException e) {
-            say("closed " + peer + ": nothing received for " + idleTimeout.toMillis() + " ms (--idle-timeout)");
-        } catch (IOException e) {
-            say("dropped " + peer + " after " + bytes + " bytes: " + Cli.describe(e));
         } finally {
             open.remove(client);
         }
     }
 
-    /** Over the cap: the message, FIN, then drain until the client's FIN (see EchoServer.refuse). */
-    private void refuse(SocketChannel client) {
-        String peer = peer(client);
-        say("refused " + peer + ": " + open.size() + " open, the limit (--max-connections " + maxConnections + ")");
-        Thread.ofVirtual().start(() -> {
-            try (client) {
-                ByteBuffer busy = StandardCharsets.UTF_8.encode(String.format(EchoServer.BUSY, maxConnections));
-                while (busy.hasRemaining()) {
-                    client.write(busy);
-                }
-                client.shutdownOutput(); // FIN right after the message
-                ByteBuffer discard = ByteBuffer.allocate(BUFSIZE);
-                while (ReadDeadline.read(client, discard.clear(), EchoServer.REFUSE_DRAIN) != -1) {
-                    // the client's bytes are not served; read() == -1 is its FIN
-                }
-            } catch (IOException e) {
-                // gone, or too slow to leave
-            }
-        });
+    /** Over the cap: the message and FIN, then close (see EchoServer.refuse). */
+    private void refuse(Socket accepted) throws IOException {
+        SocketChannel client = accepted.getChannel();
+        say("refused " + Endpoint.text(client.getRemoteAddress()) + ": " + open.size()
+                + " open, the limit (--max-connections " + limits.maxConnections() + ")");
+        NioEchoCore.send(client, StandardCharsets.UTF_8.encode(String.format(EchoServer.BUSY, limits.maxConnections())));
+        client.shutdownOutput(); // FIN right after the message
+        accepted.getInputStream().skipNBytes(accepted.getInputStream().available()); // unread bytes would mean RST
     }
 
     @Override
     public void close() throws IOException {
         listener.close();
-        for (SocketChannel c : open) {
-            c.close();
-        }
-    }
-
-    private static String peer(SocketChannel c) {
-        try {
-            return Endpoint.text(c.getRemoteAddress());
-        } catch (IOException e) {
-            return "(unknown peer)";
-        }
+        open.forEach(Closeables::closeQuietly);
     }
 
     private void say(String line) {
@@ -160,34 +119,25 @@ public final class NioEchoServer implements Closeable {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("NioEchoServer", "Echoes every byte back with NIO channels in blocking mode (a virtual thread per client).");
+        Cli cli = new Cli("NioEchoServer", "Echoes every byte back with NIO channels in blocking mode (a virtual "
+                + "thread per client; the lesson is NioEchoCore.serveOne).");
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
-        Cli.Option<Integer> max = cli.intOption("--max-connections", EchoServer.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000,
-                "clients served at once; more are told 'server busy' and closed");
-        Cli.Option<Duration> idle = cli.durationOption("--idle-timeout", EchoServer.DEFAULT_IDLE_TIMEOUT,
-                "close a client that sends nothing for this long");
+        Supplier<EchoLimits> limits = EchoLimits.flags(cli);
         Cli.Option<Boolean> quiet = cli.flag("--quiet", "do not print a line per connection");
         cli.example("NioEchoServer --port 7007");
-        cli.example("NioEchoServer --bind ::1 --idle-timeout 5s");
+        cli.example("NioEchoServer --bind ::1 --read-deadline 5s --send-buffer 4K");
         cli.parse(args);
-        if (idle.get().isZero()) {
-            System.err.println("NioEchoServer: --idle-timeout must be longer than 0 (try --help)");
-            System.exit(Cli.EXIT_USAGE);
-        }
         cli.run(() -> {
-            NioEchoServer server = bind(InetAddress.getByName(bind.get()), port.get(), max.get(), idle.get(),
+            NioEchoServer server = bind(InetAddress.getByName(bind.get()), port.get(), limits.get(),
                     quiet.get() ? null : System.out);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    server.close();
-                } catch (IOException e) {
-                    // exiting anyway
-                }
-                System.out.println("stopped");
+                Closeables.closeQuietly(server);
+                System.out.println("stopped: " + server.loop.accepted() + " connections accepted, "
+                        + server.loop.refused() + " refused, " + server.loop.failed() + " failed");
             }));
-            System.out.println("NioEchoServer listening on " + Endpoint.text(server.address()) + " (max " + max.get()
-                    + " connections, idle timeout " + idle.get().toMillis() + " ms); Ctrl-C stops");
+            System.out.println("NioEchoServer listening on " + Endpoint.text(server.address()) + " ("
+                    + limits.get().describe() + "); Ctrl-C stops");
             server.serve();
         });
     }

@@ -110,4 +110,53 @@ class EchoClientModesTest {
             assertThat(r.stderr()).contains("EchoClient: ").doesNotContain("\tat ");
         }
     }
+
+    @Test
+    void aHostileReplyIsShownEscapedInOneLine() throws Exception {
+        try (java.net.ServerSocket fake = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answer = Thread.ofVirtual().start(() -> {
+                try (Socket s = fake.accept()) {
+                    s.getOutputStream().write("\u001b[31mforged\nERROR line\n".getBytes(StandardCharsets.UTF_8));
+                    s.shutdownOutput();
+                    s.getInputStream().readAllBytes();
+                } catch (java.io.IOException e) {
+                    // the client gave up: the assertions below say why
+                }
+            });
+            MainRunner.Result r = MainRunner.run(PROGRAM_LIMIT, EchoClient.class, "--port",
+                    String.valueOf(fake.getLocalPort()), "--message", "hi");
+            answer.join(PROGRAM_LIMIT);
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.stderr().strip().lines().count()).as("stderr: %s", r.stderr()).isEqualTo(1);
+            assertThat(r.stderr()).contains("\\x1b[31mforged\\nERROR line").doesNotContain("\u001b");
+        }
+    }
+
+    @Test
+    void aSignalStopsTheNioClientWithOneLineAndANonZeroExit() throws Exception {
+        try (RunningServer server = RunningServer.start(EchoServer.Mode.VIRTUAL)) {
+            String javaCommand = ProcessHandle.current().info().command().orElse("java");
+            java.nio.file.Path errors = java.nio.file.Files.createTempFile("nio-client", ".err");
+            // destroy() closes the pipes, so stderr goes to a file the test reads afterwards
+            Process p = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
+                    NioEchoClient.class.getName(), "--port", String.valueOf(server.port()))
+                    .redirectError(errors.toFile()).start();
+            try {
+                // stdin stays open: the client waits for a line, like a learner's terminal
+                java.io.BufferedReader out = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(out.readLine()).as("the client's first line").startsWith("connected ");
+                // SIGINT, what Ctrl-C sends (Process.destroy() would send SIGTERM and close our pipes)
+                assertThat(new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor()).isZero();
+                assertThat(p.waitFor(PROGRAM_LIMIT.toSeconds(), TimeUnit.SECONDS)).as("exited").isTrue();
+                String err = java.nio.file.Files.readString(errors);
+                assertThat(p.exitValue()).as("exit code (stderr: %s)", err).isNotZero();
+                assertThat(err.strip().lines().count()).as("stderr: %s", err).isEqualTo(1);
+                assertThat(err).contains("interrupted").doesNotContain("\tat ").doesNotContain("Exception");
+            } finally {
+                p.destroyForcibly();
+                java.nio.file.Files.deleteIfExists(errors);
+            }
+        }
+    }
 }

@@ -29,7 +29,10 @@ class EchoDemoTest {
         assertThat(text).containsSubsequence("소켓 생성", "socket:[", "LISTEN",
                 "소켓 연결 설정", "chosen by the kernel", "ESTABLISHED", "inode=0", "fd ",
                 "데이터 송수신", "rx_queue=14", "received 14 back",
-                "소켓 연결 종료", "FIN_WAIT2", "CLOSE_WAIT", "read() returned -1", "TIME_WAIT", "s left");
+                "소켓 연결 종료", "FIN_WAIT2", "CLOSE_WAIT", "read() returned -1", "TIME_WAIT", "s left",
+                "blocking read()", "thread-per-client", "SelectorEchoServer", "selector +", "matches: a platform thread per blocking connection");
+        assertThat(text).as("the real core lines, not a paraphrase").contains("code    | EchoCore.java [echo]")
+                .contains("in.read(buffer)").contains("code    | SelectorEchoCore.java [echo]");
     }
 
     @Test
@@ -39,7 +42,7 @@ class EchoDemoTest {
             Stages.run(java.util.List.of(stage), new Narrator(new PrintStream(out, true, StandardCharsets.UTF_8)),
                     false);
             assertThat(out.toString(StandardCharsets.UTF_8)).as("stage %s", stage.name())
-                    .contains(stage.articleSection()).contains("program |");
+                    .contains(stage.articleSection()).contains("code    | ");
         }
     }
 
@@ -48,5 +51,14 @@ class EchoDemoTest {
         MainRunner.Result r = MainRunner.run(Duration.ofSeconds(30), EchoDemo.class, "--no-pause");
         assertThat(r.exitCode()).as("exit code (stderr: %s)", r.stderr()).isZero();
         assertThat(r.stdout()).contains("ESTABLISHED").contains("TIME_WAIT");
+    }
+
+    @Test
+    void theFinWait2TimerIsCheckedAgainstTheSysctlAndCanFail() throws Exception {
+        assumeTrue(tcpip.kernel.Sysctl.number(EchoDemo.FIN_TIMEOUT).isPresent(), "needs /proc/sys/net/ipv4/tcp_fin_timeout");
+        long finTimeout = tcpip.kernel.Sysctl.number(EchoDemo.FIN_TIMEOUT).orElseThrow();
+        assertThat(EchoDemo.finWaitTimer(Duration.ofMillis(finTimeout * 1000 - 40))).contains("is net.ipv4.tcp_fin_timeout")
+                .doesNotContain("does NOT match");
+        assertThat(EchoDemo.finWaitTimer(Duration.ofSeconds(finTimeout + 30))).contains("does NOT match");
     }
 }

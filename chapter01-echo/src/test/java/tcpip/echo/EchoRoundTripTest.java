@@ -123,6 +123,19 @@ class EchoRoundTripTest {
         }
     }
 
+    @ParameterizedTest(name = "Selector server, {0} bytes")
+    @ValueSource(ints = {1, 8192, 8193, 65_537, MIB})
+    void selectorServerEchoesEveryByte(int size) throws Exception {
+        byte[] message = randomBytes(size);
+        try (AnyServer server = AnyServer.start(AnyServer.Kind.SELECTOR, EchoLimits.defaults());
+                Socket client = EchoClient.connect(server.address(), TIMEOUT);
+                SocketChannel nio = NioEchoClient.connect(server.address())) {
+            assertThat(EchoClient.roundTrip(client, message)).as("java.net client").isEqualTo(message);
+            assertThat(NioEchoClient.roundTrip(nio, ByteBuffer.wrap(message), TIMEOUT)).as("NIO client")
+                    .isEqualTo(ByteBuffer.wrap(message));
+        }
+    }
+
     static boolean canBind(InetAddress address) {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, address)) {
             return true;
@@ -132,10 +145,6 @@ class EchoRoundTripTest {
     }
 
     static void serveQuietly(NioEchoServer server) {
-        try {
-            server.serve();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        server.serve();
     }
 }

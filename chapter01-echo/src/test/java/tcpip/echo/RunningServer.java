@@ -1,7 +1,6 @@
 package tcpip.echo;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -14,13 +13,7 @@ final class RunningServer implements AutoCloseable {
 
     private RunningServer(EchoServer server) {
         this.server = server;
-        this.thread = Thread.ofPlatform().name("echo-server-under-test").start(() -> {
-            try {
-                server.serve();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        this.thread = Thread.ofPlatform().name("echo-server-under-test").start(server::serve);
     }
 
     static RunningServer start(EchoServer.Mode mode) throws IOException {

@@ -99,7 +99,7 @@ class ServingModesTest {
 
             first.close(); // FIN: the server's read() returns -1, it closes and goes back to accept()
             byte[] echo = new byte[waiting.length];
-            EchoClient.readFully(second.getInputStream(), echo);
+            EchoCore.receive(second, echo);
             assertThat(echo).isEqualTo(waiting);
             assertThat(server.server.peakOpenConnections()).as("connections served at the same moment").isEqualTo(1);
         }

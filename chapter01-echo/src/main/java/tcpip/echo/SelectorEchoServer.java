@@ -1,0 +1,345 @@
+package tcpip.echo;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import tcpip.cli.Cli;
+import tcpip.net.Closeables;
+import tcpip.net.LogSafe;
+
+/**
+ * The non-blocking echo server: ONE thread serves every connection ({@link SelectorEchoCore}),
+ * woken by a Selector (epoll on Linux) only for sockets that are ready. Around the core: a
+ * connection cap, a read deadline (nothing received), a write deadline (unsent bytes and no
+ * room in the send buffer), one sanitised log line per failure, back-off when accept() fails.
+ */
+public final class SelectorEchoServer implements Closeable {
+
+    /** How long accept() pauses after a failure such as EMFILE, at first and at most. */
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(10);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+    /** Deadlines are checked this often, at least (a quarter of the shorter deadline, up to 1 s). */
+    private static final Duration MAX_SWEEP = Duration.ofSeconds(1);
+
+    /** Per connection, around the core's state: who it is and when it last made progress. */
+    private static final class Timing {
+        final String peer;
+        long lastReceived;
+        long writeWaitSince; // 0 = nothing unsent
+
+        Timing(String peer, long now) {
+            this.peer = peer;
+            this.lastReceived = now;
+        }
+    }
+
+    private final Selector selector;
+    private final ServerSocketChannel listener;
+    private final SelectionKey listenerKey;
+    private final EchoLimits limits;
+    private final PrintStream log;
+    private final long sweepNanos;
+    private final java.util.Map<SelectionKey, Timing> timings = new java.util.HashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger peakOpen = new AtomicInteger();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile boolean closing;
+    private long acceptPausedUntil;
+    private Duration backoff = FIRST_BACKOFF;
+
+    private SelectorEchoServer(Selector selector, ServerSocketChannel listener, EchoLimits limits, PrintStream log) {
+        this.selector = selector;
+        this.listener = listener;
+        this.listenerKey = listener.keyFor(selector);
+        this.limits = limits;
+        this.log = log;
+        Duration shorter = limits.readDeadline().compareTo(limits.writeDeadline()) < 0 ? limits.readDeadline()
+                : limits.writeDeadline();
+        this.sweepNanos = Math.min(MAX_SWEEP.toNanos(), Math.max(1_000_000, shorter.toNanos() / 4));
+    }
+
+    /** A Selector (epoll instance), and the listener registered with it through the core. */
+    public static SelectorEchoServer bind(InetAddress address, int port, EchoLimits limits, PrintStream log)
+            throws IOException {
+        Selector selector = Selector.open();
+        try {
+            ServerSocketChannel listener = SelectorEchoCore.listen(selector, new InetSocketAddress(address, port),
+                    EchoServer.BACKLOG);
+            return new SelectorEchoServer(selector, listener, limits, log);
+        } catch (IOException | RuntimeException e) {
+            selector.keys().forEach(k -> Closeables.closeQuietly(k.channel()));
+            selector.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return listener.socket().getLocalPort();
+    }
+
+    public InetSocketAddress address() throws IOException {
+        return (InetSocketAddress) listener.getLocalAddress();
+    }
+
+    /** Connections being served right now. */
+    public int openConnections() {
+        return open.get();
+    }
+
+    /** The most connections served at the same time. */
+    public int peakOpenConnections() {
+        return peakOpen.get();
+    }
+
+    /** Connections accepted so far, refused ones included. */
+    public long acceptedConnections() {
+        return accepted.get();
+    }
+
+    public long refusedConnections() {
+        return refused.get();
+    }
+
+    public long failedConnections() {
+        return failed.get();
+    }
+
+    /** The one thread's loop: wait for readiness, serve what is ready, check deadlines; until close(). */
+    public void serve() throws IOException {
+        long nextSweep = System.nanoTime() + sweepNanos;
+        try {
+            while (!closing) {
+                selector.select(Math.max(1, sweepNanos / 1_000_000)); // epoll_wait(): sleeps until a socket is ready
+                long now = System.nanoTime();
+                if (serveReady(now)) { // connections first: the ones that died free their slots
+                    acceptAll(now);
+                }
+                if (now - nextSweep >= 0) {
+                    sweep(now);
+                    nextSweep = now + sweepNanos;
+                }
+            }
+        } finally {
+            for (SelectionKey key : selector.keys()) {
+                Closeables.closeQuietly(key.channel());
+            }
+            selector.close();
+        }
+    }
+
+    /** Serves every ready connection; true if the listener was ready too (connections wait to be accepted). */
+    private boolean serveReady(long now) {
+        java.util.List<SelectionKey> ready = java.util.List.copyOf(selector.selectedKeys());
+        selector.selectedKeys().clear();
+        boolean acceptable = false;
+        for (SelectionKey key : ready) {
+            if (key == listenerKey) {
+                acceptable = true;
+            } else if (key.isValid()) {
+                step(key, now);
+            }
+        }
+        return acceptable;
+    }
+
+    private void acceptAll(long now) {
+        while (true) {
+            if (open.get() >= limits.maxConnections()) {
+                // Full? Connections that were reset or closed meanwhile still count until served once:
+                // serve what is ready right now, so dead connections free their slots before we judge.
+                try {
+                    selector.selectNow();
+                } catch (IOException e) {
+                    say("select failed: " + LogSafe.failure(e));
+                }
+                serveReady(now);
+            }
+            SelectionKey key;
+            try {
+                key = SelectorEchoCore.accept(listener, selector);
+            } catch (IOException e) {
+                // EMFILE/ENFILE or a connection that died in the queue: stop watching the accept queue
+                // for a while (the other connections are still served), log once per episode.
+                if (backoff.equals(FIRST_BACKOFF)) {
+                    say("accept() failed, backing off: " + LogSafe.failure(e));
+                }
+                listenerKey.interestOps(0);
+                acceptPausedUntil = now + backoff.toNanos();
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                return;
+            }
+            if (key == null) {
+                backoff = FIRST_BACKOFF;
+                return;
+            }
+            accepted.incrementAndGet();
+            SocketChannel channel = (SocketChannel) key.channel();
+            String peer = peer(channel);
+            if (open.get() >= limits.maxConnections()) {
+                refuse(key, peer);
+                continue;
+            }
+            open.incrementAndGet();
+            peakOpen.accumulateAndGet(open.get(), Math::max);
+            timings.put(key, new Timing(peer, now));
+            try {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (limits.sendBuffer() > 0) {
+                    channel.setOption(StandardSocketOptions.SO_SNDBUF, limits.sendBuffer());
+                }
+            } catch (IOException e) {
+                drop(key, LogSafe.failure(e));
+                continue;
+            }
+            say("accepted " + peer + " (" + open.get() + " open)");
+        }
+    }
+
+    /** One ready connection: the core's step, then the bookkeeping the deadlines need. */
+    private void step(SelectionKey key, long now) {
+        Timing t = timings.get(key);
+        SelectorEchoCore.Echo echo = (SelectorEchoCore.Echo) key.attachment();
+        long received = echo.received;
+        long sent = echo.sent;
+        try {
+            if (!SelectorEchoCore.echo(key)) {
+                say("closed " + t.peer + ": client sent FIN after " + echo.received + " bytes");
+                close(key);
+                return;
+            }
+        } catch (IOException | RuntimeException e) { // one client's failure ends that client only
+            drop(key, explain(e));
+            return;
+        }
+        if (echo.received > received) {
+            t.lastReceived = now;
+        }
+        boolean unsent = echo.buffer.position() > 0;
+        if (!unsent) {
+            t.writeWaitSince = 0;
+        } else if (echo.sent > sent || t.writeWaitSince == 0) {
+            t.writeWaitSince = now; // the kernel took some bytes: the wait starts again
+        }
+    }
+
+    /** Closes connections past a deadline, and resumes accepting after a back-off. */
+    private void sweep(long now) {
+        if (listenerKey.interestOps() == 0 && now - acceptPausedUntil >= 0 && !closing) {
+            listenerKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+        for (SelectionKey key : java.util.List.copyOf(timings.keySet())) {
+            Timing t = timings.get(key);
+            if (t.writeWaitSince != 0 && now - t.writeWaitSince > limits.writeDeadline().toNanos()) {
+                drop(key, "write blocked longer than the write deadline (" + limits.writeDeadline().toMillis()
+                        + " ms): the peer is not reading");
+            } else if (t.writeWaitSince == 0 && now - t.lastReceived > limits.readDeadline().toNanos()) {
+                drop(key, "no data for " + limits.readDeadline().toMillis() + " ms (read deadline), closed");
+            }
+        }
+    }
+
+    /** Over the cap: accepted by the kernel already, so told why and closed at once (see EchoServer.refuse). */
+    private void refuse(SelectionKey key, String peer) {
+        refused.incrementAndGet();
+        say("refused " + peer + ": " + open.get() + " open, the limit (--max-connections " + limits.maxConnections() + ")");
+        SocketChannel channel = (SocketChannel) key.channel();
+        key.cancel();
+        try {
+            channel.write(StandardCharsets.UTF_8.encode(String.format(EchoServer.BUSY, limits.maxConnections())));
+            channel.shutdownOutput();
+            ByteBuffer discard = ByteBuffer.allocate(EchoServer.BUSY.length() * 2);
+            while (channel.read(discard.clear()) > 0) {
+                // bytes the client already sent: unread bytes at close() would mean RST instead of FIN
+            }
+        } catch (IOException e) {
+            // the refused client is already gone
+        }
+        Closeables.closeQuietly(channel);
+    }
+
+    private void drop(SelectionKey key, String why) {
+        failed.incrementAndGet();
+        Timing t = timings.get(key);
+        say("client " + (t == null ? "?" : t.peer) + ": " + why);
+        close(key);
+    }
+
+    private void close(SelectionKey key) {
+        if (timings.remove(key) != null) {
+            open.decrementAndGet();
+        }
+        key.cancel();
+        Closeables.closeQuietly(key.channel()); // FIN (RST if the client's bytes were left unread)
+    }
+
+    private static String explain(Exception e) {
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        return m.contains("reset") ? "connection reset by the peer (RST)" : LogSafe.failure(e);
+    }
+
+    private static String peer(SocketChannel c) {
+        try {
+            return Endpoint.text(c.getRemoteAddress());
+        } catch (IOException e) {
+            return "(gone)";
+        }
+    }
+
+    /** Stops the loop from another thread; serve() closes every connection and the listener. */
+    @Override
+    public void close() {
+        closing = true;
+        selector.wakeup();
+    }
+
+    private void say(String line) {
+        if (log != null) {
+            log.println(line);
+        }
+    }
+
+    public static void main(String[] args) {
+        Cli cli = new Cli("SelectorEchoServer", "Echoes every byte back with ONE thread for all connections: "
+                + "non-blocking channels and a Selector (the lesson is SelectorEchoCore).");
+        Cli.Option<String> bind = cli.bind();
+        Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
+        Supplier<EchoLimits> limits = EchoLimits.flags(cli);
+        Cli.Option<Boolean> quiet = cli.flag("--quiet", "do not print a line per connection");
+        cli.example("SelectorEchoServer --port 7007");
+        cli.example("SelectorEchoServer --max-connections 20000 --quiet");
+        cli.parse(args);
+        cli.run(() -> {
+            SelectorEchoServer server = bind(InetAddress.getByName(bind.get()), port.get(), limits.get(),
+                    quiet.get() ? null : System.out);
+            Thread main = Thread.currentThread();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                try {
+                    main.join(Duration.ofSeconds(2));
+                } catch (InterruptedException e) {
+                    // exiting anyway
+                }
+                System.out.println("stopped: " + server.accepted.get() + " connections accepted, "
+                        + server.refused.get() + " refused, " + server.failed.get() + " failed");
+            }));
+            System.out.println("SelectorEchoServer listening on " + Endpoint.text(server.address()) + " (one thread, "
+                    + limits.get().describe() + "); Ctrl-C stops");
+            server.serve();
+        });
+    }
+}

@@ -1,5 +1,6 @@
 package tcpip.echo;
 
+import tcpip.net.ChannelDeadline;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

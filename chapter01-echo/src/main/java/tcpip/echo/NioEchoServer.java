@@ -1,5 +1,6 @@
 package tcpip.echo;
 
+import tcpip.net.ChannelDeadline;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;

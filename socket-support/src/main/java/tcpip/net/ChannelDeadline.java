@@ -1,4 +1,4 @@
-package tcpip.echo;
+package tcpip.net;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -10,16 +10,15 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import tcpip.net.Closeables;
 
 /**
  * A blocking SocketChannel with a read and a write deadline. SO_TIMEOUT only governs a Socket's
  * streams, and nothing in the JDK bounds a blocked write(): here an alarm closes the channel when
  * one read() or write() has waited longer than its deadline, and the call fails with
  * {@link SocketTimeoutException} (read) or an IOException that says so (write), as a
- * {@link tcpip.net.GuardedListener} socket does for java.net.
+ * {@link GuardedListener} socket does for java.net.
  */
-final class ChannelDeadline implements ByteChannel {
+public final class ChannelDeadline implements ByteChannel {
 
     private static final ScheduledThreadPoolExecutor ALARMS = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "channel-deadline");
@@ -35,7 +34,7 @@ final class ChannelDeadline implements ByteChannel {
     private final Duration readDeadline;
     private final Duration writeDeadline;
 
-    ChannelDeadline(SocketChannel channel, Duration readDeadline, Duration writeDeadline) {
+    public ChannelDeadline(SocketChannel channel, Duration readDeadline, Duration writeDeadline) {
         this.channel = channel;
         this.readDeadline = readDeadline;
         this.writeDeadline = writeDeadline;

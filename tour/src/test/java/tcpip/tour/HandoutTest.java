@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The instructor's handout ({@code ./homework handout DIR}) holds no reference or wrong solution,
  * builds the templates by default, and compiles (one in-process javac over every module). That each
- * exercise's template FAILS its graded tests is checked in every chapter by its HomeworkRunner,
+ * exercise's template FAILS its graded tests is checked in every chapter by its HomeworkChecksTest,
  * which compiles the template in place of the solution and runs the graded test class.
  */
 class HandoutTest {
@@ -72,7 +72,7 @@ class HandoutTest {
             Path module = ROOT.resolve(ROOT.relativize(t).getName(0));
             try (Stream<Path> tests = Files.walk(module.resolve("src/test/java"))) {
                 assertThat(tests.map(p -> p.getFileName().toString())).as("graded test for %s", name)
-                        .contains(name + "GradedTest.java", "HomeworkRunner.java");
+                        .contains(name + "GradedTest.java", "HomeworkChecksTest.java");
             }
             assertThat(Files.readString(t)).as("template %s has a TODO", t).contains("\"TODO");
         }

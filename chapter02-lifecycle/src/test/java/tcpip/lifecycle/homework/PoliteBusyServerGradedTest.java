@@ -28,6 +28,9 @@ import tcpip.testing.TodoHint;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class PoliteBusyServerGradedTest {
 
+    /** Points in the score table. */
+    static final int POINTS = 8;
+
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final Duration WAIT = Duration.ofSeconds(5);
 

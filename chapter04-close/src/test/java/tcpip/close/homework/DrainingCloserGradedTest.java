@@ -26,6 +26,9 @@ import tcpip.testing.TodoHint;
 @Timeout(30)
 class DrainingCloserGradedTest {
 
+    /** Points in the score table. */
+    static final int POINTS = 10;
+
     private static final byte[] REQUEST = "REQUEST\n".getBytes(StandardCharsets.UTF_8);
     private static final int EXTRA = 64 * 1024;
 
@@ -46,7 +49,8 @@ class DrainingCloserGradedTest {
 
                 server.getInputStream().readNBytes(REQUEST.length);
                 server.getOutputStream().write("RESPONSE\n".getBytes(StandardCharsets.UTF_8));
-                long discarded = DrainingCloser.drainAndClose(server, Duration.ofSeconds(5));
+                long discarded = Within.call(Duration.ofSeconds(8), "drainAndClose",
+                        () -> DrainingCloser.drainAndClose(server, Duration.ofSeconds(2)));
 
                 assertThat(clientSaw.get(5, TimeUnit.SECONDS))
                         .as("the client must read the response and then -1 (your FIN from shutdownOutput())")
@@ -73,12 +77,66 @@ class DrainingCloserGradedTest {
                 client.setSoTimeout(10_000);
                 Socket server = listener.accept();
                 long start = System.nanoTime();
-                DrainingCloser.drainAndClose(server, Duration.ofMillis(300));
+                Within.call(Duration.ofSeconds(3), "drainAndClose with a 300 ms deadline",
+                        () -> DrainingCloser.drainAndClose(server, Duration.ofMillis(300)));
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 assertThat(took).as("drainAndClose must give up at the deadline (300 ms) when the client never sends FIN;"
                         + " set a read timeout for the time left").isLessThan(Duration.ofSeconds(3));
                 assertThat(server.isClosed()).as("the socket must be closed at the end").isTrue();
                 assertThat(client.getInputStream().read()).as("the client sees your FIN: read() == -1").isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
+    void theClientSeesOurFinFirstAndItsLastWordsAreDrained() throws Exception {
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (Socket client = new Socket()) {
+                client.connect(listener.getLocalSocketAddress(), 5_000);
+                client.setSoTimeout(10_000);
+                Socket server = listener.accept();
+                // This client speaks only after it has read -1 (the server's FIN): then it says goodbye and closes.
+                CompletableFuture<String> clientSaw = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        int first = client.getInputStream().read();
+                        client.getOutputStream().write("BYE\n".getBytes(StandardCharsets.UTF_8));
+                        client.close();
+                        return first == -1 ? "<end of stream>" : "a byte instead of the end of stream";
+                    } catch (IOException e) {
+                        return "client failed: " + e;
+                    }
+                });
+                long start = System.nanoTime();
+                long discarded = Within.call(Duration.ofSeconds(8), "drainAndClose",
+                        () -> DrainingCloser.drainAndClose(server, Duration.ofSeconds(2)));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                assertThat(clientSaw.get(5, TimeUnit.SECONDS)).as("what the client read first").isEqualTo("<end of stream>");
+                assertThat(took).as("drainAndClose took %d ms with a 2 s deadline: the client waits for your FIN before it"
+                        + " closes, so call shutdownOutput() BEFORE reading; reading first waits out the deadline",
+                        took.toMillis()).isLessThan(Duration.ofMillis(1000));
+                assertThat(discarded).as("the client's last bytes (\"BYE\\n\") after your FIN are read and counted")
+                        .isEqualTo(4);
+            }
+        }
+    }
+
+    @Test
+    void bytesTheClientSendsRightAwayAreDrainedNotReset() throws Exception {
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (Socket client = new Socket()) {
+                client.connect(listener.getLocalSocketAddress(), 5_000);
+                client.setSoTimeout(10_000);
+                Socket server = listener.accept();
+                client.getOutputStream().write(new byte[EXTRA]);
+                CompletableFuture<String> clientSaw = CompletableFuture.supplyAsync(() -> readToEnd(client));
+                long discarded = Within.call(Duration.ofSeconds(8), "drainAndClose",
+                        () -> DrainingCloser.drainAndClose(server, Duration.ofSeconds(2)));
+                assertThat(clientSaw.get(5, TimeUnit.SECONDS)).as("the client must see a clean end of stream, not"
+                        + " \"Connection reset\": Linux sends RST when close() finds unread bytes, so read until -1"
+                        + " before close()").isEqualTo("<end of stream>");
+                assertThat(discarded).as("bytes discarded").isEqualTo(EXTRA);
             }
         }
     }

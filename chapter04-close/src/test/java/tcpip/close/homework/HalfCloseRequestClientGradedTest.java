@@ -25,6 +25,9 @@ import tcpip.testing.TodoHint;
 @Timeout(30)
 class HalfCloseRequestClientGradedTest {
 
+    /** Points in the score table. */
+    static final int POINTS = 8;
+
     private static final int RESPONSE_REPEAT = 50_000;
     private ServerSocket server;
     private CompletableFuture<String> seenByServer;
@@ -55,7 +58,8 @@ class HalfCloseRequestClientGradedTest {
     void theRequestEndsWithAFinAndTheWholeResponseIsRead() throws Exception {
         String response;
         try {
-            response = HalfCloseRequestClient.request("127.0.0.1", server.getLocalPort(), "ping\n", Duration.ofSeconds(2));
+            response = Within.call(Duration.ofSeconds(6), "request", () -> HalfCloseRequestClient.request(
+                    "127.0.0.1", server.getLocalPort(), "ping\n", Duration.ofSeconds(2)));
         } catch (SocketTimeoutException e) {
             fail("No response within 2 s: the server reads your request until read() returns -1, which only happens "
                     + "when your side sends FIN. Call socket.shutdownOutput() after writing the request.");
@@ -67,5 +71,32 @@ class HalfCloseRequestClientGradedTest {
                         + "(the server's FIN), one read() is not enough", 5 * RESPONSE_REPEAT)
                 .hasSize(5 * RESPONSE_REPEAT)
                 .startsWith("PING\nPING\n");
+    }
+
+    @Test
+    void aServerThatNeverAnswersEndsInATimeoutNotAHang() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CountDownLatch testDone = new java.util.concurrent.CountDownLatch(1);
+            Thread holder = Thread.ofVirtual().start(() -> {
+                try (Socket s = silent.accept()) {
+                    s.setSoTimeout(5_000);
+                    s.getInputStream().readAllBytes(); // reads the request, then says nothing and keeps the connection
+                    testDone.await(5, TimeUnit.SECONDS); // silent, connection kept, until the test is over
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up: that is what this test wants
+                }
+            });
+            long start = System.nanoTime();
+            try {
+                Within.call(Duration.ofSeconds(3), "request to a silent server", () -> HalfCloseRequestClient.request(
+                        "127.0.0.1", silent.getLocalPort(), "ping\n", Duration.ofMillis(300)));
+                fail("request() returned although the server never answered and never sent FIN");
+            } catch (SocketTimeoutException expected) {
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to give up with a 300 ms timeout")
+                        .isLessThan(Duration.ofSeconds(3));
+            }
+            testDone.countDown();
+            holder.join(5_000);
+        }
     }
 }

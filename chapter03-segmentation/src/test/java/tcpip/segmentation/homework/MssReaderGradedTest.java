@@ -1,0 +1,59 @@
+package tcpip.segmentation.homework;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tcpip.kernel.SsInfo;
+import tcpip.testing.TodoHint;
+
+/** Grades MssReader on a fixed ss output (both ends, three mss-like fields) and on live connections against SsInfo. */
+@ExtendWith(TodoHint.class)
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class MssReaderGradedTest {
+
+    /** Points in the score table. */
+    static final int POINTS = 6;
+
+    /** Real ss -tinH output: a third connection first, then both ends of 47028 <-> 57715. */
+    static final String SS = String.join("\n",
+            "ESTAB      0      0               127.0.0.1:40000          127.0.0.1:7007",
+            "\t bbr wscale:10,10 rto:200 rtt:0.05/0.02 mss:16384 pmtu:65535 rcvmss:536 advmss:65483 cwnd:10",
+            "ESTAB      0      0               127.0.0.1:47028          127.0.0.1:57715",
+            "\t bbr wscale:10,10 rto:204 rtt:0.041/0.02 mss:47616 pmtu:65535 rcvmss:536 advmss:65483 cwnd:13",
+            "ESTAB      0      0               127.0.0.1:57715          127.0.0.1:47028",
+            "\t bbr wscale:10,10 rto:200 rtt:0.023/0.011 ato:40 mss:32768 pmtu:65535 rcvmss:34518 advmss:65483 cwnd:10",
+            "");
+
+    @Test
+    void parsesTheMssOfTheRightEndOfTheRightConnection() throws Exception {
+        assertThat(MssReader.parse(SS, 47028, 57715)).as("mss of the end with local port 47028 (its peer, 57715,"
+                + " has its own line with mss:32768; advmss and rcvmss are other numbers)").isEqualTo(47616);
+        assertThat(MssReader.parse(SS, 57715, 47028)).as("mss of the end with local port 57715").isEqualTo(32768);
+    }
+
+    @Test
+    void readsTheMssOfALiveConnectionAsSsShowsIt() throws Exception {
+        assumeTrue(SsInfo.installed(), SsInfo.unavailableMessage());
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                Socket served = listener.accept()) {
+            served.setSoTimeout(5_000);
+            client.getOutputStream().write(new byte[200_000]); // data one way: the two ends' mss usually differ
+            served.getInputStream().readNBytes(200_000);
+            for (Socket end : new Socket[] {client, served}) {
+                int got = Within.call(Duration.ofSeconds(5), "mss", () -> MssReader.mss(end));
+                long truth = SsInfo.of(end.getLocalPort(), end.getPort()).orElseThrow().number("mss");
+                assertThat((long) got).as("mss of the end %d -> %d (ss reads it from the kernel)", end.getLocalPort(),
+                        end.getPort()).isEqualTo(truth);
+            }
+        }
+    }
+}

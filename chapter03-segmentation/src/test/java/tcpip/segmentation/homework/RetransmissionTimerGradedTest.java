@@ -1,0 +1,130 @@
+package tcpip.segmentation.homework;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tcpip.testing.TodoHint;
+
+/** Grades RetransmissionTimer against RFC 6298, with the values a test computes itself (in ms). */
+@ExtendWith(TodoHint.class)
+class RetransmissionTimerGradedTest {
+
+    /** Points in the score table. */
+    static final int POINTS = 10;
+    static final Duration RFC_INITIAL = Duration.ofSeconds(1);
+    static final Duration LINUX_MIN = Duration.ofMillis(200);
+    static final Duration LINUX_MAX = Duration.ofSeconds(120);
+    static final Duration G = Duration.ofMillis(1);
+
+    private static RetransmissionTimer linux() {
+        return new RetransmissionTimer(RFC_INITIAL, LINUX_MIN, LINUX_MAX, G);
+    }
+
+    private static double ms(Duration d) {
+        return d.toNanos() / 1e6;
+    }
+
+    @Test
+    void startsAtTheInitialRtoWithNoEstimate() {
+        RetransmissionTimer t = linux();
+        assertThat(t.rto()).as("RTO before any sample: the initial RTO parameter (1 s, RFC 6298 2.1)").isEqualTo(RFC_INITIAL);
+        assertThat(t.srtt()).as("SRTT before any sample").isEmpty();
+    }
+
+    @Test
+    void theFirstSampleSetsSrttAndHalfOfItAsRttvar() {
+        RetransmissionTimer t = linux();
+        t.onAck(Duration.ofMillis(100), false);
+        assertThat(ms(t.srtt().orElseThrow())).as("SRTT after R=100 ms (2.2: SRTT = R)").isCloseTo(100, within());
+        assertThat(ms(t.rttvar().orElseThrow())).as("RTTVAR after R=100 ms (2.2: RTTVAR = R/2)").isCloseTo(50, within());
+        assertThat(ms(t.rto())).as("RTO = SRTT + max(G, 4*RTTVAR) = 100 + 200").isCloseTo(300, within());
+    }
+
+    @Test
+    void laterSamplesUpdateRttvarWithTheOldSrttThenSrtt() {
+        RetransmissionTimer t = linux();
+        t.onAck(Duration.ofMillis(100), false);
+        t.onAck(Duration.ofMillis(300), false);
+        // RTTVAR = 3/4*50 + 1/4*|100-300| = 87.5 ; SRTT = 7/8*100 + 1/8*300 = 125 ; RTO = 125 + 350
+        assertThat(ms(t.rttvar().orElseThrow())).as("RTTVAR after 100 then 300 ms: 3/4*50 + 1/4*|OLD srtt 100 - 300|")
+                .isCloseTo(87.5, within());
+        assertThat(ms(t.srtt().orElseThrow())).as("SRTT after 100 then 300 ms: 7/8*100 + 1/8*300").isCloseTo(125, within());
+        assertThat(ms(t.rto())).as("RTO = 125 + 4*87.5").isCloseTo(475, within());
+    }
+
+    @Test
+    void aSteadyFastPathIsFlooredAtTheMinimum() {
+        RetransmissionTimer t = linux();
+        for (int i = 0; i < 50; i++) {
+            t.onAck(Duration.ofMillis(1), false);
+        }
+        assertThat(t.rto()).as("RTO of a 1 ms path: SRTT + 4*RTTVAR is tiny, so the floor parameter (200 ms here,"
+                + " Linux's tcp_rto_min) applies").isEqualTo(LINUX_MIN);
+    }
+
+    @Test
+    void theRfcFloorIsAParameterToo() {
+        RetransmissionTimer rfc = new RetransmissionTimer(RFC_INITIAL, Duration.ofSeconds(1), Duration.ofSeconds(60), G);
+        rfc.onAck(Duration.ofMillis(10), false);
+        assertThat(rfc.rto()).as("with RFC 6298's 1 s floor (2.4)").isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void eachTimeoutDoublesTheRto() {
+        RetransmissionTimer t = linux();
+        t.onAck(Duration.ofMillis(100), false);
+        t.onTimeout();
+        assertThat(ms(t.rto())).as("after one timeout: 2 x 300 ms (5.5)").isCloseTo(600, within());
+        t.onTimeout();
+        assertThat(ms(t.rto())).as("after two timeouts: 4 x 300 ms").isCloseTo(1200, within());
+    }
+
+    @Test
+    void backoffStopsAtTheCeiling() {
+        RetransmissionTimer t = linux();
+        for (int i = 0; i < 20; i++) {
+            t.onTimeout();
+        }
+        assertThat(t.rto()).as("after 20 timeouts from 1 s: the ceiling parameter (120 s here, Linux's tcp_rto_max)")
+                .isEqualTo(LINUX_MAX);
+    }
+
+    @Test
+    void karnsRuleIgnoresSamplesOfRetransmittedSegments() {
+        RetransmissionTimer t = linux();
+        t.onAck(Duration.ofMillis(100), false);
+        t.onTimeout();
+        t.onAck(Duration.ofMillis(5), true); // the ACK may be for the first copy: ambiguous
+        assertThat(ms(t.srtt().orElseThrow())).as("SRTT after an ACK of a RETRANSMITTED segment: unchanged (Karn)")
+                .isCloseTo(100, within());
+        assertThat(ms(t.rto())).as("RTO after that ACK: still the backed-off 600 ms").isCloseTo(600, within());
+    }
+
+    @Test
+    void aValidSampleAfterBackoffRecomputesTheRto() {
+        RetransmissionTimer t = linux();
+        t.onAck(Duration.ofMillis(100), false);
+        t.onTimeout();
+        t.onTimeout();
+        t.onAck(Duration.ofMillis(100), false);
+        // RTTVAR = 3/4*50 + 0 = 37.5 ; SRTT = 100 ; RTO = 100 + 150
+        assertThat(ms(t.rto())).as("a fresh, unambiguous sample of 100 ms after two timeouts: RTO from SRTT and RTTVAR"
+                + " again (100 + 4*37.5), not the backed-off value").isCloseTo(250, within());
+    }
+
+    @Test
+    void granularityCountsWhenTheVariationIsTiny() {
+        RetransmissionTimer t = new RetransmissionTimer(RFC_INITIAL, Duration.ZERO, LINUX_MAX, Duration.ofMillis(500));
+        for (int i = 0; i < 60; i++) {
+            t.onAck(Duration.ofMillis(100), false);
+        }
+        assertThat(ms(t.rto())).as("RTO = SRTT + max(G, 4*RTTVAR) with G = 500 ms and RTTVAR near 0")
+                .isCloseTo(600, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    private static org.assertj.core.data.Offset<Double> within() {
+        return org.assertj.core.data.Offset.offset(0.01);
+    }
+}

@@ -1,0 +1,42 @@
+package tcpip.close.homework;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import tcpip.kernel.SocketTable;
+import tcpip.kernel.TcpState;
+
+/**
+ * WRONG (test fixture: counts by the remote port, the client side). restart a server on its old port while the connections it closed
+ * first still sit in TIME_WAIT (소켓 연결 종료: the active closer keeps the connection for 2 MSL).
+ */
+public final class TimeWaitRestart {
+
+    private TimeWaitRestart() {
+    }
+
+    /**
+     * How many connections on this machine are in TIME_WAIT with {@code port} as their LOCAL port:
+     * the old server's side of connections it closed first. Reads /proc/net/tcp and tcp6.
+     */
+    public static long timeWaitCount(int port) {
+        return SocketTable.read(row -> row.state() == TcpState.TIME_WAIT && row.remotePort() == port).size();
+    }
+
+    /**
+     * A new listener on 127.0.0.1:{@code port} that binds although TIME_WAIT connections still use
+     * the port: SO_REUSEADDR must be on BEFORE bind(), because bind() is when the kernel checks.
+     */
+    public static ServerSocket rebind(int port) throws IOException {
+        ServerSocket listener = new ServerSocket();
+        try {
+            listener.setReuseAddress(true); // bind() may share the port with TIME_WAIT connections
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return listener;
+        } catch (IOException e) {
+            listener.close();
+            throw e;
+        }
+    }
+}

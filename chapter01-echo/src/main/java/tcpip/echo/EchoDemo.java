@@ -304,7 +304,8 @@ public final class EchoDemo {
                     + " FIN_WAIT2 waiting for the peer's FIN (net.ipv4.tcp_fin_timeout; not readable here)", seconds);
         }
         long finTimeout = sysctl.get();
-        boolean matches = seconds <= finTimeout && seconds > finTimeout - FIN_TIMER_SLACK_SECONDS;
+        // The kernel rounds the timer to its tick, so a fresh one may read a hundredth above the sysctl.
+        boolean matches = seconds <= finTimeout + 0.5 && seconds > finTimeout - FIN_TIMER_SLACK_SECONDS;
         return String.format(matches
                 ? "the FIN_WAIT2 row's timer (%.1f s left) is net.ipv4.tcp_fin_timeout = %d s: how long the kernel"
                         + " keeps an orphaned FIN_WAIT2 waiting for the peer's FIN"

@@ -162,8 +162,8 @@ public final class ReadmeOutput {
      * at least one digit) are wildcards and runs of spaces count as one; {@code …} skips lines.
      */
     static String mismatch(List<String> excerpt, List<String> output) {
-        List<String> want = excerpt.stream().map(ReadmeOutput::shape).toList();
-        List<String> have = output.stream().map(ReadmeOutput::shape).toList();
+        List<String> want = trimBlank(excerpt).stream().map(ReadmeOutput::shape).toList();
+        List<String> have = trimBlank(output).stream().map(ReadmeOutput::shape).toList();
         return match(want, 0, have, 0) ? null : firstDifference(want, have);
     }
 
@@ -209,6 +209,19 @@ public final class ReadmeOutput {
         }
         return skipping ? "the lines do not line up with the output"
                 : "the program prints " + (have.size() - h) + " more line(s) than the excerpt (end it with a '…' line)";
+    }
+
+    /** Without blank lines at the start and the end (a narrated stage opens with one). */
+    static List<String> trimBlank(List<String> lines) {
+        int from = 0;
+        int to = lines.size();
+        while (from < to && lines.get(from).isBlank()) {
+            from++;
+        }
+        while (to > from && lines.get(to - 1).isBlank()) {
+            to--;
+        }
+        return lines.subList(from, to);
     }
 
     static String shape(String line) {

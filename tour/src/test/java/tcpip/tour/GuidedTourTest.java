@@ -34,7 +34,7 @@ class GuidedTourTest {
         assertThat(out).as("the FIN makes read() return -1").contains("FIN").contains("-1");
         assertThat(out).as("TIME_WAIT with its timer").containsPattern("TIME_WAIT.*timer=TIME_WAIT\\(\\d+\\.\\d+s left\\)");
         assertThat(out).as("a reset connection").contains("Connection reset");
-        assertThat(out).as("real loss: the dropped segment is sent again").contains("loss lab: drop-middle");
+        assertThat(out).as("real loss: the dropped segment is sent again").contains("real loss in a namespace: drop-middle").containsPattern("SEQ \\d+:\\d+ was sent 2 times");
     }
 
     @Test

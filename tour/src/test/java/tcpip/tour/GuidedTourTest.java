@@ -19,7 +19,7 @@ class GuidedTourTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void runsEveryStageWithoutPausingAndShowsTheKernelsFacts() {
-        MainRunner.Result r = MainRunner.run(LIMIT, GuidedTour.class, "--no-pause");
+        MainRunner.Result r = TourRun.result(); // the same run the README excerpt test reads
         assertThat(r.exitCode()).as("tour exit code; stderr:%n%s", r.stderr()).isZero();
         String out = r.stdout();
         for (Stage s : GuidedTour.stages()) {

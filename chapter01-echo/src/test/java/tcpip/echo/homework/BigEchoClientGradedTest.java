@@ -1,5 +1,6 @@
 package tcpip.echo.homework;
 
+import tcpip.testing.Within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

@@ -1,5 +1,6 @@
 package tcpip.segmentation.homework;
 
+import tcpip.testing.Within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

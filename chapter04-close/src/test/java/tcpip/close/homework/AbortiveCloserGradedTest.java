@@ -1,5 +1,6 @@
 package tcpip.close.homework;
 
+import tcpip.testing.Within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package tcpip.close.homework;
+package tcpip.testing;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -8,13 +8,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Calls exercise code with a time limit, so a solution that blocks fails with a sentence instead of hanging the grader. */
-final class Within {
+public final class Within {
 
     private Within() {
     }
 
     /** Runs {@code body} on a daemon thread and waits at most {@code limit}; its exceptions come out as they are. */
-    static <T> T call(Duration limit, String what, Callable<T> body) throws Exception {
+    public static <T> T call(Duration limit, String what, Callable<T> body) throws Exception {
         FutureTask<T> task = new FutureTask<>(body);
         Thread.ofPlatform().daemon().name("exercise: " + what).start(task);
         try {
@@ -34,7 +34,7 @@ final class Within {
     }
 
     /** {@link #call} for code that returns nothing. */
-    static void run(Duration limit, String what, ThrowingRunnable body) throws Exception {
+    public static void run(Duration limit, String what, ThrowingRunnable body) throws Exception {
         call(limit, what, () -> {
             body.run();
             return null;
@@ -42,7 +42,7 @@ final class Within {
     }
 
     /** A block that may throw. */
-    interface ThrowingRunnable {
+    public interface ThrowingRunnable {
         void run() throws Exception;
     }
 }

@@ -1,5 +1,6 @@
 package tcpip.close;
 
+import tcpip.narration.Progress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -68,7 +69,7 @@ public final class HalfCloseFileClient {
         Runtime.getRuntime().addShutdownHook(new Thread(HalfCloseFileClient::deleteParts, "delete-part-files"));
         cli.run(() -> {
             download(host.get(), port.get(), file.get(), target, timeout.get(), System.out,
-                    ProgressLine.forConsole());
+                    Progress.start("receiving " + file.get(), -1)); // a line on a terminal only
             if (heap.get()) {
                 System.out.printf("peak heap used: %,d KiB%n", HeapReport.peakHeapUsedKiB());
             }
@@ -77,11 +78,11 @@ public final class HalfCloseFileClient {
 
     /** Same, drawing the progress line. */
     public static Download download(String host, int port, String name, Path target, Duration timeout,
-            PrintStream log, ProgressLine progress) throws IOException {
+            PrintStream log, Progress progress) throws IOException {
         try {
             return download(host, port, name, target, timeout, log, (LongConsumer) progress::update);
         } finally {
-            progress.finish();
+            progress.done();
         }
     }
 

@@ -59,7 +59,7 @@ class HalfCloseFileTransferTest {
 
     private HalfCloseFileClient.Download download(String name, Path target) throws IOException {
         return HalfCloseFileClient.download(HOST, port, name, target, TIMEOUT,
-                new PrintStream(clientLog, true, StandardCharsets.UTF_8), ProgressLine.forConsole());
+                new PrintStream(clientLog, true, StandardCharsets.UTF_8), tcpip.narration.Progress.start("test", -1));
     }
 
     @ParameterizedTest(name = "{0} bytes")
@@ -116,7 +116,7 @@ class HalfCloseFileTransferTest {
             });
             Path target = downloads.resolve("partial.bin");
             assertThatThrownBy(() -> HalfCloseFileClient.download(HOST, fake.getLocalPort(), "x", target, TIMEOUT,
-                    new PrintStream(clientLog, true, StandardCharsets.UTF_8), ProgressLine.forConsole()))
+                    new PrintStream(clientLog, true, StandardCharsets.UTF_8), tcpip.narration.Progress.start("test", -1)))
                     .isInstanceOf(IOException.class).hasMessageContaining("Connection reset")
                     .hasMessageContaining("incomplete");
             half.get(5, TimeUnit.SECONDS);
@@ -142,7 +142,7 @@ class HalfCloseFileTransferTest {
             Path target = downloads.resolve("stalled.bin");
             assertThatThrownBy(() -> HalfCloseFileClient.download(HOST, fake.getLocalPort(), "x", target,
                     Duration.ofMillis(300), new PrintStream(clientLog, true, StandardCharsets.UTF_8),
-                    ProgressLine.forConsole()))
+                    tcpip.narration.Progress.start("test", -1)))
                     .isInstanceOf(IOException.class).hasRootCauseInstanceOf(SocketTimeoutException.class);
             done.countDown();
             stall.get(5, TimeUnit.SECONDS);

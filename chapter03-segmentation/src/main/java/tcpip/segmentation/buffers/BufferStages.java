@@ -140,6 +140,9 @@ public final class BufferStages {
                 r.read(), r.written()));
     }
 
+    /** How long after the last probe its answer (the reader's window) is still part of the picture. */
+    private static final double PROBE_ANSWER_SECONDS = 0.005;
+
     private static void zeroWindowProbes(Narrator n, PacketCapture capture, int writer, int reader) {
         if (capture == null || !capture.running()) {
             n.note(capture == null ? "no capture" : capture.unavailableReason());
@@ -167,6 +170,11 @@ public final class BufferStages {
             n.result(String.format("first probe after %.3f s; tcp_rto_min = %d ms%s", intervals.get(0), rtoMinMs,
                     intervals.get(0) * 1_000 >= rtoMinMs ? ": not sooner (matches)" : ": sooner, does NOT match"));
         }
+        double lastProbe = z.probes().isEmpty() ? z.zeroWindow().time() : z.probes().get(z.probes().size() - 1).time();
+        List<tcpip.kernel.Segment> zeroOn = capture.segments().stream() // the zero window, the probes, their answers
+                .filter(s -> s.time() >= z.zeroWindow().time() && s.time() <= lastProbe + PROBE_ANSWER_SECONDS).toList();
+        n.ladder(zeroOn); // the zero window and the probes, as a picture
+        n.timeSequence(capture.segments());
         n.note("the probe timer starts at the retransmission timeout (never below tcp_rto_min) and doubles, up to");
         n.note("tcp_rto_max" + (rtoMaxMs > 0 ? " (" + rtoMaxMs + " ms here)" : "")
                 + "; each probe carries no data and makes the reader answer with its window");

@@ -257,6 +257,8 @@ public final class LossLab {
                 n.line("packet", "   ... " + (window.size() - SHOWN) + " more segments and ACKs ...");
             }
         }
+        n.ladder(window.stream().map(Packet::segment).toList());
+        n.timeSequence(ps.stream().map(Packet::segment).toList());
         n.result("SEQ " + r.seq() + ":" + r.end() + " was sent " + r.transmissions() + " times; "
                 + r.dupAcks() + " duplicate ACK(s) for " + r.seq() + " before the resend, " + r.sackAcks() + " with SACK");
         n.result("recovered (ACK past " + r.end() + ") " + Narrator.human(r.recovery()) + " after the first transmission");
@@ -380,8 +382,9 @@ public final class LossLab {
             RepeatResult r = new RepeatResult(intervals, probes, intervals.subList(probes, intervals.size()), rto, rtoMin,
                     counters);
             double t0 = times.get(0);
-            ps.stream().filter(p -> p.segment().time() >= t0).limit(times.size() + 1L)
-                    .forEach(p -> n.line("packet", p.describe(t0)));
+            List<Packet> shown = ps.stream().filter(p -> p.segment().time() >= t0).limit(times.size() + 1L).toList();
+            shown.forEach(p -> n.line("packet", p.describe(t0)));
+            n.ladder(shown.stream().map(Packet::segment).toList());
             n.kernel("before the drops: ss rto:" + rto + " ms; net.ipv4.tcp_rto_min_us = " + rtoMin * 1000
                     + "; nstat deltas: " + counters);
             n.line("table", String.format("%-8s %-13s %-20s %-36s %s", "resend", "measured gap", "sent by",
@@ -446,6 +449,7 @@ public final class LossLab {
             SynResult r = new SynResult(c.connectMicros(), syns, linear, retries);
             double t0 = syns.isEmpty() ? 0 : syns.get(0);
             ps.stream().limit(4).forEach(p -> n.line("packet", p.describe(t0)));
+            n.ladder(ps.stream().limit(4).map(Packet::segment).toList());
             n.result("connect() returned after " + Narrator.human(Duration.ofNanos(c.connectMicros() * 1000)));
             if (syns.size() >= 2) {
                 n.result("the second SYN left " + Narrator.human(micros(syns.get(1) - syns.get(0)))
@@ -517,6 +521,7 @@ public final class LossLab {
                             .time()).min().orElse(Double.MAX_VALUE)).toList();
             double t0 = closing.isEmpty() ? 0 : closing.get(0).segment().time();
             closing.forEach(p -> n.line("packet", p.describe(t0)));
+            n.ladder(closing.stream().map(Packet::segment).toList());
             List<Double> fins = ps.stream().map(Packet::segment).filter(s -> s.srcPort() == port && s.fin())
                     .map(Segment::time).toList();
             double firstFin = fins.isEmpty() ? Double.MAX_VALUE : fins.get(0);

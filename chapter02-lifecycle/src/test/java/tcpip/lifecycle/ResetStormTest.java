@@ -62,7 +62,7 @@ class ResetStormTest {
 
     private static void awaitDescriptorsBackTo(int baseline) throws Exception {
         KernelAwait.awaitTable(rows -> tcpDescriptors() <= baseline, WAIT, "TCP descriptors back to " + baseline);
-        assertThat(tcpDescriptors()).as("descriptors after the storm").isEqualTo(baseline);
+        assertThat(tcpDescriptors()).as("descriptors after the storm").isLessThanOrEqualTo(baseline); // sockets left from earlier tests in this JVM may close meanwhile
     }
 
     @Test

@@ -122,6 +122,7 @@ public final class SeqAckStages {
         List<Segment> first = all.stream().filter(s -> s.srcPort() == firstClient || s.dstPort() == firstClient)
                 .toList();
         first.forEach(s -> n.line("packet", s.describe()));
+        n.ladder(first); // the data exchange as a picture: handshake, segments, ACKs, FIN
         List<SeqAckCheck.Check> checks = SeqAckCheck.acks(first);
         checks.forEach(c -> n.result(c.describe()));
         long bad = checks.stream().filter(c -> !c.matches()).count();

@@ -73,11 +73,15 @@ public final class BulkSender {
                 fill(file);
                 List<Measurement> results = new ArrayList<>();
                 if (sweep.get()) {
+                    // A progress line (bytes sent, rate) on a terminal only; silent when piped.
+                    tcpip.narration.Progress progress = tcpip.narration.Progress.start("sweep", -1);
                     for (Setting s : sweepSettings()) {
                         Measurement m = measure(server, s.mode(), s.size(), perSize.get(), file);
+                        progress.add(m.bytes());
                         System.out.printf("%s  %,10.1f MB/s%n", m.label(), m.mbPerSecond());
                         results.add(m);
                     }
+                    progress.done();
                     System.out.println();
                     System.out.print(chart(results));
                 } else {

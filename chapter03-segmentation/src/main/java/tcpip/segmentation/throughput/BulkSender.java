@@ -75,6 +75,7 @@ public final class BulkSender {
                 if (sweep.get()) {
                     // A progress line (bytes sent, rate) on a terminal only; silent when piped.
                     tcpip.narration.Progress progress = tcpip.narration.Progress.start("sweep", -1);
+                    SWEEPING.set(true);
                     for (Setting s : sweepSettings()) {
                         Measurement m = measure(server, s.mode(), s.size(), perSize.get(), file);
                         progress.add(m.bytes());
@@ -94,6 +95,39 @@ public final class BulkSender {
             }
         });
     }
+
+    /**
+     * On a terminal, a progress line for one long send: bytes the receiver's kernel has
+     * acknowledged so far (ss's bytes_acked), the rate, and the time left of the run. Null when
+     * piped, in the sweep (it has its own line) or without ss.
+     */
+    private static Thread progressWatcher(SocketChannel channel, Duration duration) throws IOException {
+        if (!tcpip.narration.Progress.onTerminal() || duration.compareTo(PROGRESS_AFTER) < 0 || SWEEPING.get()) {
+            return null;
+        }
+        int local = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        int remote = ((InetSocketAddress) channel.getRemoteAddress()).getPort();
+        long endMillis = System.currentTimeMillis() + duration.toMillis();
+        tcpip.narration.Progress progress = tcpip.narration.Progress.start(
+                "sending for " + tcpip.narration.Narrator.human(duration) + " (bytes acknowledged)", -1);
+        return Thread.ofVirtual().start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted() && System.currentTimeMillis() < endMillis) {
+                    tcpip.kernel.SsInfo.of(local, remote).map(i -> i.number("bytes_acked")).filter(v -> v > 0)
+                            .ifPresent(progress::update);
+                    Thread.sleep(PROGRESS_EVERY.toMillis()); // a display refresh, not synchronisation
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                progress.done();
+            }
+        });
+    }
+
+    private static final Duration PROGRESS_AFTER = Duration.ofSeconds(2);
+    private static final Duration PROGRESS_EVERY = Duration.ofMillis(250);
+    private static final ThreadLocal<Boolean> SWEEPING = ThreadLocal.withInitial(() -> false);
 
     /** One point of the sweep. */
     public record Setting(Mode mode, int size) {
@@ -140,6 +174,7 @@ public final class BulkSender {
             channel.connect(server);
             long start = System.nanoTime();
             long end = start + duration.toNanos();
+            Thread watcher = progressWatcher(channel, duration);
             switch (mode) {
                 case STREAM -> ThroughputCore.sendStream(channel, writeSize, end);
                 case CHANNEL -> ThroughputCore.sendChannel(channel, writeSize, end);
@@ -148,6 +183,9 @@ public final class BulkSender {
                         ThroughputCore.sendFile(channel, source, writeSize, end);
                     }
                 }
+            }
+            if (watcher != null) {
+                watcher.interrupt();
             }
             channel.shutdownOutput(); // FIN after the last byte: the receiver's read() returns -1
             ByteBuffer count = ByteBuffer.allocate(Long.BYTES);

@@ -27,7 +27,7 @@ import tcpip.net.Closeables;
 /**
  * The article's whole cycle in one process: each stage prints the lines of {@link EchoCore} it is
  * about to run, runs exactly those, and shows what the kernel holds afterwards (descriptors,
- * /proc/net/tcp rows, timers); a last stage sets the blocking servers beside the Selector one.
+ * /proc/net/tcp6 rows (JDK sockets are dual-stack: 127.0.0.1 appears there as ::ffff:127.0.0.1), timers); a last stage sets the blocking servers beside the Selector one.
  */
 public final class EchoDemo {
 

@@ -82,6 +82,14 @@ public final class CloseDemo {
         return c;
     }
 
+    /** Waits (bounded) until the captured segments satisfy {@code done}, one more segment at a time. */
+    private static void awaitUntil(PacketCapture c, java.util.function.Predicate<List<Segment>> done, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (c.running() && !done.test(c.segments()) && System.nanoTime() < deadline) {
+            c.awaitSegments(c.segments().size() + 1, Duration.ofMillis(100)); // returns when tcpdump prints more
+        }
+    }
+
     private static List<Segment> printSegments(Narrator n, PacketCapture c, int expected) {
         if (!c.running()) {
             return List.of();
@@ -312,6 +320,8 @@ public final class CloseDemo {
                 n.program("server: Socket.close() with " + UNREAD.length + " unread bytes in its receive buffer");
                 ClosedPeer.closeUnread(p.server());
                 n.program("client: read() " + readOutcome(p.client().getInputStream()));
+                // DATA, ACK, FIN, RST, and sometimes the client's ACK of the FIN before the RST: wait for the RST.
+                awaitUntil(tcpdump, segs -> segs.stream().anyMatch(Segment::rst), Duration.ofSeconds(2));
                 List<Segment> segs = printSegments(n, tcpdump, 4);
                 if (!segs.isEmpty()) {
                     n.result(CloseCapture.finThenRst(segs, p.serverPort()));

@@ -109,7 +109,7 @@ public final class CloseStates {
 
     /**
      * A row as {@link SocketRow#describe()} prints it, except that an orphaned FIN_WAIT2 row's
-     * timer is named for what it is: /proc/net/tcp reports it with the TIME_WAIT timer code, but
+     * timer is named for what it is: /proc/net/tcp* reports it with the TIME_WAIT timer code, but
      * its length is tcp_fin_timeout.
      */
     public static String describe(SocketRow row) {

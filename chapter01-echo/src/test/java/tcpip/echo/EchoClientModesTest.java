@@ -135,11 +135,11 @@ class EchoClientModesTest {
     @Test
     void aSignalStopsTheNioClientWithOneLineAndANonZeroExit() throws Exception {
         try (RunningServer server = RunningServer.start(EchoServer.Mode.VIRTUAL)) {
-            String javaCommand = ProcessHandle.current().info().command().orElse("java");
             java.nio.file.Path errors = java.nio.file.Files.createTempFile("nio-client", ".err");
             // destroy() closes the pipes, so stderr goes to a file the test reads afterwards
-            Process p = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
-                    NioEchoClient.class.getName(), "--port", String.valueOf(server.port()))
+            java.util.List<String> command = tcpip.testing.MainRunner.java();
+            command.addAll(java.util.List.of(NioEchoClient.class.getName(), "--port", String.valueOf(server.port())));
+            Process p = new ProcessBuilder(command)
                     .redirectError(errors.toFile()).start();
             try {
                 // stdin stays open: the client waits for a line, like a learner's terminal

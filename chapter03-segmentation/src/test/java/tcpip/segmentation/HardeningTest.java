@@ -239,9 +239,9 @@ class HardeningTest {
     @Test
     @Timeout(60)
     void headerOnlyClientsCannotExhaustTheHeap() throws Exception {
-        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx64m", "-cp",
-                System.getProperty("java.class.path"), LengthPrefixServer.class.getName(), "--port", "0",
-                "--max-connections", "2000");
+        List<String> command = tcpip.testing.MainRunner.java();
+        command.add(1, "-Xmx64m");
+        command.addAll(List.of(LengthPrefixServer.class.getName(), "--port", "0", "--max-connections", "2000"));
         Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
         StringBuffer rest = new StringBuffer();
         Thread drain = null;

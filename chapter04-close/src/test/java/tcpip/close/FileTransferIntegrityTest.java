@@ -49,12 +49,9 @@ class FileTransferIntegrityTest {
     @TempDir
     Path downloads;
 
-    private static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
     private static Process child(Class<?> main, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), main.getName()));
+        List<String> cmd = tcpip.testing.MainRunner.java();
+        cmd.add(main.getName());
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).start();
     }

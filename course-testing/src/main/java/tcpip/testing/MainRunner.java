@@ -31,10 +31,7 @@ public final class MainRunner {
 
     /** Same, feeding {@code stdin} (may be null) to the program's standard input. */
     public static Result run(Duration timeout, String stdin, Class<?> main, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        List<String> command = java();
         command.add(main.getName());
         command.addAll(List.of(args));
         try {
@@ -57,6 +54,24 @@ public final class MainRunner {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The command that starts a child JVM like this one: the same java, the flags the build gives
+     * test JVMs (system property {@code tcpip.child.jvm.flags}), and this classpath. Add the main
+     * class and its arguments.
+     */
+    public static List<String> java() {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String flag : System.getProperty("tcpip.child.jvm.flags", "").trim().split("\\s+")) {
+            if (!flag.isEmpty()) {
+                command.add(flag);
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        return command;
     }
 
     private static CompletableFuture<String> drain(InputStream in) {

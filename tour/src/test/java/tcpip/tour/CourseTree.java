@@ -39,11 +39,6 @@ final class CourseTree {
         }
     }
 
-    /** The java running this test: the toolchain's, at least 21. */
-    static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
     /** A finished command: exit code (-1 if killed at the time limit) and stdout+stderr. */
     record Run(int exitCode, String output) {
     }

@@ -47,7 +47,7 @@ class ReadmeCommandsTest {
     private static final Path ROOT = CourseTree.root();
     private static final Duration FOREGROUND_LIMIT = Duration.ofSeconds(90);
     private static final Duration READY_LIMIT = Duration.ofSeconds(30);
-    private static final Duration LISTEN_LIMIT = Duration.ofSeconds(3);
+    private static final Duration LISTEN_LIMIT = Duration.ofSeconds(1); // servers print after listen(): only a slow /proc needs more than one look
     private static final Set<String> PASSED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final Pattern DEFINE = Pattern.compile("-D([\\w.]+)=(.*)");
 
@@ -62,7 +62,7 @@ class ReadmeCommandsTest {
     }
 
     /** Fences run this many at a time: most of their time is JVM start-up and waiting on sockets. */
-    private static final int PARALLEL_FENCES = 8;
+    private static final int PARALLEL_FENCES = Integer.getInteger("tcpip.fences", 8);
 
     @TestFactory
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -150,8 +150,8 @@ class ReadmeCommandsTest {
      */
     record Program(String mainClass, List<String> args, Path dir) {
         List<String> command() {
-            List<String> cmd = new ArrayList<>(List.of(CourseTree.java(), "-cp", System.getProperty("java.class.path"),
-                    mainClass));
+            List<String> cmd = tcpip.testing.MainRunner.java();
+            cmd.add(mainClass);
             cmd.addAll(args);
             return cmd;
         }
@@ -434,8 +434,8 @@ class ReadmeCommandsTest {
         List<String> w = ReadmeCommand.words(c.text());
         if (program.isPresent()) {
             Program p = program.get();
-            List<String> help = new ArrayList<>(List.of(CourseTree.java(), "-cp", System.getProperty("java.class.path"),
-                    p.mainClass(), "--help"));
+            List<String> help = tcpip.testing.MainRunner.java();
+            help.addAll(List.of(p.mainClass(), "--help"));
             CourseTree.Run r = CourseTree.run(ROOT, 60, help.toArray(String[]::new));
             assertThat(r.exitCode()).as("%s: %s --help%n%s", c.where(), p.mainClass(), r.output()).isZero();
             for (String a : p.args()) {

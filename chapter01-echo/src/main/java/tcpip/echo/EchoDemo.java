@@ -265,11 +265,12 @@ public final class EchoDemo {
         try {
             byte[] hello = MESSAGE.getBytes(StandardCharsets.UTF_8);
             EchoClient.roundTrip(keep(clients, EchoClient.connect(at, WAIT)), hello); // warms up, starts the carriers
-            int before = ManagementFactory.getThreadMXBean().getThreadCount();
+            // Threads that start, not a count: the previous server's threads may still be ending now.
+            java.util.Set<Thread> before = Thread.getAllStackTraces().keySet(); // platform threads only
             for (int i = 1; i < IDLE_CONNECTIONS; i++) {
                 EchoClient.roundTrip(keep(clients, EchoClient.connect(at, WAIT)), hello); // served, now idle in read()
             }
-            int added = ManagementFactory.getThreadMXBean().getThreadCount() - before;
+            int added = (int) Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t)).count();
             n.kernel(what + ": after the first echo, " + (IDLE_CONNECTIONS - 1) + " more connections echoed once and"
                     + " left idle added " + added + " platform threads");
             return added;

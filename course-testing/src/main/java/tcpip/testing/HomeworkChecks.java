@@ -54,8 +54,15 @@ public abstract class HomeworkChecks {
     /** At most this many failed-check lines per exercise in the score table. */
     static final int MAX_FAILURE_LINES = 18;
     static final int MAX_MESSAGE = 240;
-    /** Wrong solutions checked at once: most of their time is spent waiting on sockets, not on the CPU. */
-    static final int PARALLEL = 6;
+    /**
+     * Templates and wrong solutions are all checked at once, each on its own thread: most of their time is spent
+     * waiting on sockets and deadlines, not on the CPU, so the wall time is about that of the slowest one.
+     */
+    static final int MAX_PARALLEL = 64;
+    /** javac runs at once (each with its own file manager): compiling is CPU work, so about one per core. */
+    static final int COMPILERS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    /** A wrong solution in a folder of this name calls the course's own code; it must fail on the answer-key rule. */
+    static final String ANSWER_KEY_MISTAKE = "UsesTheCoursesCode";
     static final Path BASE = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
     /** The module's homework package: the one folder of templates under src/homework/template/java. */
     static final String PACKAGE = homeworkPackage(BASE.resolve("src/homework/template/java"));
@@ -63,7 +70,15 @@ public abstract class HomeworkChecks {
     /** Every graded run started, so the checks can wait for those still finishing in the background. */
     private static final List<Thread> LEFT_BEHIND = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final JavaCompiler JAVAC = ToolProvider.getSystemJavaCompiler();
-    private static final StandardJavaFileManager FILES = JAVAC.getStandardFileManager(null, null, StandardCharsets.UTF_8);
+    /** File managers free for a compilation; each caches the class path's index, so they are reused. */
+    private static final java.util.concurrent.BlockingQueue<StandardJavaFileManager> FILE_MANAGERS =
+            new java.util.concurrent.ArrayBlockingQueue<>(COMPILERS);
+
+    static {
+        for (int i = 0; i < COMPILERS; i++) {
+            FILE_MANAGERS.add(JAVAC.getStandardFileManager(null, null, StandardCharsets.UTF_8));
+        }
+    }
 
     /** One graded test's outcome: passed, failed or aborted (a Linux-only check elsewhere). */
     record Check(String name, String status, String message) {
@@ -123,13 +138,21 @@ public abstract class HomeworkChecks {
                 }
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(MAX_PARALLEL, cases.size())));
         try {
             List<CompletableFuture<Outcome>> outcomes = cases.stream().map(c -> CompletableFuture.supplyAsync(
-                    () -> runAgainst(c.sources(), c.exercise(), Duration.ofSeconds(40), !c.template()), pool)).toList();
+                    () -> {
+                        long start = System.nanoTime();
+                        Outcome o = runAgainst(c.sources(), c.exercise(), Duration.ofSeconds(40), !c.template());
+                        System.out.printf("%-60s %6d ms%n", c.label(), (System.nanoTime() - start) / 1_000_000);
+                        return o;
+                    }, pool)).toList();
             outcomes.forEach(CompletableFuture::join);
+            long waiting = System.nanoTime();
             awaitLeftBehind(Duration.ofSeconds(20)); // no test after this one shares the JVM with their sockets
-            List<DynamicTest> tests = new ArrayList<>();
+            System.out.printf("%-60s %6d ms%n", "(graded runs still going after their first failure)",
+                    (System.nanoTime() - waiting) / 1_000_000);
+            List<DynamicTest> tests = new ArrayList<>(answerKeys());
             for (int i = 0; i < cases.size(); i++) {
                 Case c = cases.get(i);
                 Outcome o = outcomes.get(i).join();
@@ -142,12 +165,50 @@ public abstract class HomeworkChecks {
                         o.checks().stream().filter(Check::failed).forEach(k -> assertThat(k.message())
                                 .as("%s: a template fails with the TODO hint", c.label()).startsWith("Not done yet: TODO"));
                     }
+                    if (c.label().contains("/" + ANSWER_KEY_MISTAKE)) {
+                        assertThat(o.checks()).as("%s fails because it calls the course's own code (the answer key)",
+                                c.label()).anyMatch(k -> k.failed() && k.message().contains("is the answer key"));
+                    }
                 }));
             }
             return tests.stream();
         } finally {
             pool.shutdown();
         }
+    }
+
+    /**
+     * One check per exercise: its graded test registers a {@link HomeworkAnswerKey} for the exercise's class (so an
+     * answer that calls the course's own code fails), and the reference solution (when this build compiled it) does
+     * not use the answer key either.
+     */
+    private static List<DynamicTest> answerKeys() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path template : templates()) {
+            String exercise = nameOf(template);
+            tests.add(dynamicTest(exercise + "GradedTest guards its answer key", () -> {
+                Class<?> graded = Class.forName(PACKAGE + "." + exercise + "GradedTest");
+                Optional<HomeworkAnswerKey> key = answerKey(graded);
+                assertThat(key).as("%s needs a static HomeworkAnswerKey field for %s (see INSTRUCTORS.md, the"
+                        + " answer-key rule)", graded.getSimpleName(), exercise).isPresent();
+                assertThat(key.get().answer().getSimpleName()).as("the class %s's answer key guards", graded.getSimpleName())
+                        .isEqualTo(exercise);
+                assertThat(key.get().violation()).as("the %s this build compiled (the reference solution; the template"
+                        + " in a handout) uses the course's own code", exercise).isEmpty();
+            }));
+        }
+        return tests;
+    }
+
+    /** The graded test's static {@link HomeworkAnswerKey} field, if it has one. */
+    static Optional<HomeworkAnswerKey> answerKey(Class<?> graded) throws IllegalAccessException {
+        for (Field f : graded.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == HomeworkAnswerKey.class) {
+                f.setAccessible(true);
+                return Optional.ofNullable((HomeworkAnswerKey) f.get(null));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Compiles {@code sources} in place of the exercise's class and runs its graded test class. */
@@ -157,7 +218,9 @@ public abstract class HomeworkChecks {
             String error = null;
             if (!Files.isDirectory(out)) { // compiled once per version of the sources, then reused
                 Path fresh = Files.createTempDirectory(BASE.resolve("target"), "homework-");
+                long start = System.nanoTime();
                 error = compile(sources, fresh, CLASSPATH);
+                System.out.printf("  compiled %s %s in %d ms%n", exercise, out.getFileName(), (System.nanoTime() - start) / 1_000_000);
                 if (error == null) {
                     Files.createDirectories(out.getParent());
                     Files.move(fresh, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -347,19 +410,26 @@ public abstract class HomeworkChecks {
         return javaFile.getFileName().toString().replace(".java", "");
     }
 
-    /** javac in this JVM, one compilation at a time with one shared file manager (it caches the class path); returns null, or the first error line. */
-    static synchronized String compile(List<Path> sources, Path out, String classpath) {
-        StringWriter errors = new StringWriter();
-        boolean ok = JAVAC.getTask(errors, FILES, null, List.of("-d", out.toString(), "-cp", classpath,
-                "-proc:none", "-nowarn", "-implicit:none", "-encoding", "UTF-8"), null,
-                FILES.getJavaFileObjectsFromPaths(sources)).call();
-        return ok ? null : errors.toString().lines().filter(l -> l.contains("error")).findFirst().orElse(errors.toString());
+    /** javac in this JVM, at most {@link #COMPILERS} at once, each with a file manager of its own; returns null, or the first error line. */
+    static String compile(List<Path> sources, Path out, String classpath) throws InterruptedException {
+        StandardJavaFileManager files = FILE_MANAGERS.take();
+        try {
+            StringWriter errors = new StringWriter();
+            boolean ok = JAVAC.getTask(errors, files, null, List.of("-d", out.toString(), "-cp", classpath,
+                    "-proc:none", "-nowarn", "-implicit:none", "-encoding", "UTF-8"), null,
+                    files.getJavaFileObjectsFromPaths(sources)).call();
+            return ok ? null : errors.toString().lines().filter(l -> l.contains("error")).findFirst().orElse(errors.toString());
+        } finally {
+            FILE_MANAGERS.add(files);
+        }
     }
 
     /**
      * Runs one test class on a daemon thread; a run still going after {@code limit} is left behind
      * as timed out. With {@code stopAtFirstFailure} (checking a wrong solution: one failure is the
-     * proof) the wait ends at the first failed check and the rest runs on unobserved.
+     * proof) the wait ends at the first failed check, and the graded tests run one at a time so that
+     * none starts after it (a wrong solution mostly fails by waiting out a deadline: the checks it
+     * would fail next are not worth their time).
      */
     static Outcome run(Class<?> testClass, Duration limit, boolean stopAtFirstFailure) {
         CountDownLatch done = new CountDownLatch(1);
@@ -376,7 +446,7 @@ public abstract class HomeworkChecks {
         String[] error = new String[1];
         Thread runner = Thread.ofPlatform().daemon().name("grading " + testClass.getSimpleName()).unstarted(() -> {
             try {
-                launch(testClass, checks);
+                launch(testClass, checks, stopAtFirstFailure);
             } catch (Throwable t) {
                 error[0] = "the graded tests could not run: " + t;
             } finally {
@@ -397,16 +467,10 @@ public abstract class HomeworkChecks {
     }
 
     /** The JUnit Platform launcher, called by reflection: surefire puts it on the test class path at run time only. */
-    private static void launch(Class<?> testClass, List<Check> into) throws Exception {
+    private static void launch(Class<?> testClass, List<Check> into, boolean stopAtFirstFailure) throws Exception {
         Thread.currentThread().setContextClassLoader(testClass.getClassLoader());
         Class<?> selectors = Class.forName("org.junit.platform.engine.discovery.DiscoverySelectors");
-        Object selector = selectors.getMethod("selectClass", Class.class).invoke(null, testClass);
-        Object selectorArray = Array.newInstance(Class.forName("org.junit.platform.engine.DiscoverySelector"), 1);
-        Array.set(selectorArray, 0, selector);
-        Class<?> builderType = Class.forName("org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder");
-        Object builder = builderType.getMethod("request").invoke(null);
-        builderType.getMethod("selectors", selectorArray.getClass()).invoke(builder, selectorArray);
-        Object request = builderType.getMethod("build").invoke(builder);
+        Object request = request(selectors.getMethod("selectClass", Class.class).invoke(null, testClass));
         Class<?> listenerType = Class.forName("org.junit.platform.launcher.TestExecutionListener");
         Object listener = Proxy.newProxyInstance(listenerType.getClassLoader(), new Class<?>[] {listenerType},
                 (proxy, method, args) -> switch (method.getName()) {
@@ -428,10 +492,46 @@ public abstract class HomeworkChecks {
         Object listenerArray = Array.newInstance(listenerType, 1);
         Array.set(listenerArray, 0, listener);
         Object launcher = Class.forName("org.junit.platform.launcher.core.LauncherFactory").getMethod("create").invoke(null);
-        Class.forName("org.junit.platform.launcher.Launcher")
-                .getMethod("execute", Class.forName("org.junit.platform.launcher.LauncherDiscoveryRequest"),
-                        listenerArray.getClass())
-                .invoke(launcher, request, listenerArray);
+        Class<?> launcherType = Class.forName("org.junit.platform.launcher.Launcher");
+        Class<?> requestType = Class.forName("org.junit.platform.launcher.LauncherDiscoveryRequest");
+        Method execute = launcherType.getMethod("execute", requestType, listenerArray.getClass());
+        List<String> units = new ArrayList<>();
+        if (stopAtFirstFailure) { // the class's direct children (test methods, templates, nested classes), in JUnit's order
+            Object plan = launcherType.getMethod("discover", requestType).invoke(launcher, request);
+            Class<?> idType = Class.forName("org.junit.platform.launcher.TestIdentifier");
+            Class<?> planType = Class.forName("org.junit.platform.launcher.TestPlan");
+            Method children = planType.getMethod("getChildren", idType);
+            for (Object engine : (java.util.Set<?>) planType.getMethod("getRoots").invoke(plan)) {
+                for (Object container : (java.util.Set<?>) children.invoke(plan, engine)) {
+                    for (Object unit : (java.util.Set<?>) children.invoke(plan, container)) {
+                        units.add((String) idType.getMethod("getUniqueId").invoke(unit));
+                    }
+                }
+            }
+        }
+        if (units.isEmpty()) {
+            execute.invoke(launcher, request, listenerArray);
+            return;
+        }
+        Method byId = selectors.getMethod("selectUniqueId", String.class);
+        for (String unit : units) {
+            execute.invoke(launcher, request(byId.invoke(null, unit)), listenerArray);
+            synchronized (into) {
+                if (into.stream().anyMatch(Check::failed)) {
+                    return; // one failure is the proof
+                }
+            }
+        }
+    }
+
+    /** A discovery request for one selector. */
+    private static Object request(Object selector) throws Exception {
+        Object selectorArray = Array.newInstance(Class.forName("org.junit.platform.engine.DiscoverySelector"), 1);
+        Array.set(selectorArray, 0, selector);
+        Class<?> builderType = Class.forName("org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder");
+        Object builder = builderType.getMethod("request").invoke(null);
+        builderType.getMethod("selectors", selectorArray.getClass()).invoke(builder, selectorArray);
+        return builderType.getMethod("build").invoke(builder);
     }
 
     private static void finished(Object id, Object result, List<Check> into) throws Exception {

@@ -46,6 +46,12 @@ class HandoutTest {
         assertThat(CourseTree.templates(handout)).as("every exercise's template").hasSameSizeAs(exercises);
         assertThat(Files.readString(handout.resolve("README.md"))).as("the handout README points at no solution")
                 .doesNotContain("src/homework/solution");
+        try (Stream<Path> docs = Files.list(handout)) {
+            for (Path doc : docs.filter(p -> p.toString().endsWith(".md")).toList()) {
+                assertThat(Files.readString(doc)).as("%s in the handout links no instructors' guide", doc.getFileName())
+                        .doesNotContain("](INSTRUCTORS.md)").doesNotContain("Instructors: INSTRUCTORS.md");
+            }
+        }
 
         // One offline compile of the whole handout as the learner gets it: main code plus templates.
         List<Path> sources = new ArrayList<>();
@@ -75,6 +81,69 @@ class HandoutTest {
                         .contains(name + "GradedTest.java", "HomeworkChecksTest.java");
             }
             assertThat(Files.readString(t)).as("template %s has a TODO", t).contains("\"TODO");
+            Path wrong = module.resolve("src/homework/wrong").resolve(name);
+            try (Stream<Path> mistakes = Files.isDirectory(wrong) ? Files.list(wrong) : Stream.empty()) {
+                assertThat(mistakes.filter(Files::isDirectory).count()).as("wrong solutions of %s (2 or more)", name)
+                        .isGreaterThanOrEqualTo(2);
+            }
+        }
+    }
+
+    /**
+     * The handout must ship the course's own code (the graded tests and the demos use kernel-view and the chapters'
+     * programs), so where that code does what an exercise asks it is the exercise's answer key: every graded test
+     * registers a HomeworkAnswerKey, which fails every check of an answer that uses it (each chapter's
+     * HomeworkChecksTest checks that the key guards the right class and that a wrong solution calling the course's
+     * code fails on it). So nothing in the handout's src/main can stand in for an answer.
+     */
+    @Test
+    void everyGradedTestGuardsItsAnswerKey() throws IOException {
+        for (Path t : CourseTree.templates(ROOT)) {
+            String name = t.getFileName().toString().replace(".java", "");
+            Path module = ROOT.resolve(ROOT.relativize(t).getName(0));
+            List<Path> graded;
+            try (Stream<Path> tests = Files.walk(module.resolve("src/test/java"))) {
+                graded = tests.filter(p -> p.getFileName().toString().equals(name + "GradedTest.java")).toList();
+            }
+            assertThat(graded).as("graded test of %s", name).hasSize(1);
+            assertThat(Files.readString(graded.get(0))).as("%s registers the answer-key rule for %s", graded.get(0), name)
+                    .contains("@RegisterExtension", "HomeworkAnswerKey.of(" + name + ".class)");
+        }
+    }
+
+    /**
+     * Every exercise has a row in its chapter README's Homework table: what to build, the article section, the
+     * expected minutes and the points, which are its graded test's POINTS; the chapter total adds them up.
+     */
+    @Test
+    void everyExerciseHasAReadmeRowWithSectionMinutesAndPoints() throws IOException {
+        java.util.Map<Path, Integer> totals = new java.util.TreeMap<>();
+        for (Path t : CourseTree.templates(ROOT)) {
+            String name = t.getFileName().toString().replace(".java", "");
+            Path module = ROOT.resolve(ROOT.relativize(t).getName(0));
+            String readme = Files.readString(module.resolve("README.md"));
+            int at = readme.indexOf("\n## Homework");
+            assertThat(at).as("%s/README.md has a Homework section", module.getFileName()).isNotNegative();
+            String homework = readme.substring(at);
+            java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| `" + name
+                    + "` \\| ([^|]{20,}) \\| ([^|]+) \\| (\\d+) \\| (\\d+) \\|$").matcher(homework);
+            assertThat(row.find()).as("%s/README.md Homework table: a row `%s` | what to build | article section |"
+                    + " minutes | points", module.getFileName(), name).isTrue();
+            String graded;
+            try (Stream<Path> tests = Files.walk(module.resolve("src/test/java"))) {
+                graded = Files.readString(tests.filter(p -> p.getFileName().toString().equals(name + "GradedTest.java"))
+                        .findFirst().orElseThrow());
+            }
+            java.util.regex.Matcher points = java.util.regex.Pattern.compile("static final int POINTS = (\\d+);")
+                    .matcher(graded);
+            assertThat(points.find()).as("%sGradedTest declares POINTS", name).isTrue();
+            assertThat(row.group(4)).as("points of %s in the README vs. its graded test", name).isEqualTo(points.group(1));
+            assertThat(row.group(2)).as("article section of %s", name).containsAnyOf("소켓", "handshake", "데이터 송수신");
+            totals.merge(module, Integer.parseInt(points.group(1)), Integer::sum);
+        }
+        for (var e : totals.entrySet()) {
+            assertThat(Files.readString(e.getKey().resolve("README.md"))).as("the chapter total in %s", e.getKey())
+                    .contains(e.getValue() + " points in this chapter");
         }
     }
 

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /** Grades BigEchoClient against an echo server with small buffers, so a write-then-read client never finishes. */
@@ -33,6 +35,11 @@ class BigEchoClientGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 8;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(BigEchoClient.class);
+
     static final int SMALL_BUFFER = 16 * 1024;
     static final int BIG = 4 << 20;
 

@@ -12,9 +12,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /** Grades SocketInode against the course's own /proc reader (tcpip.kernel) for several sockets at once. */
@@ -24,6 +26,11 @@ class SocketInodeGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 6;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(SocketInode.class)
+            .forbid("tcpip.kernel", "read /proc/net/tcp* and /proc/self/fd yourself");
 
     @Test
     void findsTheClientSocket() throws Exception {

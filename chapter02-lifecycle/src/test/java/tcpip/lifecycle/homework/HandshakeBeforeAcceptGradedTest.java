@@ -13,7 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.kernel.TcpState;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /** Grades HandshakeBeforeAccept: its evidence must come from before accept() and from the server's side. */
@@ -23,6 +25,11 @@ class HandshakeBeforeAcceptGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 8;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(HandshakeBeforeAccept.class);
+
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final Duration WAIT = Duration.ofSeconds(3);
 

@@ -16,11 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Descriptors.Descriptor;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /** Grades PoliteBusyServer: it reports its accept queue and turns clients away with a BUSY line. */
@@ -30,6 +32,11 @@ class PoliteBusyServerGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 8;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(PoliteBusyServer.class)
+            .forbid("tcpip.net", "write the accept() and the BUSY reply yourself");
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final Duration WAIT = Duration.ofSeconds(5);

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Descriptors.Descriptor;
 import tcpip.kernel.KernelAwait;
@@ -22,6 +23,7 @@ import tcpip.kernel.TcpState;
 import tcpip.lifecycle.ReservedPort;
 import tcpip.lifecycle.homework.ReachabilityProbe.Reachability;
 import tcpip.lifecycle.homework.ReachabilityProbe.Result;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /** Grades ReachabilityProbe: listening, refused and no answer, told apart by one connect(). */
@@ -31,6 +33,10 @@ class ReachabilityProbeGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 8;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(ReachabilityProbe.class);
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final Duration TIMEOUT = Duration.ofMillis(300);

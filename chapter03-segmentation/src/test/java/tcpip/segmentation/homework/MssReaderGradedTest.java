@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.kernel.SsInfo;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /** Grades MssReader on a fixed ss output (both ends, three mss-like fields) and on live connections against SsInfo. */
@@ -22,6 +24,11 @@ class MssReaderGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 6;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(MssReader.class)
+            .forbid("tcpip.kernel", "run ss and parse its output yourself");
 
     /** Real ss -tinH output: a third connection first, then both ends of 47028 <-> 57715. */
     static final String SS = String.join("\n",

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /**
@@ -31,6 +33,11 @@ class NagleFixGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 8;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(NagleFix.class);
+
     static final byte[] HEADER = "LEN 0016\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] BODY = "sixteen bytes!!\n".getBytes(StandardCharsets.US_ASCII);
     static final int WARMUP = 5;

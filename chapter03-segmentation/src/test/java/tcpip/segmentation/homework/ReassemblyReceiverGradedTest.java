@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /**
@@ -24,6 +26,11 @@ class ReassemblyReceiverGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 20;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(ReassemblyReceiver.class);
+
     static final long MOD = 1L << 32;
 
     /** A receiver driven by stream offsets (0 = first data byte), with every step's expectation as text. */

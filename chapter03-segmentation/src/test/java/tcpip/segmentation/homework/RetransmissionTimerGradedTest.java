@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /** Grades RetransmissionTimer against RFC 6298, with the values a test computes itself (in ms). */
@@ -13,6 +15,11 @@ class RetransmissionTimerGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 10;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(RetransmissionTimer.class);
+
     static final Duration RFC_INITIAL = Duration.ofSeconds(1);
     static final Duration LINUX_MIN = Duration.ofMillis(200);
     static final Duration LINUX_MAX = Duration.ofSeconds(120);

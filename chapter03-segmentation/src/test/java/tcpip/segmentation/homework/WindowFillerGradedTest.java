@@ -17,9 +17,11 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /** Grades WindowFiller: every byte written waits in the sender's Send-Q or the receiver's Recv-Q. */
@@ -29,6 +31,11 @@ class WindowFillerGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 10;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(WindowFiller.class);
+
     static final int BUFFER = 64 * 1024;
 
     @Test
@@ -41,8 +48,9 @@ class WindowFillerGradedTest {
                 sender.setOption(StandardSocketOptions.SO_SNDBUF, BUFFER);
                 sender.connect(listener.getLocalSocketAddress());
                 try (Socket receiver = listener.accept()) { // never reads
-                    WindowFiller.Filled f = Within.call(Duration.ofSeconds(6), "fill",
-                            () -> WindowFiller.fill(sender, Duration.ofSeconds(3)));
+                    // a fill() that blocks (a blocking channel) never returns; the reference needs milliseconds
+                    WindowFiller.Filled f = Within.call(Duration.ofSeconds(3), "fill",
+                            () -> WindowFiller.fill(sender, Duration.ofMillis(1500)));
                     int local = sender.socket().getLocalPort();
                     int remote = sender.socket().getPort();
                     List<SocketRow> rows;

@@ -15,8 +15,10 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /** Grades AbortiveCloser: the peer sees "Connection reset", and the kernel keeps nothing of the connection. */
@@ -26,6 +28,10 @@ class AbortiveCloserGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 6;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(AbortiveCloser.class);
 
     @Test
     void thePeerSeesConnectionResetNotAnEndOfStream() throws Exception {

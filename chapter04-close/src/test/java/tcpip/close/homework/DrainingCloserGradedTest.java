@@ -14,26 +14,39 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /** Grades DrainingCloser: the server's connection must end with FIN both ways, never with RST. */
 @ExtendWith(TodoHint.class)
 @Timeout(30)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the cheap checks first: a wrong solution fails sooner
 class DrainingCloserGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 10;
 
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(DrainingCloser.class);
+
     private static final byte[] REQUEST = "REQUEST\n".getBytes(StandardCharsets.UTF_8);
     private static final int EXTRA = 64 * 1024;
+    /** The drain deadline: the reference drains in milliseconds; a solution that waits for it is slow by 1.5 s. */
+    private static final Duration DRAIN_DEADLINE = Duration.ofMillis(1500);
 
     @Test
+    @Order(4)
     void unreadBytesAreDrainedSoTheCloseIsAFourWayHandshakeNotAReset() throws Exception {
         assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
         try (ServerSocket listener = new ServerSocket()) {
@@ -51,7 +64,7 @@ class DrainingCloserGradedTest {
                 server.getInputStream().readNBytes(REQUEST.length);
                 server.getOutputStream().write("RESPONSE\n".getBytes(StandardCharsets.UTF_8));
                 long discarded = Within.call(Duration.ofSeconds(8), "drainAndClose",
-                        () -> DrainingCloser.drainAndClose(server, Duration.ofSeconds(2)));
+                        () -> DrainingCloser.drainAndClose(server, DRAIN_DEADLINE));
 
                 assertThat(clientSaw.get(5, TimeUnit.SECONDS))
                         .as("the client must read the response and then -1 (your FIN from shutdownOutput())")
@@ -70,6 +83,7 @@ class DrainingCloserGradedTest {
     }
 
     @Test
+    @Order(1)
     void aClientThatNeverClosesCannotHoldTheServerPastTheDeadline() throws Exception {
         try (ServerSocket listener = new ServerSocket()) {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -78,11 +92,11 @@ class DrainingCloserGradedTest {
                 client.setSoTimeout(10_000);
                 Socket server = listener.accept();
                 long start = System.nanoTime();
-                Within.call(Duration.ofSeconds(3), "drainAndClose with a 300 ms deadline",
+                Within.call(Duration.ofSeconds(2), "drainAndClose with a 300 ms deadline",
                         () -> DrainingCloser.drainAndClose(server, Duration.ofMillis(300)));
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 assertThat(took).as("drainAndClose must give up at the deadline (300 ms) when the client never sends FIN;"
-                        + " set a read timeout for the time left").isLessThan(Duration.ofSeconds(3));
+                        + " set a read timeout for the time left").isLessThan(Duration.ofSeconds(2));
                 assertThat(server.isClosed()).as("the socket must be closed at the end").isTrue();
                 assertThat(client.getInputStream().read()).as("the client sees your FIN: read() == -1").isEqualTo(-1);
             }
@@ -90,6 +104,7 @@ class DrainingCloserGradedTest {
     }
 
     @Test
+    @Order(3)
     void theClientSeesOurFinFirstAndItsLastWordsAreDrained() throws Exception {
         try (ServerSocket listener = new ServerSocket()) {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -110,10 +125,10 @@ class DrainingCloserGradedTest {
                 });
                 long start = System.nanoTime();
                 long discarded = Within.call(Duration.ofSeconds(8), "drainAndClose",
-                        () -> DrainingCloser.drainAndClose(server, Duration.ofSeconds(2)));
+                        () -> DrainingCloser.drainAndClose(server, DRAIN_DEADLINE));
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 assertThat(clientSaw.get(5, TimeUnit.SECONDS)).as("what the client read first").isEqualTo("<end of stream>");
-                assertThat(took).as("drainAndClose took %d ms with a 2 s deadline: the client waits for your FIN before it"
+                assertThat(took).as("drainAndClose took %d ms with a 1.5 s deadline: the client waits for your FIN before it"
                         + " closes, so call shutdownOutput() BEFORE reading; reading first waits out the deadline",
                         took.toMillis()).isLessThan(Duration.ofMillis(1000));
                 assertThat(discarded).as("the client's last bytes (\"BYE\\n\") after your FIN are read and counted")
@@ -123,6 +138,7 @@ class DrainingCloserGradedTest {
     }
 
     @Test
+    @Order(2)
     void bytesTheClientSendsRightAwayAreDrainedNotReset() throws Exception {
         try (ServerSocket listener = new ServerSocket()) {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -133,7 +149,7 @@ class DrainingCloserGradedTest {
                 client.getOutputStream().write(new byte[EXTRA]);
                 CompletableFuture<String> clientSaw = CompletableFuture.supplyAsync(() -> readToEnd(client));
                 long discarded = Within.call(Duration.ofSeconds(8), "drainAndClose",
-                        () -> DrainingCloser.drainAndClose(server, Duration.ofSeconds(2)));
+                        () -> DrainingCloser.drainAndClose(server, DRAIN_DEADLINE));
                 assertThat(clientSaw.get(5, TimeUnit.SECONDS)).as("the client must see a clean end of stream, not"
                         + " \"Connection reset\": Linux sends RST when close() finds unread bytes, so read until -1"
                         + " before close()").isEqualTo("<end of stream>");

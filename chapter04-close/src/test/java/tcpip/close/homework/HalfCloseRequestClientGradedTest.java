@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /** Grades HalfCloseRequestClient against a server that answers only after the request's FIN. */
@@ -28,6 +30,10 @@ class HalfCloseRequestClientGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 8;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(HalfCloseRequestClient.class);
 
     private static final int RESPONSE_REPEAT = 50_000;
     private ServerSocket server;
@@ -89,12 +95,12 @@ class HalfCloseRequestClientGradedTest {
             });
             long start = System.nanoTime();
             try {
-                Within.call(Duration.ofSeconds(3), "request to a silent server", () -> HalfCloseRequestClient.request(
+                Within.call(Duration.ofSeconds(2), "request to a silent server", () -> HalfCloseRequestClient.request(
                         "127.0.0.1", silent.getLocalPort(), "ping\n", Duration.ofMillis(300)));
                 fail("request() returned although the server never answered and never sent FIN");
             } catch (SocketTimeoutException expected) {
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to give up with a 300 ms timeout")
-                        .isLessThan(Duration.ofSeconds(3));
+                        .isLessThan(Duration.ofSeconds(2));
             }
             testDone.countDown();
             holder.join(5_000);

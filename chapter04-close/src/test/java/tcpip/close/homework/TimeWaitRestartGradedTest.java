@@ -18,10 +18,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
+import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 
 /** Grades TimeWaitRestart: it counts the old server's TIME_WAIT connections and binds the port again despite them. */
@@ -31,6 +33,12 @@ class TimeWaitRestartGradedTest {
 
     /** Points in the score table. */
     static final int POINTS = 8;
+
+    /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
+    @RegisterExtension
+    static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(TimeWaitRestart.class)
+            .forbid("tcpip.kernel", "read /proc/net/tcp* yourself");
+
     static final int CLOSED_BY_SERVER = 3;
 
     private int port;

@@ -17,9 +17,11 @@ public final class TimeWaitRestart {
     /**
      * How many connections on this machine are in TIME_WAIT with {@code port} as their LOCAL port:
      * the old server's side of connections it closed first. Read /proc/net/tcp and /proc/net/tcp6
-     * (tcpip.kernel.SocketTable parses them; column st 06 is TIME_WAIT).
+     * yourself (java.nio.file): after a header line, one row per socket; the 2nd column is the local
+     * address HEXIP:HEXPORT, the 4th (st) the state, and 06 is TIME_WAIT. (The course's own
+     * /proc reader is the answer key: an answer that calls it scores 0.)
      */
-    public static long timeWaitCount(int port) {
+    public static long timeWaitCount(int port) throws IOException {
         throw new UnsupportedOperationException("TODO: count the TIME_WAIT rows of /proc/net/tcp* whose local port is port");
     }
 

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.cli.Messages;
 import tcpip.net.LogSafe;
 
 /**
@@ -21,6 +23,8 @@ public final class EchoClient {
     /** Up to this size the echo fits in the two kernels' buffers, so writing all before reading is safe. */
     static final int INLINE_WRITE_LIMIT = 64 * 1024;
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** Every sentence this client prints, in the language chosen by --lang (looked up when printed). */
+    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private EchoClient() {
     }
@@ -99,9 +103,8 @@ public final class EchoClient {
     /** Line mode: one round trip per line of {@code lines}, printing each echo. */
     static void echoLines(InetSocketAddress server, BufferedReader lines, Duration timeout) throws IOException {
         try (Socket socket = connect(server, timeout)) {
-            System.out.println("connected " + Endpoint.text(socket.getLocalSocketAddress()) + " -> "
-                    + Endpoint.text(socket.getRemoteSocketAddress()) + " (local port " + socket.getLocalPort()
-                    + " chosen by the kernel)");
+            System.out.println(MSG.get("EchoClient.connected", Endpoint.text(socket.getLocalSocketAddress()),
+                    Endpoint.text(socket.getRemoteSocketAddress()), String.valueOf(socket.getLocalPort())));
             long bytes = 0;
             String line;
             while ((line = lines.readLine()) != null) {
@@ -109,49 +112,51 @@ public final class EchoClient {
                 byte[] echo = roundTrip(socket, message);
                 if (!java.util.Arrays.equals(echo, message)) {
                     // Not our bytes back: show what the server said (and whatever else has arrived).
+                    // Decoded as one array: a character split between the two (Hangul is 3 bytes) stays whole.
                     byte[] more = readWhatHasArrived(socket.getInputStream());
-                    throw new IOException("not an echo: the server answered \"" + LogSafe.text(
-                            (new String(echo, StandardCharsets.UTF_8) + new String(more, StandardCharsets.UTF_8)).strip())
-                            + "\"");
+                    byte[] reply = java.util.Arrays.copyOf(echo, echo.length + more.length);
+                    System.arraycopy(more, 0, reply, echo.length, more.length);
+                    throw new IOException(MSG.get("EchoClient.notAnEcho",
+                            LogSafe.text(new String(reply, StandardCharsets.UTF_8).strip())));
                 }
                 bytes += echo.length;
-                System.out.println("echo: " + LogSafe.text(new String(echo, StandardCharsets.UTF_8).stripTrailing()));
+                System.out.println(MSG.get("EchoClient.echo",
+                        LogSafe.text(new String(echo, StandardCharsets.UTF_8).stripTrailing())));
             }
-            System.out.println("closing: " + bytes + " bytes sent and " + bytes + " echoed; close() sends FIN");
+            System.out.println(MSG.get("EchoClient.closing", String.valueOf(bytes), String.valueOf(bytes)));
             EchoCore.close(socket);
         }
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("EchoClient", "Sends lines (stdin or --message) to an echo server and prints each echo.");
+        Lang.chooseFrom(args); // before the help texts below are looked up
+        Cli cli = new Cli("EchoClient", MSG.get("EchoClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
-        Cli.Option<String> message = cli.stringOption("--message", null, "send this one line instead of reading stdin");
-        Cli.Option<Integer> ping = cli.intOption("--ping", 0, 0, 10_000_000,
-                "measure N round trips of --size bytes: min, p50, p99 (0 = off)");
-        Cli.Option<Integer> load = cli.intOption("--load", 0, 0, 100_000,
-                "open C connections at once (virtual threads), each doing round trips (0 = off)");
-        Cli.Option<Long> size = cli.sizeOption("--size", 64, 1, 64L << 20, "message size for --ping and --load");
+        Cli.Option<String> message = cli.stringOption("--message", null, MSG.get("EchoClient.opt.message"));
+        Cli.Option<Integer> ping = cli.intOption("--ping", 0, 0, 10_000_000, MSG.get("EchoClient.opt.ping"));
+        Cli.Option<Integer> load = cli.intOption("--load", 0, 0, 100_000, MSG.get("EchoClient.opt.load"));
+        Cli.Option<Long> size = cli.sizeOption("--size", 64, 1, 64L << 20, MSG.get("EchoClient.opt.size"));
         Cli.Option<Integer> warmup = cli.intOption("--warmup", EchoPing.DEFAULT_WARMUP, 0, 10_000_000,
-                "round trips before --ping starts measuring (lets the JIT compile the loop)");
+                MSG.get("EchoClient.opt.warmup"));
         Cli.Option<Integer> requests = cli.intOption("--requests", EchoLoad.DEFAULT_REQUESTS, 1, 100_000_000,
-                "round trips per connection in --load");
-        Cli.Option<Duration> duration = cli.durationOption("--duration", null,
-                "in --load, do round trips for this long instead of --requests");
+                MSG.get("EchoClient.opt.requests"));
+        Cli.Option<Duration> duration = cli.durationOption("--duration", null, MSG.get("EchoClient.opt.duration"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", DEFAULT_TIMEOUT,
-                "give up on a connect or a read after this long");
+                MSG.get("EchoClient.opt.timeout"));
         cli.example("EchoClient --message hello");
         cli.example("printf 'one\\ntwo\\n' | EchoClient --port 7007");
         cli.example("EchoClient --host ::1 --ping 10000 --size 64");
         cli.example("EchoClient --load 1000 --duration 10s");
         cli.parse(args);
         if (ping.get() > 0 && load.get() > 0) {
-            usageError("choose one of --ping and --load");
+            System.err.println(MSG.get("EchoClient.pingOrLoad", "EchoClient"));
+            Cli.exit(Cli.EXIT_USAGE);
         }
         InetSocketAddress server = new InetSocketAddress(host.get(), port.get());
         cli.run(() -> {
             if (server.isUnresolved()) {
-                throw new IOException("cannot resolve host '" + host.get() + "'");
+                throw new IOException(MSG.get("EchoClient.unresolved", host.get()));
             }
             if (ping.get() > 0) {
                 EchoPing.run(server, ping.get(), warmup.get(), size.get().intValue(), timeout.get());
@@ -159,7 +164,7 @@ public final class EchoClient {
                 EchoLoad.Result r = EchoLoad.run(server, load.get(), size.get().intValue(), requests.get(),
                         duration.get(), timeout.get(), System.out);
                 if (r.errors() > 0) {
-                    System.exit(Cli.EXIT_FAILURE);
+                    Cli.exit(Cli.EXIT_FAILURE);
                 }
             } else if (message.get() != null) {
                 echoLines(server, new BufferedReader(new java.io.StringReader(message.get())), timeout.get());
@@ -168,10 +173,5 @@ public final class EchoClient {
                         timeout.get());
             }
         });
-    }
-
-    private static void usageError(String what) {
-        System.err.println("EchoClient: " + what + " (try --help)");
-        System.exit(Cli.EXIT_USAGE);
     }
 }

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import tcpip.cli.Lang;
+import tcpip.cli.Messages;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Descriptors.Descriptor;
 import tcpip.kernel.KernelAwait;
@@ -40,27 +42,28 @@ public final class EchoDemo {
     static final String FIN_TIMEOUT = "net.ipv4.tcp_fin_timeout";
     /** The row is read a moment after close(): its timer has run down by at most this much. */
     static final double FIN_TIMER_SLACK_SECONDS = 2.0;
+    /** Every sentence below, in the language chosen by --lang (looked up when printed). */
+    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private EchoDemo() {
     }
 
     public static List<Stage> stages() {
         return List.of(
-                new Stage("create", "소켓 생성", "socket(): a descriptor and an inode, no address yet",
-                        EchoDemo::create),
-                new Stage("connect", "소켓 연결 설정 / Three way handshake",
-                        "connect(): a kernel-chosen port, ESTABLISHED on both ends", EchoDemo::connect),
-                new Stage("send-receive", "데이터 송수신", "write() and read(): the bytes pass through both kernels",
+                new Stage("create", "소켓 생성", MSG.get("EchoDemo.create.title"), EchoDemo::create),
+                new Stage("connect", "소켓 연결 설정 / Three way handshake", MSG.get("EchoDemo.connect.title"),
+                        EchoDemo::connect),
+                new Stage("send-receive", "데이터 송수신", MSG.get("EchoDemo.sendReceive.title"),
                         EchoDemo::sendReceive),
-                new Stage("close", "소켓 연결 종료 / Four way handshake",
-                        "close(): FIN, read() returns -1, TIME_WAIT on the side that closed first", EchoDemo::close),
-                new Stage("blocking", "데이터 송수신: blocking read()",
-                        "a thread per waiting connection, or one thread and a Selector", EchoDemo::blocking));
+                new Stage("close", "소켓 연결 종료 / Four way handshake", MSG.get("EchoDemo.close.title"),
+                        EchoDemo::close),
+                new Stage("blocking", "데이터 송수신: blocking read()", MSG.get("EchoDemo.blocking.title"),
+                        EchoDemo::blocking));
     }
 
     public static void main(String[] args) {
-        Stages.main("EchoDemo", "The whole TCP cycle of an echo client and server (the code is EchoCore), with the "
-                + "kernel's view of each step.", stages(), args);
+        Lang.chooseFrom(args); // before the summary and the stage titles are looked up
+        Stages.main("EchoDemo", MSG.get("EchoDemo.summary"), stages(), args);
     }
 
     static void create(Narrator n) throws IOException {
@@ -68,30 +71,28 @@ public final class EchoDemo {
         n.program("new Socket()");
         try (Socket unused = new Socket()) {
             if (n.available()) {
-                n.kernel(Descriptors.newTcpSockets(before).size() + " new descriptors: java.net makes the kernel socket"
-                        + " lazily, at the first call that needs one (connect, bind, or setting an option)");
+                n.kernel(MSG.get("EchoDemo.create.lazy", String.valueOf(Descriptors.newTcpSockets(before).size())));
             }
         }
-        n.program("SocketChannel.open()        // NIO makes the kernel socket at once: the socket() system call");
+        n.program(MSG.get("EchoDemo.create.open", "SocketChannel.open()"));
         try (SocketChannel client = SocketChannel.open()) {
             if (n.available()) {
                 for (Descriptor d : Descriptors.newTcpSockets(before)) {
-                    n.kernel(d + "  (the number tag the program holds from now on)");
+                    n.kernel(MSG.get("EchoDemo.create.descriptor", d.toString()));
                     boolean inTable = !SocketTable.read(r -> r.inode() == d.socketInode()).isEmpty();
-                    n.kernel("inode " + d.socketInode() + (inTable ? " is in /proc/net/tcp*" : " has no row in"
-                            + " /proc/net/tcp* yet: a socket gets one when it listens or connects"));
+                    n.kernel(MSG.get(inTable ? "EchoDemo.create.inTable" : "EchoDemo.create.noRow",
+                            String.valueOf(d.socketInode())));
                 }
             }
-            n.note("the kernel made its control block for the socket; the program only gets a small number");
+            n.note(MSG.get("EchoDemo.create.controlBlock"));
         }
         n.code(EchoCore.class, "listen");
         try (ServerSocket listener = EchoCore.listen(new InetSocketAddress(LOOPBACK, 0), EchoServer.BACKLOG)) {
-            n.kernel("port 0 means 'any': the kernel chose port " + listener.getLocalPort());
+            n.kernel(MSG.get("EchoDemo.create.port", String.valueOf(listener.getLocalPort())));
             for (SocketRow row : n.rows(listener.getLocalPort())) {
                 n.descriptorOf(row);
             }
-            n.note("a server socket has an address and the state LISTEN, but no peer (remote address and port are"
-                    + " all zeros)");
+            n.note(MSG.get("EchoDemo.create.listener"));
         }
     }
 
@@ -101,29 +102,26 @@ public final class EchoDemo {
             n.code(EchoCore.class, "connect");
             try (Socket client = EchoCore.connect(new InetSocketAddress(LOOPBACK, port), (int) WAIT.toMillis())) {
                 int local = client.getLocalPort();
-                n.kernel("connect() returned; the client's port " + local + " was chosen by the kernel"
-                        + " (from net.ipv4.ip_local_port_range)");
+                n.kernel(MSG.get("EchoDemo.connect.returned", String.valueOf(local)));
                 if (n.available()) {
                     n.row(KernelAwait.await(local, port, TcpState.ESTABLISHED, WAIT));
                     SocketRow serverEnd = KernelAwait.await(port, local, TcpState.ESTABLISHED, WAIT);
                     n.row(serverEnd);
-                    SocketTable.listener(port).ifPresent(l -> n.kernel("LISTEN rx_queue=" + l.rxQueue()
-                            + ": connections finished by the kernel, waiting for accept()"));
-                    n.note("both ends are ESTABLISHED, yet the server program has not called accept():"
-                            + " its end has inode " + serverEnd.inode() + ", no descriptor");
+                    SocketTable.listener(port).ifPresent(l -> n.kernel(MSG.get("EchoDemo.connect.backlog",
+                            String.valueOf(l.rxQueue()))));
+                    n.note(MSG.get("EchoDemo.connect.notAccepted", String.valueOf(serverEnd.inode())));
                 }
                 n.code(EchoCore.class, "accept");
                 try (Socket accepted = EchoCore.accept(listener)) {
                     if (n.available()) {
                         SocketRow serverEnd = KernelAwait.awaitRow(r -> r.localPort() == port
-                                && r.remotePort() == local && r.inode() != 0, WAIT, "the accepted end with a descriptor");
+                                && r.remotePort() == local && r.inode() != 0, WAIT,
+                                MSG.get("EchoDemo.connect.awaitAccepted"));
                         n.row(serverEnd);
                         n.descriptorOf(serverEnd);
                     }
-                    n.note("accept() only took a finished connection off the queue and gave it a descriptor: "
-                            + Endpoint.text(accepted.getRemoteSocketAddress()));
-                    n.simplifies("the article pictures the handshake step by step; on Linux the kernels do all of"
-                            + " it before accept() is even called");
+                    n.note(MSG.get("EchoDemo.connect.accepted", Endpoint.text(accepted.getRemoteSocketAddress())));
+                    n.simplifies(MSG.get("EchoDemo.connect.simplifies"));
                 }
             }
         }
@@ -139,12 +137,11 @@ public final class EchoDemo {
             byte[] message = MESSAGE.getBytes(StandardCharsets.UTF_8);
             n.code(EchoCore.class, "send");
             EchoCore.send(client, message);
-            n.kernel("write() returned: the " + message.length + " bytes now belong to the kernel, not to the program");
+            n.kernel(MSG.get("EchoDemo.send.written", String.valueOf(message.length)));
             if (n.available()) {
                 n.row(KernelAwait.awaitRow(r -> r.localPort() == port && r.remotePort() == local
-                        && r.rxQueue() == message.length, WAIT, "the server's receive buffer holding the bytes"));
-                n.note("the server has not read yet: its kernel holds the " + message.length
-                        + " bytes (rx_queue) and has already acknowledged them");
+                        && r.rxQueue() == message.length, WAIT, MSG.get("EchoDemo.send.awaitHeld")));
+                n.note(MSG.get("EchoDemo.send.held", String.valueOf(message.length)));
             }
             n.code(EchoCore.class, "echo");
             Thread serving = Thread.ofVirtual().start(() -> {
@@ -157,17 +154,16 @@ public final class EchoDemo {
             n.code(EchoCore.class, "receive");
             byte[] echo = new byte[message.length];
             EchoCore.receive(client, echo);
-            n.result("sent " + message.length + " bytes, received " + echo.length + " back: \""
-                    + new String(echo, StandardCharsets.UTF_8).strip() + "\"");
+            n.result(MSG.get("EchoDemo.send.result", String.valueOf(message.length), String.valueOf(echo.length),
+                    new String(echo, StandardCharsets.UTF_8).strip()));
             if (n.available()) {
                 n.row(KernelAwait.awaitRow(r -> r.localPort() == port && r.remotePort() == local && r.rxQueue() == 0,
-                        WAIT, "the server's receive buffer emptied by its read()"));
-                n.kernel("rx_queue=0 on the server's end: its read() copied the bytes out, its write() sent them back");
+                        WAIT, MSG.get("EchoDemo.send.awaitEmptied")));
+                n.kernel(MSG.get("EchoDemo.send.emptied"));
             }
             EchoCore.close(client);
             serving.join(WAIT);
-            n.simplifies("the article adds 1 to the received size for the ACK number; the ACK is SEQ + bytes"
-                    + " received, the +1 is only for SYN and FIN (chapter03 shows it with tcpdump)");
+            n.simplifies(MSG.get("EchoDemo.send.simplifies"));
         }
     }
 
@@ -178,35 +174,30 @@ public final class EchoDemo {
             server.setSoTimeout((int) WAIT.toMillis());
             int port = listener.getLocalPort();
             int local = client.getLocalPort();
-            n.note("the client closes first: its kernel sends FIN");
+            n.note(MSG.get("EchoDemo.close.first"));
             n.code(EchoCore.class, "close");
             EchoCore.close(client);
             if (n.available()) {
                 SocketRow finWait = KernelAwait.await(local, port, TcpState.FIN_WAIT2, WAIT);
                 n.row(finWait);
                 n.row(KernelAwait.await(port, local, TcpState.CLOSE_WAIT, WAIT));
-                n.note("FIN_WAIT2 means the server's kernel acknowledged the FIN; the client's end has inode 0:"
-                        + " its program let go of it, the kernel finishes the goodbye alone");
+                n.note(MSG.get("EchoDemo.close.finWait2"));
                 n.note(finWaitTimer(finWait.timerLeft()));
-                n.note("rx_queue=1 on the CLOSE_WAIT end is the FIN itself: it takes one sequence number,"
-                        + " and read() has not consumed it yet");
+                n.note(MSG.get("EchoDemo.close.finSeq"));
             }
             n.code(EchoCore.class, "echo");
             long echoed = EchoCore.serveOne(server);
-            n.kernel("read() returned -1 at once: the client's FIN arrived, no more bytes will come (" + echoed
-                    + " bytes echoed)");
+            n.kernel(MSG.get("EchoDemo.close.eof", String.valueOf(echoed)));
             n.code(EchoCore.class, "close");
             EchoCore.close(server);
             if (n.available()) {
                 SocketRow timeWait = KernelAwait.await(local, port, TcpState.TIME_WAIT, WAIT);
                 n.row(timeWait);
-                n.kernel(String.format("TIME_WAIT on the client, the side that closed first: %.1f s left",
-                        timeWait.timerLeft().toMillis() / 1000.0));
+                double timeWaitSeconds = timeWait.timerLeft().toMillis() / 1000.0;
+                n.kernel(MSG.get("EchoDemo.close.timeWait", String.format("%.1f", timeWaitSeconds)));
                 KernelAwait.awaitGone(port, local, WAIT);
-                n.kernel("the server's end is gone: it closed second (LAST_ACK until the client's ACK arrived)");
-                n.simplifies(String.format("the article's figure has the server close first and waits 240 s; whoever"
-                        + " closes first gets TIME_WAIT, and this kernel's timer started at about %.0f s"
-                        + " (240 s is 2 x MSL with RFC 793's 2-minute MSL)", timeWait.timerLeft().toMillis() / 1000.0));
+                n.kernel(MSG.get("EchoDemo.close.serverGone"));
+                n.simplifies(MSG.get("EchoDemo.close.simplifies", String.format("%.0f", timeWaitSeconds)));
             }
         }
     }
@@ -216,26 +207,23 @@ public final class EchoDemo {
      * a virtual-thread server and the Selector server, counting the platform threads each needs.
      */
     static void blocking(Narrator n) throws Exception {
-        n.note("a blocking read() parks the calling thread in the kernel until bytes arrive: EchoCore's loop needs"
-                + " a thread for every connection that is waiting");
+        n.note(MSG.get("EchoDemo.blocking.parks"));
         n.code(EchoCore.class, "echo");
         int platform = held(n, "EchoServer --mode thread-per-client", EchoServer.Mode.THREAD_PER_CLIENT);
         int virtual = held(n, "EchoServer --mode virtual", EchoServer.Mode.VIRTUAL);
-        n.note("a Selector (epoll on Linux) reports which sockets are ready; reads and writes never wait, so ONE"
-                + " thread serves them all, and a client that does not read only stops being read from");
+        n.note(MSG.get("EchoDemo.blocking.selector"));
         n.code(SelectorEchoCore.class, "echo");
         int selector = held(n, "SelectorEchoServer", null);
         long stackKib = threadStackKib();
-        n.result(String.format("%d more idle connections: thread-per-client +%d platform threads (%s), virtual +%d,"
-                + " selector +%d", IDLE_CONNECTIONS - 1, platform, stackKib > 0 ? "each reserving a " + stackKib
-                + " KiB stack (ThreadStackSize) and a kernel task" : "each with its own stack and kernel task",
-                virtual, selector));
-        n.kernel(platform >= IDLE_CONNECTIONS - 1 && selector < (IDLE_CONNECTIONS - 1) / 10
-                ? "matches: a platform thread per blocking connection, none per Selector connection"
-                : "does NOT match a thread per blocking connection and none per Selector connection (another"
-                        + " program's threads started or ended meanwhile?)");
-        n.note("virtual threads keep the blocking code: the JDK parks the virtual thread and its poller does what"
-                + " the Selector does here, on a few carrier threads");
+        String idle = String.valueOf(IDLE_CONNECTIONS - 1);
+        n.result(stackKib > 0
+                ? MSG.get("EchoDemo.blocking.result", idle, String.valueOf(platform), String.valueOf(stackKib),
+                        String.valueOf(virtual), String.valueOf(selector))
+                : MSG.get("EchoDemo.blocking.result.noStack", idle, String.valueOf(platform), String.valueOf(virtual),
+                        String.valueOf(selector)));
+        n.kernel(MSG.get(platform >= IDLE_CONNECTIONS - 1 && selector < (IDLE_CONNECTIONS - 1) / 10
+                ? "EchoDemo.blocking.matches" : "EchoDemo.blocking.differs"));
+        n.note(MSG.get("EchoDemo.blocking.virtual"));
     }
 
     /** Serves {@link #IDLE_CONNECTIONS} idle connections with one server and returns the platform threads it added. */
@@ -271,8 +259,7 @@ public final class EchoDemo {
                 EchoClient.roundTrip(keep(clients, EchoClient.connect(at, WAIT)), hello); // served, now idle in read()
             }
             int added = (int) Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t)).count();
-            n.kernel(what + ": after the first echo, " + (IDLE_CONNECTIONS - 1) + " more connections echoed once and"
-                    + " left idle added " + added + " platform threads");
+            n.kernel(MSG.get("EchoDemo.blocking.held", what, String.valueOf(IDLE_CONNECTIONS - 1), String.valueOf(added)));
             return added;
         } finally {
             clients.forEach(Closeables::closeQuietly);
@@ -300,18 +287,15 @@ public final class EchoDemo {
     static String finWaitTimer(Duration left) {
         double seconds = left.toMillis() / 1000.0;
         java.util.Optional<Long> sysctl = Sysctl.number(FIN_TIMEOUT);
+        String secondsLeft = String.format("%.1f", seconds);
         if (sysctl.isEmpty()) {
-            return String.format("the FIN_WAIT2 row's timer (%.1f s left) is how long the kernel keeps an orphaned"
-                    + " FIN_WAIT2 waiting for the peer's FIN (net.ipv4.tcp_fin_timeout; not readable here)", seconds);
+            return MSG.get("EchoDemo.close.finTimer.unknown", secondsLeft);
         }
         long finTimeout = sysctl.get();
         // The kernel rounds the timer to its tick, so a fresh one may read a hundredth above the sysctl.
         boolean matches = seconds <= finTimeout + 0.5 && seconds > finTimeout - FIN_TIMER_SLACK_SECONDS;
-        return String.format(matches
-                ? "the FIN_WAIT2 row's timer (%.1f s left) is net.ipv4.tcp_fin_timeout = %d s: how long the kernel"
-                        + " keeps an orphaned FIN_WAIT2 waiting for the peer's FIN"
-                : "the FIN_WAIT2 row's timer (%.1f s left) does NOT match net.ipv4.tcp_fin_timeout = %d s read now"
-                        + " (was the sysctl changed after the close?)", seconds, finTimeout);
+        return MSG.get(matches ? "EchoDemo.close.finTimer.matches" : "EchoDemo.close.finTimer.differs", secondsLeft,
+                String.valueOf(finTimeout));
     }
 
     private static ServerSocket listen() throws IOException {

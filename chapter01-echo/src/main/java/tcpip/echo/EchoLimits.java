@@ -3,6 +3,7 @@ package tcpip.echo;
 import java.time.Duration;
 import java.util.function.Supplier;
 import tcpip.cli.Cli;
+import tcpip.cli.Messages;
 import tcpip.net.AcceptLoop;
 
 /**
@@ -17,6 +18,7 @@ record EchoLimits(int maxConnections, Duration readDeadline, Duration writeDeadl
 
     /** The largest SO_SNDBUF a flag may ask for (the kernel caps it at net.core.wmem_max anyway). */
     static final int MAX_SEND_BUFFER = 64 << 20;
+    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     EchoLimits {
         if (maxConnections < 1 || readDeadline.isNegative() || readDeadline.isZero() || writeDeadline.isNegative()
@@ -52,20 +54,26 @@ record EchoLimits(int maxConnections, Duration readDeadline, Duration writeDeadl
     static Supplier<EchoLimits> flags(Cli cli) {
         EchoLimits d = defaults();
         Cli.Option<Integer> max = cli.intOption("--max-connections", d.maxConnections(), 1, 1_000_000,
-                "clients served at once; one more is accepted, told 'server busy' and closed at once");
+                MSG.get("EchoLimits.opt.maxConnections"));
         Cli.Option<Duration> read = cli.durationOption("--read-deadline", d.readDeadline(),
-                "close a client that sends nothing for this long");
+                MSG.get("EchoLimits.opt.readDeadline"));
         Cli.Option<Duration> write = cli.durationOption("--write-deadline", d.writeDeadline(),
-                "close a client that does not read: our write() may wait this long for room");
+                MSG.get("EchoLimits.opt.writeDeadline"));
         Cli.Option<Long> sendBuffer = cli.sizeOption("--send-buffer", 0, 0, MAX_SEND_BUFFER,
-                "SO_SNDBUF for each connection, e.g. 4K to see partial writes (0 = the kernel's default)");
+                MSG.get("EchoLimits.opt.sendBuffer"));
         return () -> new EchoLimits(max.get(), read.get(), write.get(), sendBuffer.get().intValue());
     }
 
-    /** How the server line at start-up states them. */
-    String describe() {
-        return "max " + maxConnections + " connections, read deadline " + readDeadline.toMillis()
-                + " ms, write deadline " + writeDeadline.toMillis() + " ms, " + EchoCore.BUFFER_SIZE
-                + "-byte buffer per connection";
+    /**
+     * A server's start-up line, the sentence {@code key}: its own arguments {@code first} (address,
+     * mode…), then these limits: max connections, read and write deadline in ms, buffer bytes.
+     */
+    String listening(String key, String... first) {
+        String[] args = java.util.Arrays.copyOf(first, first.length + 4);
+        args[first.length] = String.valueOf(maxConnections);
+        args[first.length + 1] = String.valueOf(readDeadline.toMillis());
+        args[first.length + 2] = String.valueOf(writeDeadline.toMillis());
+        args[first.length + 3] = String.valueOf(EchoCore.BUFFER_SIZE);
+        return MSG.get(key, (Object[]) args);
     }
 }

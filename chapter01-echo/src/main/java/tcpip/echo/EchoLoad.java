@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
+import tcpip.cli.Messages;
 import tcpip.net.Closeables;
 
 /**
@@ -25,6 +26,7 @@ final class EchoLoad {
     static final int DEFAULT_REQUESTS = 100;
     /** How long all connections may take to be established before the run starts anyway. */
     static final Duration CONNECT_PHASE_LIMIT = Duration.ofSeconds(120);
+    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private EchoLoad() {
     }
@@ -47,9 +49,9 @@ final class EchoLoad {
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
         AtomicLong deadline = new AtomicLong();
-        out.printf("load: opening %d connections to %s, %s round trips of %d bytes each%n", connections,
-                Endpoint.text(server), duration == null ? String.valueOf(requests) : duration.toMillis() + " ms of",
-                size);
+        out.println(MSG.get(duration == null ? "EchoLoad.opening" : "EchoLoad.opening.duration",
+                String.valueOf(connections), Endpoint.text(server),
+                String.valueOf(duration == null ? requests : duration.toMillis()), String.valueOf(size)));
         List<Thread> threads = new ArrayList<>(connections);
         for (int c = 0; c < connections; c++) {
             int id = c;
@@ -68,13 +70,13 @@ final class EchoLoad {
                         fill(message, id, i); // a pattern unique to this connection and request
                         byte[] echo = EchoClient.roundTrip(socket, message);
                         if (!Arrays.equals(echo, message)) {
-                            throw new IOException("connection " + id + " request " + i + ": echo differs");
+                            throw new IOException(MSG.get("EchoLoad.echoDiffers", String.valueOf(id), String.valueOf(i)));
                         }
                         ok.incrementAndGet();
                     }
                 } catch (IOException e) {
                     errors.incrementAndGet();
-                    firstError.compareAndSet(null, "connection " + id + ": " + Cli.describe(e));
+                    firstError.compareAndSet(null, MSG.get("EchoLoad.failure", String.valueOf(id), Cli.describe(e)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
@@ -85,8 +87,10 @@ final class EchoLoad {
             }));
         }
         boolean allTried = connectedOrFailed.await(CONNECT_PHASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-        out.printf("load: %d of %d connections established%s; starting round trips%n", connected.get(), connections,
-                allTried ? "" : " (others still connecting after " + CONNECT_PHASE_LIMIT.toSeconds() + " s)");
+        out.println(allTried
+                ? MSG.get("EchoLoad.established", String.valueOf(connected.get()), String.valueOf(connections))
+                : MSG.get("EchoLoad.established.slow", String.valueOf(connected.get()), String.valueOf(connections),
+                        String.valueOf(CONNECT_PHASE_LIMIT.toSeconds())));
         long start = System.nanoTime();
         if (duration != null) {
             deadline.set(start + duration.toNanos());
@@ -99,9 +103,13 @@ final class EchoLoad {
             t.join();
         }
         Result r = new Result(connections, connected.get(), ok.get(), errors.get(), elapsed, firstError.get());
-        out.printf("load: %d connections open at once, %d round trips in %.2f s = %.0f requests/s, %d errors%s%n",
-                r.connected(), r.requests(), elapsed.toNanos() / 1e9, r.requestsPerSecond(), r.errors(),
-                r.errors() == 0 ? " (every echo correct)" : "; first: " + r.firstError());
+        String seconds = String.format("%.2f", elapsed.toNanos() / 1e9);
+        String perSecond = String.format("%.0f", r.requestsPerSecond());
+        out.println(r.errors() == 0
+                ? MSG.get("EchoLoad.done", String.valueOf(r.connected()), String.valueOf(r.requests()), seconds,
+                        perSecond, String.valueOf(r.errors()))
+                : MSG.get("EchoLoad.done.errors", String.valueOf(r.connected()), String.valueOf(r.requests()), seconds,
+                        perSecond, String.valueOf(r.errors()), r.firstError()));
         return r;
     }
 

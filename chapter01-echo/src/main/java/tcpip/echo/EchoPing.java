@@ -6,12 +6,14 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import tcpip.cli.Messages;
 import tcpip.narration.Narrator;
 
 /** EchoClient's ping mode: N round trips of one fixed-size message on one connection, timed one by one. */
 final class EchoPing {
 
     static final int DEFAULT_WARMUP = 2_000;
+    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private EchoPing() {
     }
@@ -24,8 +26,8 @@ final class EchoPing {
         }
 
         String summary() {
-            return String.format("%d round trips of %d bytes: min %s  p50 %s  p99 %s  max %s", sortedNanos.length,
-                    size, show(sortedNanos[0]), show(percentile(50)), show(percentile(99)),
+            return MSG.get("EchoPing.summary", String.valueOf(sortedNanos.length), String.valueOf(size),
+                    show(sortedNanos[0]), show(percentile(50)), show(percentile(99)),
                     show(sortedNanos[sortedNanos.length - 1]));
         }
 
@@ -36,13 +38,11 @@ final class EchoPing {
 
     static Result run(InetSocketAddress server, int count, int warmup, int size, Duration timeout) throws IOException {
         try (Socket socket = EchoClient.connect(server, timeout)) {
-            System.out.println("ping " + Endpoint.text(socket.getRemoteSocketAddress()) + " from "
-                    + Endpoint.text(socket.getLocalSocketAddress()) + ": " + warmup + " warm-up round trips, then "
-                    + count + " timed");
+            System.out.println(MSG.get("EchoPing.start", Endpoint.text(socket.getRemoteSocketAddress()),
+                    Endpoint.text(socket.getLocalSocketAddress()), String.valueOf(warmup), String.valueOf(count)));
             Result r = measure(socket, count, warmup, size);
             System.out.println(r.summary());
-            System.out.println("(one round trip = write() into our kernel, loopback to the server's kernel, "
-                    + "its read() and write(), back to our read(); sockperf reports half of this)");
+            System.out.println(MSG.get("EchoPing.explain"));
             return r;
         }
     }
@@ -67,7 +67,7 @@ final class EchoPing {
 
     private static void check(byte[] echo, byte[] message) throws IOException {
         if (!Arrays.equals(echo, message)) {
-            throw new IOException("the echo differs from what was sent (is this an echo server?)");
+            throw new IOException(MSG.get("EchoPing.differs"));
         }
     }
 }

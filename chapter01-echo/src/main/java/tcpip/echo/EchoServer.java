@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.cli.Messages;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
 import tcpip.net.GuardedListener;
@@ -27,8 +29,8 @@ public final class EchoServer implements Closeable {
     public static final int DEFAULT_PORT = 7007;
     /** Accept-queue length asked of listen(); Linux caps it at net.core.somaxconn. */
     static final int BACKLOG = 4096;
-    /** What a client over the connection cap reads before the server closes it. */
-    static final String BUSY = "server busy: connection limit %d reached, try again later%n";
+    /** Every sentence the echo servers print or send, in the language chosen by --lang. */
+    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     /** How the server hands out its attention. */
     public enum Mode {
@@ -126,9 +128,9 @@ public final class EchoServer implements Closeable {
             if (limits.sendBuffer() > 0) {
                 client.setSendBufferSize(limits.sendBuffer()); // the kernel doubles it for its bookkeeping
             }
-            say("accepted " + peer + " (" + open.size() + " open)");
+            say(accepted(peer, open.size()));
             long bytes = EchoCore.serveOne(client);
-            say("closed " + peer + ": client sent FIN after " + bytes + " bytes");
+            say(closed(peer, bytes));
         } finally {
             open.remove(client); // the accept loop closes it: our FIN goes out, the descriptor is freed
         }
@@ -140,10 +142,9 @@ public final class EchoServer implements Closeable {
      * close() with unread bytes sends RST instead of FIN, which could destroy the message.
      */
     private void refuse(Socket client) throws IOException {
-        say("refused " + Endpoint.text(client.getRemoteSocketAddress()) + ": " + open.size()
-                + " open, the limit (--max-connections " + limits.maxConnections() + ")");
+        say(refused(Endpoint.text(client.getRemoteSocketAddress()), open.size(), limits.maxConnections()));
         // A few dozen bytes into an empty send buffer: this write never waits.
-        client.getOutputStream().write(String.format(BUSY, limits.maxConnections()).getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream().write(busy(limits.maxConnections()).getBytes(StandardCharsets.UTF_8));
         client.shutdownOutput(); // FIN right after the message
         client.getInputStream().skipNBytes(client.getInputStream().available()); // never waits
     }
@@ -161,17 +162,43 @@ public final class EchoServer implements Closeable {
         }
     }
 
+    /** What a client over the connection cap reads before the server closes it: one line. */
+    static String busy(int maxConnections) {
+        return MSG.get("EchoServer.busy", String.valueOf(maxConnections)) + System.lineSeparator();
+    }
+
+    /** The log lines every echo server of this chapter prints, one sentence each. */
+    static String accepted(String peer, int open) {
+        return MSG.get("EchoServer.log.accepted", peer, String.valueOf(open));
+    }
+
+    static String closed(String peer, long bytes) {
+        return MSG.get("EchoServer.log.closed", peer, String.valueOf(bytes));
+    }
+
+    static String refused(String peer, int open, int maxConnections) {
+        return MSG.get("EchoServer.log.refused", peer, String.valueOf(open), String.valueOf(maxConnections));
+    }
+
+    static String stopped(long accepted, long refused, long failed) {
+        return MSG.get("EchoServer.stopped", String.valueOf(accepted), String.valueOf(refused), String.valueOf(failed));
+    }
+
+    /** --quiet, the same on every echo server. */
+    static Cli.Option<Boolean> quietFlag(Cli cli) {
+        return cli.flag("--quiet", MSG.get("EchoServer.opt.quiet"));
+    }
+
     public static void main(String[] args) {
-        Cli cli = new Cli("EchoServer", "Echoes every byte back until the client closes (java.net sockets; "
-                + "the lesson is EchoCore.serveOne).");
+        Lang.chooseFrom(args); // before the help texts below are looked up
+        Cli cli = new Cli("EchoServer", MSG.get("EchoServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
-        Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.VIRTUAL,
-                "how clients are served: one at a time, a platform thread each, or a virtual thread each");
+        Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.VIRTUAL, MSG.get("EchoServer.opt.mode"));
         java.util.function.Supplier<EchoLimits> limits = EchoLimits.flags(cli);
-        Cli.Option<Boolean> quiet = cli.flag("--quiet", "do not print a line per connection");
+        Cli.Option<Boolean> quiet = quietFlag(cli);
         cli.example("EchoServer --port 7007");
-        cli.example("EchoServer --mode iterative          # a second client connects, but waits its turn");
+        cli.example(MSG.get("EchoServer.example.iterative", "EchoServer --mode iterative"));
         cli.example("EchoServer --bind ::1 --read-deadline 10s --write-deadline 5s");
         cli.parse(args);
         cli.run(() -> {
@@ -186,12 +213,10 @@ public final class EchoServer implements Closeable {
                 } catch (InterruptedException e) {
                     // exiting anyway
                 }
-                System.out.println("stopped: " + server.loop.accepted() + " connections accepted, "
-                        + server.loop.refused() + " refused, " + server.loop.failed() + " failed");
+                System.out.println(stopped(server.loop.accepted(), server.loop.refused(), server.loop.failed()));
             }));
-            System.out.println("EchoServer listening on " + Endpoint.text(server.address()) + " (mode "
-                    + mode.get().name().toLowerCase().replace('_', '-') + ", " + limits.get().describe()
-                    + "); Ctrl-C stops");
+            System.out.println(limits.get().listening("EchoServer.listening", Endpoint.text(server.address()),
+                    mode.get().name().toLowerCase().replace('_', '-')));
             server.serve();
         });
     }

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.cli.Messages;
 import tcpip.net.Closeables;
 import tcpip.net.LogSafe;
 
@@ -22,6 +24,12 @@ import tcpip.net.LogSafe;
 public final class NioEchoClient {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** After a reply that is not an echo, the rest of it is shown too: up to this many bytes more… */
+    static final int REST_OF_REPLY_LIMIT = 1024;
+    /** …that arrive within this long (a server that answers with a line and FIN, like "server busy", is quicker). */
+    static final Duration REST_OF_REPLY_WAIT = Duration.ofMillis(200);
+    /** Every sentence this client prints, in the language chosen by --lang (looked up when printed). */
+    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private NioEchoClient() {
     }
@@ -68,30 +76,50 @@ public final class NioEchoClient {
     }
 
     static void echoLines(SocketChannel channel, BufferedReader lines, Duration timeout) throws IOException {
-        System.out.println("connected " + Endpoint.text(channel.getLocalAddress()) + " -> "
-                + Endpoint.text(channel.getRemoteAddress()) + " (local port chosen by the kernel)");
+        System.out.println(MSG.get("NioEchoClient.connected", Endpoint.text(channel.getLocalAddress()),
+                Endpoint.text(channel.getRemoteAddress())));
         long bytes = 0;
         String line;
         while ((line = lines.readLine()) != null) {
             ByteBuffer message = StandardCharsets.UTF_8.encode(line + "\n");
             ByteBuffer echo = roundTrip(channel, message.duplicate(), timeout);
             if (!echo.equals(message)) {
-                throw new IOException("not an echo: the server answered \""
-                        + LogSafe.text(StandardCharsets.UTF_8.decode(echo).toString().strip()) + "\"");
+                throw new IOException(MSG.get("EchoClient.notAnEcho",
+                        LogSafe.text(StandardCharsets.UTF_8.decode(withRestOfReply(channel, echo)).toString().strip())));
             }
             bytes += echo.remaining();
-            System.out.println("echo: " + LogSafe.text(StandardCharsets.UTF_8.decode(echo).toString().stripTrailing()));
+            System.out.println(MSG.get("EchoClient.echo",
+                    LogSafe.text(StandardCharsets.UTF_8.decode(echo).toString().stripTrailing())));
         }
-        System.out.println("closing: " + bytes + " bytes sent and " + bytes + " echoed; close() sends FIN");
+        System.out.println(MSG.get("EchoClient.closing", String.valueOf(bytes), String.valueOf(bytes)));
+    }
+
+    /**
+     * {@code echo} followed by whatever else the server sends within {@link #REST_OF_REPLY_WAIT}, at most
+     * {@link #REST_OF_REPLY_LIMIT} bytes: decoded as one, a character split at the echo's length (Hangul
+     * is 3 bytes in UTF-8) stays whole. The connection is failing anyway: the deadline may close it.
+     */
+    private static ByteBuffer withRestOfReply(SocketChannel channel, ByteBuffer echo) {
+        ByteBuffer reply = ByteBuffer.allocate(echo.remaining() + REST_OF_REPLY_LIMIT).put(echo.duplicate());
+        ByteChannel guarded = new ChannelDeadline(channel, REST_OF_REPLY_WAIT, REST_OF_REPLY_WAIT);
+        try {
+            while (reply.hasRemaining() && guarded.read(reply) > 0) {
+                // more of the reply arrived; -1 (FIN) or the deadline ends it
+            }
+        } catch (IOException e) {
+            // the deadline passed or the connection broke: show what came
+        }
+        return reply.flip();
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("NioEchoClient", "Sends lines (stdin or --message) over a blocking SocketChannel and prints each echo.");
+        Lang.chooseFrom(args); // before the help texts below are looked up
+        Cli cli = new Cli("NioEchoClient", MSG.get("NioEchoClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
-        Cli.Option<String> message = cli.stringOption("--message", null, "send this one line instead of reading stdin");
+        Cli.Option<String> message = cli.stringOption("--message", null, MSG.get("EchoClient.opt.message"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", DEFAULT_TIMEOUT,
-                "give up on a read or a write after this long");
+                MSG.get("NioEchoClient.opt.timeout"));
         cli.example("NioEchoClient --message hello");
         cli.example("NioEchoClient --host ::1 --port 7007");
         cli.parse(args);
@@ -99,7 +127,7 @@ public final class NioEchoClient {
         AtomicBoolean stopping = new AtomicBoolean();
         cli.run(() -> {
             if (server.isUnresolved()) {
-                throw new IOException("cannot resolve host '" + host.get() + "'");
+                throw new IOException(MSG.get("EchoClient.unresolved", host.get()));
             }
             BufferedReader lines = message.get() != null ? new BufferedReader(new StringReader(message.get()))
                     : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -109,7 +137,7 @@ public final class NioEchoClient {
                 Thread hook = new Thread(() -> {
                     stopping.set(true);
                     Closeables.closeQuietly(channel);
-                    System.err.println("NioEchoClient: interrupted before the input ended; connection closed");
+                    System.err.println(MSG.get("NioEchoClient.interrupted", "NioEchoClient"));
                 });
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {

@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.cli.Messages;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
 
@@ -26,6 +28,8 @@ import tcpip.net.Closeables;
  * accept loop; {@link ChannelDeadline} gives each channel its read and write deadlines.
  */
 public final class NioEchoServer implements Closeable {
+
+    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private final ServerSocketChannel listener;
     private final EchoLimits limits;
@@ -89,9 +93,9 @@ public final class NioEchoServer implements Closeable {
             if (limits.sendBuffer() > 0) {
                 client.setOption(StandardSocketOptions.SO_SNDBUF, limits.sendBuffer());
             }
-            say("accepted " + peer + " (" + open.size() + " open)");
+            say(EchoServer.accepted(peer, open.size()));
             long bytes = NioEchoCore.serveOne(new ChannelDeadline(client, limits.readDeadline(), limits.writeDeadline()));
-            say("closed " + peer + ": client sent FIN after " + bytes + " bytes");
+            say(EchoServer.closed(peer, bytes));
         } finally {
             open.remove(client);
         }
@@ -100,9 +104,8 @@ public final class NioEchoServer implements Closeable {
     /** Over the cap: the message and FIN, then close (see EchoServer.refuse). */
     private void refuse(Socket accepted) throws IOException {
         SocketChannel client = accepted.getChannel();
-        say("refused " + Endpoint.text(client.getRemoteAddress()) + ": " + open.size()
-                + " open, the limit (--max-connections " + limits.maxConnections() + ")");
-        NioEchoCore.send(client, StandardCharsets.UTF_8.encode(String.format(EchoServer.BUSY, limits.maxConnections())));
+        say(EchoServer.refused(Endpoint.text(client.getRemoteAddress()), open.size(), limits.maxConnections()));
+        NioEchoCore.send(client, StandardCharsets.UTF_8.encode(EchoServer.busy(limits.maxConnections())));
         client.shutdownOutput(); // FIN right after the message
         accepted.getInputStream().skipNBytes(accepted.getInputStream().available()); // unread bytes would mean RST
     }
@@ -120,12 +123,12 @@ public final class NioEchoServer implements Closeable {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("NioEchoServer", "Echoes every byte back with NIO channels in blocking mode (a virtual "
-                + "thread per client; the lesson is NioEchoCore.serveOne).");
+        Lang.chooseFrom(args); // before the help texts below are looked up
+        Cli cli = new Cli("NioEchoServer", MSG.get("NioEchoServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
         Supplier<EchoLimits> limits = EchoLimits.flags(cli);
-        Cli.Option<Boolean> quiet = cli.flag("--quiet", "do not print a line per connection");
+        Cli.Option<Boolean> quiet = EchoServer.quietFlag(cli);
         cli.example("NioEchoServer --port 7007");
         cli.example("NioEchoServer --bind ::1 --read-deadline 5s --send-buffer 4K");
         cli.parse(args);
@@ -134,11 +137,10 @@ public final class NioEchoServer implements Closeable {
                     quiet.get() ? null : System.out);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 Closeables.closeQuietly(server);
-                System.out.println("stopped: " + server.loop.accepted() + " connections accepted, "
-                        + server.loop.refused() + " refused, " + server.loop.failed() + " failed");
+                System.out.println(EchoServer.stopped(server.loop.accepted(), server.loop.refused(),
+                        server.loop.failed()));
             }));
-            System.out.println("NioEchoServer listening on " + Endpoint.text(server.address()) + " ("
-                    + limits.get().describe() + "); Ctrl-C stops");
+            System.out.println(limits.get().listening("NioEchoServer.listening", Endpoint.text(server.address())));
             server.serve();
         });
     }

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.cli.Messages;
 import tcpip.net.Closeables;
 import tcpip.net.LogSafe;
 
@@ -33,6 +35,9 @@ public final class SelectorEchoServer implements Closeable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
     /** Deadlines are checked this often, at least (a quarter of the shorter deadline, up to 1 s). */
     private static final Duration MAX_SWEEP = Duration.ofSeconds(1);
+    /** What a refused client already sent is read into this and thrown away (its size does not matter). */
+    private static final int DISCARD_BUFFER = 128;
+    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     /** Per connection, around the core's state: who it is and when it last made progress. */
     private static final class Timing {
@@ -165,7 +170,7 @@ public final class SelectorEchoServer implements Closeable {
                 try {
                     selector.selectNow();
                 } catch (IOException e) {
-                    say("select failed: " + LogSafe.failure(e));
+                    say(MSG.get("SelectorEchoServer.log.selectFailed", LogSafe.failure(e)));
                 }
                 serveReady(now);
             }
@@ -176,7 +181,7 @@ public final class SelectorEchoServer implements Closeable {
                 // EMFILE/ENFILE or a connection that died in the queue: stop watching the accept queue
                 // for a while (the other connections are still served), log once per episode.
                 if (backoff.equals(FIRST_BACKOFF)) {
-                    say("accept() failed, backing off: " + LogSafe.failure(e));
+                    say(MSG.get("SelectorEchoServer.log.acceptFailed", LogSafe.failure(e)));
                 }
                 listenerKey.interestOps(0);
                 acceptPausedUntil = now + backoff.toNanos();
@@ -203,10 +208,10 @@ public final class SelectorEchoServer implements Closeable {
                     channel.setOption(StandardSocketOptions.SO_SNDBUF, limits.sendBuffer());
                 }
             } catch (IOException e) {
-                drop(key, LogSafe.failure(e));
+                drop(key, "SelectorEchoServer.log.failed", LogSafe.failure(e));
                 continue;
             }
-            say("accepted " + peer + " (" + open.get() + " open)");
+            say(EchoServer.accepted(peer, open.get()));
         }
     }
 
@@ -218,12 +223,13 @@ public final class SelectorEchoServer implements Closeable {
         long sent = echo.sent;
         try {
             if (!SelectorEchoCore.echo(key)) {
-                say("closed " + t.peer + ": client sent FIN after " + echo.received + " bytes");
+                say(EchoServer.closed(t.peer, echo.received));
                 close(key);
                 return;
             }
         } catch (IOException | RuntimeException e) { // one client's failure ends that client only
-            drop(key, explain(e));
+            drop(key, isReset(e) ? "SelectorEchoServer.log.reset" : "SelectorEchoServer.log.failed",
+                    LogSafe.failure(e));
             return;
         }
         if (echo.received > received) {
@@ -245,10 +251,9 @@ public final class SelectorEchoServer implements Closeable {
         for (SelectionKey key : java.util.List.copyOf(timings.keySet())) {
             Timing t = timings.get(key);
             if (t.writeWaitSince != 0 && now - t.writeWaitSince > limits.writeDeadline().toNanos()) {
-                drop(key, "write blocked longer than the write deadline (" + limits.writeDeadline().toMillis()
-                        + " ms): the peer is not reading");
+                drop(key, "SelectorEchoServer.log.writeDeadline", String.valueOf(limits.writeDeadline().toMillis()));
             } else if (t.writeWaitSince == 0 && now - t.lastReceived > limits.readDeadline().toNanos()) {
-                drop(key, "no data for " + limits.readDeadline().toMillis() + " ms (read deadline), closed");
+                drop(key, "SelectorEchoServer.log.readDeadline", String.valueOf(limits.readDeadline().toMillis()));
             }
         }
     }
@@ -256,13 +261,13 @@ public final class SelectorEchoServer implements Closeable {
     /** Over the cap: accepted by the kernel already, so told why and closed at once (see EchoServer.refuse). */
     private void refuse(SelectionKey key, String peer) {
         refused.incrementAndGet();
-        say("refused " + peer + ": " + open.get() + " open, the limit (--max-connections " + limits.maxConnections() + ")");
+        say(EchoServer.refused(peer, open.get(), limits.maxConnections()));
         SocketChannel channel = (SocketChannel) key.channel();
         key.cancel();
         try {
-            channel.write(StandardCharsets.UTF_8.encode(String.format(EchoServer.BUSY, limits.maxConnections())));
+            channel.write(StandardCharsets.UTF_8.encode(EchoServer.busy(limits.maxConnections())));
             channel.shutdownOutput();
-            ByteBuffer discard = ByteBuffer.allocate(EchoServer.BUSY.length() * 2);
+            ByteBuffer discard = ByteBuffer.allocate(DISCARD_BUFFER);
             while (channel.read(discard.clear()) > 0) {
                 // bytes the client already sent: unread bytes at close() would mean RST instead of FIN
             }
@@ -272,10 +277,11 @@ public final class SelectorEchoServer implements Closeable {
         Closeables.closeQuietly(channel);
     }
 
-    private void drop(SelectionKey key, String why) {
+    /** Closes a failed connection with one log line: the sentence {@code why}, about this peer and {@code detail}. */
+    private void drop(SelectionKey key, String why, String detail) {
         failed.incrementAndGet();
         Timing t = timings.get(key);
-        say("client " + (t == null ? "?" : t.peer) + ": " + why);
+        say(MSG.get(why, t == null ? "?" : t.peer, detail));
         close(key);
     }
 
@@ -287,9 +293,9 @@ public final class SelectorEchoServer implements Closeable {
         Closeables.closeQuietly(key.channel()); // FIN (RST if the client's bytes were left unread)
     }
 
-    private static String explain(Exception e) {
+    private static boolean isReset(Exception e) {
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
-        return m.contains("reset") ? "connection reset by the peer (RST)" : LogSafe.failure(e);
+        return m.contains("reset");
     }
 
     private static String peer(SocketChannel c) {
@@ -314,12 +320,12 @@ public final class SelectorEchoServer implements Closeable {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("SelectorEchoServer", "Echoes every byte back with ONE thread for all connections: "
-                + "non-blocking channels and a Selector (the lesson is SelectorEchoCore).");
+        Lang.chooseFrom(args); // before the help texts below are looked up
+        Cli cli = new Cli("SelectorEchoServer", MSG.get("SelectorEchoServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
         Supplier<EchoLimits> limits = EchoLimits.flags(cli);
-        Cli.Option<Boolean> quiet = cli.flag("--quiet", "do not print a line per connection");
+        Cli.Option<Boolean> quiet = EchoServer.quietFlag(cli);
         cli.example("SelectorEchoServer --port 7007");
         cli.example("SelectorEchoServer --max-connections 20000 --quiet");
         cli.parse(args);
@@ -334,11 +340,9 @@ public final class SelectorEchoServer implements Closeable {
                 } catch (InterruptedException e) {
                     // exiting anyway
                 }
-                System.out.println("stopped: " + server.accepted.get() + " connections accepted, "
-                        + server.refused.get() + " refused, " + server.failed.get() + " failed");
+                System.out.println(EchoServer.stopped(server.accepted.get(), server.refused.get(), server.failed.get()));
             }));
-            System.out.println("SelectorEchoServer listening on " + Endpoint.text(server.address()) + " (one thread, "
-                    + limits.get().describe() + "); Ctrl-C stops");
+            System.out.println(limits.get().listening("SelectorEchoServer.listening", Endpoint.text(server.address())));
             server.serve();
         });
     }

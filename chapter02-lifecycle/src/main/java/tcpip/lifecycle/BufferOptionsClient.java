@@ -1,5 +1,7 @@
 package tcpip.lifecycle;
 
+import static tcpip.lifecycle.LifecycleMessages.msg;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -7,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.PacketCapture;
 import tcpip.kernel.SsInfo;
 import tcpip.narration.Narrator;
@@ -36,15 +39,14 @@ public final class BufferOptionsClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("BufferOptionsClient",
-                "Sets SO_RCVBUF before or after connect() and compares Java's number, the kernel's and the"
-                        + " window scale with what this kernel's settings predict; exits 1 on any failure.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("BufferOptionsClient", msg("BufferOptionsClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", DEFAULT_RCVBUF, 1, 64L << 20,
-                "receive buffer size to ask for (SO_RCVBUF)");
+                msg("BufferOptionsClient.opt.rcvbuf"));
         Cli.Option<When> when = cli.enumOption("--set", When.class, When.BEFORE_CONNECT,
-                "when to set SO_RCVBUF");
+                msg("BufferOptionsClient.opt.set"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=BufferOptionsClient -Dargs=\"--port 7105 --set after-connect\"");
         cli.parse(args);
         cli.run(() -> run(Narrator.stdout(), host.get(), port.get(), rcvbuf.get().intValue(), when.get()));
@@ -57,25 +59,21 @@ public final class BufferOptionsClient {
         InetSocketAddress server = new InetSocketAddress(host, port);
         try (Socket socket = when == When.BEFORE_CONNECT ? OptionsCore.connectWithBufferFirst(server, rcvbuf)
                 : OptionsCore.connectWithBufferLater(server, rcvbuf)) {
-            n.program("setReceiveBufferSize(" + rcvbuf + ") " + (when == When.BEFORE_CONNECT ? "before" : "after")
-                    + " connect(), from local port " + socket.getLocalPort());
+            n.program(msg(when == When.BEFORE_CONNECT ? "BufferOptionsClient.setBefore" : "BufferOptionsClient.setAfter",
+                    rcvbuf, socket.getLocalPort()));
             long expected = facts.storedReceiveBuffer(rcvbuf, minimum);
-            n.kernel("the kernel stores 2 x min(" + rcvbuf + ", rmem_max " + facts.rmemMax() + "), at least its minimum "
-                    + minimum + ": expected " + expected + "; Java's getter shows " + socket.getReceiveBufferSize()
-                    + " (the JDK halves what getsockopt returns)");
+            n.kernel(msg("BufferOptionsClient.stored", rcvbuf, facts.rmemMax(), minimum, expected,
+                    socket.getReceiveBufferSize()));
             SsInfo.of(socket.getLocalPort(), port).ifPresent(ss -> {
                 long rb = ss.number("skmem.rb");
-                n.kernel("ss skmem rb=" + rb + (rb == expected ? ": matches" : ": does NOT match") + " the expected "
-                        + expected + "; receive autotuning is now off for this socket (it would grow toward"
-                        + " tcp_rmem[2] = " + facts.tcpRmemMax() + ")");
+                n.kernel(msg(rb == expected ? "BufferOptionsClient.ss.matches" : "BufferOptionsClient.ss.differs", rb,
+                        expected, facts.tcpRmemMax()));
             });
             int expectedScale = when == When.BEFORE_CONNECT ? BufferFacts.lockedWindowScale(expected)
                     : facts.autotunedWindowScale();
             n.note(when == When.BEFORE_CONNECT
-                    ? "expected scale " + expectedScale + ": the smallest shift that fits about half the locked buffer ("
-                            + expected / 2 + " bytes) in the 16-bit window field"
-                    : "expected scale " + expectedScale + ": computed at connect() from max(tcp_rmem[2] "
-                            + facts.tcpRmemMax() + ", rmem_max " + facts.rmemMax() + "), not from the buffer set later");
+                    ? msg("BufferOptionsClient.scaleLocked", expectedScale, expected / 2)
+                    : msg("BufferOptionsClient.scaleAutotuned", expectedScale, facts.tcpRmemMax(), facts.rmemMax()));
             showScale(n, socket.getLocalPort(), port, expectedScale);
             readReply(n, socket);
         }
@@ -94,11 +92,10 @@ public final class BufferOptionsClient {
         WindowScale.of(localPort, remotePort).ifPresentOrElse(w -> {
             n.kernel(w.describe());
             if (expected >= 0) {
-                n.kernel("our scale " + w.receive() + (w.receive() == expected ? " matches" : " does NOT match")
-                        + " the expected " + expected);
+                n.kernel(msg(w.receive() == expected ? "BufferOptionsClient.scale.matches"
+                        : "BufferOptionsClient.scale.differs", w.receive(), expected));
             }
-        }, () -> n.kernel("ss not available: see the scale with  ss -tin 'sport = :" + localPort
-                + "'  or in the SYN with  " + PacketCapture.command(remotePort)));
+        }, () -> n.kernel(msg("BufferOptionsClient.noSs", localPort, PacketCapture.command(remotePort))));
     }
 
     private static void readReply(Narrator n, Socket socket) throws IOException {
@@ -106,7 +103,7 @@ public final class BufferOptionsClient {
         InputStream in = socket.getInputStream();
         byte[] reply = in.readNBytes(MAX_REPLY); // up to the server's FIN (read() == -1) or MAX_REPLY bytes
         if (reply.length > 0) {
-            n.result("server says: " + LogSafe.text(new String(reply, StandardCharsets.UTF_8).strip()));
+            n.result(msg("BufferOptionsClient.reply", LogSafe.text(new String(reply, StandardCharsets.UTF_8).strip())));
         }
     }
 }

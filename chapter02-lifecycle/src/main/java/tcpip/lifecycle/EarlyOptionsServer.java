@@ -1,5 +1,7 @@
 package tcpip.lifecycle;
 
+import static tcpip.lifecycle.LifecycleMessages.msg;
+
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
@@ -50,21 +53,20 @@ public final class EarlyOptionsServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("EarlyOptionsServer",
-                "Sets SO_REUSEADDR and SO_RCVBUF before or after the handshake and shows the difference.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("EarlyOptionsServer", msg("EarlyOptionsServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Boolean> noReuse = cli.flag("--no-reuse-address",
-                "leave SO_REUSEADDR off: bind() fails while a TIME_WAIT holds the port");
+                msg("EarlyOptionsServer.opt.noReuseAddress"));
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 64L << 20,
-                "receive buffer size to ask for (0 = keep the kernel's default and autotuning)");
+                msg("EarlyOptionsServer.opt.rcvbuf"));
         Cli.Option<RcvbufOn> on = cli.enumOption("--rcvbuf-on", RcvbufOn.class, RcvbufOn.LISTENER,
-                "which socket gets SO_RCVBUF");
+                msg("EarlyOptionsServer.opt.rcvbufOn"));
         Cli.Option<Integer> backlog = cli.intOption("--backlog", DEFAULT_BACKLOG, 1, 65_535,
-                "accept-queue length for listen(): a burst larger than this (while the loop serves one"
-                        + " connection at a time) has its SYNs dropped and waits for the client's SYN retry");
+                msg("EarlyOptionsServer.opt.backlog"));
         Cli.Option<Integer> shown = cli.intOption("--show", DEFAULT_SHOWN, 0, 10_000,
-                "show the window scale (one ss run each) for the first N connections only");
+                msg("EarlyOptionsServer.opt.show"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=EarlyOptionsServer -Dargs=\"--port 7105 --rcvbuf 4K\"");
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=EarlyOptionsServer -Dargs=\"--port 7105 --no-reuse-address\"");
         cli.parse(args);
@@ -83,17 +85,15 @@ public final class EarlyOptionsServer {
             int backlog) throws IOException {
         String bind = address.getHostString();
         int port = address.getPort();
-        n.program("setReuseAddress(" + reuseAddress + ")" + (listenerRcvbuf > 0 ? ", setReceiveBufferSize("
-                + listenerRcvbuf + ")" : "") + " on the listening socket, then bind()");
+        n.program(listenerRcvbuf > 0 ? msg("EarlyOptionsServer.options.rcvbuf", reuseAddress, listenerRcvbuf)
+                : msg("EarlyOptionsServer.options", reuseAddress));
         try {
             ServerSocket server = OptionsCore.listen(address, reuseAddress, listenerRcvbuf, backlog);
-            n.program("listening on " + bind + ":" + server.getLocalPort() + "  (Ctrl-C stops)");
+            n.program(msg("EarlyOptionsServer.listening", bind, server.getLocalPort()));
             return server;
         } catch (BindException e) {
-            n.result("bind(" + bind + ":" + port + "): " + e.getMessage());
-            n.kernel("another socket still holds port " + port + ": often a TIME_WAIT left by a connection"
-                    + " this server closed first (ss -tan 'sport = :" + port + "'). SO_REUSEADDR, set before"
-                    + " bind(), lets a listener bind beside a TIME_WAIT.");
+            n.result(msg("EarlyOptionsServer.bindFailed", bind, port, e.getMessage()));
+            n.kernel(msg("EarlyOptionsServer.portHeld", port));
             throw e;
         }
     }
@@ -105,7 +105,7 @@ public final class EarlyOptionsServer {
                 client -> answer(n, client, server.getLocalPort(), settings, count.incrementAndGet()), null,
                 line -> n.line("log", line));
         loop.run();
-        n.program("server closed: " + loop.accepted() + " accepted, " + loop.failed() + " failed");
+        n.program(msg("EarlyOptionsServer.closed", loop.accepted(), loop.failed()));
         return loop;
     }
 
@@ -116,22 +116,21 @@ public final class EarlyOptionsServer {
             // After the handshake: the SYN+ACK already announced the scale.
             client.setReceiveBufferSize(settings.rcvbuf());
             if (show) {
-                n.program("client.setReceiveBufferSize(" + settings.rcvbuf() + ") after accept(): too late for the SYN+ACK");
+                n.program(msg("EarlyOptionsServer.tooLate", settings.rcvbuf()));
             }
         }
         if (show) {
-            n.program("accepted " + client.getRemoteSocketAddress() + ", SO_RCVBUF (Java's half of the kernel's value) "
-                    + client.getReceiveBufferSize());
+            n.program(msg("EarlyOptionsServer.accepted", String.valueOf(client.getRemoteSocketAddress()),
+                    client.getReceiveBufferSize()));
             BufferOptionsClient.showScale(n, serverPort, client.getPort(), -1);
         }
         client.getOutputStream().write(REPLY);
         // close() first (AcceptLoop closes after this returns): our FIN goes out first, so this
         // side will hold the TIME_WAIT.
         if (show) {
-            n.program("closing first: port " + serverPort + " keeps a TIME_WAIT (restart me with --no-reuse-address"
-                    + " within a minute to see bind() fail)");
+            n.program(msg("EarlyOptionsServer.closingFirst", serverPort));
         } else if (number == settings.shown() + 1) {
-            n.note("more connections: served without the kernel view (--show " + settings.shown() + ")");
+            n.note(msg("EarlyOptionsServer.more", settings.shown()));
         }
     }
 }

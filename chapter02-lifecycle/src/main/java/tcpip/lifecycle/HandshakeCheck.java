@@ -1,5 +1,7 @@
 package tcpip.lifecycle;
 
+import static tcpip.lifecycle.LifecycleMessages.msg;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,27 +32,28 @@ public final class HandshakeCheck {
         Optional<Segment> synAck = first(segments, serverPort, clientPort, s -> s.syn() && s.hasAck());
         Optional<Segment> ack = first(segments, clientPort, serverPort, s -> !s.syn() && s.hasAck() && !s.rst());
         if (syn.isEmpty() || synAck.isEmpty() || ack.isEmpty()) {
-            findings.add(new Finding(false, "does NOT match: tcpdump captured " + segments.size()
-                    + " segment(s) for this connection, not SYN, SYN+ACK and ACK"));
+            findings.add(new Finding(false, msg("HandshakeCheck.incomplete", segments.size())));
             return findings;
         }
         long clientIsn = syn.get().seq();
         long serverIsn = synAck.get().seq();
-        findings.add(relation("SYN+ACK ack", synAck.get().ack(), "client ISN " + clientIsn + " + 1", next(clientIsn)));
-        findings.add(relation("final ACK ack", ack.get().ack(), "server ISN " + serverIsn + " + 1", next(serverIsn)));
+        findings.add(relation(synAck.get().ack(), clientIsn, "HandshakeCheck.synAck.holds",
+                "HandshakeCheck.synAck.differs"));
+        findings.add(relation(ack.get().ack(), serverIsn, "HandshakeCheck.finalAck.holds",
+                "HandshakeCheck.finalAck.differs"));
         if (expectedWscale >= 0) {
             int announced = syn.get().wscale();
-            findings.add(new Finding(announced == expectedWscale, "our SYN's wscale " + announced
-                    + (announced == expectedWscale ? " matches " : " does NOT match ") + expectedWscale
-                    + ", computed from max(tcp_rmem[2], rmem_max)"));
+            findings.add(new Finding(announced == expectedWscale, msg(announced == expectedWscale
+                    ? "HandshakeCheck.wscale.matches" : "HandshakeCheck.wscale.differs", announced, expectedWscale)));
         }
         return findings;
     }
 
-    private static Finding relation(String what, long seen, String expectedText, long expected) {
-        boolean holds = seen == expected;
-        return new Finding(holds, what + " " + seen + (holds ? " = " : " does NOT match ") + expectedText
-                + (holds ? "" : " = " + expected));
+    /** {@code ack} against {@code isn + 1}, said by sentence {@code holdsKey} or {@code differsKey}. */
+    private static Finding relation(long ack, long isn, String holdsKey, String differsKey) {
+        long expected = next(isn);
+        boolean holds = ack == expected;
+        return new Finding(holds, holds ? msg(holdsKey, ack, isn) : msg(differsKey, ack, isn, expected));
     }
 
     /** Sequence numbers wrap at 2^32. */

@@ -1,5 +1,7 @@
 package tcpip.lifecycle;
 
+import static tcpip.lifecycle.LifecycleMessages.msg;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -13,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
@@ -53,18 +56,16 @@ public final class HandshakeClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("HandshakeClient",
-                "Connects and shows the ephemeral port, the time connect() took and the kernel's rows; tells a"
-                        + " refused connect (RST) from a timed-out one (no answer); exits 1 if any connect failed.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("HandshakeClient", msg("HandshakeClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Integer> connections = cli.intOption("--connections", 1, 1, MAX_CONNECTIONS,
-                "how many connections to open, one after another (stops at the first failure)");
+                msg("HandshakeClient.opt.connections"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(3), Duration.ZERO,
-                Cli.MAX_DURATION, "connect timeout (0s = none: wait until the kernel gives up resending the SYN;"
-                        + " the schedule is printed)");
+                Cli.MAX_DURATION, msg("HandshakeClient.opt.timeout"));
         Cli.Option<Duration> hold = cli.durationOption("--hold", Duration.ZERO, Duration.ZERO, Cli.MAX_DURATION,
-                "keep the connections open this long before closing (0s = close at once)");
+                msg("HandshakeClient.opt.hold"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeClient -Dargs=\"--port 7102\"");
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeClient -Dargs=\"--port 7103 --connections 4 --timeout 1s\"");
         cli.parse(args);
@@ -73,10 +74,14 @@ public final class HandshakeClient {
                     timeout.get(), hold.get());
             Attempt last = attempts.get(attempts.size() - 1);
             if (last.outcome() != Outcome.CONNECTED) {
-                System.err.println("HandshakeClient: connection " + attempts.size() + " to " + host.get() + ":"
-                        + port.get() + " " + last.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                        + " after " + Narrator.human(last.took()) + ": " + last.why());
-                System.exit(Cli.EXIT_FAILURE);
+                String key = switch (last.outcome()) {
+                    case REFUSED -> "HandshakeClient.failure.refused";
+                    case TIMED_OUT -> "HandshakeClient.failure.timedOut";
+                    default -> "HandshakeClient.failure.failed";
+                };
+                System.err.println(msg(key, attempts.size(), host.get(), port.get(), Narrator.human(last.took()),
+                        last.why()));
+                Cli.exit(Cli.EXIT_FAILURE);
             }
         });
     }
@@ -88,7 +93,7 @@ public final class HandshakeClient {
         List<Socket> open = new ArrayList<>();
         SynRetrySchedule schedule = SynRetrySchedule.ofThisKernel();
         if (timeout.isZero()) {
-            n.note("no connect timeout of our own: if nobody answers, this kernel sends " + schedule.describe());
+            n.note(msg("HandshakeClient.noTimeout", schedule.describe()));
         }
         try {
             for (int i = 1; i <= count; i++) {
@@ -105,7 +110,7 @@ public final class HandshakeClient {
                 }
             }
             if (!open.isEmpty() && hold.isPositive()) {
-                n.program("holding " + open.size() + " connection(s) open for " + Narrator.human(hold));
+                n.program(msg("HandshakeClient.holding", open.size(), Narrator.human(hold)));
                 LockSupport.parkNanos(hold.toNanos()); // the pause is the point: time to look from outside
             }
         } finally {
@@ -129,17 +134,14 @@ public final class HandshakeClient {
     private static Attempt failed(Narrator n, int number, IOException e, Duration took, Duration timeout,
             SynRetrySchedule schedule) {
         Outcome outcome = classify(e);
-        n.result("connection " + number + ": " + Cli.describe(e) + " after " + Narrator.human(took));
+        n.result(msg("HandshakeClient.failed", number, Cli.describe(e), Narrator.human(took)));
         String why = switch (outcome) {
-            case REFUSED -> "the server's kernel answered our SYN with RST: no socket listens on that port";
+            case REFUSED -> msg("HandshakeClient.why.refused");
             case TIMED_OUT -> e instanceof SocketTimeoutException
-                    ? "no answer at all (no SYN+ACK, no RST): the SYN was dropped, on loopback because the accept"
-                            + " queue is full; this kernel sent " + schedule.synsWithin(timeout) + " SYN(s) in "
-                            + Narrator.human(timeout)
-                    : "no answer at all: the kernel resent the SYN " + schedule.retransmissions()
-                            + " times and gave up (ETIMEDOUT); nothing refused it";
-            case FAILED -> (e instanceof NoRouteToHostException ? "no route to that host: " : "")
-                    + "neither an RST nor a timeout; the SYN may never have left";
+                    ? msg("HandshakeClient.why.dropped", schedule.synsWithin(timeout), Narrator.human(timeout))
+                    : msg("HandshakeClient.why.gaveUp", schedule.retransmissions());
+            case FAILED -> e instanceof NoRouteToHostException ? msg("HandshakeClient.why.noRoute")
+                    : msg("HandshakeClient.why.other");
             case CONNECTED -> "";
         };
         n.kernel(why);
@@ -148,9 +150,8 @@ public final class HandshakeClient {
 
     private static Attempt connected(Narrator n, int number, Socket socket, int serverPort, Duration took) {
         int localPort = socket.getLocalPort();
-        n.result("connection " + number + ": connect() returned after " + Narrator.human(took)
-                + ", local port " + localPort + " (ephemeral: chosen by the kernel at connect())"
-                + (number == 1 ? "; the first connect() in a JVM also loads the JDK's networking code" : ""));
+        n.result(msg(number == 1 ? "HandshakeClient.connected.first" : "HandshakeClient.connected", number,
+                Narrator.human(took), localPort));
         if (n.available()) {
             showRows(n, number, localPort, serverPort);
         }
@@ -170,10 +171,10 @@ public final class HandshakeClient {
             SocketRow serverEnd = KernelAwait.await(serverPort, localPort, TcpState.ESTABLISHED, ROW_WAIT);
             n.row(serverEnd);
         } catch (TimeoutException e) {
-            n.kernel("the server's end is not in this machine's table (remote server?)");
+            n.kernel(msg("HandshakeClient.remote"));
             return;
         }
-        SocketTable.listener(serverPort).ifPresent(row -> n.kernel("server LISTEN row: accept queue = "
-                + row.rxQueue() + " connection(s) waiting for accept()  [" + row.describe() + "]"));
+        SocketTable.listener(serverPort).ifPresent(row -> n.kernel(msg("HandshakeClient.listenRow", row.rxQueue(),
+                row.describe())));
     }
 }

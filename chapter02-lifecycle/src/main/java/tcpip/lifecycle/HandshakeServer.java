@@ -1,5 +1,7 @@
 package tcpip.lifecycle;
 
+import static tcpip.lifecycle.LifecycleMessages.msg;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -11,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
@@ -40,19 +43,18 @@ public final class HandshakeServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("HandshakeServer",
-                "Accepts connections and shows the row each one had before accept(); reads each client to its end.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("HandshakeServer", msg("HandshakeServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Integer> backlog = cli.intOption("--backlog", DEFAULT_BACKLOG, 1, 65_535,
-                "accept-queue length asked for in listen() (the kernel caps it at net.core.somaxconn)");
+                msg("HandshakeServer.opt.backlog"));
         Cli.Option<Integer> max = cli.intOption("--max-connections", AcceptLoop.DEFAULT_MAX_CONNECTIONS, 1, 100_000,
-                "clients served at once; over it a connection is accepted and closed at once (it does not wait in"
-                        + " the backlog: a closed connection tells the client at once, a queued one only times out)");
+                msg("HandshakeServer.opt.maxConnections"));
         Cli.Option<Duration> readTimeout = cli.durationOption("--read-timeout", AcceptLoop.DEFAULT_READ_DEADLINE,
-                "read deadline: close a client that sends nothing for this long");
+                msg("HandshakeServer.opt.readTimeout"));
         Cli.Option<Integer> shown = cli.intOption("--show", DEFAULT_SHOWN, 0, 10_000,
-                "print the kernel's rows for the first N connections only (each costs a read of /proc/net/tcp6)");
+                msg("HandshakeServer.opt.show"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeServer -Dargs=\"--port 7102\"");
         cli.parse(args);
         cli.run(() -> {
@@ -60,8 +62,7 @@ public final class HandshakeServer {
             RowReadingListener server = new RowReadingListener(n, shown.get());
             HandshakeCore.listen(server, new InetSocketAddress(bind.get(), port.get()), backlog.get());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
-            n.program("listening on " + bind.get() + ":" + server.getLocalPort() + ", backlog " + backlog.get()
-                    + "  (Ctrl-C stops)");
+            n.program(msg("HandshakeServer.listening", bind.get(), server.getLocalPort(), backlog.get()));
             serve(n, server, new Settings(max.get(), readTimeout.get(), shown.get()));
         });
     }
@@ -78,8 +79,7 @@ public final class HandshakeServer {
                 Thread.ofVirtual().name("client-", 1).factory(), client -> readToEnd(n, client, clients.incrementAndGet()),
                 null, line -> n.line("log", line));
         loop.run();
-        n.program("server closed: " + loop.accepted() + " accepted, " + loop.refused() + " over the cap, "
-                + loop.failed() + " failed");
+        n.program(msg("HandshakeServer.closed", loop.accepted(), loop.refused(), loop.failed()));
         return loop;
     }
 
@@ -93,7 +93,7 @@ public final class HandshakeServer {
         while ((got = in.read(buf)) != -1) {
             total += got;
         }
-        n.program("client #" + number + " closed after sending " + total + " bytes");
+        n.program(msg("HandshakeServer.clientDone", number, total));
     }
 
     /** A listening socket that reads its queued connections' rows just before each accept(). */
@@ -115,38 +115,33 @@ public final class HandshakeServer {
                 int port = getLocalPort();
                 queued = SocketTable.read(r -> r.localPort() == port && r.state() != TcpState.LISTEN && r.inode() == 0)
                         .stream().collect(Collectors.toMap(SocketRow::remotePort, Function.identity(), (a, b) -> a));
-                SocketTable.listener(port).ifPresent(row -> n.kernel("before accept(): LISTEN row, accept queue = "
-                        + row.rxQueue() + " finished connection(s) waiting"));
+                SocketTable.listener(port).ifPresent(row -> n.kernel(msg("HandshakeServer.queue", row.rxQueue())));
             }
             Socket client = super.accept();
             int number = accepted.incrementAndGet();
             if (show) {
                 report(number, client, queued.get(client.getPort()));
             } else if (number == shown + 1) {
-                n.note("more connections: served without the kernel view (--show " + shown + ")");
+                n.note(msg("HandshakeServer.more", shown));
             }
             return client;
         }
 
         private void report(int number, Socket client, SocketRow before) {
-            n.program("accept() returned client #" + number + " from " + client.getRemoteSocketAddress());
+            n.program(msg("HandshakeServer.accepted", number, String.valueOf(client.getRemoteSocketAddress())));
             if (before == null) {
-                n.kernel("no row for it in the table read before accept(): it arrived while accept() was waiting"
-                        + " (the kernel finished SYN, SYN+ACK, ACK first, then woke accept()), or its client reset it"
-                        + " (a reset connection stays queued but has no row)");
+                n.kernel(msg("HandshakeServer.noRow"));
                 return;
             }
-            n.kernel("its row, read BEFORE accept(): " + before.describe());
+            n.kernel(msg("HandshakeServer.row", before.describe()));
             if (number == 1) {
                 n.note(KernelRows.whereFrom(before));
             }
             if (before.state() == TcpState.ESTABLISHED) {
-                n.note("ESTABLISHED before accept() returned: the kernel did the handshake on its own;"
-                        + " accept() only gave the connection a descriptor");
+                n.note(msg("HandshakeServer.established"));
             } else {
-                n.note(before.state() + " before accept(): the handshake was done, and the client had already "
-                        + (before.state() == TcpState.CLOSE_WAIT ? "sent its FIN" : "moved on")
-                        + " while the connection waited in the queue");
+                n.note(msg(before.state() == TcpState.CLOSE_WAIT ? "HandshakeServer.finSent" : "HandshakeServer.movedOn",
+                        before.state()));
             }
         }
     }

@@ -1,5 +1,7 @@
 package tcpip.lifecycle;
 
+import static tcpip.lifecycle.LifecycleMessages.msg;
+
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -15,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.PacketCapture;
 import tcpip.kernel.Segment;
@@ -54,24 +57,24 @@ public final class LifecycleDemo {
     }
 
     public static void main(String[] args) {
-        Stages.main("LifecycleDemo", "Socket creation, connect and the three-way handshake, seen in the kernel.",
-                stages(), args);
+        Lang.chooseFrom(args);
+        Stages.main("LifecycleDemo", msg("LifecycleDemo.summary"), stages(), args);
     }
 
-    /** The stages in the article's order. */
+    /** The stages in the article's order; titles in the language chosen when this is called. */
     public static List<Stage> stages() {
         return List.of(
-                new Stage("creation", "소켓 생성", "when the kernel hands out the descriptor", LifecycleDemo::creation),
-                new Stage("connect", "소켓 연결 설정", "ephemeral port, connect time, the rows", LifecycleDemo::connect),
-                new Stage("handshake-in-kernel", "Three way handshake", "ESTABLISHED before accept()",
+                new Stage("creation", "소켓 생성", msg("LifecycleDemo.creation.title"), LifecycleDemo::creation),
+                new Stage("connect", "소켓 연결 설정", msg("LifecycleDemo.connect.title"), LifecycleDemo::connect),
+                new Stage("handshake-in-kernel", "Three way handshake", msg("LifecycleDemo.handshake.title"),
                         LifecycleDemo::handshakeInKernel),
-                new Stage("backlog-full-timeout", "Three way handshake", "backlog N completes N+1, then timeouts",
+                new Stage("backlog-full-timeout", "Three way handshake", msg("LifecycleDemo.backlog.title"),
                         LifecycleDemo::backlogFull),
-                new Stage("refused", "소켓 연결 설정", "nobody listening: RST at once", LifecycleDemo::refused),
-                new Stage("options-before-handshake", "Three way handshake", "SO_RCVBUF and SO_REUSEADDR come first",
+                new Stage("refused", "소켓 연결 설정", msg("LifecycleDemo.refused.title"), LifecycleDemo::refused),
+                new Stage("options-before-handshake", "Three way handshake", msg("LifecycleDemo.options.title"),
                         LifecycleDemo::optionsBeforeHandshake),
-                new Stage("retry", "소켓 연결 설정", "retry with backoff until the server is up", LifecycleDemo::retry),
-                new Stage("packets", "Three way handshake", "SYN, SYN+ACK, ACK on the wire", LifecycleDemo::packets));
+                new Stage("retry", "소켓 연결 설정", msg("LifecycleDemo.retry.title"), LifecycleDemo::retry),
+                new Stage("packets", "Three way handshake", msg("LifecycleDemo.packets.title"), LifecycleDemo::packets));
     }
 
     static void creation(Narrator n) throws IOException {
@@ -88,21 +91,20 @@ public final class LifecycleDemo {
             long start = System.nanoTime();
             try (Socket client = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, port), KERNEL_WAIT)) {
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
-                n.result("connect() returned after " + Narrator.human(took)
-                        + " (the first connect in a JVM also loads the JDK's networking classes)");
-                n.kernel("local port " + client.getLocalPort() + ": ephemeral, chosen by the kernel from"
-                        + " net.ipv4.ip_local_port_range " + Sysctl.read("net.ipv4.ip_local_port_range").orElse("?"));
+                n.result(msg("LifecycleDemo.connect.returned", Narrator.human(took)));
+                n.kernel(msg("LifecycleDemo.connect.ephemeral", client.getLocalPort(),
+                        Sysctl.read("net.ipv4.ip_local_port_range").orElse("?")));
                 if (n.available()) {
                     SocketRow ours = KernelAwait.await(client.getLocalPort(), port, TcpState.ESTABLISHED, KERNEL_WAIT);
                     n.row(ours);
                     n.row(KernelAwait.await(port, client.getLocalPort(), TcpState.ESTABLISHED, KERNEL_WAIT));
                     n.note(KernelRows.whereFrom(ours));
-                    n.kernel("LISTEN row, accept queue = " + acceptQueue(port) + ": the finished connection waits there");
+                    n.kernel(msg("LifecycleDemo.connect.queued", acceptQueue(port)));
                 }
                 n.code(HandshakeCore.class, "accept");
                 try (Socket accepted = HandshakeCore.accept(server)) {
                     if (n.available()) {
-                        n.kernel("LISTEN row, accept queue = " + acceptQueue(port) + " after accept()");
+                        n.kernel(msg("LifecycleDemo.connect.accepted", acceptQueue(port)));
                         n.descriptorOf(SocketTable.connection(port, client.getLocalPort()).orElseThrow());
                     }
                 }
@@ -114,24 +116,21 @@ public final class LifecycleDemo {
         try (ServerSocket server = HandshakeCore.listen(ANY_LOOPBACK_PORT, SMALL_BACKLOG);
                 Socket client = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, server.getLocalPort()), KERNEL_WAIT)) {
             int port = server.getLocalPort();
-            n.program("server listening, no accept() yet; client: connect() returned");
+            n.program(msg("LifecycleDemo.handshake.program"));
             if (n.available()) {
                 SocketRow serverEnd = KernelAwait.await(port, client.getLocalPort(), TcpState.ESTABLISHED, KERNEL_WAIT);
-                n.kernel("read BEFORE accept(): " + serverEnd.describe());
+                n.kernel(msg("LifecycleDemo.handshake.before", serverEnd.describe()));
                 n.note(serverEnd.state() == TcpState.ESTABLISHED && serverEnd.inode() == 0
-                        ? "the server's end is ESTABLISHED with inode 0: the kernel did SYN, SYN+ACK, ACK by itself;"
-                                + " no descriptor belongs to it yet"
-                        : "does NOT match: expected ESTABLISHED with inode 0 before accept()");
+                        ? msg("LifecycleDemo.handshake.matches") : msg("LifecycleDemo.handshake.differs"));
             }
             n.code(HandshakeCore.class, "accept");
             try (Socket accepted = HandshakeCore.accept(server)) {
                 if (n.available()) {
                     SocketRow row = SocketTable.connection(port, client.getLocalPort()).orElseThrow();
-                    n.kernel("after accept(): " + row.describe());
+                    n.kernel(msg("LifecycleDemo.handshake.after", row.describe()));
                     n.descriptorOf(row);
                 }
-                n.simplifies("the article's picture has the server program answer the SYN; in Linux the"
-                        + " kernel answers it, and accept() only hands over a finished connection");
+                n.simplifies(msg("LifecycleDemo.handshake.simplifies"));
             }
         }
     }
@@ -150,24 +149,22 @@ public final class LifecycleDemo {
                 if (n.available()) {
                     KernelAwait.await(port, client.getLocalPort(), TcpState.ESTABLISHED, KERNEL_WAIT);
                 }
-                n.result("client " + i + ": connected in " + Narrator.human(took)
-                        + (n.available() ? ", accept queue now " + acceptQueue(port) : ""));
+                n.result(n.available() ? msg("LifecycleDemo.backlog.connectedQueue", i, Narrator.human(took),
+                        acceptQueue(port)) : msg("LifecycleDemo.backlog.connected", i, Narrator.human(took)));
             }
             n.code(BacklogCore.class, "connect-full-queue");
             long start = System.nanoTime();
             try (Socket extra = BacklogCore.connectToFullQueue(address, SHORT_CONNECT_TIMEOUT)) {
-                n.result("client " + (SMALL_BACKLOG + 2) + " connected?! does NOT match: the queue was not full");
+                n.result(msg("LifecycleDemo.backlog.notFull", SMALL_BACKLOG + 2));
             } catch (SocketTimeoutException e) {
-                n.result("client " + (SMALL_BACKLOG + 2) + ": " + Cli.describe(e) + " after "
-                        + Narrator.human(Duration.ofNanos(System.nanoTime() - start)));
+                n.result(msg("LifecycleDemo.backlog.timedOut", SMALL_BACKLOG + 2, Cli.describe(e),
+                        Narrator.human(Duration.ofNanos(System.nanoTime() - start))));
                 SynRetrySchedule schedule = SynRetrySchedule.ofThisKernel();
-                n.kernel("the queue was full, so the kernel dropped our SYN: no SYN+ACK, no RST, only silence; in "
-                        + Narrator.human(SHORT_CONNECT_TIMEOUT) + " it sent " + schedule.synsWithin(SHORT_CONNECT_TIMEOUT)
-                        + " SYN(s)");
-                n.note("without a timeout, this kernel would send " + schedule.describe());
+                n.kernel(msg("LifecycleDemo.backlog.dropped", Narrator.human(SHORT_CONNECT_TIMEOUT),
+                        schedule.synsWithin(SHORT_CONNECT_TIMEOUT)));
+                n.note(msg("LifecycleDemo.backlog.schedule", schedule.describe()));
             }
-            n.simplifies("backlog " + SMALL_BACKLOG + " let " + clients.size() + " connections complete: Linux"
-                    + " treats the queue as full only when it holds more than backlog");
+            n.simplifies(msg("LifecycleDemo.backlog.simplifies", SMALL_BACKLOG, clients.size()));
         } finally {
             clients.forEach(Closeables::closeQuietly);
         }
@@ -179,19 +176,18 @@ public final class LifecycleDemo {
             CreationCore.bindOnly(bound, ANY_LOOPBACK_PORT);
             int port = bound.getLocalPort();
             if (n.available()) {
-                n.kernel("port " + port + " is bound; rows in /proc/net/tcp*: " + SocketTable.onPort(port).size());
+                n.kernel(msg("LifecycleDemo.refused.bound", port, SocketTable.onPort(port).size()));
             }
             n.code(HandshakeCore.class, "connect");
             long start = System.nanoTime();
             try (Socket client = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, port), SHORT_CONNECT_TIMEOUT)) {
-                n.result("connected?! does NOT match: something listens on " + port);
+                n.result(msg("LifecycleDemo.refused.connected", port));
             } catch (ConnectException e) {
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
-                n.result(Cli.describe(e) + " after " + Narrator.human(took) + ": "
-                        + HandshakeClient.classify(e).name().toLowerCase(java.util.Locale.ROOT));
-                n.kernel("no socket listens there, so the kernel answered our SYN with RST at once");
-                n.note("a dropped SYN looks different: silence until the connect timeout (backlog-full-timeout"
-                        + " stage). Refused: the machine is there, nobody listens. Timed out: the SYN got no answer.");
+                n.result(msg("LifecycleDemo.refused.result", Cli.describe(e), Narrator.human(took),
+                        HandshakeClient.classify(e).name().toLowerCase(java.util.Locale.ROOT)));
+                n.kernel(msg("LifecycleDemo.refused.rst"));
+                n.note(msg("LifecycleDemo.refused.note"));
             }
         }
     }
@@ -205,10 +201,14 @@ public final class LifecycleDemo {
                 unconnected.setReceiveBufferSize(request);
                 long expected = facts.storedReceiveBuffer(request, minimum);
                 long kernel = 2L * unconnected.getReceiveBufferSize(); // the JDK halves getsockopt's value
-                n.kernel("asked " + request + ": getsockopt " + kernel + (kernel == expected ? " matches" : " does NOT match")
-                        + " the expected " + expected + (expected == minimum ? " (raised to the kernel's minimum)"
-                        : expected < 2L * request ? " (clamped: 2 x rmem_max " + facts.rmemMax() + ")" : "")
-                        + "; Java's getter shows " + unconnected.getReceiveBufferSize());
+                boolean raised = expected == minimum;
+                boolean clamped = !raised && expected < 2L * request;
+                String key = kernel == expected
+                        ? raised ? "LifecycleDemo.options.asked.matches.minimum"
+                                : clamped ? "LifecycleDemo.options.asked.matches.clamped" : "LifecycleDemo.options.asked.matches"
+                        : raised ? "LifecycleDemo.options.asked.differs.minimum"
+                                : clamped ? "LifecycleDemo.options.asked.differs.clamped" : "LifecycleDemo.options.asked.differs";
+                n.kernel(msg(key, request, kernel, expected, facts.rmemMax(), unconnected.getReceiveBufferSize()));
             }
         }
         try (ServerSocket server = HandshakeCore.listen(ANY_LOOPBACK_PORT, SMALL_BACKLOG)) {
@@ -216,12 +216,11 @@ public final class LifecycleDemo {
             n.code(OptionsCore.class, "rcvbuf-before-connect");
             try (Socket client = OptionsCore.connectWithBufferFirst(address, SMALL_RCVBUF);
                     Socket accepted = HandshakeCore.accept(server)) {
-                n.kernel("asked " + SMALL_RCVBUF + ": expected stored value " + stored + " (2 x min(request, rmem_max "
-                        + facts.rmemMax() + "), at least " + minimum + "); Java's getter says "
-                        + client.getReceiveBufferSize() + ", half of what getsockopt returns");
-                SsInfo.of(client.getLocalPort(), address.getPort()).ifPresent(ss -> n.kernel("ss skmem rb="
-                        + ss.number("skmem.rb") + (ss.number("skmem.rb") == stored ? " matches" : " does NOT match")
-                        + " the expected " + stored));
+                n.kernel(msg("LifecycleDemo.options.stored", SMALL_RCVBUF, stored, facts.rmemMax(), minimum,
+                        client.getReceiveBufferSize()));
+                SsInfo.of(client.getLocalPort(), address.getPort()).ifPresent(ss -> n.kernel(msg(
+                        ss.number("skmem.rb") == stored ? "LifecycleDemo.options.ss.matches"
+                                : "LifecycleDemo.options.ss.differs", ss.number("skmem.rb"), stored)));
                 BufferOptionsClient.showScale(n, client.getLocalPort(), address.getPort(),
                         BufferFacts.lockedWindowScale(stored));
             }
@@ -229,9 +228,8 @@ public final class LifecycleDemo {
             try (Socket client = OptionsCore.connectWithBufferLater(address, SMALL_RCVBUF);
                     Socket accepted = HandshakeCore.accept(server)) {
                 BufferOptionsClient.showScale(n, client.getLocalPort(), address.getPort(), facts.autotunedWindowScale());
-                n.note("scale " + facts.autotunedWindowScale() + " comes from max(tcp_rmem[2] " + facts.tcpRmemMax()
-                        + ", rmem_max " + facts.rmemMax() + "), the largest buffer autotuning may reach; the window"
-                        + " scale travels only in SYN and SYN+ACK, so the buffer set later cannot change it");
+                n.note(msg("LifecycleDemo.options.scale", facts.autotunedWindowScale(), facts.tcpRmemMax(),
+                        facts.rmemMax()));
             }
         }
         reuseAddress(n);
@@ -251,12 +249,12 @@ public final class LifecycleDemo {
         n.code(OptionsCore.class, "server-options");
         InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
         try (ServerSocket restarted = OptionsCore.listen(address, false, 0, SMALL_BACKLOG)) {
-            n.result("bind without SO_REUSEADDR worked (no TIME_WAIT held the port)");
+            n.result(msg("LifecycleDemo.reuse.noTimeWait"));
         } catch (BindException e) {
-            n.result("restart on " + port + " with setReuseAddress(false): bind() says " + e.getMessage());
+            n.result(msg("LifecycleDemo.reuse.refused", port, e.getMessage()));
         }
         try (ServerSocket restarted = OptionsCore.listen(address, true, 0, SMALL_BACKLOG)) {
-            n.result("restart on " + port + " with setReuseAddress(true) before bind(): listening again");
+            n.result(msg("LifecycleDemo.reuse.listening", port));
         }
     }
 
@@ -265,13 +263,13 @@ public final class LifecycleDemo {
             InetSocketAddress address = new InetSocketAddress(LOOPBACK, reserved.port());
             CountDownLatch firstFailure = new CountDownLatch(1);
             n.code(RetryCore.class, "retry");
-            n.program("client starts first, retrying 127.0.0.1:" + reserved.port());
+            n.program(msg("LifecycleDemo.retry.program", reserved.port()));
             CompletableFuture<Socket> connected = CompletableFuture.supplyAsync(() -> {
                 try {
                     return RetryCore.connect(address, Duration.ofSeconds(5), Duration.ofSeconds(1),
                             Duration.ofMillis(100), Duration.ofSeconds(1), (attempt, why, pause) -> {
-                                n.result("attempt " + attempt + ": " + Cli.describe(why) + ", next in "
-                                        + Narrator.human(pause));
+                                n.result(msg("LifecycleDemo.retry.attempt", attempt, Cli.describe(why),
+                                        Narrator.human(pause)));
                                 firstFailure.countDown();
                             });
                 } catch (Exception e) {
@@ -279,13 +277,13 @@ public final class LifecycleDemo {
                 }
             });
             if (!firstFailure.await(KERNEL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the retrying client never reported a failure");
+                throw new IllegalStateException(msg("LifecycleDemo.retry.noFailure"));
             }
             try (ServerSocket server = reserved.listen(SMALL_BACKLOG);
                     Socket socket = connected.get(KERNEL_WAIT.toSeconds() * 2, TimeUnit.SECONDS);
                     Socket accepted = HandshakeCore.accept(server)) {
-                n.program("server started after the first refusal");
-                n.result("client connected from local port " + socket.getLocalPort());
+                n.program(msg("LifecycleDemo.retry.serverUp"));
+                n.result(msg("LifecycleDemo.retry.connected", socket.getLocalPort()));
             }
         }
     }
@@ -297,8 +295,7 @@ public final class LifecycleDemo {
             try (PacketCapture capture = PacketCapture.start(port)) {
                 if (!capture.running()) {
                     n.note(capture.unavailableReason());
-                    n.note("this stage's port changes every run; to watch the chapter's programs on port "
-                            + CHAPTER_PORT + " instead: " + PacketCapture.command(CHAPTER_PORT));
+                    n.note(msg("LifecycleDemo.packets.otherPort", CHAPTER_PORT, PacketCapture.command(CHAPTER_PORT)));
                     return;
                 }
                 // A first connection nobody looks at: returns once tcpdump really sees packets on lo.
@@ -342,16 +339,12 @@ public final class LifecycleDemo {
         Segment syn = seen.stream().filter(s -> s.syn() && !s.hasAck()).findFirst().orElseThrow();
         Segment ack = seen.stream().filter(s -> s.srcPort() == clientPort && !s.syn() && s.hasAck()).findFirst()
                 .orElseThrow();
-        n.note("a SYN carries no data yet uses up one sequence number, hence the + 1; the ISNs are random"
-                + " (run again: new numbers)");
+        n.note(msg("LifecycleDemo.packets.isn"));
         long mtu = loopbackMtu();
         long expectedMss = Math.min(mtu, MAX_IPV4_DATAGRAM) - IPV4_TCP_HEADERS;
-        n.note("mss " + syn.mss() + " in the SYN" + (syn.mss() == expectedMss ? " = " : " does NOT match ")
-                + "min(loopback MTU " + mtu + ", largest IPv4 datagram " + MAX_IPV4_DATAGRAM + ") - "
-                + IPV4_TCP_HEADERS + " bytes of IP and TCP headers = " + expectedMss);
-        n.note("win=" + ack.window() + " in the ACK is the raw 16-bit field; the client's SYN announced wscale "
-                + syn.wscale() + ", so the window is " + ack.window() + " x 2^" + syn.wscale() + " = "
-                + (ack.window() << syn.wscale()) + " bytes");
+        n.note(msg(syn.mss() == expectedMss ? "LifecycleDemo.packets.mss.matches" : "LifecycleDemo.packets.mss.differs",
+                syn.mss(), mtu, MAX_IPV4_DATAGRAM, IPV4_TCP_HEADERS, expectedMss));
+        n.note(msg("LifecycleDemo.packets.window", ack.window(), syn.wscale(), ack.window() << syn.wscale()));
     }
 
     private static long loopbackMtu() {

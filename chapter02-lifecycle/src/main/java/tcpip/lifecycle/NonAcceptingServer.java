@@ -1,5 +1,7 @@
 package tcpip.lifecycle;
 
+import static tcpip.lifecycle.LifecycleMessages.msg;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
@@ -29,16 +32,16 @@ public final class NonAcceptingServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("NonAcceptingServer",
-                "Listens and never calls accept(); prints the accept queue as the kernel fills it.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("NonAcceptingServer", msg("NonAcceptingServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Integer> backlog = cli.intOption("--backlog", DEFAULT_BACKLOG, 1, 4_096,
-                "accept-queue length asked for in listen() (Linux completes one more)");
+                msg("NonAcceptingServer.opt.backlog"));
         Cli.Option<Duration> duration = cli.durationOption("--duration", Duration.ofMinutes(10),
-                "stop after this long (Ctrl-C stops earlier)");
+                msg("NonAcceptingServer.opt.duration"));
         Cli.Option<Integer> rows = cli.intOption("--rows", DEFAULT_ROWS, 0, 1_000,
-                "print at most this many queued connections' rows each time the queue changes");
+                msg("NonAcceptingServer.opt.rows"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=NonAcceptingServer -Dargs=\"--port 7103 --backlog 2\"");
         cli.parse(args);
         cli.run(() -> {
@@ -55,10 +58,8 @@ public final class NonAcceptingServer {
     public static void watch(Narrator n, ServerSocket server, int backlog, int maxRows, Duration duration,
             CountDownLatch stop) throws InterruptedException {
         int listening = server.getLocalPort();
-        n.program("listening on " + server.getInetAddress().getHostAddress() + ":" + listening + ", backlog "
-                + backlog + "; accept() is never called");
-        n.note("connect with: HandshakeClient --port " + listening + " --connections " + (backlog + 2)
-                + " --timeout 1s   (expect " + (backlog + 1) + " to connect, the next to time out)");
+        n.program(msg("NonAcceptingServer.listening", server.getInetAddress().getHostAddress(), listening, backlog));
+        n.note(msg("NonAcceptingServer.try", listening, backlog + 2, backlog + 1));
         if (!n.available()) {
             stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
             return;
@@ -81,20 +82,18 @@ public final class NonAcceptingServer {
     }
 
     private static void report(Narrator n, int port, int backlog, int maxRows, SocketRow listener) {
-        n.kernel("accept queue = " + listener.rxQueue() + " (backlog " + backlog + "): " + listener.describe());
+        n.kernel(msg("NonAcceptingServer.queue", listener.rxQueue(), backlog, listener.describe()));
         List<SocketRow> waiting = SocketTable.read(r -> r.localPort() == port && r.state() != TcpState.LISTEN
                 && r.inode() == 0 && r.state() != TcpState.TIME_WAIT);
         waiting.stream().limit(maxRows).forEach(n::row);
         if (waiting.size() > maxRows) {
-            n.kernel("... and " + (waiting.size() - maxRows) + " more queued rows (--rows " + maxRows + ")");
+            n.kernel(msg("NonAcceptingServer.moreRows", waiting.size() - maxRows, maxRows));
         }
         if (waiting.stream().anyMatch(r -> r.state() == TcpState.CLOSE_WAIT)) {
-            n.note("CLOSE_WAIT rows: those clients closed (their FIN arrived), but the connection stays in the"
-                    + " queue and keeps its slot until someone calls accept()");
+            n.note(msg("NonAcceptingServer.closeWait"));
         }
         if (listener.rxQueue() > backlog) {
-            n.note("queue holds backlog + 1 = " + listener.rxQueue() + ": full. The kernel now drops new SYNs;"
-                    + " the next client's connect() hears nothing and times out");
+            n.note(msg("NonAcceptingServer.full", listener.rxQueue()));
         }
     }
 }

@@ -1,5 +1,7 @@
 package tcpip.lifecycle;
 
+import static tcpip.lifecycle.LifecycleMessages.msg;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -8,6 +10,7 @@ import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Descriptors.Descriptor;
 import tcpip.kernel.SocketRow;
@@ -26,9 +29,8 @@ public final class SocketCreationProbe {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("SocketCreationProbe",
-                "Shows when the kernel creates a socket's descriptor, and the row it keeps once it connects;"
-                        + " exits 1 if nothing listens on --port.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("SocketCreationProbe", msg("SocketCreationProbe.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=SocketCreationProbe -Dargs=\"--port 7102\"");
@@ -44,30 +46,27 @@ public final class SocketCreationProbe {
         List<Descriptor> before = Descriptors.tcpSockets();
         n.code(CreationCore.class, "new-socket");
         try (Socket socket = CreationCore.newSocket()) {
-            n.kernel("new TCP descriptors: " + Descriptors.newTcpSockets(before).size()
-                    + "  (no socket() system call yet)");
+            n.kernel(msg("SocketCreationProbe.lazy", Descriptors.newTcpSockets(before).size()));
             n.code(CreationCore.class, "first-option");
             CreationCore.firstOption(socket);
-            n.kernel("new TCP descriptors: " + Descriptors.newTcpSockets(before)
-                    + "  (socket() ran: the number tag the article calls a file descriptor)");
+            n.kernel(msg("SocketCreationProbe.created", Descriptors.newTcpSockets(before)));
         }
         n.code(CreationCore.class, "bind-only");
         try (Socket bound = CreationCore.newSocket()) {
             CreationCore.bindOnly(bound, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             List<SocketRow> rows = n.available() ? SocketTable.onPort(bound.getLocalPort()) : List.of();
-            n.kernel("bound to port " + bound.getLocalPort() + ", descriptor " + Descriptors.newTcpSockets(before)
-                    + ", rows in /proc/net/tcp*: " + rows.size());
+            n.kernel(msg("SocketCreationProbe.bound", bound.getLocalPort(), Descriptors.newTcpSockets(before),
+                    rows.size()));
         }
         n.code(CreationCore.class, "channel-open");
         try (SocketChannel channel = CreationCore.openChannel()) {
             List<Descriptor> created = Descriptors.newTcpSockets(before);
-            n.kernel("new TCP descriptors: " + created + "  (socket() ran at once; no address, so no row)");
+            n.kernel(msg("SocketCreationProbe.channel", created));
             n.code(CreationCore.class, "connect-row");
             try {
                 CreationCore.connect(channel, new InetSocketAddress(host, port));
             } catch (ConnectException e) {
-                throw new ConnectException("connect to " + host + ":" + port + " refused: nobody listens there;"
-                        + " start HandshakeServer --port " + port + " first");
+                throw new ConnectException(msg("SocketCreationProbe.refused", host, port));
             }
             int localPort = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             if (n.available()) {
@@ -75,8 +74,7 @@ public final class SocketCreationProbe {
                     n.row(row);
                     n.descriptorOf(row);
                     n.note(KernelRows.whereFrom(row));
-                    n.note("the row is the control information the kernel keeps (addresses, state, queues,"
-                            + " timer); its inode " + row.inode() + " is the one behind " + created);
+                    n.note(msg("SocketCreationProbe.row", row.inode(), created));
                 });
             }
         }

@@ -1,5 +1,7 @@
 package tcpip.lifecycle;
 
+import static tcpip.lifecycle.LifecycleMessages.msg;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,11 +78,9 @@ public record SynRetrySchedule(int synRetries, int linearTimeouts, Duration init
 
     /** e.g. {@code SYNs at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s; gives up at 131 s}. */
     public String describe() {
-        return "SYNs at " + sendTimes().stream().map(d -> seconds(d)).collect(Collectors.joining(", "))
-                + " s; connect() gives up (ETIMEDOUT) at " + seconds(givesUpAfter()) + " s  [tcp_syn_retries="
-                + synRetries + ", tcp_syn_linear_timeouts=" + linearTimeouts + ": " + retransmissions()
-                + " retransmissions, the first " + (linearTimeouts + 1) + " waits " + seconds(initialRto)
-                + " s each, then doubling]";
+        return msg("SynRetrySchedule.describe", sendTimes().stream().map(d -> seconds(d)).collect(Collectors.joining(", ")),
+                seconds(givesUpAfter()), synRetries, linearTimeouts, retransmissions(), linearTimeouts + 1,
+                seconds(initialRto));
     }
 
     private static String seconds(Duration d) {

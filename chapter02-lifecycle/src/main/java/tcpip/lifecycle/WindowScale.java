@@ -1,5 +1,7 @@
 package tcpip.lifecycle;
 
+import static tcpip.lifecycle.LifecycleMessages.msg;
+
 import java.util.Optional;
 import tcpip.kernel.SsInfo;
 
@@ -29,7 +31,6 @@ public record WindowScale(int send, int receive) {
 
     /** e.g. {@code wscale send 10, receive 0 (our window can never exceed 65535 bytes)}. */
     public String describe() {
-        return "wscale: peer's " + send + ", ours " + receive + " (our 16-bit window field can then express up to "
-                + largestReceiveWindow() + " bytes)";
+        return msg("WindowScale.describe", send, receive, largestReceiveWindow());
     }
 }

@@ -26,10 +26,10 @@ class ClientFailuresTest {
     void everyClientFailsWithOneLineWhenNobodyListens() throws Exception {
         try (ReservedPort reserved = ReservedPort.onLoopback()) {
             String port = String.valueOf(reserved.port());
-            assertOneLineFailure(MainRunner.run(LIMIT, HandshakeClient.class, "--port", port), "refused");
-            assertOneLineFailure(MainRunner.run(LIMIT, SocketCreationProbe.class, "--port", port), "refused");
-            assertOneLineFailure(MainRunner.run(LIMIT, BufferOptionsClient.class, "--port", port), "refused");
-            assertOneLineFailure(MainRunner.run(LIMIT, RetryingConnectClient.class, "--port", port,
+            assertOneLineFailure(MainRunner.runHere(LIMIT, HandshakeClient.class, "--port", port), "refused");
+            assertOneLineFailure(MainRunner.runHere(LIMIT, SocketCreationProbe.class, "--port", port), "refused");
+            assertOneLineFailure(MainRunner.runHere(LIMIT, BufferOptionsClient.class, "--port", port), "refused");
+            assertOneLineFailure(MainRunner.runHere(LIMIT, RetryingConnectClient.class, "--port", port,
                     "--deadline", "300ms", "--first-pause", "50ms"), "gave up");
         }
     }
@@ -37,7 +37,7 @@ class ClientFailuresTest {
     @Test
     void aTimedOutConnectIsAFailureToo() throws Exception {
         try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            MainRunner.Result r = MainRunner.run(LIMIT, HandshakeClient.class, "--port",
+            MainRunner.Result r = MainRunner.runHere(LIMIT, HandshakeClient.class, "--port",
                     String.valueOf(full.getLocalPort()), "--connections", "3", "--timeout", "300ms");
             assertOneLineFailure(r, "timed out");
             assertThat(r.stdout()).contains("connection 2: connect() returned");

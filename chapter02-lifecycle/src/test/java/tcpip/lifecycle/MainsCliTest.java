@@ -61,7 +61,7 @@ class MainsCliTest {
 
     @Test
     void helpStatesTheSafeDefaults() {
-        MainRunner.Result server = MainRunner.run(Duration.ofSeconds(20), HandshakeServer.class, "--help");
+        MainRunner.Result server = MainRunner.runHere(Duration.ofSeconds(20), HandshakeServer.class, "--help");
         assertThat(server.stdout()).contains("--max-connections").contains("(default: 1000)")
                 .contains("--read-timeout").contains("(default: 30s)").contains("--backlog").contains("(default: 1024)");
     }

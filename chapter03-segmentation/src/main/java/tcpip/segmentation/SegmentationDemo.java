@@ -2,6 +2,7 @@ package tcpip.segmentation;
 
 import java.util.ArrayList;
 import java.util.List;
+import tcpip.cli.Lang;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
 import tcpip.segmentation.buffers.BufferStages;
@@ -18,8 +19,8 @@ public final class SegmentationDemo {
     }
 
     public static void main(String[] args) {
-        Stages.main("SegmentationDemo", "데이터 송수신: write/read, framing, buffers, window, Nagle, MSS, SEQ/ACK, throughput.",
-                stages(), args);
+        Lang.chooseFrom(args);
+        Stages.main("SegmentationDemo", Msg.get("SegmentationDemo.summary"), stages(), args);
     }
 
     /** Every stage of this chapter, in order. */

@@ -36,12 +36,11 @@ public final class ServerOptions {
         bind = cli.bind();
         port = cli.port(DEFAULT_PORT);
         maxConnections = cli.intOption("--max-connections", defaultMaxConnections, 1, 100_000,
-                "clients served at once; one more is accepted and closed at once (it reads end-of-stream), "
-                        + "so the accept queue keeps draining");
+                Msg.get("ServerOptions.opt.maxConnections"));
         readTimeout = cli.durationOption("--read-timeout", AcceptLoop.DEFAULT_READ_DEADLINE,
-                "close a client that sends nothing for this long");
+                Msg.get("ServerOptions.opt.readTimeout"));
         writeTimeout = writes ? cli.durationOption("--write-timeout", AcceptLoop.DEFAULT_WRITE_DEADLINE,
-                "close a client whose answer cannot be written for this long (it does not read)") : null;
+                Msg.get("ServerOptions.opt.writeTimeout")) : null;
     }
 
     /** The cap and the read deadline for {@link AcceptLoop}. */
@@ -84,9 +83,21 @@ public final class ServerOptions {
     }
 
     /** A server main's last step: announce, close the listener on Ctrl-C, accept until then. */
-    public static void run(String name, ServerSocket listener, AcceptLoop loop, String hint) {
+    public static void run(String name, ServerSocket listener, AcceptLoop loop) {
+        run(name, listener, loop, "ServerOptions.listening");
+    }
+
+    /**
+     * The same with the server's own announcement: the sentence {@code key}, whose {@code {0}} is the
+     * server's name, {@code {1}} its address and {@code {2}}... the {@code details}.
+     */
+    public static void run(String name, ServerSocket listener, AcceptLoop loop, String key, Object... details) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(listener)));
-        System.out.println(name + " listening on " + listener.getLocalSocketAddress() + hint + "; Ctrl-C stops");
+        Object[] args = new Object[details.length + 2];
+        args[0] = name;
+        args[1] = listener.getLocalSocketAddress();
+        System.arraycopy(details, 0, args, 2, details.length);
+        System.out.println(Msg.get(key, args));
         loop.run();
     }
 }

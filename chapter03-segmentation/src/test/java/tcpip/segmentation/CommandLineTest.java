@@ -1,8 +1,6 @@
 package tcpip.segmentation;
 
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tcpip.segmentation.buffers.BlockedWriterClient;
@@ -24,7 +22,6 @@ import tcpip.segmentation.throughput.BulkSender;
 import tcpip.testing.CliContract;
 
 /** Every main of this chapter: --help works, bad arguments give one line and exit 2. */
-@Execution(ExecutionMode.CONCURRENT)
 class CommandLineTest {
 
     @ParameterizedTest(name = "{0}")

@@ -25,9 +25,9 @@ public final class CloseCapture {
         /** One line that says which of the two shapes this close had. */
         public String shape() {
             return switch (count()) {
-                case 3 -> "this close took 3 segments: the ACK of the first FIN rode on the second FIN (delayed ACK)";
-                case 4 -> "this close took 4 segments: the ACK of the first FIN went alone, before the second FIN";
-                default -> "this close took " + count() + " segments: neither the 3 nor the 4 of a plain close";
+                case 3 -> CloseMessages.get("CloseCapture.shape.three");
+                case 4 -> CloseMessages.get("CloseCapture.shape.four");
+                default -> CloseMessages.get("CloseCapture.shape.other", count());
             };
         }
     }
@@ -63,16 +63,16 @@ public final class CloseCapture {
         Optional<Segment> ackOfFin1 = close.stream().filter(s -> s.srcPort() == fin1.dstPort() && s.hasAck()
                 && s.ack() > fin1.seq()).findFirst();
         long a1 = ackOfFin1.map(Segment::ack).orElse(-1L);
-        ok &= relation(relations, "ACK of the first FIN", fin1.seq(), a1);
+        ok &= relation(relations, "CloseCapture.ackOfFirstFin.", fin1.seq(), a1);
         Segment ackOfFin2 = captured.get(last);
-        ok &= relation(relations, "ACK of the second FIN", fin2.seq(), ackOfFin2.ack());
+        ok &= relation(relations, "CloseCapture.ackOfSecondFin.", fin2.seq(), ackOfFin2.ack());
         return Optional.of(new FourWay(List.copyOf(close), List.copyOf(relations), ok));
     }
 
-    private static boolean relation(List<String> out, String what, long finSeq, long ack) {
+    /** Adds the sentence {@code which + "matches"} or {@code which + "mismatch"}: ack = FIN seq + 1, or not. */
+    private static boolean relation(List<String> out, String which, long finSeq, long ack) {
         boolean match = ack == finSeq + 1;
-        out.add(what + ": FIN seq=" + finSeq + ", ack=" + ack + " = seq + 1 "
-                + (match ? "(matches: the FIN takes one sequence number)" : "does NOT match"));
+        out.add(CloseMessages.get(which + (match ? "matches" : "mismatch"), finSeq, ack));
         return match;
     }
 
@@ -85,10 +85,11 @@ public final class CloseCapture {
         boolean fin = captured.stream().anyMatch(s -> s.srcPort() == closerPort && s.fin());
         String flags = captured.stream().filter(s -> s.srcPort() == closerPort && s.rst()).map(Segment::kind)
                 .findFirst().orElse("no RST");
-        return rst && !fin
-                ? "the capture shows " + flags + " from port " + closerPort + " and no FIN (matches: an abortive close)"
-                : "RST " + (rst ? "seen" : "missing") + ", FIN " + (fin ? "seen" : "absent") + " from port " + closerPort
-                        + ": does NOT match an abortive close";
+        if (rst && !fin) {
+            return CloseMessages.get("CloseCapture.abortive.matches", flags, closerPort);
+        }
+        return CloseMessages.get(rst ? "CloseCapture.abortive.rstAndFin" : fin ? "CloseCapture.abortive.finNoRst"
+                : "CloseCapture.abortive.neither", closerPort);
     }
 
     /**
@@ -98,11 +99,17 @@ public final class CloseCapture {
     public static String finThenRst(List<Segment> captured, int closerPort) {
         int fin = indexOf(captured, 0, s -> s.srcPort() == closerPort && s.fin());
         int rst = indexOf(captured, 0, s -> s.srcPort() == closerPort && s.rst());
-        return fin >= 0 && rst > fin
-                ? "the capture shows FIN, then RST from port " + closerPort + " (matches: shutdown's FIN, then close(2)"
-                        + " with unread data)"
-                : "FIN " + (fin >= 0 ? "seen" : "missing") + ", RST " + (rst >= 0 ? "seen" : "missing") + (fin >= 0
-                        && rst >= 0 ? " before the FIN" : "") + " from port " + closerPort + ": does NOT match FIN then RST";
+        String key;
+        if (fin >= 0 && rst > fin) {
+            key = "CloseCapture.finThenRst.matches";
+        } else if (fin >= 0 && rst >= 0) {
+            key = "CloseCapture.finThenRst.rstFirst";
+        } else if (fin >= 0) {
+            key = "CloseCapture.finThenRst.noRst";
+        } else {
+            key = rst >= 0 ? "CloseCapture.finThenRst.noFin" : "CloseCapture.finThenRst.neither";
+        }
+        return CloseMessages.get(key, closerPort);
     }
 
     private static int indexOf(List<Segment> list, int from, java.util.function.Predicate<Segment> p) {

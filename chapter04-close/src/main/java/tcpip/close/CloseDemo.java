@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.PacketCapture;
 import tcpip.kernel.Segment;
@@ -48,36 +49,41 @@ public final class CloseDemo {
     }
 
     public static void main(String[] args) {
-        Stages.main("CloseDemo", "How TCP connections end: FIN, half-close, SO_LINGER, RST and TIME_WAIT, in your own kernel.",
-                stages(), args);
+        Lang.chooseFrom(args); // before the stage titles and the summary are looked up
+        Stages.main("CloseDemo", CloseMessages.get("CloseDemo.summary"), stages(), args);
     }
 
     public static List<Stage> stages() {
         return List.of(
-                new Stage("server-closes-first", FOUR_WAY, "the server closes first: it ends in TIME_WAIT",
+                new Stage("server-closes-first", FOUR_WAY, title("server-closes-first"),
                         n -> fourWay(n, Closer.SERVER, false)),
-                new Stage("client-closes-first", FOUR_WAY, "the client closes first and the server closes at once",
+                new Stage("client-closes-first", FOUR_WAY, title("client-closes-first"),
                         n -> fourWay(n, Closer.CLIENT, true)),
-                new Stage("half-close-file", CLOSE, "half-close: the FIN marks the end of a file, the other direction stays open",
+                new Stage("half-close-file", CLOSE, title("half-close-file"),
                         CloseDemo::halfCloseFile),
-                new Stage("linger-zero", CLOSE, "SO_LINGER 0: close() sends RST instead of FIN",
+                new Stage("linger-zero", CLOSE, title("linger-zero"),
                         CloseDemo::lingerZero),
-                new Stage("linger-timeout", CLOSE, "SO_LINGER 1: close() blocks while the peer's window is full",
+                new Stage("linger-timeout", CLOSE, title("linger-timeout"),
                         CloseDemo::lingerTimeout),
-                new Stage("closed-peer", CLOSE, "writing to a peer that closed: ok, RST, then Broken pipe",
+                new Stage("closed-peer", CLOSE, title("closed-peer"),
                         CloseDemo::closedPeer),
-                new Stage("unread-close", CLOSE, "close() with unread data: RST at once, no FIN",
+                new Stage("unread-close", CLOSE, title("unread-close"),
                         CloseDemo::unreadClose),
-                new Stage("time-wait-restart", "TIME_WAIT", "restarting a server on a port held by TIME_WAIT",
+                new Stage("time-wait-restart", "TIME_WAIT", title("time-wait-restart"),
                         CloseDemo::timeWaitRestart),
-                new Stage("graceful-shutdown", CLOSE, "Ctrl-C done right: stop accepting, finish transfers, then close",
+                new Stage("graceful-shutdown", CLOSE, title("graceful-shutdown"),
                         CloseDemo::gracefulShutdown));
+    }
+
+    /** A stage's title in the current language; the article section beside it stays the article's own title. */
+    private static String title(String stage) {
+        return CloseMessages.get("CloseDemo.title." + stage);
     }
 
     private static PacketCapture capture(Narrator n, int port) {
         PacketCapture c = PacketCapture.start(port);
         if (!c.running()) {
-            n.note("no packets shown: " + c.unavailableReason());
+            n.note(CloseMessages.get("CloseDemo.noPackets", c.unavailableReason()));
         }
         return c;
     }
@@ -97,7 +103,7 @@ public final class CloseDemo {
         c.awaitSegments(expected, Duration.ofSeconds(2));
         List<Segment> segs = c.stop();
         if (segs.isEmpty()) {
-            n.note("tcpdump ran but captured nothing on this port: nothing below is proven by packets");
+            n.note(CloseMessages.get("CloseDemo.nothingCaptured"));
         }
         n.segments(segs);
         return segs;
@@ -109,13 +115,13 @@ public final class CloseDemo {
      */
     static void showClose(Narrator n, List<Segment> segs, int activePort) {
         if (segs.isEmpty()) {
-            n.note("tcpdump ran but captured nothing on this port: nothing below is proven by packets");
+            n.note(CloseMessages.get("CloseDemo.nothingCaptured"));
             return;
         }
         n.segments(segs);
         Optional<CloseCapture.FourWay> close = CloseCapture.fourWay(segs, activePort);
         if (close.isEmpty()) {
-            n.result("no complete FIN, FIN, ACK sequence from port " + activePort + " in the capture");
+            n.result(CloseMessages.get("CloseDemo.noCompleteClose", activePort));
             return;
         }
         n.result(close.get().shape());
@@ -126,8 +132,7 @@ public final class CloseDemo {
         try (LoopbackPair p = LoopbackPair.open().readTimeout(WAIT)) {
             Socket active = first == Closer.SERVER ? p.server() : p.client();
             Socket passive = first == Closer.SERVER ? p.client() : p.server();
-            String activeName = first == Closer.SERVER ? "server" : "client";
-            String passiveName = first == Closer.SERVER ? "client" : "server";
+            String who = first == Closer.SERVER ? "CloseDemo.serverFirst." : "CloseDemo.clientFirst."; // one key per side
             int a = active.getLocalPort();
             int b = active.getPort();
             PacketCapture tcpdump = capture(n, p.serverPort());
@@ -140,34 +145,32 @@ public final class CloseDemo {
                     OrderlyClose.closeFirst(active);
                     int r = OrderlyClose.awaitFin(passive);
                     OrderlyClose.closeSecond(passive, Duration.ZERO);
-                    n.program(activeName + ": close()  (the active closer)");
-                    n.program(passiveName + ": read() returned " + r + ", then close() at once  (the passive closer)");
+                    n.program(CloseMessages.get(who + "activeClose"));
+                    n.program(CloseMessages.get(who + "passiveReadCloseAtOnce", r));
                 } else {
-                    n.program(activeName + ": close()  (the active closer)");
+                    n.program(CloseMessages.get(who + "activeClose"));
                     OrderlyClose.closeFirst(active);
                     if (n.available()) {
                         SocketRow finWait2 = KernelAwait.await(a, b, TcpState.FIN_WAIT2, WAIT);
                         SocketRow closeWait = KernelAwait.await(b, a, TcpState.CLOSE_WAIT, WAIT);
                         n.kernel(CloseStates.describe(finWait2));
                         n.kernel(CloseStates.describe(closeWait));
-                        n.note(activeName + " in FIN_WAIT2 (its FIN was ACKed), " + passiveName
-                                + " in CLOSE_WAIT (waits for its program to close)");
+                        n.note(CloseMessages.get(who + "finWait2CloseWait"));
                         n.note(CloseStates.finTimeoutNote(finWait2));
                     }
                     n.code(OrderlyClose.class, "await-fin");
-                    n.program(passiveName + ": read() returned " + OrderlyClose.awaitFin(passive) + "  (end of stream)");
+                    n.program(CloseMessages.get(who + "passiveReadEnd", OrderlyClose.awaitFin(passive)));
                     n.code(OrderlyClose.class, "close-second");
-                    n.program(passiveName + ": close()  (the passive closer), after the ACK of the first FIN already"
-                            + " left (FIN_WAIT2 above)");
+                    n.program(CloseMessages.get(who + "passiveCloseAfterAck"));
                     OrderlyClose.closeSecond(passive, Duration.ZERO);
                 }
                 if (n.available()) {
                     SocketRow timeWait = KernelAwait.await(a, b, TcpState.TIME_WAIT, WAIT);
                     KernelAwait.awaitGone(b, a, WAIT);
                     n.kernel(CloseStates.describe(timeWait));
-                    n.kernel("no row for " + b + " -> " + a + ": the " + passiveName + " keeps nothing");
-                    n.note("TIME_WAIT follows the side that closed first (here the " + activeName + "); its timer showed "
-                            + String.format("%.2f", timeWait.timerLeft().toMillis() / 1000.0) + " s left");
+                    n.kernel(CloseMessages.get(who + "passiveKeepsNothing", b, a));
+                    n.note(CloseMessages.get(who + "timeWaitFollows",
+                            String.format("%.2f", timeWait.timerLeft().toMillis() / 1000.0)));
                 }
                 if (tcpdump.running()) {
                     tcpdump.awaitSegments(quick ? 3 : 4, Duration.ofSeconds(2));
@@ -177,10 +180,9 @@ public final class CloseDemo {
                 tcpdump.stop();
             }
             if (first == Closer.SERVER) {
-                n.simplifies("the article's figure lets the server close first; whoever calls close() first gets TIME_WAIT");
+                n.simplifies(CloseMessages.get("CloseDemo.simplifies.serverFirst"));
             } else {
-                n.simplifies("the article draws four segments; when the second close() follows at once, the kernel's"
-                        + " delayed ACK of the first FIN rides on the second FIN and three are enough");
+                n.simplifies(CloseMessages.get("CloseDemo.simplifies.threeSegments"));
             }
         }
     }
@@ -209,14 +211,14 @@ public final class CloseDemo {
                 n.code(HalfClose.class, "thank-you");
                 ByteArrayOutputStream clientLog = new ByteArrayOutputStream();
                 HalfCloseFileClient.download(LOOPBACK.getHostAddress(), port, "notes.txt", downloads.resolve("notes.txt"),
-                        WAIT, new PrintStream(clientLog, true, StandardCharsets.UTF_8), bytes -> { });
-                clientLog.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("took "))
-                        .forEach(l -> n.line("client", l));
+                        WAIT, new PrintStream(clientLog, true, StandardCharsets.UTF_8), bytes -> { }, false);
+                String client = CloseMessages.get("CloseDemo.label.client");
+                clientLog.toString(StandardCharsets.UTF_8).lines().forEach(l -> n.line(client, l));
                 server.shutdown(WAIT); // waits for the server's thread to print the Thank you
-                serverLog.toString(StandardCharsets.UTF_8).lines().forEach(l -> n.line("server", l));
-                n.note("shutdownOutput() sent FIN for one direction only: the file ended, the reply could still flow");
-                n.note("the size header and the SHA-256 trailer let the client tell this FIN from the FIN of a server"
-                        + " that died mid-file (its kernel sends FIN too)");
+                String serverLabel = CloseMessages.get("CloseDemo.label.server");
+                serverLog.toString(StandardCharsets.UTF_8).lines().forEach(l -> n.line(serverLabel, l));
+                n.note(CloseMessages.get("CloseDemo.halfClose.oneDirection"));
+                n.note(CloseMessages.get("CloseDemo.halfClose.framing"));
             }
         } finally {
             deleteTree(root);
@@ -237,19 +239,14 @@ public final class CloseDemo {
                 LingerServer.sendAndClose(accepted, 1000, 0, n);
                 InputStream in = client.getInputStream();
                 byte[] got = in.readNBytes(1000); // the bytes sent before the RST are still there
-                n.program("client: read " + got.length + " bytes sent before the RST");
-                try {
-                    int r = in.read();
-                    n.program("client: read() returned " + r);
-                } catch (IOException e) {
-                    n.program("client: read() threw " + Cli.describe(e));
-                }
+                n.program(CloseMessages.get("CloseDemo.lingerZero.readBeforeRst", got.length));
+                n.program(readOutcome(in));
                 if (n.available()) {
                     int clientPort = client.getLocalPort();
                     boolean timeWait = SocketTable.read(r -> r.hasPort(port) && r.hasPort(clientPort)
                             && r.state() == TcpState.TIME_WAIT).stream().findAny().isPresent();
-                    n.kernel(timeWait ? "a TIME_WAIT row remains?" : "no TIME_WAIT row on port " + port
-                            + ": an RST ends the connection without the four-way close");
+                    n.kernel(timeWait ? CloseMessages.get("CloseDemo.lingerZero.timeWaitRemains")
+                            : CloseMessages.get("CloseDemo.lingerZero.noTimeWait", port));
                 }
                 List<Segment> segs = printSegments(n, tcpdump, 5);
                 if (!segs.isEmpty()) {
@@ -268,46 +265,44 @@ public final class CloseDemo {
             client.connect(listener.getLocalAddress(), 5_000);
             SocketChannel accepted = listener.accept();
             accepted.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
-            n.note("the client does not read: its receive window fills, so our data cannot all be ACKed");
+            n.note(CloseMessages.get("CloseDemo.lingerTimeout.clientDoesNotRead"));
             n.code(Linger.class, "fill");
             Duration took = LingerServer.sendAndClose(accepted, 64L << 20, 1, n);
-            n.note("close() waited " + Narrator.human(took) + " (SO_LINGER 1 s) for an ACK that could not come; "
-                    + "without SO_LINGER it returns at once and the kernel keeps sending in the background");
+            n.note(CloseMessages.get("CloseDemo.lingerTimeout.closeWaited", Narrator.human(took)));
         }
     }
 
     static void closedPeer(Narrator n) throws Exception {
         try (LoopbackPair p = LoopbackPair.open().readTimeout(WAIT)) {
             Socket client = p.client();
-            n.program("server: close() right away");
+            n.program(CloseMessages.get("CloseDemo.closedPeer.serverCloses"));
             p.server().close(); // FIN to the client
             n.code(ClosedPeer.class, "read-fin");
-            n.program("client: read() returned " + ClosedPeer.read(client) + "  (the server's FIN)");
+            n.program(CloseMessages.get("CloseDemo.closedPeer.readFin", ClosedPeer.read(client)));
             n.code(ClosedPeer.class, "write-first");
             ClosedPeer.writeFirst(client, "first".getBytes(StandardCharsets.UTF_8));
-            n.program("client: write #1 returned normally: the kernel queued the bytes and sent them");
+            n.program(CloseMessages.get("CloseDemo.closedPeer.write1"));
             if (n.available()) {
                 KernelAwait.awaitGone(client.getLocalPort(), client.getPort(), WAIT);
-                n.kernel("the client's row is gone: the closed server answered the data with RST");
+                n.kernel(CloseMessages.get("CloseDemo.closedPeer.rowGone"));
             }
             n.code(ClosedPeer.class, "write-after-rst");
             try {
                 ClosedPeer.writeAfterReset(client, "second".getBytes(StandardCharsets.UTF_8));
-                n.program("client: write #2 returned normally");
+                n.program(CloseMessages.get("CloseDemo.closedPeer.write2Returned"));
             } catch (IOException e) {
-                n.program("client: write #2 threw " + Cli.describe(e));
+                n.program(CloseMessages.get("CloseDemo.closedPeer.write2Threw", Cli.describe(e)));
             }
-            n.program("client: read() returned " + ClosedPeer.read(client) + "  (the FIN was seen before the RST)");
+            n.program(CloseMessages.get("CloseDemo.closedPeer.readAfterRst", ClosedPeer.read(client)));
         }
     }
 
     static void unreadClose(Narrator n) throws Exception {
-        n.note("1) java.net.Socket.close(): the JDK calls shutdown(SHUT_WR) first (FIN), then close(2)");
+        n.note(CloseMessages.get("CloseDemo.unread.socketClose"));
         unreadCloseSocket(n);
-        n.note("2) SocketChannel.close(): the JDK calls close(2) only");
+        n.note(CloseMessages.get("CloseDemo.unread.channelClose"));
         unreadCloseChannel(n);
-        n.note("Linux's close(2) with unread data sends RST at once and no FIN (RFC 2525 2.17: tell the peer data was lost);"
-                + " the FIN before it comes from java.net.Socket's own shutdown(SHUT_WR)");
+        n.note(CloseMessages.get("CloseDemo.unread.why"));
     }
 
     private static void unreadCloseSocket(Narrator n) throws Exception {
@@ -317,9 +312,9 @@ public final class CloseDemo {
                 p.client().getOutputStream().write(UNREAD);
                 ClosedPeerServer.awaitUnreadData(p.server());
                 n.code(ClosedPeer.class, "close-unread");
-                n.program("server: Socket.close() with " + UNREAD.length + " unread bytes in its receive buffer");
+                n.program(CloseMessages.get("CloseDemo.unread.serverSocketClose", UNREAD.length));
                 ClosedPeer.closeUnread(p.server());
-                n.program("client: read() " + readOutcome(p.client().getInputStream()));
+                n.program(readOutcome(p.client().getInputStream()));
                 // DATA, ACK, FIN, RST, and sometimes the client's ACK of the FIN before the RST: wait for the RST.
                 awaitUntil(tcpdump, segs -> segs.stream().anyMatch(Segment::rst), Duration.ofSeconds(2));
                 List<Segment> segs = printSegments(n, tcpdump, 4);
@@ -342,9 +337,9 @@ public final class CloseDemo {
                 SocketChannel server = listener.accept();
                 client.getOutputStream().write(UNREAD);
                 ClosedPeerServer.awaitUnreadData(server.socket());
-                n.program("server: SocketChannel.close() with " + UNREAD.length + " unread bytes in its receive buffer");
+                n.program(CloseMessages.get("CloseDemo.unread.serverChannelClose", UNREAD.length));
                 server.close(); // close(2) with unread data: Linux sends RST only
-                n.program("client: read() " + readOutcome(client.getInputStream()));
+                n.program(readOutcome(client.getInputStream()));
                 List<Segment> segs = printSegments(n, tcpdump, 6);
                 if (!segs.isEmpty()) {
                     n.result(CloseCapture.abortive(segs, ((InetSocketAddress) listener.getLocalAddress()).getPort()));
@@ -355,11 +350,12 @@ public final class CloseDemo {
         }
     }
 
+    /** The client's next read(), as one sentence: what it returned, or what it threw. */
     private static String readOutcome(InputStream in) {
         try {
-            return "returned " + in.read();
+            return CloseMessages.get("CloseDemo.clientReadReturned", in.read());
         } catch (IOException e) {
-            return "threw " + Cli.describe(e);
+            return CloseMessages.get("CloseDemo.clientReadThrew", Cli.describe(e));
         }
     }
 
@@ -388,25 +384,22 @@ public final class CloseDemo {
                 }
             }
         }
-        n.program("first server on port " + port + " served one client, closed first, and stopped");
+        n.program(CloseMessages.get("CloseDemo.restart.firstServer", port));
         if (n.available()) {
             SocketTable.connection(port, clientPort).ifPresent(n::row);
         }
         n.code(ReuseAddress.class, "restart");
         try (ServerSocket again = ReuseAddress.listen(LOOPBACK, port, false)) {
-            n.program("bind(" + port + ") with SO_REUSEADDR false: succeeded");
+            n.program(CloseMessages.get("CloseDemo.restart.noReuseBound", port));
         } catch (IOException e) {
-            n.program("bind(" + port + ") with SO_REUSEADDR false: " + Cli.describe(e));
+            n.program(CloseMessages.get("CloseDemo.restart.noReuseFailed", port, Cli.describe(e)));
         }
         try (ServerSocket again = ReuseAddress.listen(LOOPBACK, port, true)) {
-            n.program("bind(" + port + ") with SO_REUSEADDR true (Java's default on Linux): succeeded");
+            n.program(CloseMessages.get("CloseDemo.restart.reuseBound", port));
         }
-        n.note("the TIME_WAIT rows keep the old listener's SO_REUSEADDR: had the first server turned it off,"
-                + " even a restart with it on would fail");
-        n.note("TIME_WAIT exists so a late duplicate of this connection cannot be taken for a new one,"
-                + " and so the last ACK can be sent again if it was lost");
-        n.simplifies("Linux keeps TIME_WAIT for its fixed TCP_TIMEWAIT_LEN (the timer above counts it down); the"
-                + " article's 240 s is 2 x MSL with RFC 793's 2-minute MSL, a Windows default");
+        n.note(CloseMessages.get("CloseDemo.restart.rowsKeepReuse"));
+        n.note(CloseMessages.get("CloseDemo.restart.whyTimeWait"));
+        n.simplifies(CloseMessages.get("CloseDemo.simplifies.timeWaitLength"));
     }
 
     static void gracefulShutdown(Narrator n) throws Exception {
@@ -425,27 +418,28 @@ public final class CloseDemo {
                 slow.getOutputStream().write("big.bin\n".getBytes(StandardCharsets.UTF_8));
                 if (n.available()) { // the transfer is in flight: the server waits for the client's window
                     KernelAwait.awaitRow(r -> r.localPort() == port && r.remotePort() == slow.getLocalPort()
-                            && r.txQueue() > 0, WAIT, "a transfer in flight");
+                            && r.txQueue() > 0, WAIT, CloseMessages.get("CloseDemo.await.transferInFlight"));
                 }
-                n.program("shutdown(deadline 5 s) while one 8 MiB transfer is in flight");
+                n.program(CloseMessages.get("CloseDemo.shutdown.start"));
                 CompletableFuture<HalfCloseFileServer.ShutdownReport> report =
                         CompletableFuture.supplyAsync(() -> server.shutdown(Duration.ofSeconds(5)));
                 if (n.available()) {
                     KernelAwait.awaitTable(rows -> rows.stream().noneMatch(r -> r.localPort() == port
-                            && r.state() == TcpState.LISTEN), WAIT, "listener closed");
+                            && r.state() == TcpState.LISTEN), WAIT, CloseMessages.get("CloseDemo.await.listenerClosed"));
                 }
                 try (Socket late = new Socket()) {
                     late.connect(new InetSocketAddress(LOOPBACK, port), 1_000);
-                    n.program("a new client connected?");
+                    n.program(CloseMessages.get("CloseDemo.shutdown.lateConnected"));
                 } catch (ConnectException e) {
-                    n.program("a new client: " + Cli.describe(e) + " (no listener: stopped accepting)");
+                    n.program(CloseMessages.get("CloseDemo.shutdown.lateRefused", Cli.describe(e)));
                 }
                 long got = slow.getInputStream().transferTo(OutputStream.nullOutputStream()); // -1 = FIN
-                n.program("the client in flight read " + got + " bytes (header, file, trailer), then -1: a FIN, not an RST");
+                n.program(CloseMessages.get("CloseDemo.shutdown.inFlightRead", got));
                 HalfClose.thankYou(slow);
                 HalfCloseFileServer.ShutdownReport r = report.get(10, TimeUnit.SECONDS);
-                n.result("shutdown finished: " + r.finished() + " transfer(s) ended with FIN, " + r.aborted() + " reset");
-                serverLog.toString(StandardCharsets.UTF_8).lines().forEach(l -> n.line("server", l));
+                n.result(CloseMessages.get("CloseDemo.shutdown.finished", r.finished(), r.aborted()));
+                String serverLabel = CloseMessages.get("CloseDemo.label.server");
+                serverLog.toString(StandardCharsets.UTF_8).lines().forEach(l -> n.line(serverLabel, l));
             } finally {
                 server.close();
             }

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
-import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 import tcpip.kernel.TimerKind;
 import tcpip.narration.Narrator;
@@ -45,28 +44,27 @@ public final class CloseStates {
         if (showCode) {
             n.code(OrderlyClose.class, "close-first");
         }
-        n.program("close()  <- this side closes first (the active closer)");
+        n.program(CloseMessages.get("CloseStates.closeFirst"));
         OrderlyClose.closeFirst(socket);
         if (!kernelView || !n.available()) {
             return;
         }
         Optional<SocketRow> row = awaitStateOrGone(local, remote, EnumSet.of(TcpState.FIN_WAIT2, TcpState.TIME_WAIT));
         if (row.isEmpty()) {
-            n.kernel("no row left for " + local + " -> " + remote + ": the peer reset the connection (RST), no four-way close");
+            n.kernel(CloseMessages.get("CloseStates.resetNoClose", local, remote));
             return;
         }
         if (row.get().state() == TcpState.FIN_WAIT2) {
             n.kernel(describe(row.get()));
-            n.note("FIN_WAIT2: the peer ACKed our FIN and its program has not closed yet; " + finTimeoutNote(row.get()));
+            n.note(finTimeoutNote(row.get(), "CloseStates.finWait2."));
         }
         Optional<SocketRow> timeWait = awaitStateOrGone(local, remote, EnumSet.of(TcpState.TIME_WAIT));
         if (timeWait.isEmpty()) {
-            n.kernel("no row left for " + local + " -> " + remote + ": the peer reset the connection (RST)");
+            n.kernel(CloseMessages.get("CloseStates.reset", local, remote));
             return;
         }
         n.kernel(describe(timeWait.get()));
-        n.note("TIME_WAIT on the side that closed first; its timer showed " + seconds(timeWait.get().timerLeft())
-                + " s left right after it began (Linux's fixed TCP_TIMEWAIT_LEN, no sysctl changes it)");
+        n.note(CloseMessages.get("CloseStates.timeWait", seconds(timeWait.get().timerLeft())));
     }
 
     /** Passive closer: read() until the peer's FIN, CLOSE_WAIT, then close() after {@code pause}. */
@@ -83,27 +81,27 @@ public final class CloseStates {
         if (showCode) {
             n.code(OrderlyClose.class, "await-fin");
         }
-        n.program("read() ... waiting for the peer to close first");
+        n.program(CloseMessages.get("CloseStates.awaitFin"));
         int r = OrderlyClose.awaitFin(socket);
         if (r != -1) {
-            throw new IOException("read() returned a byte, not -1: the peer sent data instead of closing first");
+            throw new IOException(CloseMessages.get("CloseStates.dataNotFin"));
         }
-        n.program("read() returned -1: the peer's FIN arrived (end of stream)");
+        n.program(CloseMessages.get("CloseStates.finArrived"));
         if (kernelView && n.available()) {
             Optional<SocketRow> closeWait = awaitStateOrGone(local, remote, EnumSet.of(TcpState.CLOSE_WAIT));
             closeWait.ifPresent(row -> {
                 n.kernel(describe(row));
-                n.note("CLOSE_WAIT: the kernel took the FIN; it now waits for THIS program to call close()");
+                n.note(CloseMessages.get("CloseStates.closeWait"));
             });
         }
         if (showCode) {
             n.code(OrderlyClose.class, "close-second");
         }
-        n.program("close() after " + Narrator.human(pause) + "  <- this side closes second (the passive closer)");
+        n.program(CloseMessages.get("CloseStates.closeSecond", Narrator.human(pause)));
         OrderlyClose.closeSecond(socket, pause);
         if (kernelView && n.available()) {
             KernelAwait.awaitGone(local, remote, KERNEL_WAIT);
-            n.kernel("no row left for " + local + " -> " + remote + ": the passive closer keeps no TIME_WAIT");
+            n.kernel(CloseMessages.get("CloseStates.passiveGone", local, remote));
         }
     }
 
@@ -122,12 +120,17 @@ public final class CloseStates {
 
     /** The note beside a FIN_WAIT2 row: which timer runs and how long this machine sets it. */
     static String finTimeoutNote(SocketRow row) {
+        return finTimeoutNote(row, "CloseStates.finTimeout.");
+    }
+
+    /** The same note as one sentence of the bundle whose keys start with {@code prefix} ({@code held}, {@code orphan} …). */
+    private static String finTimeoutNote(SocketRow row, String prefix) {
         if (row.inode() != 0) {
-            return "our program still holds the socket (shutdownOutput()), so it may wait here indefinitely";
+            return CloseMessages.get(prefix + "held");
         }
-        return "inode 0: the program let go, so Linux keeps an orphan that dies after tcp_fin_timeout = "
-                + finTimeoutSeconds().map(s -> s + " s").orElse("(unreadable)") + " (" + FIN_TIMEOUT
-                + "), not the TIME_WAIT timer";
+        Optional<Integer> seconds = finTimeoutSeconds();
+        return seconds.isPresent() ? CloseMessages.get(prefix + "orphan", seconds.get(), FIN_TIMEOUT)
+                : CloseMessages.get(prefix + "orphanUnreadable", FIN_TIMEOUT);
     }
 
     /** net.ipv4.tcp_fin_timeout in seconds, if this is Linux. */
@@ -144,7 +147,7 @@ public final class CloseStates {
     public static Optional<SocketRow> awaitStateOrGone(int local, int remote, Set<TcpState> states) throws TimeoutException {
         List<SocketRow> rows = KernelAwait.awaitTable(t -> t.stream().noneMatch(r -> matches(r, local, remote))
                 || t.stream().anyMatch(r -> matches(r, local, remote) && states.contains(r.state())), KERNEL_WAIT,
-                local + " -> " + remote + " in " + states + " or gone");
+                CloseMessages.get("CloseStates.await.stateOrGone", local, remote, states));
         return rows.stream().filter(r -> matches(r, local, remote) && states.contains(r.state())).findFirst();
     }
 

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 
@@ -16,13 +17,13 @@ public final class ClosedPeerClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("ClosedPeerClient", "Talks to ClosedPeerServer. Default: read its FIN, write twice (ok + RST, then "
-                + "Broken pipe). --unread-data: send first, then read how the server's close with unread data ends.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("ClosedPeerClient", CloseMessages.get("ClosedPeerClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(ClosedPeerServer.DEFAULT_PORT);
-        Cli.Option<Boolean> unread = cli.flag("--unread-data",
-                "send first and then read: the server closes with our bytes unread (FIN, then RST)");
-        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10), "connect and read deadline");
+        Cli.Option<Boolean> unread = cli.flag("--unread-data", CloseMessages.get("ClosedPeerClient.opt.unreadData"));
+        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
+                CloseMessages.get("Client.opt.timeout"));
         cli.example("ClosedPeerClient --port 7304")
            .example("ClosedPeerClient --port 7304 --unread-data");
         cli.parse(args);
@@ -32,24 +33,24 @@ public final class ClosedPeerClient {
                 socket.setSoTimeout(Math.toIntExact(timeout.get().toMillis()));
                 if (unread.get()) {
                     socket.getOutputStream().write("request the server never reads\n".getBytes(StandardCharsets.UTF_8));
-                    System.out.println("read(): " + outcome(socket));
+                    System.out.println(outcome(socket, "ClosedPeerClient.read."));
                     return;
                 }
                 int r = ClosedPeer.read(socket);
                 if (r != -1) {
-                    throw new IOException("the server sent data instead of closing: is it ClosedPeerServer?");
+                    throw new IOException(CloseMessages.get("ClosedPeerClient.notClosedPeerServer"));
                 }
-                System.out.println("read(): -1 (end of stream: FIN)  (the server's FIN; the connection is half-closed)");
+                System.out.println(CloseMessages.get("ClosedPeerClient.serverFin"));
                 ClosedPeer.writeFirst(socket, "first\n".getBytes(StandardCharsets.UTF_8));
-                System.out.println("write #1: ok (the kernel took the bytes; the closed peer answers with RST)");
+                System.out.println(CloseMessages.get("ClosedPeerClient.write1"));
                 awaitReset(socket);
                 try {
                     ClosedPeer.writeAfterReset(socket, "second\n".getBytes(StandardCharsets.UTF_8));
-                    throw new IOException("write #2 succeeded: no RST arrived from the closed server");
+                    throw new IOException(CloseMessages.get("ClosedPeerClient.write2Succeeded"));
                 } catch (java.net.SocketException e) {
-                    System.out.println("write #2: " + Cli.describe(e) + "  (EPIPE: the RST ended the connection)");
+                    System.out.println(CloseMessages.get("ClosedPeerClient.write2Failed", Cli.describe(e)));
                 }
-                System.out.println("read(): " + outcome(socket) + "  (the FIN was already received)");
+                System.out.println(outcome(socket, "ClosedPeerClient.readAgain."));
             }
         });
     }
@@ -61,12 +62,13 @@ public final class ClosedPeerClient {
         }
     }
 
-    static String outcome(Socket socket) {
+    /** One read() and what it gave, as the bundle's sentence {@code prefix + fin|byte|failed}. */
+    static String outcome(Socket socket, String prefix) {
         try {
             int r = ClosedPeer.read(socket);
-            return r == -1 ? "-1 (end of stream: FIN)" : "byte " + r;
+            return r == -1 ? CloseMessages.get(prefix + "fin") : CloseMessages.get(prefix + "byte", r);
         } catch (IOException e) {
-            return Cli.describe(e);
+            return CloseMessages.get(prefix + "failed", Cli.describe(e));
         }
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.net.AcceptLoop;
@@ -26,20 +27,20 @@ public final class ClosedPeerServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("ClosedPeerServer", "Accepts and closes right away, so the client writes to a closed peer.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("ClosedPeerServer", CloseMessages.get("ClosedPeerServer.summary"));
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<String> bind = cli.bind();
-        Cli.Option<Boolean> unread = cli.flag("--unread-data",
-                "wait until the client's first bytes arrive, then close without reading them (RST)");
+        Cli.Option<Boolean> unread = cli.flag("--unread-data", CloseMessages.get("ClosedPeerServer.opt.unreadData"));
         Cli.Option<Integer> max = cli.intOption("--max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000,
-                "connections served at once; one more is accepted and closed at once");
+                CloseMessages.get("Server.opt.maxConnections"));
         cli.example("ClosedPeerServer --port 7304")
-           .example("ClosedPeerServer --port 7304 --unread-data   (client: ClosedPeerClient --unread-data)");
+           .example(CloseMessages.get("ClosedPeerServer.example.unreadData"));
         cli.parse(args);
         cli.run(() -> {
             try (ServerSocket server = new ServerSocket()) {
                 server.bind(new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()), BACKLOG);
-                System.out.println("listening on " + server.getLocalSocketAddress());
+                System.out.println(CloseMessages.get("Server.listening", server.getLocalSocketAddress()));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
                 loop(server, unread.get(), max.get(), System.out::println).run();
             }
@@ -52,13 +53,13 @@ public final class ClosedPeerServer {
                 Thread.ofVirtual().name("closed-peer-", 0).factory(), client -> {
                     if (unread) {
                         if (!awaitUnreadData(client)) {
-                            out.accept(client.getRemoteSocketAddress() + ": gone before it sent anything");
+                            out.accept(CloseMessages.get("ClosedPeerServer.goneEarly", client.getRemoteSocketAddress()));
                             return;
                         }
                         ClosedPeer.closeUnread(client);
-                        out.accept("client's bytes wait unread; close(): Java sends FIN (shutdown), then Linux sends RST for the unread data");
+                        out.accept(CloseMessages.get("ClosedPeerServer.closeUnread"));
                     } else {
-                        out.accept("close() right after accept: FIN to " + client.getRemoteSocketAddress());
+                        out.accept(CloseMessages.get("ClosedPeerServer.closeAtOnce", client.getRemoteSocketAddress()));
                         client.close(); // close(): FIN, everything received was read
                     }
                 }, null, out);
@@ -76,10 +77,10 @@ public final class ClosedPeerServer {
                 var rows = KernelAwait.awaitTable(t -> t.stream().noneMatch(r -> r.localPort() == local
                         && r.remotePort() == remote && r.state() == tcpip.kernel.TcpState.ESTABLISHED)
                         || t.stream().anyMatch(r -> r.localPort() == local && r.remotePort() == remote && r.rxQueue() > 0),
-                        UNREAD_WAIT, "unread bytes from " + remote);
+                        UNREAD_WAIT, CloseMessages.get("ClosedPeerServer.await.unreadBytes", remote));
                 return rows.stream().anyMatch(r -> r.localPort() == local && r.remotePort() == remote && r.rxQueue() > 0);
             } catch (TimeoutException e) {
-                throw new java.io.IOException("no bytes from the client within " + UNREAD_WAIT.toSeconds() + " s");
+                throw new java.io.IOException(CloseMessages.get("ClosedPeerServer.noBytes", UNREAD_WAIT.toSeconds()));
             }
         }
         long deadline = System.nanoTime() + UNREAD_WAIT.toNanos();

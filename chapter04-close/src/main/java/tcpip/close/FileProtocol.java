@@ -45,7 +45,7 @@ public final class FileProtocol {
         private static final long serialVersionUID = 1L;
 
         public RefusedException(String reason) {
-            super("server refused: " + reason);
+            super(CloseMessages.get("FileProtocol.refused", reason));
         }
     }
 
@@ -96,7 +96,7 @@ public final class FileProtocol {
         for (int b; (b = in.read()) != '\n'; ) {
             if (b == -1) {
                 if (len == 0) {
-                    throw new java.io.EOFException("closed without asking for a file");
+                    throw new java.io.EOFException(CloseMessages.get("FileProtocol.noRequest"));
                 }
                 break; // FIN right after the name: the name is complete
             }
@@ -127,7 +127,7 @@ public final class FileProtocol {
                 // falls through to the error below
             }
         }
-        throw new ProtocolException("not a file server's header: '" + LogSafe.text(line) + "'");
+        throw new ProtocolException(CloseMessages.get("FileProtocol.notAHeader", LogSafe.text(line)));
     }
 
     /** Reads {@code SHA-256 <hex>} and compares it with what we computed over the bytes we received. */
@@ -135,11 +135,11 @@ public final class FileProtocol {
         String line = readLine(in, "trailer");
         String expected = TRAILER + HexFormat.of().formatHex(computed);
         if (!line.startsWith(TRAILER)) {
-            throw new ProtocolException("no SHA-256 trailer after the file: '" + LogSafe.text(line) + "'");
+            throw new ProtocolException(CloseMessages.get("FileProtocol.noTrailer", LogSafe.text(line)));
         }
         if (!line.equals(expected)) {
-            throw new ProtocolException("SHA-256 does NOT match: server sent " + LogSafe.text(line.substring(TRAILER.length()))
-                    + ", received bytes hash to " + expected.substring(TRAILER.length()));
+            throw new ProtocolException(CloseMessages.get("FileProtocol.shaMismatch",
+                    LogSafe.text(line.substring(TRAILER.length())), expected.substring(TRAILER.length())));
         }
     }
 
@@ -156,16 +156,19 @@ public final class FileProtocol {
         return new String(kept, 0, len, StandardCharsets.UTF_8).strip();
     }
 
-    /** One line up to '\n', at most MAX_LINE_BYTES; the end of the stream here means "incomplete". */
+    /**
+     * One line up to '\n', at most MAX_LINE_BYTES; the end of the stream here means "incomplete".
+     * {@code what} is {@code "header"} or {@code "trailer"}: it picks the sentence that names the line.
+     */
     private static String readLine(InputStream in, String what) throws IOException {
         byte[] buf = new byte[MAX_LINE_BYTES];
         int len = 0;
         for (int b; (b = in.read()) != '\n'; ) {
             if (b == -1) {
-                throw new IncompleteException("the server closed before the whole " + what + " line arrived", null);
+                throw new IncompleteException(CloseMessages.get("FileProtocol.closedBefore." + what), null);
             }
             if (len == buf.length) {
-                throw new ProtocolException(what + " line longer than " + MAX_LINE_BYTES + " bytes");
+                throw new ProtocolException(CloseMessages.get("FileProtocol.tooLong." + what, MAX_LINE_BYTES));
             }
             buf[len++] = (byte) b;
         }
@@ -176,7 +179,7 @@ public final class FileProtocol {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+            throw new IllegalStateException(CloseMessages.get("FileProtocol.noSha256"), e);
         }
     }
 }

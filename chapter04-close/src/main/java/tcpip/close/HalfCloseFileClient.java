@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongConsumer;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.net.LogSafe;
 
 /**
@@ -45,22 +46,21 @@ public final class HalfCloseFileClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("HalfCloseFileClient",
-                "Downloads a file from HalfCloseFileServer: checks size and SHA-256, reads to the server's FIN, says thank you.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("HalfCloseFileClient", CloseMessages.get("HalfCloseFileClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(HalfCloseFileServer.DEFAULT_PORT);
-        Cli.Option<String> file = cli.stringOption("--file", null, "name of the file under the server's --root (required)");
-        Cli.Option<Path> out = cli.pathOption("--out", null,
-                "where to save it (default: the file's name here); replaced only by a complete, checked file");
+        Cli.Option<String> file = cli.stringOption("--file", null, CloseMessages.get("HalfCloseFileClient.opt.file"));
+        Cli.Option<Path> out = cli.pathOption("--out", null, CloseMessages.get("HalfCloseFileClient.opt.out"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", DEFAULT_TIMEOUT,
-                "connect deadline, and the longest silence while receiving");
-        Cli.Option<Boolean> heap = cli.flag("--report-heap", "print the peak heap used at the end");
+                CloseMessages.get("HalfCloseFileClient.opt.timeout"));
+        Cli.Option<Boolean> heap = cli.flag("--report-heap", CloseMessages.get("HalfCloseFileClient.opt.reportHeap"));
         cli.example("HalfCloseFileClient --port 7304 --file notes.txt")
            .example("HalfCloseFileClient --port 7304 --file big.bin --out /tmp/copy.bin");
         cli.parse(args);
         if (file.get() == null || file.get().isEmpty()) {
-            System.err.println("HalfCloseFileClient: --file NAME is required (try --help)");
-            System.exit(Cli.EXIT_USAGE);
+            System.err.println(CloseMessages.get("HalfCloseFileClient.fileRequired"));
+            Cli.exit(Cli.EXIT_USAGE);
         }
         Path target = out.get() != null ? out.get() : Path.of(Path.of(file.get()).getFileName().toString());
         if (heap.get()) {
@@ -69,9 +69,9 @@ public final class HalfCloseFileClient {
         Runtime.getRuntime().addShutdownHook(new Thread(HalfCloseFileClient::deleteParts, "delete-part-files"));
         cli.run(() -> {
             download(host.get(), port.get(), file.get(), target, timeout.get(), System.out,
-                    Progress.start("receiving " + file.get(), -1)); // a line on a terminal only
+                    Progress.start(CloseMessages.get("HalfCloseFileClient.progress", file.get()), -1)); // on a terminal only
             if (heap.get()) {
-                System.out.printf("peak heap used: %,d KiB%n", HeapReport.peakHeapUsedKiB());
+                System.out.println(CloseMessages.get("HeapReport.peak", String.format("%,d", HeapReport.peakHeapUsedKiB())));
             }
         });
     }
@@ -93,6 +93,12 @@ public final class HalfCloseFileClient {
      */
     public static Download download(String host, int port, String name, Path target, Duration timeout,
             PrintStream log, LongConsumer progress) throws IOException {
+        return download(host, port, name, target, timeout, log, progress, true);
+    }
+
+    /** Same; {@code timing} false leaves out the "took … s" line (the demo prints output that must not vary). */
+    static Download download(String host, int port, String name, Path target, Duration timeout,
+            PrintStream log, LongConsumer progress, boolean timing) throws IOException {
         Path part = createPart(target);
         boolean moved = false;
         long start = System.nanoTime();
@@ -109,15 +115,17 @@ public final class HalfCloseFileClient {
             moved = true;
             String hex = HexFormat.of().formatHex(got.sha256());
             double seconds = (System.nanoTime() - start) / 1e9;
-            log.printf("received %s: %,d bytes sha256=%s (matches the server's trailer), saved as %s%n",
-                    LogSafe.text(name), got.bytes(), hex, target);
-            log.printf("took %.3f s (%.1f MiB/s, including the fsync before the rename)%n", seconds,
-                    got.bytes() / 1048576.0 / Math.max(seconds, 1e-9));
+            log.println(CloseMessages.get("HalfCloseFileClient.received", LogSafe.text(name),
+                    String.format("%,d", got.bytes()), hex, target));
+            if (timing) {
+                log.println(CloseMessages.get("HalfCloseFileClient.took", String.format("%.3f", seconds),
+                        String.format("%.1f", got.bytes() / 1048576.0 / Math.max(seconds, 1e-9))));
+            }
             try {
                 HalfClose.thankYou(socket);
-                log.println("said \"" + FileProtocol.THANK_YOU + "\" over the direction that is still open, then close()");
+                log.println(CloseMessages.get("HalfCloseFileClient.saidThankYou", FileProtocol.THANK_YOU));
             } catch (IOException e) { // the file is complete and saved; only the courtesy failed
-                log.println("the server was gone before our \"" + FileProtocol.THANK_YOU + "\": " + Cli.describe(e));
+                log.println(CloseMessages.get("HalfCloseFileClient.serverGone", FileProtocol.THANK_YOU, Cli.describe(e)));
             }
             return new Download(target, got.bytes(), hex);
         } finally {
@@ -131,17 +139,19 @@ public final class HalfCloseFileClient {
     /** The core's receive, with its failures turned into one line that says nothing was saved. */
     private static FileProtocol.Received receive(Socket socket, String name, OutputStream file, LongConsumer progress,
             Path target) throws IOException {
-        String nothingSaved = ": transfer incomplete, nothing saved as " + target;
         try {
             return HalfClose.receive(socket, name, file, progress);
         } catch (FileProtocol.RefusedException e) {
             throw e; // the server's own reason, as it sent it
         } catch (SocketTimeoutException e) {
-            throw new FileProtocol.IncompleteException("no data for " + socket.getSoTimeout() + " ms" + nothingSaved, e);
+            throw new FileProtocol.IncompleteException(CloseMessages.get("HalfCloseFileClient.incompleteSilence",
+                    socket.getSoTimeout(), target), e);
         } catch (SocketException e) {
-            throw new FileProtocol.IncompleteException(Cli.describe(e) + nothingSaved, e);
+            throw new FileProtocol.IncompleteException(CloseMessages.get("HalfCloseFileClient.incomplete",
+                    Cli.describe(e), target), e);
         } catch (IOException e) {
-            throw new FileProtocol.IncompleteException(e.getMessage() + nothingSaved, e);
+            throw new FileProtocol.IncompleteException(CloseMessages.get("HalfCloseFileClient.incomplete",
+                    e.getMessage(), target), e);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
@@ -69,22 +70,22 @@ public final class HalfCloseFileServer implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("HalfCloseFileServer",
-                "Sends the file a client names as 'OK size', the bytes, 'SHA-256 hex', then shutdownOutput() (FIN).");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("HalfCloseFileServer", CloseMessages.get("HalfCloseFileServer.summary"));
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<String> bind = cli.bind();
-        Cli.Option<Path> root = cli.pathOption("--root", Path.of("."), "serve only files under this directory");
+        Cli.Option<Path> root = cli.pathOption("--root", Path.of("."), CloseMessages.get("HalfCloseFileServer.opt.root"));
         Cli.Option<Integer> max = cli.intOption("--max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000,
-                "transfers at once; one more is accepted, told 'ERROR server busy' and closed");
+                CloseMessages.get("HalfCloseFileServer.opt.maxConnections"));
         Cli.Option<Duration> readTimeout = cli.durationOption("--read-timeout", DEFAULT_READ_TIMEOUT,
-                "deadline for a client's file name line and for each read of its reply");
+                CloseMessages.get("HalfCloseFileServer.opt.readTimeout"));
         Cli.Option<Duration> writeTimeout = cli.durationOption("--write-timeout", DEFAULT_WRITE_TIMEOUT,
-                "drop a client whose write() stays blocked this long (it stopped reading)");
+                CloseMessages.get("HalfCloseFileServer.opt.writeTimeout"));
         Cli.Option<Duration> drain = cli.durationOption("--drain-timeout", DEFAULT_DRAIN_TIMEOUT,
-                "on Ctrl-C, let transfers in flight finish for this long, then reset the rest");
-        Cli.Option<Boolean> heap = cli.flag("--report-heap", "print the peak heap used after each transfer");
+                CloseMessages.get("HalfCloseFileServer.opt.drainTimeout"));
+        Cli.Option<Boolean> heap = cli.flag("--report-heap", CloseMessages.get("HalfCloseFileServer.opt.reportHeap"));
         cli.example("HalfCloseFileServer --port 7304 --root /tmp/files")
-           .example("printf 'notes.txt\\n' | nc 127.0.0.1 7304    (reply: 'OK size', the bytes, 'SHA-256 hex')");
+           .example(CloseMessages.get("HalfCloseFileServer.example.nc"));
         cli.parse(args);
         cli.run(() -> {
             HalfCloseFileServer server = new HalfCloseFileServer(root.get(),
@@ -95,12 +96,11 @@ public final class HalfCloseFileServer implements AutoCloseable {
                 HeapReport.start();
             }
             int bound = server.start();
-            System.out.println("serving " + server.files.root() + " on " + bind.get() + ":" + bound
-                    + " (Ctrl-C: stop accepting, finish transfers within " + Narrator.human(drain.get()) + ")");
+            System.out.println(CloseMessages.get("HalfCloseFileServer.serving", server.files.root(), bind.get(), bound,
+                    Narrator.human(drain.get())));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 ShutdownReport r = server.shutdown(drain.get());
-                System.out.println("shut down: " + r.finished() + " transfer(s) finished with FIN, "
-                        + r.aborted() + " cut off with RST");
+                System.out.println(CloseMessages.get("HalfCloseFileServer.shutDown", r.finished(), r.aborted()));
             }));
             server.acceptor.join();
         });
@@ -147,11 +147,11 @@ public final class HalfCloseFileServer implements AutoCloseable {
         try {
             name = FileProtocol.readName(client.getInputStream(), new byte[FileProtocol.MAX_NAME_BYTES]);
         } catch (SocketTimeoutException e) {
-            refuse(client, who, "no file name within " + Narrator.human(limits.readDeadline()) + " (read deadline)");
+            refuse(client, who, CloseMessages.get("HalfCloseFileServer.noName", Narrator.human(limits.readDeadline())));
             return;
         }
         if (name == null) {
-            refuse(client, who, "file name longer than " + FileProtocol.MAX_NAME_BYTES + " bytes");
+            refuse(client, who, CloseMessages.get("HalfCloseFileServer.nameTooLong", FileProtocol.MAX_NAME_BYTES));
             return;
         }
         Path file;
@@ -169,11 +169,12 @@ public final class HalfCloseFileServer implements AutoCloseable {
         }
         String reply = done.reply();
         sent.incrementAndGet();
-        log.printf("sent %s to %s: %,d bytes sha256=%s, then FIN (shutdownOutput)%n",
-                LogSafe.text(name), who, size, HexFormat.of().formatHex(done.sha256()));
-        log.printf("%s says: %s%n", who, reply.isEmpty() ? "(nothing, just FIN)" : LogSafe.text(reply));
+        log.println(CloseMessages.get("HalfCloseFileServer.sent", LogSafe.text(name), who, String.format("%,d", size),
+                HexFormat.of().formatHex(done.sha256())));
+        log.println(reply.isEmpty() ? CloseMessages.get("HalfCloseFileServer.saysNothing", who)
+                : CloseMessages.get("HalfCloseFileServer.says", who, LogSafe.text(reply)));
         if (reportHeap) {
-            log.printf("peak heap used: %,d KiB%n", HeapReport.peakHeapUsedKiB());
+            log.println(CloseMessages.get("HeapReport.peak", String.format("%,d", HeapReport.peakHeapUsedKiB())));
         }
     }
 
@@ -183,7 +184,7 @@ public final class HalfCloseFileServer implements AutoCloseable {
      * into an RST for unread data; a client that keeps sending beyond that is reset.
      */
     private void refuse(Socket client, String who, String reason) throws IOException {
-        log.printf("refused %s: %s%n", who, LogSafe.text(reason));
+        log.println(CloseMessages.get("HalfCloseFileServer.refused", who, LogSafe.text(reason)));
         client.getOutputStream().write(FileProtocol.error(reason));
         client.shutdownOutput(); // FIN after the ERROR line
         InputStream in = client.getInputStream();
@@ -195,8 +196,8 @@ public final class HalfCloseFileServer implements AutoCloseable {
 
     /** Over the cap: one ERROR line the client prints, then close. */
     private void busy(Socket client) throws IOException {
-        client.getOutputStream().write(FileProtocol.error("server busy: " + limits.maxConnections()
-                + " transfers running, try again later"));
+        client.getOutputStream().write(FileProtocol.error(CloseMessages.get("HalfCloseFileServer.busy",
+                limits.maxConnections())));
         client.shutdownOutput();
     }
 

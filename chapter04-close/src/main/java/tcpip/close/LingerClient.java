@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 
 /** Reads what LingerServer sends and reports how it ended: -1 (FIN) or "Connection reset" (RST). */
 public final class LingerClient {
@@ -14,13 +15,15 @@ public final class LingerClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("LingerClient", "Reads until the server's FIN or RST; --stall keeps its receive window full first.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("LingerClient", CloseMessages.get("LingerClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(LingerServer.DEFAULT_PORT);
         Cli.Option<Duration> stall = cli.durationOption("--stall", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(10),
-                "wait this long before reading, so the receive window fills up (shows SO_LINGER n > 0); 0s = read at once");
-        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10), "connect and read deadline");
-        Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 1L << 30, "SO_RCVBUF to ask for (0 = kernel default)");
+                CloseMessages.get("LingerClient.opt.stall"));
+        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
+                CloseMessages.get("Client.opt.timeout"));
+        Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 1L << 30, CloseMessages.get("LingerClient.opt.rcvbuf"));
         cli.example("LingerClient --port 7304")
            .example("LingerClient --port 7304 --stall 10s --rcvbuf 64K");
         cli.parse(args);
@@ -32,9 +35,9 @@ public final class LingerClient {
                 int ms = Math.toIntExact(timeout.get().toMillis());
                 socket.connect(new InetSocketAddress(host.get(), port.get()), ms);
                 socket.setSoTimeout(ms);
-                System.out.println("connected from local port " + socket.getLocalPort());
+                System.out.println(CloseMessages.get("LingerClient.connected", socket.getLocalPort()));
                 if (!stall.get().isZero()) {
-                    System.out.println("not reading for " + stall.get().toMillis() + " ms: our receive window fills up");
+                    System.out.println(CloseMessages.get("LingerClient.stalling", stall.get().toMillis()));
                     // The pause is the subject: a peer that does not read, so the server's close() has unACKed data.
                     Thread.sleep(stall.get());
                 }
@@ -45,12 +48,12 @@ public final class LingerClient {
                     for (int n; (n = in.read(buf)) != -1; ) { // read() == -1: the server's FIN
                         total += n;
                     }
-                    System.out.println("read " + total + " bytes, then -1: the server closed with FIN");
+                    System.out.println(CloseMessages.get("LingerClient.fin", total));
                 } catch (java.net.SocketTimeoutException e) {
-                    throw new IOException("no data for " + timeout.get().toMillis() + " ms after " + total + " bytes", e);
+                    throw new IOException(CloseMessages.get("LingerClient.silence", timeout.get().toMillis(), total), e);
                 } catch (IOException e) {
                     // RST: the data already received was read first; then this read fails
-                    System.out.println("read " + total + " bytes, then " + Cli.describe(e) + ": the server sent RST");
+                    System.out.println(CloseMessages.get("LingerClient.reset", total, Cli.describe(e)));
                 }
             }
         });

@@ -8,6 +8,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.SocketTable;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
@@ -25,22 +26,22 @@ public final class LingerServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("LingerServer", "Writes --bytes to each client, then close() with SO_LINGER --linger seconds.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("LingerServer", CloseMessages.get("LingerServer.summary"));
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<String> bind = cli.bind();
-        Cli.Option<Integer> linger = cli.intOption("--linger", 0, 0, 600,
-                "SO_LINGER seconds: 0 = close() sends RST; n = close() waits up to n s for the ACK of our data and FIN");
+        Cli.Option<Integer> linger = cli.intOption("--linger", 0, 0, 600, CloseMessages.get("LingerServer.opt.linger"));
         Cli.Option<Long> bytes = cli.sizeOption("--bytes", DEFAULT_BYTES, 0, 1L << 34,
-                "bytes to send before close (stops early when the client's receive window is full)");
+                CloseMessages.get("LingerServer.opt.bytes"));
         Cli.Option<Integer> max = cli.intOption("--max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000,
-                "connections served at once; one more is accepted and closed at once");
+                CloseMessages.get("Server.opt.maxConnections"));
         cli.example("LingerServer --port 7304 --linger 0")
-           .example("LingerServer --port 7304 --linger 3 --bytes 64M   (client: LingerClient --stall 10s)");
+           .example(CloseMessages.get("LingerServer.example.stall"));
         cli.parse(args);
         cli.run(() -> {
             try (ServerSocketChannel server = ServerSocketChannel.open()) {
                 server.bind(new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()), BACKLOG);
-                System.out.println("listening on " + server.getLocalAddress() + ", SO_LINGER " + linger.get() + " s");
+                System.out.println(CloseMessages.get("LingerServer.listening", server.getLocalAddress(), linger.get()));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
                 loop(server.socket(), bytes.get(), linger.get(), max.get(), System.out).run();
             }
@@ -70,20 +71,19 @@ public final class LingerServer {
         int local = ((InetSocketAddress) client.getLocalAddress()).getPort();
         int remote = ((InetSocketAddress) client.getRemoteAddress()).getPort();
         long written = Linger.writeUntilFull(client, bytes);
-        n.program("wrote " + written + " of " + bytes + " bytes" + (written < bytes
-                ? " (write() returned 0: send buffer full, the client's receive window is full)" : ""));
+        n.program(CloseMessages.get(written < bytes ? "LingerServer.wroteUntilFull" : "LingerServer.wroteAll", written, bytes));
         if (SocketTable.available()) {
             SocketTable.connection(local, remote).ifPresent(n::row);
         }
-        n.program("setOption(SO_LINGER, " + lingerSeconds + "); close()");
+        n.program(CloseMessages.get("LingerServer.lingerClose", lingerSeconds));
         long start = System.nanoTime();
         Linger.close(client, lingerSeconds);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        n.result("close() returned after " + Narrator.human(took));
+        n.result(CloseMessages.get("LingerServer.closeTook", Narrator.human(took)));
         if (SocketTable.available()) {
             SocketTable.connection(local, remote).ifPresentOrElse(r -> n.kernel(CloseStates.describe(r)),
-                    () -> n.kernel("no row left for " + local + " -> " + remote + (lingerSeconds == 0
-                            ? ": RST ends the connection at once, no TIME_WAIT" : "")));
+                    () -> n.kernel(CloseMessages.get(lingerSeconds == 0 ? "LingerServer.goneAfterRst" : "LingerServer.gone",
+                            local, remote)));
         }
         return took;
     }

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.PacketCapture;
 import tcpip.narration.Narrator;
 
@@ -14,18 +15,17 @@ public final class OrderlyCloseClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("OrderlyCloseClient",
-                "Connects and takes part in the Four way handshake; --closes-first must match the server's.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("OrderlyCloseClient", CloseMessages.get("OrderlyCloseClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(OrderlyCloseServer.DEFAULT_PORT);
         Cli.Option<Closer> first = cli.enumOption("--closes-first", Closer.class, Closer.SERVER,
-                "which side calls close() first (same value as the server)");
+                CloseMessages.get("OrderlyCloseClient.opt.closesFirst"));
         Cli.Option<Duration> pause = cli.durationOption("--second-close-pause", OrderlyClose.SECOND_CLOSER_PAUSE,
-                Duration.ZERO, Duration.ofSeconds(10),
-                "when the server closes first: wait this long after read() returned -1 before our close()");
+                Duration.ZERO, Duration.ofSeconds(10), CloseMessages.get("OrderlyCloseClient.opt.secondClosePause"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
-                "connect and read deadline");
-        Cli.Option<Boolean> capture = cli.flag("--capture", "run tcpdump on lo, print the segments and count the close's (needs root)");
+                CloseMessages.get("Client.opt.timeout"));
+        Cli.Option<Boolean> capture = cli.flag("--capture", CloseMessages.get("OrderlyCloseClient.opt.capture"));
         cli.example("OrderlyCloseClient --port 7304 --closes-first server")
            .example("OrderlyCloseClient --port 7304 --closes-first client --capture");
         cli.parse(args);
@@ -43,7 +43,7 @@ public final class OrderlyCloseClient {
         try (Socket socket = new Socket()) {
             socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
             socket.connect(new InetSocketAddress(host, port), Math.toIntExact(timeout.toMillis())); // SYN, SYN+ACK, ACK
-            n.program("connect() -> " + socket.getRemoteSocketAddress() + " from local port " + socket.getLocalPort());
+            n.program(CloseMessages.get("OrderlyCloseClient.connected", socket.getRemoteSocketAddress(), socket.getLocalPort()));
             activePort = first == Closer.CLIENT ? socket.getLocalPort() : port;
             if (first == Closer.CLIENT) {
                 CloseStates.closeFirst(socket, n, false);

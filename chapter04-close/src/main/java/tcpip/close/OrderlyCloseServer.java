@@ -13,6 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
@@ -38,20 +39,18 @@ public final class OrderlyCloseServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("OrderlyCloseServer",
-                "Accepts connections; each is closed with FIN by the side --closes-first names (소켓 연결 종료).");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("OrderlyCloseServer", CloseMessages.get("OrderlyCloseServer.summary"));
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Closer> first = cli.enumOption("--closes-first", Closer.class, Closer.SERVER,
-                "which side calls close() first (give the client the same value)");
+                CloseMessages.get("OrderlyCloseServer.opt.closesFirst"));
         Cli.Option<Duration> pause = cli.durationOption("--second-close-pause", OrderlyClose.SECOND_CLOSER_PAUSE,
-                Duration.ZERO, Duration.ofSeconds(10),
-                "when the client closes first: wait this long after read() returned -1 before our close() "
-                        + "(0s usually gives 3 segments: the delayed ACK rides on our FIN)");
+                Duration.ZERO, Duration.ofSeconds(10), CloseMessages.get("OrderlyCloseServer.opt.secondClosePause"));
         Cli.Option<Integer> max = cli.intOption("--max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000,
-                "connections served at once; one more is accepted and closed at once");
+                CloseMessages.get("Server.opt.maxConnections"));
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", DEFAULT_READ_TIMEOUT,
-                "give up on a client that does not close first within this time");
+                CloseMessages.get("OrderlyCloseServer.opt.readTimeout"));
         cli.example("OrderlyCloseServer --port 7304 --closes-first server")
            .example("OrderlyCloseServer --port 7304 --closes-first client --second-close-pause 0s");
         cli.parse(args);
@@ -59,8 +58,9 @@ public final class OrderlyCloseServer {
             try (ServerSocket server = new ServerSocket()) { // this server writes nothing: no write deadline needed
                 server.bind(new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()), BACKLOG); // LISTEN row
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
-                Narrator.stdout().kernel("listening on " + server.getLocalSocketAddress() + "; the "
-                        + first.get().name().toLowerCase() + " closes first");
+                Narrator.stdout().kernel(CloseMessages.get(first.get() == Closer.SERVER
+                        ? "OrderlyCloseServer.listening.serverFirst" : "OrderlyCloseServer.listening.clientFirst",
+                        server.getLocalSocketAddress()));
                 loop(server, first.get(), pause.get(), new AcceptLoop.Limits(max.get(), timeout.get()),
                         System.out::println).run();
             }
@@ -85,8 +85,8 @@ public final class OrderlyCloseServer {
         Narrator n = new Narrator(new PrintStream(buf, true, StandardCharsets.UTF_8));
         boolean view = VIEWS.tryAcquire();
         try {
-            n.program("accept() -> " + socket.getRemoteSocketAddress() + (view ? "" : "  (kernel view skipped: "
-                    + KERNEL_VIEWS + " connections are being narrated)"));
+            n.program(view ? CloseMessages.get("OrderlyCloseServer.accepted", socket.getRemoteSocketAddress())
+                    : CloseMessages.get("OrderlyCloseServer.acceptedNoView", socket.getRemoteSocketAddress(), KERNEL_VIEWS));
             if (first == Closer.SERVER) {
                 CloseStates.closeFirst(socket, n, false, view);
             } else {

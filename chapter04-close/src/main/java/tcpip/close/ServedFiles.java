@@ -24,7 +24,7 @@ public final class ServedFiles {
     /** Serves files under {@code root}; the root itself is resolved once, links included. */
     public ServedFiles(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
-            throw new NoSuchFileException("no directory " + root.toAbsolutePath() + " to serve files from");
+            throw new NoSuchFileException(CloseMessages.get("ServedFiles.noRoot", root.toAbsolutePath()));
         }
         this.root = root.toRealPath();
     }
@@ -41,35 +41,35 @@ public final class ServedFiles {
      */
     public Path resolve(String name) throws RefusedException {
         if (name.isEmpty()) {
-            throw new RefusedException("empty file name");
+            throw new RefusedException(CloseMessages.get("ServedFiles.empty"));
         }
         Path asked;
         try {
             asked = Path.of(name);
         } catch (InvalidPathException e) {
-            throw new RefusedException("not a valid file name: " + e.getReason());
+            throw new RefusedException(CloseMessages.get("ServedFiles.invalid", e.getReason()));
         }
         if (asked.isAbsolute() || name.startsWith("/") || name.startsWith("\\")) {
-            throw new RefusedException("absolute paths are refused; ask for a name under the served directory");
+            throw new RefusedException(CloseMessages.get("ServedFiles.absolute"));
         }
         for (Path step : asked) {
             if (step.toString().equals("..")) {
-                throw new RefusedException("'..' is refused: only files under the served directory are sent");
+                throw new RefusedException(CloseMessages.get("ServedFiles.parent"));
             }
         }
         Path real;
         try {
             real = root.resolve(asked).toRealPath(); // follows every symbolic link to where it really leads
         } catch (NoSuchFileException e) {
-            throw new RefusedException("no such file: " + name);
+            throw new RefusedException(CloseMessages.get("ServedFiles.missing", name));
         } catch (IOException e) {
-            throw new RefusedException("cannot open " + name + ": " + e.getMessage());
+            throw new RefusedException(CloseMessages.get("ServedFiles.cannotOpen", name, e.getMessage()));
         }
         if (!real.startsWith(root)) {
-            throw new RefusedException(name + " is a link that leads outside the served directory");
+            throw new RefusedException(CloseMessages.get("ServedFiles.linkOutside", name));
         }
         if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-            throw new RefusedException(name + " is not a regular file");
+            throw new RefusedException(CloseMessages.get("ServedFiles.notRegular", name));
         }
         return real;
     }

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 
 /** Connects --count times and reads until the server's FIN, so the server closes first each time. */
 public final class TimeWaitClient {
@@ -13,11 +14,13 @@ public final class TimeWaitClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("TimeWaitClient", "Connects N times to TimeWaitRestartServer; the server closes first each time.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("TimeWaitClient", CloseMessages.get("TimeWaitClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(TimeWaitRestartServer.DEFAULT_PORT);
-        Cli.Option<Integer> count = cli.intOption("--count", 3, 1, 10_000, "connections to make");
-        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10), "connect and read deadline");
+        Cli.Option<Integer> count = cli.intOption("--count", 3, 1, 10_000, CloseMessages.get("TimeWaitClient.opt.count"));
+        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
+                CloseMessages.get("Client.opt.timeout"));
         cli.example("TimeWaitClient --port 7304 --count 3");
         cli.parse(args);
         int ms = Math.toIntExact(timeout.get().toMillis());
@@ -29,10 +32,10 @@ public final class TimeWaitClient {
                     InputStream in = socket.getInputStream();
                     byte[] line = in.readNBytes(64); // returns at -1: the server's FIN
                     if (in.read() != -1) {
-                        throw new java.io.IOException("the server sent more than a short line: is it TimeWaitRestartServer?");
+                        throw new java.io.IOException(CloseMessages.get("TimeWaitClient.notTheServer"));
                     }
-                    System.out.printf("connection %d from port %d: got %d bytes, then the server's FIN%n",
-                            i + 1, socket.getLocalPort(), line.length);
+                    System.out.println(CloseMessages.get("TimeWaitClient.connection", i + 1, socket.getLocalPort(),
+                            line.length));
                 } // our close() comes second: no TIME_WAIT on the client
             }
         });

@@ -2,7 +2,6 @@ package tcpip.close;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -12,9 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.TcpState;
+import tcpip.narration.Narrator;
 import tcpip.net.LoopbackPair;
 
 /**
@@ -32,16 +33,18 @@ public final class TimeWaitMyths {
     private static final int ONLY_PORT = 40000;
 
     private final List<String> failed = new ArrayList<>();
+    /** Labelled lines as every demo prints them (created after --lang chose the language and stdout). */
+    private final Narrator out = Narrator.stdout();
 
     private TimeWaitMyths() {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("TimeWaitMyths", "Checks three TIME_WAIT myths live in a network namespace it creates"
-                + " (needs root, unshare and ip; nothing changes outside the namespace).");
-        Cli.Option<Integer> fin = cli.intOption("--fin-timeout", 5, 1, 60, "tcp_fin_timeout to set inside the namespace (s)");
-        Cli.Option<Boolean> quick = cli.flag("--quick", "do not wait for the FIN_WAIT2 orphan to expire (--fin-timeout s)");
-        Cli.Option<Boolean> inside = cli.flag(IN_NAMESPACE, "set by the program itself when it re-runs inside the namespace");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("TimeWaitMyths", CloseMessages.get("TimeWaitMyths.summary"));
+        Cli.Option<Integer> fin = cli.intOption("--fin-timeout", 5, 1, 60, CloseMessages.get("TimeWaitMyths.opt.finTimeout"));
+        Cli.Option<Boolean> quick = cli.flag("--quick", CloseMessages.get("TimeWaitMyths.opt.quick"));
+        Cli.Option<Boolean> inside = cli.flag(IN_NAMESPACE, CloseMessages.get("TimeWaitMyths.opt.inNamespace"));
         cli.example("TimeWaitMyths")
            .example("TimeWaitMyths --fin-timeout 3 --quick");
         cli.parse(args);
@@ -50,7 +53,7 @@ public final class TimeWaitMyths {
                 TimeWaitMyths m = new TimeWaitMyths();
                 m.run(fin.get(), !quick.get());
                 if (!m.failed.isEmpty()) {
-                    throw new IllegalStateException(m.failed.size() + " check(s) did NOT match: " + m.failed);
+                    throw new IllegalStateException(CloseMessages.get("TimeWaitMyths.failed", m.failed.size(), m.failed));
                 }
                 return;
             }
@@ -60,17 +63,18 @@ public final class TimeWaitMyths {
             }
             List<String> cmd = new ArrayList<>(List.of("unshare", "--net", "--",
                     ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-                    TimeWaitMyths.class.getName(), IN_NAMESPACE, "--fin-timeout", String.valueOf(fin.get())));
+                    TimeWaitMyths.class.getName(), IN_NAMESPACE, "--fin-timeout", String.valueOf(fin.get()),
+                    "--lang", Lang.current() == Lang.KO ? "ko" : "en")); // the inner run speaks the same language
             if (quick.get()) {
                 cmd.add("--quick");
             }
             Process p = new ProcessBuilder(cmd).inheritIO().start();
             if (!p.waitFor(2, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("the run inside the namespace did not finish within 2 minutes");
+                throw new IllegalStateException(CloseMessages.get("TimeWaitMyths.innerTimeout"));
             }
             if (p.exitValue() != 0) {
-                System.exit(p.exitValue()); // the inner run already printed its one line
+                Cli.exit(p.exitValue()); // the inner run already printed its one line
             }
         });
     }
@@ -80,11 +84,11 @@ public final class TimeWaitMyths {
         boolean root = Files.readAllLines(Path.of("/proc/self/status")).stream()
                 .anyMatch(l -> l.matches("Uid:\\s+0\\s.*"));
         if (!root) {
-            return "needs root: it creates a network namespace (unshare --net) and sets sysctls inside it";
+            return CloseMessages.get("TimeWaitMyths.needsRoot");
         }
         for (String tool : List.of("unshare", "ip")) {
             if (List.of("/usr/bin", "/usr/sbin", "/bin", "/sbin").stream().noneMatch(d -> Files.isExecutable(Path.of(d, tool)))) {
-                return "needs the '" + tool + "' command (util-linux / iproute2)";
+                return CloseMessages.get("TimeWaitMyths.needsTool", tool);
             }
         }
         return null;
@@ -92,9 +96,8 @@ public final class TimeWaitMyths {
 
     private void run(int finTimeout, boolean waitForOrphan) throws Exception {
         exec("ip", "link", "set", "lo", "up"); // a new namespace's loopback starts down
-        say("kernel", "Linux " + Files.readAllLines(Path.of("/proc/sys/kernel/osrelease")).get(0)
-                + ", in a new network namespace: tcp_fin_timeout=" + sysctl("tcp_fin_timeout")
-                + " tcp_tw_reuse=" + sysctl("tcp_tw_reuse"));
+        out.kernel(CloseMessages.get("TimeWaitMyths.kernel", Files.readAllLines(Path.of("/proc/sys/kernel/osrelease")).get(0),
+                sysctl("tcp_fin_timeout"), sysctl("tcp_tw_reuse")));
         finTimeoutMyth(finTimeout, waitForOrphan);
         recycleMyth();
         reuseMyth();
@@ -103,8 +106,7 @@ public final class TimeWaitMyths {
     /** Myth 1: "lower tcp_fin_timeout to shorten TIME_WAIT". */
     private void finTimeoutMyth(int finTimeout, boolean waitForOrphan) throws Exception {
         setSysctl("tcp_fin_timeout", String.valueOf(finTimeout));
-        say("myth 1", "\"set tcp_fin_timeout lower to get rid of TIME_WAIT sooner\" (now tcp_fin_timeout="
-                + sysctl("tcp_fin_timeout") + ")");
+        out.line(CloseMessages.get("TimeWaitMyths.label.myth1"), CloseMessages.get("TimeWaitMyths.myth1", sysctl("tcp_fin_timeout")));
         try (LoopbackPair orphan = LoopbackPair.open().readTimeout(WAIT);
                 LoopbackPair closed = LoopbackPair.open().readTimeout(WAIT)) {
             orphan.client().close(); // its peer never closes: an orphan in FIN_WAIT2
@@ -113,33 +115,32 @@ public final class TimeWaitMyths {
             closed.server().close(); // both closed: the client's side goes to TIME_WAIT
             SocketRow fw2 = KernelAwait.await(orphan.clientPort(), orphan.serverPort(), TcpState.FIN_WAIT2, WAIT);
             SocketRow tw = KernelAwait.await(closed.clientPort(), closed.serverPort(), TcpState.TIME_WAIT, WAIT);
-            say("kernel", CloseStates.describe(fw2));
-            say("kernel", CloseStates.describe(tw));
+            out.kernel(CloseStates.describe(fw2));
+            out.kernel(CloseStates.describe(tw));
             double fw2Left = seconds(fw2.timerLeft());
             double twLeft = seconds(tw.timerLeft());
-            check(fw2Left <= finTimeout, String.format("the FIN_WAIT2 orphan's timer: %.2f s left <= tcp_fin_timeout %d s",
-                    fw2Left, finTimeout));
-            check(twLeft > finTimeout, String.format("the TIME_WAIT timer: %.2f s left > tcp_fin_timeout %d s:"
-                    + " tcp_fin_timeout does not shorten TIME_WAIT (its length is the kernel's fixed TCP_TIMEWAIT_LEN)",
-                    twLeft, finTimeout));
+            check(fw2Left <= finTimeout, CloseMessages.get("TimeWaitMyths.orphanTimer", String.format("%.2f", fw2Left),
+                    finTimeout));
+            check(twLeft > finTimeout, CloseMessages.get("TimeWaitMyths.timeWaitTimer", String.format("%.2f", twLeft),
+                    finTimeout));
             if (waitForOrphan) {
                 long start = System.nanoTime();
                 KernelAwait.awaitGone(orphan.clientPort(), orphan.serverPort(), Duration.ofSeconds(finTimeout + 5L));
                 double gone = (System.nanoTime() - start) / 1e9;
                 double left = seconds(KernelAwait.await(closed.clientPort(), closed.serverPort(), TcpState.TIME_WAIT,
                         WAIT).timerLeft());
-                check(left > 0, String.format("the FIN_WAIT2 orphan vanished after %.1f s; the TIME_WAIT row is still"
-                        + " there with %.2f s left", gone, left));
+                check(left > 0, CloseMessages.get("TimeWaitMyths.orphanGone", String.format("%.1f", gone),
+                        String.format("%.2f", left)));
             }
         }
     }
 
     /** Myth 2: "turn on tcp_tw_recycle". */
     private void recycleMyth() {
-        say("myth 2", "\"set net.ipv4.tcp_tw_recycle=1\"");
+        out.line(CloseMessages.get("TimeWaitMyths.label.myth2"), CloseMessages.get("TimeWaitMyths.myth2"));
         Path recycle = IPV4.resolve("tcp_tw_recycle");
-        check(!Files.exists(recycle), recycle + (Files.exists(recycle) ? " exists on this kernel"
-                : " does not exist: the option was removed in Linux 4.12 (it broke clients behind NAT)"));
+        check(!Files.exists(recycle), CloseMessages.get(Files.exists(recycle) ? "TimeWaitMyths.recycleExists"
+                : "TimeWaitMyths.recycleGone", recycle));
     }
 
     /** Myth 3: "tcp_tw_reuse lets the server restart" (it only helps outgoing connections). */
@@ -148,8 +149,7 @@ public final class TimeWaitMyths {
         if (Files.exists(IPV4.resolve("tcp_tw_reuse_delay"))) {
             setSysctl("tcp_tw_reuse_delay", "1"); // ms a TIME_WAIT must be old before reuse (default 1000)
         }
-        say("myth 3", "\"set tcp_tw_reuse=1 so the server can restart on its port\" (now tcp_tw_reuse="
-                + sysctl("tcp_tw_reuse") + ")");
+        out.line(CloseMessages.get("TimeWaitMyths.label.myth3"), CloseMessages.get("TimeWaitMyths.myth3", sysctl("tcp_tw_reuse")));
         InetAddress lo = InetAddress.getLoopbackAddress();
         int port;
         try (ServerSocket old = ReuseAddress.listen(lo, 0, false); Socket c = new Socket()) {
@@ -162,10 +162,9 @@ public final class TimeWaitMyths {
             KernelAwait.await(port, c.getLocalPort(), TcpState.TIME_WAIT, WAIT);
         }
         try (ServerSocket again = ReuseAddress.listen(lo, port, false)) {
-            check(false, "server bind(" + port + ") without SO_REUSEADDR succeeded next to TIME_WAIT");
+            check(false, CloseMessages.get("TimeWaitMyths.bindSucceeded", port));
         } catch (IOException e) {
-            check(true, "server bind(" + port + ") without SO_REUSEADDR, tcp_tw_reuse=1: " + Cli.describe(e)
-                    + " (a server's bind() needs SO_REUSEADDR)");
+            check(true, CloseMessages.get("TimeWaitMyths.bindFailed", port, Cli.describe(e)));
         }
         try (ServerSocket server = ReuseAddress.listen(lo, 0, true)) {
             setSysctl("ip_local_port_range", ONLY_PORT + " " + ONLY_PORT); // connect() may pick only this port
@@ -175,34 +174,28 @@ public final class TimeWaitMyths {
                 first.close(); // the client closes first: ITS side ends in TIME_WAIT
                 accepted.close();
                 KernelAwait.await(first.getLocalPort(), server.getLocalPort(), TcpState.TIME_WAIT, WAIT);
-                say("program", "client connect() from port " + first.getLocalPort() + " (the only one allowed), closed"
-                        + " first: TIME_WAIT on that port pair");
+                out.program(CloseMessages.get("TimeWaitMyths.onlyPort", first.getLocalPort()));
             }
             for (String reuse : List.of("0", "1")) {
                 setSysctl("tcp_tw_reuse", reuse);
                 try (Socket next = new Socket()) {
                     next.connect(server.getLocalSocketAddress(), 5_000);
                     server.accept().close();
-                    check(reuse.equals("1"), "tcp_tw_reuse=" + reuse + ": a new outgoing connect() got port "
-                            + next.getLocalPort() + ", the TIME_WAIT pair reused");
+                    check(reuse.equals("1"), CloseMessages.get("TimeWaitMyths.reuseConnected", reuse, next.getLocalPort()));
                 } catch (IOException e) {
-                    check(reuse.equals("0"), "tcp_tw_reuse=" + reuse + ": a new outgoing connect() failed: "
-                            + Cli.describe(e) + " (the only port pair is in TIME_WAIT)");
+                    check(reuse.equals("0"), CloseMessages.get("TimeWaitMyths.reuseFailed", reuse, Cli.describe(e)));
                 }
             }
         }
     }
 
     private void check(boolean holds, String what) {
-        say("result", what + (holds ? "" : "  -> does NOT match"));
+        out.result(holds ? what : CloseMessages.get("TimeWaitMyths.doesNotMatch", what));
         if (!holds) {
             failed.add(what);
         }
     }
 
-    private static void say(String label, String what) {
-        System.out.printf("  %-7s | %s%n", label, what);
-    }
 
     private static double seconds(Duration d) {
         return d.toMillis() / 1000.0;
@@ -220,7 +213,7 @@ public final class TimeWaitMyths {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+            throw new IOException(CloseMessages.get("TimeWaitMyths.commandFailed", String.join(" ", cmd), out));
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
@@ -27,15 +28,16 @@ public final class TimeWaitRestartServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("TimeWaitRestartServer",
-                "Serves --connections clients, closing first, then closes and binds the same port again.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("TimeWaitRestartServer", CloseMessages.get("TimeWaitRestartServer.summary"));
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<String> bind = cli.bind();
-        Cli.Option<Integer> count = cli.intOption("--connections", 3, 1, 10_000, "clients to serve before the restart");
+        Cli.Option<Integer> count = cli.intOption("--connections", 3, 1, 10_000,
+                CloseMessages.get("TimeWaitRestartServer.opt.connections"));
         Cli.Option<Boolean> noReuse = cli.flag("--no-reuse-address",
-                "setReuseAddress(false) before bind (Java's default on Linux is true)");
+                CloseMessages.get("TimeWaitRestartServer.opt.noReuseAddress"));
         cli.example("TimeWaitRestartServer --port 7304")
-           .example("TimeWaitRestartServer --port 7304 --no-reuse-address   (the restart fails: Address already in use)");
+           .example(CloseMessages.get("TimeWaitRestartServer.example.noReuse"));
         cli.parse(args);
         boolean reuse = !noReuse.get();
         cli.run(() -> {
@@ -43,13 +45,13 @@ public final class TimeWaitRestartServer {
             int bound;
             try (ServerSocket first = ReuseAddress.listen(addr, port.get(), reuse)) {
                 bound = first.getLocalPort();
-                System.out.println("first run: listening on " + first.getLocalSocketAddress() + ", SO_REUSEADDR " + reuse);
+                System.out.println(CloseMessages.get("TimeWaitRestartServer.firstRun", first.getLocalSocketAddress(), reuse));
                 awaitTimeWait(bound, serveAndCloseFirst(first, count.get()));
             } // the listening socket is gone; the connections we closed first stay in TIME_WAIT
             printTimeWait(bound);
-            System.out.println("restart: bind(" + bound + ") with SO_REUSEADDR " + reuse);
+            System.out.println(CloseMessages.get("TimeWaitRestartServer.restart", bound, reuse));
             try (ServerSocket second = ReuseAddress.listen(addr, bound, reuse)) { // "Address already in use" if reuse is false
-                System.out.println("restarted on " + second.getLocalSocketAddress() + " while TIME_WAIT rows remain");
+                System.out.println(CloseMessages.get("TimeWaitRestartServer.restarted", second.getLocalSocketAddress()));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(second)));
                 loop(second, System.out::println).run();
             }
@@ -70,7 +72,7 @@ public final class TimeWaitRestartServer {
             try {
                 KernelAwait.await(port, clientPort, TcpState.TIME_WAIT, Duration.ofSeconds(5));
             } catch (TimeoutException e) {
-                System.out.println("connection to " + clientPort + " is not in TIME_WAIT yet (its client has not closed)");
+                System.out.println(CloseMessages.get("TimeWaitRestartServer.notYet", clientPort));
             }
         }
     }
@@ -84,7 +86,7 @@ public final class TimeWaitRestartServer {
             String who = String.valueOf(client.getRemoteSocketAddress());
             try {
                 ReuseAddress.serveAndCloseFirst(client);
-                System.out.println("served " + who + ", closing first");
+                System.out.println(CloseMessages.get("TimeWaitRestartServer.served", who));
             } catch (IOException e) { // one bad client must not stop the server
                 System.out.println(who + ": " + LogSafe.failure(e));
             }
@@ -100,8 +102,7 @@ public final class TimeWaitRestartServer {
         }
         List<SocketRow> rows = SocketTable.read(r -> r.localPort() == port && r.state() == TcpState.TIME_WAIT);
         double longest = rows.stream().mapToLong(r -> r.timerLeft().toMillis()).max().orElse(0) / 1000.0;
-        System.out.printf("%d TIME_WAIT row(s) on port %d, the longest timer at %.2f s (Linux's TCP_TIMEWAIT_LEN;"
-                + " the article's 240 s is 2 x MSL from RFC 793, a Windows default):%n", rows.size(), port, longest);
+        System.out.println(CloseMessages.get("TimeWaitRestartServer.rows", rows.size(), port, String.format("%.2f", longest)));
         rows.forEach(r -> System.out.println("  " + r.describe()));
         return rows;
     }

@@ -47,7 +47,7 @@ class CliContractTest {
     /** Issue 13 item 12: --help lists exactly the flags ClosedPeerClient reads, and says what each mode does. */
     @org.junit.jupiter.api.Test
     void closedPeerClientHelpMatchesItsFlags() {
-        MainRunner.Result help = MainRunner.run(java.time.Duration.ofSeconds(20), ClosedPeerClient.class, "--help");
+        MainRunner.Result help = MainRunner.runHere(java.time.Duration.ofSeconds(20), ClosedPeerClient.class, "--help");
         assertThat(help.stdout()).contains("--host").contains("--port").contains("--unread-data").contains("--timeout")
                 .contains("Broken pipe").contains("--unread-data: send first");
     }
@@ -61,10 +61,10 @@ class CliContractTest {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = probe.getLocalPort();
         }
-        MainRunner.Result r = MainRunner.run(java.time.Duration.ofSeconds(20), client, "--port", String.valueOf(closedPort),
+        MainRunner.Result r = MainRunner.runHere(java.time.Duration.ofSeconds(20), client, "--port", String.valueOf(closedPort),
                 "--file", "x", "--out", System.getProperty("java.io.tmpdir") + "/ch04-none");
         if (r.exitCode() == 2) { // this client has no --file/--out: run it without them
-            r = MainRunner.run(java.time.Duration.ofSeconds(20), client, "--port", String.valueOf(closedPort));
+            r = MainRunner.runHere(java.time.Duration.ofSeconds(20), client, "--port", String.valueOf(closedPort));
         }
         assertThat(r.exitCode()).as("%s exit (stderr %s)", client.getSimpleName(), r.stderr()).isEqualTo(1);
         assertThat(r.stderr().strip().lines().count()).as(r.stderr()).isEqualTo(1);

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 
 /**
- * The command-line contract every main in this collection keeps, checked in its own JVM:
+ * The command-line contract every main in this collection keeps, checked in this JVM
+ * ({@link MainRunner#runHere}: Cli's exits become returns):
  * {@code --help} prints a usage and exits 0; a bad argument prints one line (no stack trace)
  * and exits 2.
  */
@@ -18,15 +19,15 @@ public final class CliContract {
 
     /** Asserts --help works and each bad argument list is refused with one clear line. */
     public static void assertHelpAndBadArguments(Class<?> main, String[]... badArgumentLists) {
-        MainRunner.Result help = MainRunner.run(LIMIT, main, "--help");
+        MainRunner.Result help = MainRunner.runHere(LIMIT, main, "--help");
         assertThat(help.exitCode()).as("exit code of %s --help (stderr: %s)", main.getSimpleName(), help.stderr())
                 .isZero();
         assertThat(help.stdout()).as("%s --help", main.getSimpleName()).contains("Usage:").contains("--help");
 
-        MainRunner.Result unknown = MainRunner.run(LIMIT, main, "--no-such-option");
+        MainRunner.Result unknown = MainRunner.runHere(LIMIT, main, "--no-such-option");
         assertOneLineError(main, unknown, "--no-such-option");
         for (String[] bad : badArgumentLists) {
-            assertOneLineError(main, MainRunner.run(LIMIT, main, bad), String.join(" ", bad));
+            assertOneLineError(main, MainRunner.runHere(LIMIT, main, bad), String.join(" ", bad));
         }
     }
 

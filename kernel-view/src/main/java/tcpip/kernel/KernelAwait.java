@@ -42,7 +42,7 @@ public final class KernelAwait {
                 return hit.get();
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new TimeoutException("kernel never showed " + description + " within " + timeout);
+                throw new TimeoutException(KernelText.get("await.timeout", description, String.valueOf(timeout)));
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
@@ -65,7 +65,7 @@ public final class KernelAwait {
                 return rows;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new TimeoutException("kernel never showed " + description + " within " + timeout);
+                throw new TimeoutException(KernelText.get("await.timeout", description, String.valueOf(timeout)));
             }
             LockSupport.parkNanos(POLL_NANOS);
         }

@@ -140,8 +140,7 @@ public final class Ladder {
         } else if (PacketCapture.capturedPort(first.srcPort()) != PacketCapture.capturedPort(first.dstPort())) {
             boolean srcIsServer = PacketCapture.capturedPort(first.srcPort());
             clientKey = srcIsServer ? first.dst() + ":" + first.dstPort() : a;
-            reason = "no SYN in this capture: the server is taken to be port "
-                    + (srcIsServer ? first.srcPort() : first.dstPort()) + ", the port the capture was started for";
+            reason = KernelText.get("ladder.guess.captured", String.valueOf(srcIsServer ? first.srcPort() : first.dstPort()));
         } else {
             int[] range = ephemeralRange();
             boolean srcEphemeral = first.srcPort() >= range[0] && first.srcPort() <= range[1];
@@ -149,13 +148,12 @@ public final class Ladder {
             if (srcEphemeral != dstEphemeral) {
                 int port = srcEphemeral ? first.srcPort() : first.dstPort();
                 clientKey = srcEphemeral ? a : first.dst() + ":" + first.dstPort();
-                reason = "no SYN in this capture: the client is taken to be port " + port
-                        + ", the only one in the ephemeral range " + range[0] + "-" + range[1] + " (a guess)";
+                reason = KernelText.get("ladder.guess.ephemeral", String.valueOf(port), String.valueOf(range[0]),
+                        String.valueOf(range[1]));
             } else {
                 clientKey = a;
-                reason = "no SYN in this capture: the client is taken to be port " + first.srcPort()
-                        + ", the side that sent first (a guess: both ports are "
-                        + (srcEphemeral ? "" : "not ") + "in the ephemeral range " + range[0] + "-" + range[1] + ")";
+                reason = KernelText.get(srcEphemeral ? "ladder.guess.first.both" : "ladder.guess.first.neither",
+                        String.valueOf(first.srcPort()), String.valueOf(range[0]), String.valueOf(range[1]));
             }
         }
         Segment anyClient = conn.stream().filter(s -> (s.src() + ":" + s.srcPort()).equals(clientKey)).findFirst()
@@ -398,18 +396,17 @@ public final class Ladder {
             count[a.from().ordinal()]++;
             bytes[a.from().ordinal()] += a.segment().length();
         }
-        StringBuilder sb = new StringBuilder().append(fold.arrows().size()).append(" segments:");
         String[] names = {clientName, serverName};
-        String sep = " ";
+        List<String> sides = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             if (count[i] > 0) {
-                sb.append(sep).append(count[i]).append(" from ").append(names[i]);
-                if (bytes[i] > 0) {
-                    sb.append(" (").append(bytes(bytes[i])).append(" data)");
-                }
-                sep = ", ";
+                sides.add(bytes[i] > 0
+                        ? KernelText.get("ladder.fold.side.data", String.valueOf(count[i]), names[i], bytes(bytes[i]))
+                        : KernelText.get("ladder.fold.side", String.valueOf(count[i]), names[i]));
             }
         }
+        StringBuilder sb = new StringBuilder(KernelText.get("ladder.fold", String.valueOf(fold.arrows().size()),
+                String.join(", ", sides)));
         Map<String, Integer> notes = new LinkedHashMap<>();
         fold.arrows().stream().filter(a -> !a.note().isEmpty()).forEach(a -> notes.merge(a.note(), 1, Integer::sum));
         notes.forEach((note, n) -> sb.append("; ").append(n).append(' ').append(note));
@@ -447,7 +444,7 @@ public final class Ladder {
         int prefix = Math.max(TIME_COLUMN + 2 + stateWidth, TextWidth.of(clientLabel));
         List<String> lines = new ArrayList<>();
         lines.add(TextWidth.padLeft(clientLabel, prefix) + " " + bar + " ".repeat(width) + bar + " " + serverLabel);
-        lines.add(TextWidth.padRight("   time ms", TIME_COLUMN) + TextWidth.padLeft(clientStart.name(), prefix - TIME_COLUMN)
+        lines.add(TextWidth.padRight("   " + KernelText.get("ladder.time.ms"), TIME_COLUMN) + TextWidth.padLeft(clientStart.name(), prefix - TIME_COLUMN)
                 + " " + bar + " ".repeat(width) + bar + " " + serverStart.name());
         for (Object r : rows) {
             if (r instanceof Arrow a) {
@@ -468,17 +465,16 @@ public final class Ladder {
             }
         }
         if (arrows.isEmpty()) {
-            lines.add(" ".repeat(prefix) + " " + bar + TextWidth.center("(no packets)", width) + bar);
+            lines.add(" ".repeat(prefix) + " " + bar + TextWidth.center(KernelText.get("ladder.no.packets"), width) + bar);
         }
         if (!sawSyn && !arrows.isEmpty()) {
-            lines.add("no handshake in this capture: both sides are taken to be ESTABLISHED when it starts, and SEQ/ACK "
-                    + "count from the first number seen");
+            lines.add(KernelText.get("ladder.no.handshake"));
         }
         if (!roleReason.isEmpty()) {
             lines.add(roleReason);
         }
         if (otherConnections > 0) {
-            lines.add("(" + otherConnections + " more connection(s) in this capture are not drawn)");
+            lines.add(KernelText.get("ladder.more.connections", String.valueOf(otherConnections)));
         }
         return lines;
     }

@@ -32,7 +32,7 @@ final class LadderSvg {
         sb.append(text(RIGHT, 18, "middle", "bold", serverName + " " + ladder.server()));
         sb.append(text(LEFT - 8, TOP - 8, "end", "state", clientStart.name()));
         sb.append(text(RIGHT + 8, TOP - 8, "start", "state", serverStart.name()));
-        sb.append(text(8, TOP - 8, "start", "", "time ms"));
+        sb.append(text(8, TOP - 8, "start", "", KernelText.get("ladder.time.ms")));
         int bottom = height - 20;
         sb.append(line(LEFT, TOP - 20, LEFT, bottom, "#444", 2, ""));
         sb.append(line(RIGHT, TOP - 20, RIGHT, bottom, "#444", 2, ""));
@@ -62,7 +62,7 @@ final class LadderSvg {
             y += ROW;
         }
         if (rows.isEmpty()) {
-            sb.append(text((LEFT + RIGHT) / 2, y, "middle", "fold", "(no packets)"));
+            sb.append(text((LEFT + RIGHT) / 2, y, "middle", "fold", KernelText.get("ladder.no.packets")));
         }
         return sb.append("</svg>\n").toString();
     }

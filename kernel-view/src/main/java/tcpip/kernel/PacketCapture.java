@@ -90,8 +90,7 @@ public final class PacketCapture implements AutoCloseable {
         }
         Path tcpdump = findTcpdump();
         if (tcpdump == null) {
-            return unavailable("tcpdump is not installed (apt-get install tcpdump); to see the packets run: "
-                    + command(port), port);
+            return unavailable(KernelText.get("capture.no.tcpdump", command(port)), port);
         }
         // -s: headers only (a loopback segment can be 64 KiB; full copies overflow the capture
         // buffer in a burst and tcpdump then reports "dropped by kernel"); -B: a 4 MiB buffer.
@@ -102,7 +101,8 @@ public final class PacketCapture implements AutoCloseable {
                 Path dir = pcapFile.toAbsolutePath().getParent();
                 Files.createDirectories(dir);
             } catch (IOException e) {
-                return unavailable("cannot create the folder for " + pcapFile + " (" + e.getMessage() + ")", port);
+                return unavailable(KernelText.get("capture.no.folder", pcapFile.toString(), String.valueOf(e.getMessage())),
+                        port);
             }
             // -w writes the raw packets; -U flushes each one; --print keeps the text lines coming;
             // -s (above) keeps every header but little payload, so a bulk transfer's file stays small.
@@ -114,7 +114,7 @@ public final class PacketCapture implements AutoCloseable {
         try {
             p = pb.start();
         } catch (IOException e) {
-            return unavailable("cannot start tcpdump (" + e.getMessage() + "); run: " + command(port), port);
+            return unavailable(KernelText.get("capture.cannot.start", String.valueOf(e.getMessage()), command(port)), port);
         }
         PacketCapture capture = new PacketCapture(p, null, port, pcapFile);
         CountDownLatch listening = new CountDownLatch(1);
@@ -154,8 +154,7 @@ public final class PacketCapture implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (!p.isAlive()) {
-            return unavailable("tcpdump cannot capture here (" + errors.toString().trim()
-                    + "); as root run: " + command(port), port);
+            return unavailable(KernelText.get("capture.cannot.capture", errors.toString().trim(), command(port)), port);
         }
         return capture;
     }

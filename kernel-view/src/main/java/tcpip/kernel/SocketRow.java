@@ -66,7 +66,7 @@ public record SocketRow(
         }
         sb.append(" inode=").append(inode);
         if (inode == 0 && state != TcpState.TIME_WAIT && state != TcpState.LISTEN) {
-            sb.append(" (no descriptor: not accepted yet, or closed by its program)");
+            sb.append(" (").append(KernelText.get("row.no.descriptor")).append(')');
         }
         return sb.toString();
     }

@@ -38,7 +38,7 @@ public final class SocketTable {
 
     /** The one line to print instead of a kernel view where /proc is missing. */
     public static String unavailableMessage() {
-        return "kernel view unavailable on " + System.getProperty("os.name") + ": try netstat -an";
+        return KernelText.get("table.unavailable", System.getProperty("os.name"));
     }
 
     /** Every TCP socket in the system right now; empty where {@link #available()} is false. */

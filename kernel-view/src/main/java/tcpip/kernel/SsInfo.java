@@ -32,7 +32,7 @@ public record SsInfo(Map<String, String> fields, String raw) {
 
     /** The one line to print when ss is missing. */
     public static String unavailableMessage() {
-        return "ss is not installed (Debian: apt-get install iproute2); skipping the ss -tinm view";
+        return KernelText.get("ss.unavailable");
     }
 
     /** The command a learner can type to see the same line. */
@@ -125,7 +125,7 @@ public record SsInfo(Map<String, String> fields, String raw) {
 
     /** e.g. {@code rb=65536 (receive buffer) tb=131072 (send buffer)}. */
     public String bufferLine() {
-        return "skmem rb=" + number("skmem.rb") + " (receive buffer) tb=" + number("skmem.tb") + " (send buffer)";
+        return KernelText.get("ss.buffers", String.valueOf(number("skmem.rb")), String.valueOf(number("skmem.tb")));
     }
 
     private static Path find() {

@@ -19,6 +19,8 @@ public final class StateDiagram {
     private static final int COL_A = 2;
     private static final int COL_B = 27;
     private static final int COL_C = 52;
+    /** The cell right of a wide character: it is covered by that character on a terminal. */
+    private static final String WIDE_FILLER = "\u0000";
 
     /** Where each box sits: state, column, top row. The second CLOSED is the end of a connection. */
     private enum Box {
@@ -108,14 +110,12 @@ public final class StateDiagram {
         }
         List<String> lines = new ArrayList<>();
         for (char[] row : canvas) {
-            String line = new String(row).stripTrailing();
+            String line = new String(row).replace(WIDE_FILLER, "").stripTrailing();
             lines.add(unicode ? line : ascii(line));
         }
-        lines.add(unicode ? "╔═╗ visited in this capture; cN/sN: the client's/server's N-th state; RST (not drawn) "
-                + "goes straight to CLOSE" : "#=# visited in this capture; cN/sN: the client's/server's N-th state; "
-                + "RST (not drawn) goes straight to CLOSE");
-        lines.add("client: " + numbered(clientPath, unicode));
-        lines.add("server: " + numbered(serverPath, unicode));
+        lines.add(KernelText.get("diagram.legend", unicode ? "╔═╗" : "#=#"));
+        lines.add(KernelText.get("diagram.client.path", numbered(clientPath, unicode)));
+        lines.add(KernelText.get("diagram.server.path", numbered(serverPath, unicode)));
         return lines;
     }
 
@@ -190,7 +190,7 @@ public final class StateDiagram {
         put(Box.TIME_WAIT.center(), 28, '└');
         hline(28, Box.TIME_WAIT.center() + 1, Box.CLOSED_END.center() - 1);
         put(Box.CLOSED_END.center(), 28, '▲');
-        label(Box.TIME_WAIT.center() + 4, 29, "the TIME_WAIT timer expires");
+        label(Box.TIME_WAIT.center() + 4, 29, KernelText.get("diagram.time.wait.expires"));
     }
 
     private void box(Box b, boolean unicode) {
@@ -218,9 +218,15 @@ public final class StateDiagram {
         return " ".repeat(spare / 2) + s + " ".repeat(spare - spare / 2);
     }
 
+    /** Writes text into the canvas; a wide (Hangul) character fills two cells, the second a filler dropped on output. */
     private void write(int x, int y, String s) {
-        for (int i = 0; i < s.length() && x + i < WIDTH; i++) {
-            canvas[y][x + i] = s.charAt(i);
+        int column = x;
+        for (int i = 0; i < s.length() && column < WIDTH; i++) {
+            char c = s.charAt(i);
+            canvas[y][column++] = c;
+            if (TextWidth.columns(c) == 2 && column < WIDTH) {
+                canvas[y][column++] = WIDE_FILLER.charAt(0);
+            }
         }
     }
 

@@ -125,9 +125,8 @@ public final class TimeSequenceGraph {
                         + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">%n",
                 LadderSvg.esc(id), WIDTH, HEIGHT, WIDTH, HEIGHT));
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" font-weight=\"bold\">%s</text>%n", LEFT,
-                LadderSvg.esc("time-sequence graph: " + sender + " -> " + receiver + "  (" + data.size()
-                        + " data segments" + (scaleKnown ? "" : "; no window line: the handshake that tells the window scale "
-                        + "was not captured") + ")")));
+                LadderSvg.esc(KernelText.get(scaleKnown ? "tsg.title" : "tsg.title.no.window", sender, receiver,
+                        String.valueOf(data.size())))));
         sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
                 + "stroke=\"#888\"/>%n", LEFT, TOP, plotW, plotH));
         for (int i = 0; i <= TICKS; i++) {
@@ -140,11 +139,11 @@ public final class TimeSequenceGraph {
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%d</text>%n",
                     LEFT - 4, py + 4, y));
         }
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">time since the first "
-                + "data segment</text>%n", LEFT + (int) plotW / 2, HEIGHT - 12));
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                LEFT + (int) plotW / 2, HEIGHT - 12, LadderSvg.esc(KernelText.get("tsg.axis.time"))));
         sb.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" transform=\"rotate(-90 14 %d)\" "
-                + "text-anchor=\"middle\">relative sequence number</text>%n", TOP + (int) plotH / 2,
-                TOP + (int) plotH / 2));
+                + "text-anchor=\"middle\">%s</text>%n", TOP + (int) plotH / 2, TOP + (int) plotH / 2,
+                LadderSvg.esc(KernelText.get("tsg.axis.seq"))));
         StringBuilder window = new StringBuilder();
         StringBuilder ack = new StringBuilder();
         for (Segment a : acks) {
@@ -179,12 +178,13 @@ public final class TimeSequenceGraph {
         path(sb, "data", bars, "#003", 1.6);
         path(sb, "retransmission", retransmitted, "#d00", 2.0);
         int ly = TOP + 14;
-        legend(sb, ly, "#003", "data segment (seq .. seq+len)");
-        legend(sb, ly + 14, "#090", "ACK from the receiver");
+        legend(sb, ly, "#003", KernelText.get("tsg.legend.data"));
+        legend(sb, ly + 14, "#090", KernelText.get("tsg.legend.ack"));
         if (scaleKnown) {
-            legend(sb, ly + 28, "#d90", "ACK + receive window" + (shift > 0 ? " (window << " + shift + ")" : ""));
+            legend(sb, ly + 28, "#d90", shift > 0 ? KernelText.get("tsg.legend.window.scaled", String.valueOf(shift))
+                    : KernelText.get("tsg.legend.window"));
         }
-        legend(sb, ly + 42, "#d00", "retransmission");
+        legend(sb, ly + 42, "#d00", KernelText.get("tsg.legend.retransmission"));
         return sb.append("</svg>\n").toString();
     }
 

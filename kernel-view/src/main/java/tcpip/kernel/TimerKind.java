@@ -2,26 +2,25 @@ package tcpip.kernel;
 
 /** The timer the kernel runs for a socket: the {@code tr} field of /proc/net/tcp. */
 public enum TimerKind {
-    NONE(0, "no timer"),
-    RETRANSMIT(1, "retransmit timer (an unacknowledged segment will be sent again)"),
-    KEEPALIVE(2, "keepalive timer"),
-    TIME_WAIT(3, "TIME_WAIT timer (the row disappears when it expires)"),
-    ZERO_WINDOW_PROBE(4, "zero-window probe timer (the peer's receive window is full)");
+    NONE(0),
+    RETRANSMIT(1),
+    KEEPALIVE(2),
+    TIME_WAIT(3),
+    ZERO_WINDOW_PROBE(4);
 
     private final int code;
-    private final String meaning;
 
-    TimerKind(int code, String meaning) {
+    TimerKind(int code) {
         this.code = code;
-        this.meaning = meaning;
     }
 
     public int code() {
         return code;
     }
 
+    /** One line on what this timer does, in the current language. */
     public String meaning() {
-        return meaning;
+        return KernelText.get("timer." + name());
     }
 
     /** The timer kind for a kernel code; unknown codes count as {@link #NONE}. */

@@ -233,11 +233,11 @@ public final class Cli {
         try {
             if (parseOrHelp(args)) {
                 usage(System.out);
-                System.exit(0);
+                exit(0);
             }
         } catch (UsageException e) {
             System.err.println(e.getMessage());
-            System.exit(EXIT_USAGE);
+            exit(EXIT_USAGE);
         }
     }
 
@@ -317,8 +317,17 @@ public final class Cli {
             body.run();
         } catch (Exception e) {
             System.err.println(program + ": " + describe(e));
-            System.exit(EXIT_FAILURE);
+            exit(EXIT_FAILURE);
         }
+    }
+
+    /**
+     * Ends the program with {@code code} (System.exit), except in a test that runs the main with
+     * {@link InProcess#run}: there the main's thread stops and the test reads the code.
+     */
+    public static void exit(int code) {
+        InProcess.exitIfInside(code);
+        System.exit(code);
     }
 
     /** A main's body, allowed to throw. */

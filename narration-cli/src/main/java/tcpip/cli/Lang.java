@@ -6,7 +6,9 @@ import java.util.Locale;
  * The language programs speak: English or Korean, the article's language. Chosen by
  * {@code --lang en|ko}, else by {@code -Dtcpip.lang}, else by the locale environment
  * ({@code LC_ALL}, {@code LC_MESSAGES}, {@code LANG}, in POSIX order) starting with {@code ko}.
- * Kernel facts, packet lines, numbers and code are never translated.
+ * Kernel facts, packet lines, numbers and code are never translated. The choice is also written to
+ * the system property {@code tcpip.lang}, which kernel-view ({@code KernelText}) and socket-support
+ * read: they sit below this module and cannot ask it.
  */
 public enum Lang {
     EN(Locale.ENGLISH), KO(Locale.KOREAN);
@@ -36,6 +38,8 @@ public enum Lang {
     /** Sets the language for this process (what {@code --lang} does). */
     public static void set(Lang lang) {
         current = lang;
+        // The modules below this one (kernel-view, socket-support) read the choice from here.
+        System.setProperty(tcpip.kernel.KernelText.LANGUAGE_PROPERTY, lang == KO ? "ko" : "en");
         if (lang == KO) {
             utf8Streams();
         }

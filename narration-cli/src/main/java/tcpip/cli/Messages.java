@@ -30,6 +30,19 @@ public final class Messages {
         return get(Lang.current(), key, args);
     }
 
+    /**
+     * The sentence for {@code key} in the current language, every argument put in as
+     * {@code String.valueOf(arg)}: numbers as the kernel writes them (port 7304, never
+     * MessageFormat's "7,304"), no locale-dependent decimals (a caller formats what needs a format).
+     */
+    public String text(String key, Object... args) {
+        Object[] plain = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            plain[i] = String.valueOf(args[i]);
+        }
+        return get(key, plain);
+    }
+
     /** The sentence for {@code key} in {@code lang}; the English one if Korean lacks it. */
     public String get(Lang lang, String key, Object... args) {
         String pattern;

@@ -23,12 +23,14 @@ public final class Run {
     /** {@code -Dmain} when none was given: list this module's programs. */
     static final String NO_MAIN = "-";
 
+    private static final Messages MSG = Messages.of("tcpip.cli.messages");
+
     private Run() {
     }
 
     public static void main(String[] args) throws Throwable {
         if (args.length < 2) {
-            System.err.println("Run: usage: Run CLASSES_DIR MAIN [ARGS...] (started by exec:exec -Dmain=NAME)");
+            System.err.println(MSG.get("run.usage"));
             System.exit(Cli.EXIT_USAGE);
         }
         Path classes = Path.of(args[0]);
@@ -37,8 +39,8 @@ public final class Run {
         List<String> mains = mainsIn(classes);
         if (wanted.equals(NO_MAIN)) {
             if (!mains.isEmpty()) {
-                System.out.println(classes.getParent().getParent().getFileName() + ": run one with -Dmain=NAME: "
-                        + String.join(", ", mains.stream().map(Run::simpleName).toList()));
+                System.out.println(MSG.get("run.mains", String.valueOf(classes.getParent().getParent().getFileName()),
+                        String.join(", ", mains.stream().map(Run::simpleName).toList())));
             }
             return;
         }
@@ -46,8 +48,8 @@ public final class Run {
                 .orElse(null);
         if (found == null) {
             if (!existsAnywhere(classes, wanted)) {
-                System.err.println("Run: no program named '" + wanted + "' in this course; this module has: "
-                        + String.join(", ", mains.stream().map(Run::simpleName).toList()));
+                System.err.println(MSG.get("run.no.program", wanted,
+                        String.join(", ", mains.stream().map(Run::simpleName).toList())));
                 System.exit(Cli.EXIT_USAGE);
             }
             return; // another module of this build has it

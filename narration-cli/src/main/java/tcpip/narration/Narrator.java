@@ -3,6 +3,7 @@ package tcpip.narration;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import tcpip.cli.Messages;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Ladder;
 import tcpip.kernel.PacketCapture;
@@ -10,6 +11,7 @@ import tcpip.kernel.Segment;
 import tcpip.kernel.StateDiagram;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
+import tcpip.kernel.TextWidth;
 
 /**
  * Prints a demo's story in one consistent layout: which article section a stage belongs to,
@@ -27,6 +29,14 @@ public final class Narrator {
     /** At most this many connections of one capture are drawn as ladders. */
     public static final int MAX_LADDERS = 2;
     private static final String PICTURE_INDENT = "    ";
+    private static final Messages MSG = Messages.of("tcpip.cli.messages");
+    /** The label column is at least this wide (the English labels' widest, "program"). */
+    private static final int MIN_LABEL_COLUMNS = 7;
+    /** The standard labels; in Korean they are words like 커널 and 설명, two columns per syllable. */
+    private static final String[] LABEL_KEYS = {"narrator.label.program", "narrator.label.code",
+        "narrator.label.kernel", "narrator.label.note", "narrator.label.article", "narrator.label.result",
+        "narrator.label.packet", "narrator.label.ladder", "narrator.label.states", "narrator.label.model",
+        "narrator.label.table", "narrator.label.log"};
 
     private final PrintStream out;
     private boolean warnedUnavailable;
@@ -80,7 +90,7 @@ public final class Narrator {
 
     /** A socket call the program makes now. */
     public void program(String what) {
-        line("program", what);
+        line(MSG.get("narrator.label.program"), what);
     }
 
     /**
@@ -88,35 +98,57 @@ public final class Narrator {
      * {@code // [marker]} comments, under the file's name: the narration cannot drift from the code.
      */
     public void code(Class<?> core, String marker) {
-        out.println("  code    | " + core.getSimpleName() + ".java [" + marker + "]");
-        for (String l : SourceExcerpt.lines(core, marker)) {
-            out.println("          |   " + l);
+        List<String> lines = SourceExcerpt.lines(core, marker);
+        line(MSG.get("narrator.label.code"), core.getSimpleName() + ".java [" + marker + "]");
+        String gutter = "  " + " ".repeat(labelColumns()) + " |   ";
+        for (String l : lines) {
+            out.println(gutter + l);
         }
     }
 
     /** What the kernel did or shows. */
     public void kernel(String what) {
-        line("kernel", what);
+        line(MSG.get("narrator.label.kernel"), what);
     }
 
     /** An explanation. */
     public void note(String what) {
-        line("note", what);
+        line(MSG.get("narrator.label.note"), what);
     }
 
     /** Where the article's picture is simpler than the real kernel. */
     public void simplifies(String what) {
-        line("article", what);
+        line(MSG.get("narrator.label.article"), what);
     }
 
     /** A measured number. */
     public void result(String what) {
-        line("result", what);
+        line(MSG.get("narrator.label.result"), what);
     }
 
     /** Prints a labelled line, e.g. {@code   client  | connect() returned}. */
     public void line(String label, String what) {
-        out.printf("  %-7s | %s%n", label, what);
+        out.println("  " + TextWidth.padRight(label, labelColumns()) + " | " + what);
+    }
+
+    /**
+     * Display columns of the label column in the current language: the widest standard label,
+     * at least 7 (English: {@code program}); Hangul counts two columns, so Korean labels line up too.
+     */
+    public static int labelColumns() {
+        int columns = MIN_LABEL_COLUMNS;
+        for (String key : LABEL_KEYS) {
+            columns = Math.max(columns, TextWidth.of(MSG.get(key)));
+        }
+        return columns;
+    }
+
+    /**
+     * The standard label {@code name} in the current language: program, code, kernel, note, article,
+     * result, packet, ladder, states, model, table or log (Korean: 프로그램, 코드, 커널, 설명 …).
+     */
+    public static String label(String name) {
+        return MSG.get("narrator.label." + name);
     }
 
     /** Prints the kernel's rows for every connection on a port (or the one unavailable line). */
@@ -126,7 +158,7 @@ public final class Narrator {
         }
         List<SocketRow> rows = SocketTable.onPort(port);
         if (rows.isEmpty()) {
-            kernel("no row on port " + port + " in /proc/net/tcp*");
+            kernel(MSG.get("narrator.no.row", String.valueOf(port)));
         }
         rows.forEach(this::row);
         return rows;
@@ -143,8 +175,8 @@ public final class Narrator {
             return;
         }
         Descriptors.of(row).ifPresentOrElse(
-                d -> kernel(d + "  (this process's number tag for " + row.local() + ")"),
-                () -> kernel("no descriptor in this process holds inode " + row.inode()));
+                d -> kernel(MSG.get("narrator.descriptor", d.toString(), row.local())),
+                () -> kernel(MSG.get("narrator.no.descriptor", String.valueOf(row.inode()))));
     }
 
     /**
@@ -153,7 +185,8 @@ public final class Narrator {
      * each side took. With no segments, one line says why there is no picture.
      */
     public void segments(List<Segment> segments) {
-        segments.forEach(s -> line("packet", s.describe()));
+        String packet = MSG.get("narrator.label.packet");
+        segments.forEach(s -> line(packet, s.describe()));
         ladder(segments);
     }
 
@@ -162,27 +195,28 @@ public final class Narrator {
         if (report != null) {
             report.ladder(segments);
         }
+        String ladderLabel = MSG.get("narrator.label.ladder");
         if (segments.isEmpty()) {
-            line("ladder", PacketCapture.installed() ? "no ladder diagram: the capture saw no packets"
-                    : "no ladder diagram: tcpdump is not installed (apt-get install tcpdump), so there are no packets "
-                            + "to draw");
+            line(ladderLabel, PacketCapture.installed() ? MSG.get("narrator.ladder.no.packets")
+                    : MSG.get("narrator.ladder.no.tcpdump"));
             return;
         }
         List<List<Segment>> connections = Ladder.connections(segments);
         for (int i = 0; i < Math.min(MAX_LADDERS, connections.size()); i++) {
             List<Segment> conn = connections.get(i);
-            Ladder ladder = Ladder.of(conn);
-            line("ladder", "drawn from the " + conn.size() + " captured packet(s)"
-                    + (connections.size() > 1 ? " of connection " + (i + 1) + " of " + connections.size() : "")
-                    + "; states replayed from the packets by the TCP state machine");
+            Ladder ladder = Ladder.of(conn).named(MSG.get("narrator.ladder.client"), MSG.get("narrator.ladder.server"));
+            line(ladderLabel, connections.size() > 1
+                    ? MSG.get("narrator.ladder.drawn.of", String.valueOf(conn.size()), String.valueOf(i + 1),
+                            String.valueOf(connections.size()))
+                    : MSG.get("narrator.ladder.drawn", String.valueOf(conn.size())));
             ladder.text(unicode).forEach(l -> out.println(PICTURE_INDENT + l));
             if (conn.stream().anyMatch(s -> s.syn() || s.fin())) {
-                line("states", "RFC 9293's state diagram with the path each side took in this capture");
+                line(MSG.get("narrator.label.states"), MSG.get("narrator.states"));
                 StateDiagram.of(ladder).text(unicode).forEach(l -> out.println(PICTURE_INDENT + l));
             }
         }
         if (connections.size() > MAX_LADDERS) {
-            line("ladder", (connections.size() - MAX_LADDERS) + " more connection(s) in this capture not drawn");
+            line(ladderLabel, MSG.get("narrator.ladder.more", String.valueOf(connections.size() - MAX_LADDERS)));
         }
     }
 

@@ -3,6 +3,8 @@ package tcpip.narration;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import tcpip.cli.Messages;
+import tcpip.kernel.TextWidth;
 
 /**
  * A one-line progress display (bytes, rate, ETA) for long-running programs, redrawn in place on a
@@ -24,6 +26,7 @@ public final class Progress {
     private static final double NANOS_PER_SECOND = 1e9;
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
     private static final double UNIT_STEP = 1024.0;
+    private static final Messages MSG = Messages.of("tcpip.cli.messages");
 
     private final String label;
     private final long total;
@@ -124,17 +127,18 @@ public final class Progress {
         }
         sb.append("  ").append(bytes((long) rate)).append("/s");
         if (total > 0 && current < total && rate > 0) {
-            sb.append("  ETA ").append(clock((long) Math.ceil((total - current) / rate)));
+            sb.append("  ").append(MSG.get("progress.eta", clock((long) Math.ceil((total - current) / rate))));
         } else {
-            sb.append("  ").append(clock((long) seconds)).append(" elapsed");
+            sb.append("  ").append(MSG.get("progress.elapsed", clock((long) seconds)));
         }
         return sb.toString();
     }
 
     private void draw(long now, boolean last) {
         String text = line(now);
-        int pad = Math.max(0, lastWidth - text.length());
-        lastWidth = text.length();
+        int width = TextWidth.of(text); // a Korean label takes two columns per syllable
+        int pad = Math.max(0, lastWidth - width);
+        lastWidth = width;
         out.print("\r" + text + " ".repeat(pad) + (last ? System.lineSeparator() : ""));
         out.flush();
     }

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import tcpip.cli.Lang;
+import tcpip.cli.Messages;
 import tcpip.kernel.Ladder;
 import tcpip.kernel.Segment;
 import tcpip.kernel.StageContext;
@@ -38,6 +40,8 @@ public final class Report {
             this.stage = stage;
         }
     }
+
+    private static final Messages MSG = Messages.of("tcpip.cli.messages");
 
     private final String program;
     private final List<StageRecord> stages = new ArrayList<>();
@@ -116,8 +120,9 @@ public final class Report {
     /** The whole page. */
     public synchronized String html() {
         StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<title>").append(esc(program)).append(" — TCP/IP made visible</title>\n")
+        sb.append("<!DOCTYPE html>\n<html lang=\"").append(Lang.current().locale().getLanguage())
+                .append("\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<title>").append(esc(MSG.get("report.title", program))).append("</title>\n")
                 .append("<style>\n")
                 .append("body{font-family:sans-serif;margin:1.5em;max-width:1100px;color:#222}\n")
                 .append("section.stage{border-top:2px solid #ccc;margin-top:1.5em;padding-top:.5em}\n")
@@ -126,10 +131,9 @@ public final class Report {
                 .append("svg{background:#fff;border:1px solid #ddd;max-width:100%;height:auto}\n")
                 .append("nav a{margin-right:.8em}.none{color:#777;font-style:italic}\n")
                 .append("</style>\n</head>\n<body>\n");
-        sb.append("<h1>").append(esc(program)).append("</h1>\n<p>Run of ")
-                .append(esc(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME)))
-                .append(". Every picture below is drawn from the packets tcpdump captured on loopback during this run."
-                        + "</p>\n<nav>");
+        sb.append("<h1>").append(esc(program)).append("</h1>\n<p>")
+                .append(esc(MSG.get("report.run", ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME))))
+                .append("</p>\n<nav>");
         for (StageRecord r : stages) {
             sb.append("<a href=\"#stage-").append(esc(r.stage.name())).append("\">").append(esc(r.stage.name()))
                     .append("</a>");
@@ -148,13 +152,15 @@ public final class Report {
             for (List<Segment> segs : ladders) {
                 List<List<Segment>> connections = Ladder.connections(segs);
                 for (int i = 0; i < Math.min(Narrator.MAX_LADDERS, connections.size()); i++) {
-                    Ladder ladder = Ladder.of(connections.get(i));
+                    Ladder ladder = Ladder.of(connections.get(i)).named(MSG.get("narrator.ladder.client"),
+                            MSG.get("narrator.ladder.server"));
+                    String packets = String.valueOf(connections.get(i).size());
+                    String caption = ladder.roleReason().isEmpty()
+                            ? MSG.get("report.ladder.caption", packets, ladder.client(), ladder.server())
+                            : MSG.get("report.ladder.caption.guess", packets, ladder.client(), ladder.server(),
+                                    ladder.roleReason());
                     sb.append("<figure class=\"ladder\">\n").append(ladder.svg("ladder-" + (++figure)))
-                            .append("<figcaption>Ladder diagram: ").append(connections.get(i).size())
-                            .append(" captured packet(s) between ").append(esc(ladder.client())).append(" and ")
-                            .append(esc(ladder.server())).append(esc(ladder.roleReason().isEmpty() ? ""
-                                    : "; " + ladder.roleReason()))
-                            .append("</figcaption>\n</figure>\n");
+                            .append("<figcaption>").append(esc(caption)).append("</figcaption>\n</figure>\n");
                 }
             }
             List<List<Segment>> graphs = new ArrayList<>(r.graphs);
@@ -166,20 +172,20 @@ public final class Report {
                 TimeSequenceGraph g = TimeSequenceGraph.of(segs);
                 if (g.dataBytes() > 0) {
                     sb.append("<figure class=\"tsg\">\n").append(g.svg("tsg-" + (++figure)))
-                            .append("<figcaption>Time-sequence graph (Stevens/tcptrace style): SEQ over time, the ACK "
-                                    + "line and the receive-window line</figcaption>\n</figure>\n");
+                            .append("<figcaption>").append(esc(MSG.get("report.tsg.caption")))
+                            .append("</figcaption>\n</figure>\n");
                 }
             }
             for (StageContext.Capture c : r.captures) {
                 if (!c.unavailableReason().isEmpty()) {
-                    sb.append("<p class=\"none\">No packets for port ").append(c.port()).append(": ")
-                            .append(esc(c.unavailableReason())).append("</p>\n");
+                    sb.append("<p class=\"none\">").append(esc(MSG.get("report.no.packets", String.valueOf(c.port()),
+                            c.unavailableReason()))).append("</p>\n");
                 }
-                c.pcapFile().ifPresent(p -> sb.append("<p>Saved as <code>").append(esc(p.toString()))
-                        .append("</code> (open it in Wireshark)</p>\n"));
+                c.pcapFile().ifPresent(p -> sb.append("<p>").append(esc(MSG.get("report.saved.as", "\u0000")).replace(
+                        "\u0000", "<code>" + esc(p.toString()) + "</code>")).append("</p>\n"));
             }
             if (ladders.isEmpty() && r.captures.stream().allMatch(c -> c.unavailableReason().isEmpty())) {
-                sb.append("<p class=\"none\">This stage captured no packets.</p>\n");
+                sb.append("<p class=\"none\">").append(esc(MSG.get("report.no.capture"))).append("</p>\n");
             }
             sb.append("</section>\n");
         }

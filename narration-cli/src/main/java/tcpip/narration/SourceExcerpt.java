@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tcpip.cli.Messages;
 
 /**
  * The real lines of a lesson's core file, between marker comments {@code // [name]} and
@@ -18,6 +19,8 @@ import java.util.regex.Pattern;
 public final class SourceExcerpt {
 
     private static final Pattern MARK = Pattern.compile("//\\s*\\[(/?)([a-z0-9-]+)]");
+
+    private static final Messages MSG = Messages.of("tcpip.cli.messages");
 
     private SourceExcerpt() {
     }
@@ -39,8 +42,7 @@ public final class SourceExcerpt {
             }
         }
         if (start < 0 || end < 0) {
-            throw new IllegalStateException(core.getSimpleName() + ".java has no marker pair // [" + marker
-                    + "] ... // [/" + marker + "]");
+            throw new IllegalStateException(MSG.get("excerpt.no.marker", core.getSimpleName() + ".java", marker));
         }
         List<String> body = new ArrayList<>();
         for (String line : source.subList(start + 1, end)) {
@@ -63,8 +65,8 @@ public final class SourceExcerpt {
             }
         }
         if (!open.equals(closed)) {
-            throw new IllegalStateException(core.getSimpleName() + ".java: unbalanced markers, opened " + open
-                    + ", closed " + closed);
+            throw new IllegalStateException(MSG.get("excerpt.unbalanced", core.getSimpleName() + ".java",
+                    open.toString(), closed.toString()));
         }
         return open;
     }
@@ -82,12 +84,11 @@ public final class SourceExcerpt {
         String resource = "/" + top.getName().replace('.', '/') + ".java";
         try (InputStream in = top.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("source " + resource + " is not on the classpath (the build copies "
-                        + "src/main/java/**/*.java beside the classes)");
+                throw new IllegalStateException(MSG.get("excerpt.no.source", resource));
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + resource + ": " + e.getMessage(), e);
+            throw new IllegalStateException(MSG.get("excerpt.unreadable", resource, String.valueOf(e.getMessage())), e);
         }
     }
 

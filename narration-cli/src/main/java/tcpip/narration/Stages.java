@@ -1,6 +1,8 @@
 package tcpip.narration;
 
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.cli.Messages;
 import tcpip.cli.UsageException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import tcpip.kernel.StageContext;
+import tcpip.kernel.TextWidth;
 
 /**
  * Runs a list of {@link Stage}s as a program: every chapter demo and the guided tour share this
@@ -17,26 +20,27 @@ import tcpip.kernel.StageContext;
  */
 public final class Stages {
 
+    private static final Messages MSG = Messages.of("tcpip.cli.messages");
+
     private Stages() {
     }
 
     /** The whole main of a narrated demo. */
     public static void main(String program, String summary, List<Stage> stages, String[] args) {
+        Lang.chooseFrom(args); // the option texts below are built in the language asked for
         Cli cli = new Cli(program, summary);
-        Cli.Option<Boolean> list = cli.flag("--list", "list the stages and exit");
-        Cli.Option<String> from = cli.stringOption("--stage", null, "start at this stage (see --list)");
-        Cli.Option<String> only = cli.stringOption("--only", null, "run just this stage");
-        Cli.Option<Boolean> noPause = cli.flag("--no-pause",
-                "do not wait for Enter between stages (they never wait when input has ended, e.g. </dev/null)");
-        Cli.Option<Path> pcap = cli.pathOption("--pcap", null,
-                "also save every stage's capture as DIR/STAGE.pcap (tcpdump -w; open it in Wireshark)");
-        Cli.Option<Path> html = cli.pathOption("--html", null,
-                "write one self-contained HTML report of the run: narration, ladder diagrams, time-sequence graphs");
-        Cli.Option<Boolean> plain = cli.flag("--plain", "draw pictures in plain ASCII even on a terminal");
+        Cli.Option<Boolean> list = cli.flag("--list", MSG.get("stages.opt.list"));
+        Cli.Option<String> from = cli.stringOption("--stage", null, MSG.get("stages.opt.stage"));
+        Cli.Option<String> only = cli.stringOption("--only", null, MSG.get("stages.opt.only"));
+        Cli.Option<Boolean> noPause = cli.flag("--no-pause", MSG.get("stages.opt.no.pause"));
+        Cli.Option<Path> pcap = cli.pathOption("--pcap", null, MSG.get("stages.opt.pcap"));
+        Cli.Option<Path> html = cli.pathOption("--html", null, MSG.get("stages.opt.html"));
+        Cli.Option<Boolean> plain = cli.flag("--plain", MSG.get("stages.opt.plain"));
         cli.parse(args);
         if (list.get()) {
-            int width = stages.stream().mapToInt(s -> s.name().length()).max().orElse(0);
-            stages.forEach(s -> System.out.printf("%-" + width + "s  %s: %s%n", s.name(), s.articleSection(), s.title()));
+            int width = stages.stream().mapToInt(s -> TextWidth.of(s.name())).max().orElse(0);
+            stages.forEach(s -> System.out.println(TextWidth.padRight(s.name(), width) + "  " + s.articleSection() + ": "
+                    + s.title()));
             return;
         }
         int start = 0;
@@ -45,8 +49,8 @@ public final class Stages {
         if (wanted != null) {
             start = indexOf(stages, wanted);
             if (start < 0) {
-                System.err.println(program + ": no stage '" + wanted + "' (try --list)");
-                System.exit(Cli.EXIT_USAGE);
+                System.err.println(MSG.get("stages.no.stage", program, wanted));
+                Cli.exit(Cli.EXIT_USAGE);
             }
             if (only.given()) {
                 end = start + 1;
@@ -81,11 +85,10 @@ public final class Stages {
             System.setOut(original);
             if (report != null) {
                 report.write(htmlFile);
-                original.println("HTML report: " + htmlFile.toAbsolutePath());
+                original.println(MSG.get("stages.html.written", htmlFile.toAbsolutePath().toString()));
             }
             if (pcapDir != null) {
-                original.println("pcap files: " + pcapDir.toAbsolutePath() + "  (open one with: wireshark FILE, or "
-                        + "tcpdump -n -S -r FILE)");
+                original.println(MSG.get("stages.pcap.written", pcapDir.toAbsolutePath().toString()));
             }
         }
     }
@@ -140,7 +143,7 @@ public final class Stages {
                 StageContext.enter(null);
             }
             if (in != null && i + 1 < stages.size()) {
-                narrator.out().print("\n[Enter] next stage: " + stages.get(i + 1).title() + "  (--no-pause to run straight through) ");
+                narrator.out().print("\n" + MSG.get("stages.pause", stages.get(i + 1).title()) + " ");
                 narrator.out().flush();
                 if (in.readLine() == null) {
                     in = null; // stdin closed: carry on without pausing

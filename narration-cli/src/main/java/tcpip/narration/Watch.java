@@ -8,12 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.cli.Messages;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 import tcpip.kernel.TimerKind;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.Descriptors;
+import tcpip.kernel.TextWidth;
 
 /**
  * A third-terminal view of one port: every connection on it and each change of state, queue or
@@ -22,20 +25,24 @@ import tcpip.kernel.Descriptors;
 public final class Watch {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private static final Messages MSG = Messages.of("tcpip.cli.messages");
+    /** Display columns of the event column (a state change such as {@code SYN_RECV -> ESTABLISHED} fits). */
+    private static final int EVENT_COLUMNS = 26;
 
     private Watch() {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("Watch", "Prints every TCP connection on a port and each state change as it happens.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("Watch", MSG.get("watch.summary"));
         Cli.Option<Integer> port = cli.port(7007);
         Cli.Option<Duration> interval = cli.durationOption("--interval", Duration.ofMillis(50),
-                "how often to read /proc/net/tcp*");
+                MSG.get("watch.opt.interval"));
         Cli.Option<Duration> duration = cli.durationOption("--duration", Duration.ofMinutes(10),
-                "stop after this long (Ctrl-C stops earlier)");
-        Cli.Option<Boolean> queues = cli.flag("--no-queues", "report state changes only, not tx/rx queue changes");
+                MSG.get("watch.opt.duration"));
+        Cli.Option<Boolean> queues = cli.flag("--no-queues", MSG.get("watch.opt.no.queues"));
         cli.example("./mvnw -q -pl narration-cli -am compile exec:exec -Dmain=Watch -Dargs=\"--port 7007\"");
-        cli.example("java -cp kernel-view/target/classes tcpip.narration.Watch --port 7007 --duration 30s");
+        cli.example("java -cp kernel-view/target/classes:narration-cli/target/classes tcpip.narration.Watch --port 7007 --duration 30s");
         cli.parse(args);
         cli.run(() -> watch(port.get(), interval.get(), duration.get(), !queues.get()));
     }
@@ -46,8 +53,8 @@ public final class Watch {
             System.out.println(SocketTable.unavailableMessage());
             return;
         }
-        System.out.printf("watching TCP port %d every %d ms for %d s (Ctrl-C to stop)%n", port, interval.toMillis(),
-                duration.toSeconds());
+        System.out.println(MSG.get("watch.start", String.valueOf(port), String.valueOf(interval.toMillis()),
+                String.valueOf(duration.toSeconds())));
         Map<String, SocketRow> previous = new HashMap<>();
         long deadline = System.nanoTime() + duration.toNanos();
         boolean first = true;
@@ -60,24 +67,24 @@ public final class Watch {
                 SocketRow old = previous.get(e.getKey());
                 SocketRow row = e.getValue();
                 if (old == null) {
-                    print(first ? "exists" : "new", row, row.state().meaning());
+                    print(MSG.get(first ? "watch.event.exists" : "watch.event.new"), row, row.state().meaning());
                 } else if (old.state() != row.state()) {
                     print(old.state() + " -> " + row.state(), row, row.state().meaning());
                 } else if (showQueues && old.timer() != row.timer()) {
-                    print("timer", row, row.timer().meaning());
+                    print(MSG.get("watch.event.timer"), row, row.timer().meaning());
                 } else if (showQueues && (old.txQueue() != row.txQueue() || old.rxQueue() != row.rxQueue())) {
-                    print("queues", row, "");
+                    print(MSG.get("watch.event.queues"), row, "");
                 }
             }
             for (Map.Entry<String, SocketRow> e : previous.entrySet()) {
                 if (!now.containsKey(e.getKey())) {
                     SocketRow gone = e.getValue();
-                    print("gone", gone, gone.state() == TcpState.TIME_WAIT
-                            ? "TIME_WAIT expired: the kernel forgot the connection" : "the kernel removed the row");
+                    print(MSG.get("watch.event.gone"), gone, MSG.get(gone.state() == TcpState.TIME_WAIT
+                            ? "watch.gone.time.wait" : "watch.gone.removed"));
                 }
             }
             if (first && now.isEmpty()) {
-                System.out.println(stamp() + " nothing on port " + port + " yet");
+                System.out.println(stamp() + " " + MSG.get("watch.nothing", String.valueOf(port)));
             }
             first = false;
             previous = now;
@@ -90,9 +97,9 @@ public final class Watch {
     }
 
     private static void print(String event, SocketRow row, String meaning) {
-        System.out.printf("%s %-26s %s%n", stamp(), event, row.describe());
+        System.out.println(stamp() + " " + TextWidth.padRight(event, EVENT_COLUMNS) + " " + row.describe());
         if (!meaning.isEmpty()) {
-            System.out.printf("%s %-26s   %s%n", " ".repeat(12), "", meaning);
+            System.out.println(" ".repeat(12) + " " + " ".repeat(EVENT_COLUMNS) + "   " + meaning);
         }
     }
 

@@ -105,7 +105,7 @@ public final class AcceptLoop {
                 }
                 // EMFILE/ENFILE or a connection that died in the queue: wait a little, keep serving.
                 if (!reported) {
-                    log.accept("accept() failed, backing off: " + LogSafe.failure(e));
+                    log.accept(LogText.get("accept.backoff", LogSafe.failure(e)));
                     reported = true;
                 }
                 LockSupport.parkNanos(backoff.toNanos());
@@ -126,7 +126,7 @@ public final class AcceptLoop {
                 } catch (RuntimeException | OutOfMemoryError e) {
                     slots.release();
                     Closeables.closeQuietly(s);
-                    log.accept("could not start a thread for a client: " + LogSafe.failure(e));
+                    log.accept(LogText.get("accept.no.thread", LogSafe.failure(e)));
                 }
             }
         }
@@ -134,28 +134,31 @@ public final class AcceptLoop {
 
     private void serveSafely(Socket s, Handler h, boolean holdsSlot) {
         String who = describe(s);
-        try (s) {
+        try {
             s.setSoTimeout(Math.toIntExact(limits.readDeadline().toMillis()));
             h.serve(s);
         } catch (Exception e) {
+            // Logged before the close below: once the client sees our FIN, the line is already written.
             failed.incrementAndGet();
-            log.accept("client " + who + ": " + explain(e));
+            log.accept(explain(who, e));
         } finally {
+            Closeables.closeQuietly(s);
             if (holdsSlot) {
                 slots.release();
             }
         }
     }
 
-    private String explain(Exception e) {
+    /** The one log line for a client that failed: {@code client 127.0.0.1:41234: <why>}. */
+    private String explain(String who, Exception e) {
         if (e instanceof java.net.SocketTimeoutException) {
-            return "no data for " + limits.readDeadline().toMillis() + " ms (read deadline), closed";
+            return LogText.get("accept.client.timeout", who, String.valueOf(limits.readDeadline().toMillis()));
         }
         if (e instanceof SocketException && e.getMessage() != null
                 && e.getMessage().toLowerCase(Locale.ROOT).contains("reset")) {
-            return "connection reset by the peer (RST)";
+            return LogText.get("accept.client.reset", who);
         }
-        return LogSafe.failure(e);
+        return LogText.get("accept.client.failed", who, LogSafe.failure(e));
     }
 
     private static String describe(Socket s) {

@@ -47,7 +47,7 @@ public final class ChannelDeadline implements ByteChannel {
             return channel.read(into);
         } catch (AsynchronousCloseException e) {
             if (fired(alarm)) {
-                throw new SocketTimeoutException("nothing received for " + readDeadline.toMillis() + " ms (read deadline)");
+                throw new SocketTimeoutException(LogText.get("deadline.read", String.valueOf(readDeadline.toMillis())));
             }
             throw e;
         } finally {
@@ -62,8 +62,7 @@ public final class ChannelDeadline implements ByteChannel {
             return channel.write(from);
         } catch (AsynchronousCloseException e) {
             if (fired(alarm)) {
-                throw new IOException("write blocked longer than the write deadline ("
-                        + writeDeadline.toMillis() + " ms): the peer is not reading");
+                throw new IOException(LogText.get("deadline.write", String.valueOf(writeDeadline.toMillis())));
             }
             throw e;
         } finally {

@@ -144,8 +144,7 @@ public final class GuardedListener extends ServerSocket {
     /** A write that stayed blocked longer than the deadline: the peer stopped reading. */
     public static final class WriteDeadlineException extends IOException {
         WriteDeadlineException(Duration deadline, IOException cause) {
-            super("write blocked longer than the write deadline (" + deadline.toMillis()
-                    + " ms): the peer is not reading", cause);
+            super(LogText.get("deadline.write", String.valueOf(deadline.toMillis())), cause);
         }
     }
 }

@@ -12,6 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.cli.Messages;
 
 /**
  * Keeps the READMEs' output excerpts real. An excerpt is a {@code ```text} fence right after a
@@ -26,6 +28,7 @@ public final class ReadmeOutput {
     private static final Pattern NUMBER = Pattern.compile("[0-9A-Fa-f]*[0-9][0-9A-Fa-f]*");
     private static final String SKIP = "…";
     static final Duration RUN_LIMIT = Duration.ofSeconds(60);
+    private static final Messages MSG = Messages.of("tcpip.tour.messages");
 
     private ReadmeOutput() {
     }
@@ -38,10 +41,11 @@ public final class ReadmeOutput {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("ReadmeOutput", "Checks (or rewrites) every README output excerpt against a real run of its command.");
-        Cli.Option<Boolean> write = cli.flag("--write", "replace every excerpt with the output of one fresh run");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("ReadmeOutput", MSG.get("readme.summary"));
+        Cli.Option<Boolean> write = cli.flag("--write", MSG.get("readme.opt.write"));
         Cli.Option<Path> root = cli.pathOption("--root", Path.of(System.getProperty("tcpip.root", "..")),
-                "the course checkout");
+                MSG.get("readme.opt.root"));
         cli.example("./mvnw -q -pl tour -am compile exec:exec -Dmain=ReadmeOutput");
         cli.example("./mvnw -q -pl tour -am compile exec:exec -Dmain=ReadmeOutput -Dargs=\"--write\"");
         cli.parse(args);
@@ -73,13 +77,14 @@ public final class ReadmeOutput {
                 }
                 if (write.get()) {
                     Files.write(readme, text, StandardCharsets.UTF_8);
-                    System.out.println("rewrote " + excerpts.size() + " excerpt(s) in " + r.relativize(readme));
+                    System.out.println(MSG.get("readme.rewrote", String.valueOf(excerpts.size()),
+                            String.valueOf(r.relativize(readme))));
                 }
             }
             if (!write.get()) {
-                System.out.println(bad == 0 ? "every excerpt matches its program's output" : bad + " excerpt(s) differ");
+                System.out.println(bad == 0 ? MSG.get("readme.all.match") : MSG.get("readme.differ", String.valueOf(bad)));
                 if (bad > 0) {
-                    System.exit(Cli.EXIT_FAILURE);
+                    Cli.exit(Cli.EXIT_FAILURE);
                 }
             }
         });
@@ -117,7 +122,10 @@ public final class ReadmeOutput {
 
     /** Runs an excerpt's command in its module's directory; its standard output, line by line. */
     static List<String> run(Path root, Excerpt e) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+        // The excerpt's language is its README's (README.ko.md: Korean), whatever the locale of whoever runs this.
+        String lang = e.readme().getFileName().toString().endsWith(".ko.md") ? "ko" : "en";
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-D" + tcpip.kernel.KernelText.LANGUAGE_PROPERTY + "=" + lang, "-cp",
                 System.getProperty("java.class.path"), mainClass(root, e.module(), e.main())));
         cmd.addAll(e.args());
         Process p = new ProcessBuilder(cmd).directory(root.resolve(e.module()).toFile())
@@ -132,7 +140,7 @@ public final class ReadmeOutput {
         });
         if (!p.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new IOException(e.where() + ": " + e.main() + " did not finish within " + RUN_LIMIT.toSeconds() + " s");
+            throw new IOException(MSG.get("readme.too.slow", e.where(), e.main(), String.valueOf(RUN_LIMIT.toSeconds())));
         }
         List<String> out = new ArrayList<>(stdout.join().lines().toList());
         while (!out.isEmpty() && out.get(0).isBlank()) {
@@ -162,9 +170,46 @@ public final class ReadmeOutput {
      * at least one digit) are wildcards and runs of spaces count as one; {@code …} skips lines.
      */
     static String mismatch(List<String> excerpt, List<String> output) {
-        List<String> want = trimBlank(excerpt).stream().map(ReadmeOutput::shape).toList();
-        List<String> have = trimBlank(output).stream().map(ReadmeOutput::shape).toList();
+        List<String> want = logRuns(packetRuns(trimBlank(excerpt).stream().map(ReadmeOutput::shape).toList()));
+        List<String> have = logRuns(packetRuns(trimBlank(output).stream().map(ReadmeOutput::shape).toList()));
         return match(want, 0, have, 0) ? null : firstDifference(want, have);
+    }
+
+    /** Consecutive log lines of a server's threads are compared as a set: the threads finish in either order. */
+    private static List<String> logRuns(List<String> shapes) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < shapes.size(); ) {
+            int j = i;
+            while (j < shapes.size() && isLog(shapes.get(j))) {
+                j++;
+            }
+            if (j > i) {
+                out.addAll(shapes.subList(i, j).stream().sorted().toList());
+                i = j;
+            } else {
+                out.add(shapes.get(i++));
+            }
+        }
+        return out;
+    }
+
+    private static boolean isLog(String shape) {
+        return shape.startsWith("server |") || shape.startsWith("log |");
+    }
+
+    /**
+     * Consecutive packet lines become one: which segments the kernel sends differs from run to run
+     * (a FIN rides on the last data segment or follows it; a delayed ACK comes or is replaced).
+     */
+    private static List<String> packetRuns(List<String> shapes) {
+        List<String> out = new ArrayList<>();
+        for (String s : shapes) {
+            boolean packet = s.startsWith("packet |");
+            if (!(packet && !out.isEmpty() && out.get(out.size() - 1).equals(PACKETS))) {
+                out.add(packet ? PACKETS : s);
+            }
+        }
+        return out;
     }
 
     private static boolean match(List<String> want, int w, List<String> have, int h) {
@@ -224,12 +269,15 @@ public final class ReadmeOutput {
         return lines.subList(from, to);
     }
 
+    private static final String PACKETS = "packet | (packets)";
+
     static String shape(String line) {
         String t = line.strip().replaceAll("\\s+", " ");
         if (t.equals(SKIP) || t.equals("...")) {
             return SKIP;
         }
-        return NUMBER.matcher(t).replaceAll("#");
+        // Numbers, and bars whose length is a measured number, have no fixed shape.
+        return NUMBER.matcher(t).replaceAll("#").replaceAll("[#█▉▊▋▌▍▎▏]{2,}", "#");
     }
 
     private static List<String> words(String s) {

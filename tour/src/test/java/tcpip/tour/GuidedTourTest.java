@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tcpip.cli.Lang;
 import tcpip.narration.Stage;
 import tcpip.testing.CliContract;
 import tcpip.testing.MainRunner;
@@ -22,7 +23,7 @@ class GuidedTourTest {
         MainRunner.Result r = TourRun.result(); // the same run the README excerpt test reads
         assertThat(r.exitCode()).as("tour exit code; stderr:%n%s", r.stderr()).isZero();
         String out = r.stdout();
-        for (Stage s : GuidedTour.stages()) {
+        for (Stage s : TourRun.stages(Lang.EN)) {
             assertThat(out).as("stage %s announced", s.name()).contains("=== " + s.articleSection() + " (" + s.title() + ")");
         }
         assertThat(out).as("the kernel facts line, read from /proc/sys").containsPattern(
@@ -42,7 +43,7 @@ class GuidedTourTest {
     void listNamesEveryStageInTheArticlesOrder() {
         MainRunner.Result r = MainRunner.run(LIMIT, GuidedTour.class, "--list");
         assertThat(r.exitCode()).isZero();
-        List<String> names = GuidedTour.stages().stream().map(Stage::name).toList();
+        List<String> names = TourRun.stages(Lang.EN).stream().map(Stage::name).toList();
         assertThat(names.get(0)).isEqualTo("intro");
         assertThat(names).anyMatch(n -> n.startsWith("ch1-")).anyMatch(n -> n.startsWith("ch4-"));
         assertThat(r.stdout().lines().map(l -> l.split("\\s+")[0]).toList()).isEqualTo(names);
@@ -51,7 +52,7 @@ class GuidedTourTest {
     @Test
     @Timeout(value = 1, unit = TimeUnit.MINUTES)
     void stageStartsAtTheNamedStage() {
-        List<Stage> stages = GuidedTour.stages();
+        List<Stage> stages = TourRun.stages(Lang.EN);
         Stage last = stages.get(stages.size() - 1);
         MainRunner.Result r = MainRunner.run(LIMIT, GuidedTour.class, "--stage", last.name(), "--no-pause");
         assertThat(r.exitCode()).as("stderr: %s", r.stderr()).isZero();

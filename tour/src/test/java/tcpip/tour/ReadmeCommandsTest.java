@@ -1,55 +1,32 @@
 package tcpip.tour;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
-import tcpip.kernel.SocketTable;
-import tcpip.kernel.TcpState;
+import tcpip.kernel.ListeningPorts;
+import tcpip.narration.Stage;
+import tcpip.testing.ReadmeCommands;
 
 /**
- * No stale docs: every command in every README's {@code ```bash} fence runs here.
- *
- * <p>{@code ./mvnw … exec:exec@ID} lines are translated into the java command that execution
- * runs (looked up in the module's pom), so a missing execution id is a failure and no Maven
- * start-up is paid per line. Servers marked {@code # runs until Ctrl-C} start on port 0; the port
- * the kernel gave them is read back from /proc and put in place of the README's port in the
- * fence's later lines. A command fails on a non-zero exit or an unknown option. Lines in
- * {@code ```bash manual} fences (root, optional tools, minutes-long benchmarks) are checked
- * against the program's {@code --help}: every flag they use must exist.
+ * No stale docs, for the course's own READMEs: every command in README.md and README.ko.md runs
+ * (each chapter's ReadmeCommandsTest does the same for its README), CI runs the README's test
+ * command, and the tour runs every stage of every chapter demo, which is what lets the chapters'
+ * README checks prove a demo command with {@code --list} instead of running its stages again.
  */
 class ReadmeCommandsTest {
 
     private static final Path ROOT = CourseTree.root();
-    private static final Duration FOREGROUND_LIMIT = Duration.ofSeconds(90);
-    private static final Duration READY_LIMIT = Duration.ofSeconds(30);
-    private static final Duration LISTEN_LIMIT = Duration.ofSeconds(1); // servers print after listen(): only a slow /proc needs more than one look
-    private static final Set<String> PASSED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final Pattern DEFINE = Pattern.compile("-D([\\w.]+)=(.*)");
 
     @Test
     void ciRunsExactlyTheReadmeTestCommand() throws IOException {
@@ -61,410 +38,44 @@ class ReadmeCommandsTest {
         assertThat(readme).as("README.md shows the test command .ci/run runs").contains(testCommand);
     }
 
-    /** Fences run this many at a time: most of their time is JVM start-up and waiting on sockets. */
-    private static final int PARALLEL_FENCES = Integer.getInteger("tcpip.fences", 8);
-
     @TestFactory
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    Stream<DynamicTest> everyReadmeCommandWorks() throws IOException {
-        List<DynamicTest> tests = new ArrayList<>();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_FENCES,
-                Thread.ofPlatform().daemon().factory());
-        for (Path readme : readmes()) {
-            List<ReadmeCommand> commands = ReadmeCommand.parse(ROOT.relativize(readme),
-                    Files.readAllLines(readme));
-            Map<Integer, List<ReadmeCommand>> fences = commands.stream()
-                    .collect(Collectors.groupingBy(ReadmeCommand::fence, LinkedHashMap::new, Collectors.toList()));
-            for (List<ReadmeCommand> fence : fences.values()) {
-                ReadmeCommand first = fence.get(0);
-                // Every fence starts now, PARALLEL_FENCES at a time; each dynamic test reports its own.
-                java.util.concurrent.Future<?> run = pool.submit(() -> {
-                    long t0 = System.nanoTime();
-                    try {
-                        runFence(fence);
-                    } finally {
-                        System.out.printf("fence %s took %d ms%n", first.where(),
-                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-                    }
-                    return null;
-                });
-                tests.add(DynamicTest.dynamicTest(first.where() + (first.manual() ? " (manual: flags)" : ""), () -> {
-                    try {
-                        run.get(FOREGROUND_LIMIT.toSeconds() * 2, TimeUnit.SECONDS);
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        throw e.getCause();
-                    }
-                }));
-            }
-        }
-        pool.shutdown();
-        return tests.stream();
+    Stream<DynamicTest> everyCommandInTheCoursesReadmesWorks() throws IOException {
+        return Stream.concat(ReadmeCommands.tests("README.md", ListeningPorts::of),
+                ReadmeCommands.tests("README.ko.md", ListeningPorts::of));
     }
 
-    static List<Path> readmes() throws IOException {
-        try (Stream<Path> files = Files.walk(ROOT, 2)) {
-            return files.filter(p -> p.getFileName().toString().matches("README(\\.\\w+)?\\.md"))
-                    .filter(p -> !p.toString().contains("/target/")).sorted().toList();
-        }
-    }
-
-    private void runFence(List<ReadmeCommand> fence) throws Exception {
-        Map<Integer, Integer> ports = new HashMap<>(); // README port -> port the kernel gave
-        List<Process> background = new ArrayList<>();
-        try {
-            for (ReadmeCommand c : fence) {
-                if (isTestCommand(c)) {
-                    continue; // ./mvnw verify itself: .ci/run runs it (see ciRunsExactlyTheReadmeTestCommand)
-                }
-                System.out.println(c.where() + (c.manual() ? " [manual] " : c.background() ? " [background] " : " ")
-                        + c.text());
-                Optional<Program> program = program(c, ports);
-                if (c.manual()) {
-                    checkFlags(c, program);
-                } else if (c.background()) {
-                    background.add(startInBackground(c, program.orElseThrow(
-                            () -> new AssertionError(c.where() + ": only our programs may run in the background")),
-                            ports));
-                } else {
-                    runToEnd(c, program);
-                }
-            }
-        } finally {
-            for (Process p : background) {
-                p.destroy(); // SIGTERM: the shutdown hook closes the server, as Ctrl-C would
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor();
+    @Test
+    void everyChapterHasItsOwnReadmeCheck() throws IOException {
+        try (Stream<Path> dirs = Files.list(ROOT)) {
+            for (Path chapter : dirs.filter(d -> d.getFileName().toString().matches("chapter\\d\\d-.*")).toList()) {
+                try (Stream<Path> tests = Files.walk(chapter.resolve("src/test/java"))) {
+                    assertThat(tests.map(p -> p.getFileName().toString()))
+                            .as("%s runs its README's commands", chapter.getFileName()).contains("ReadmeCommandsTest.java");
                 }
             }
         }
     }
 
-    private static boolean isTestCommand(ReadmeCommand c) {
-        List<String> w = ReadmeCommand.words(c.text());
-        return w.get(0).equals("./mvnw") && w.contains("verify") && !w.contains("exec:exec");
-    }
-
-    /**
-     * A java main, its arguments, and the directory it runs in: exec:exec runs a program in its
-     * module's directory, a plain {@code java} line runs where the README's reader stands (the root).
-     */
-    record Program(String mainClass, List<String> args, Path dir) {
-        List<String> command() {
-            List<String> cmd = tcpip.testing.MainRunner.java();
-            cmd.add(mainClass);
-            cmd.addAll(args);
-            return cmd;
+    /** Every {@code *Demo} main of every chapter: each of its stages is one the tour runs (GuidedTourTest). */
+    @Test
+    void theTourRunsEveryStageOfEveryChapterDemo() throws Exception {
+        Set<String> tour = GuidedTour.stages().stream().map(Stage::name).collect(Collectors.toSet());
+        List<String> demos;
+        try (Stream<Path> files = Files.walk(ROOT, 8)) {
+            demos = files.filter(p -> p.toString().contains("/src/main/java/") && p.getFileName().toString().endsWith("Demo.java"))
+                    .filter(p -> p.getFileName().toString().matches("\\w+Demo\\.java"))
+                    .map(p -> p.toString().replaceAll(".*/src/main/java/", "").replace('/', '.').replaceAll("\\.java$", ""))
+                    .sorted().toList();
         }
-    }
-
-    /** The java program a line runs, if it runs one of ours. */
-    private Optional<Program> program(ReadmeCommand c, Map<Integer, Integer> ports) throws Exception {
-        List<String> w = ReadmeCommand.words(c.text());
-        if (w.get(0).equals("./mvnw") && w.contains("exec:exec")) {
-            return Optional.of(fromExec(c, w, ports));
-        }
-        if (w.get(0).equals("java")) {
-            int i = 1;
-            while (i < w.size() && w.get(i).startsWith("-")) {
-                i += w.get(i).equals("-cp") || w.get(i).equals("-classpath") ? 2 : 1;
-            }
-            if (i >= w.size()) {
-                fail(c.where() + ": java line without a main class: " + c.text());
-            }
-            List<String> args = new ArrayList<>(w.subList(i + 1, w.size()));
-            return Optional.of(new Program(w.get(i), mapPorts(args, ports, c.background()), ROOT));
-        }
-        return Optional.empty();
-    }
-
-    private Program fromExec(ReadmeCommand c, List<String> w, Map<Integer, Integer> ports) throws Exception {
-        String module = null;
-        Map<String, String> defines = new HashMap<>();
-        for (int i = 0; i < w.size(); i++) {
-            if (w.get(i).equals("-pl") && i + 1 < w.size()) {
-                module = w.get(i + 1);
-            }
-            Matcher d = DEFINE.matcher(w.get(i));
-            if (d.matches()) {
-                defines.put(d.group(1), d.group(2));
-            }
-        }
-        if (module == null || !w.contains("exec:exec") || !defines.containsKey("main")) {
-            fail(c.where() + ": expected ./mvnw -q -pl MODULE -am compile exec:exec -Dmain=NAME [-Dargs=\"...\"], got: "
-                    + c.text());
-        }
-        if (!w.contains("-am")) {
-            fail(c.where() + ": add -am so a fresh clone builds the modules " + module + " needs: " + c.text());
-        }
-        if (!w.contains("compile")) {
-            fail(c.where() + ": add 'compile' before exec:exec: it selects the JDK toolchain and builds the module: "
-                    + c.text());
-        }
-        Set<String> unknown = new java.util.TreeSet<>(defines.keySet());
-        unknown.removeAll(Set.of("main", "args"));
-        if (!unknown.isEmpty()) {
-            fail(c.where() + ": the run command takes only -Dmain and -Dargs (put program flags in -Dargs): " + unknown);
-        }
-        String mainClass = mainClass(c, module, defines.get("main"));
-        List<String> args = mapPorts(new ArrayList<>(ReadmeCommand.words(defines.getOrDefault("args", ""))), ports,
-                c.background());
-        return new Program(mainClass, args, ROOT.resolve(module));
-    }
-
-    /** The class {@code -Dmain=NAME} names: a main in that module's own sources, as tcpip.cli.Run finds it. */
-    private static String mainClass(ReadmeCommand c, String module, String name) throws IOException {
-        Path sources = ROOT.resolve(module).resolve("src/main/java");
-        assertThat(sources).as(c.where() + ": module " + module).isDirectory();
-        String file = name.substring(name.lastIndexOf('.') + 1) + ".java";
-        try (Stream<Path> all = Files.walk(sources)) {
-            List<String> found = all.filter(p -> p.getFileName().toString().equals(file))
-                    .map(p -> sources.relativize(p).toString().replace('/', '.').replaceAll("\\.java$", ""))
-                    .filter(fqn -> !name.contains(".") || fqn.equals(name))
-                    .toList();
-            if (found.size() != 1) {
-                fail(c.where() + ": -Dmain=" + name + " must name exactly one class of " + module + ", found " + found);
-            }
-            return found.get(0);
-        }
-    }
-
-    /** Background servers get port 0 unless an earlier line already started that port. */
-    private static int mapPort(int readmePort, Map<Integer, Integer> ports, boolean background) {
-        if (ports.containsKey(readmePort)) {
-            return ports.get(readmePort);
-        }
-        return background ? 0 : readmePort;
-    }
-
-    private static List<String> mapPorts(List<String> args, Map<Integer, Integer> ports, boolean background) {
-        for (int i = 0; i + 1 < args.size(); i++) {
-            if (args.get(i).equals("--port") && args.get(i + 1).matches("\\d+")) {
-                args.set(i + 1, String.valueOf(mapPort(Integer.parseInt(args.get(i + 1)), ports, background)));
-            }
-        }
-        return args;
-    }
-
-    private Process startInBackground(ReadmeCommand c, Program program, Map<Integer, Integer> ports) throws Exception {
-        Process p = new ProcessBuilder(program.command()).directory(program.dir().toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        CountDownLatch firstLine = new CountDownLatch(1);
-        StringBuilder seen = new StringBuilder();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    synchronized (seen) {
-                        if (seen.length() < 4000) {
-                            seen.append(line).append('\n');
-                        }
-                    }
-                    firstLine.countDown();
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            } finally {
-                firstLine.countDown();
-            }
-        });
-        // Ready when it has printed its first line (servers print after bind()).
-        boolean printed = firstLine.await(READY_LIMIT.toSeconds(), TimeUnit.SECONDS);
-        if (!printed || !p.isAlive()) {
-            p.destroyForcibly();
-            fail(c.where() + ": '" + c.text() + "' should keep running but " + (printed ? "exited" : "printed nothing")
-                    + ":\n" + seen);
-        }
-        synchronized (seen) {
-            assertNoUnknownOption(c, seen.toString());
-        }
-        // The README's port -> the port the kernel gave this server (its LISTEN socket's inode is in its fds).
-        Integer readmePort = readmePort(c);
-        if (readmePort != null && !ports.containsKey(readmePort)) {
-            listeningPort(p).ifPresent(actual -> ports.put(readmePort, actual));
-        }
-        return p;
-    }
-
-    private Integer readmePort(ReadmeCommand c) throws Exception {
-        List<String> w = ReadmeCommand.words(c.text());
-        for (int i = 0; i < w.size(); i++) {
-            Matcher d = DEFINE.matcher(w.get(i));
-            if (w.get(i).equals("--port") && i + 1 < w.size()) {
-                return Integer.parseInt(w.get(i + 1));
-            }
-        }
-        for (String word : w) {
-            Matcher d = DEFINE.matcher(word);
-            if (d.matches() && d.group(1).equals("args")) {
-                List<String> args = ReadmeCommand.words(d.group(2));
-                int i = args.indexOf("--port");
-                if (i >= 0 && i + 1 < args.size() && args.get(i + 1).matches("\\d+")) {
-                    return Integer.parseInt(args.get(i + 1));
-                }
-            }
-        }
-        if (c.background()) {
-            fail(c.where() + ": a server that runs until Ctrl-C must give --port N in -Dargs, so the doc test can "
-                    + "run it on a port the kernel picks: " + c.text());
-        }
-        return null;
-    }
-
-    /**
-     * The port a process listens on: the LISTEN row whose inode is one of its socket descriptors.
-     * Empty if it has none after {@link #LISTEN_LIMIT} (a watcher, not a server) or has ended.
-     */
-    private static Optional<Integer> listeningPort(Process process) {
-        if (!SocketTable.available()) {
-            return Optional.empty();
-        }
-        long deadline = System.nanoTime() + LISTEN_LIMIT.toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            Set<Long> inodes = socketInodes(process.pid());
-            Optional<Integer> port = SocketTable.read(r -> r.state() == TcpState.LISTEN && inodes.contains(r.inode()))
-                    .stream().map(r -> r.localPort()).findFirst();
-            if (port.isPresent()) {
-                return port;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-        return Optional.empty();
-    }
-
-    private static Set<Long> socketInodes(long pid) {
-        Set<Long> inodes = new java.util.HashSet<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
-            fds.forEach(fd -> {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("socket:[")) {
-                        inodes.add(Long.parseLong(target.substring(8, target.length() - 1)));
-                    }
-                } catch (IOException | NumberFormatException ignored) {
-                    // closed meanwhile
-                }
-            });
-        } catch (IOException ignored) {
-            // the process is gone
-        }
-        return inodes;
-    }
-
-    private void runToEnd(ReadmeCommand c, Optional<Program> program) {
-        if (program.isPresent() && isWholeDemo(program.get())) {
-            checkWholeDemo(c, program.get());
-            return;
-        }
-        List<String> command = program.map(Program::command).orElseGet(() -> shellCommand(c));
-        Path dir = program.map(Program::dir).orElse(ROOT);
-        // README.md and README.ko.md show the same commands: a command that already passed is not run again.
-        String key = dir + " " + command;
-        if (PASSED.contains(key)) {
-            return;
-        }
-        CourseTree.Run r = CourseTree.run(dir, FOREGROUND_LIMIT.toSeconds(), command.toArray(String[]::new));
-        if (r.exitCode() == 127) {
-            fail(c.where() + ": '" + c.text() + "' needs a tool CI may not have; put it in a ```bash manual fence");
-        }
-        assertThat(r.exitCode()).as("%s: '%s' exit code; output:%n%s", c.where(), c.text(), r.output()).isZero();
-        assertNoUnknownOption(c, r.output());
-        PASSED.add(key);
-    }
-
-    /**
-     * A chapter demo (whole, or one stage with {@code --only}): its stages are exactly the stages
-     * GuidedTourTest runs end to end in one JVM, so running them again here would prove nothing
-     * new. Here: the main accepts these arguments ({@code --list} with them), the named stage
-     * exists, and every stage it lists is one the tour runs.
-     */
-    private static boolean isWholeDemo(Program p) {
-        try {
-            Class.forName(p.mainClass()).getMethod("stages");
-        } catch (ReflectiveOperationException e) {
-            return false;
-        }
-        // Only stage selection: --only/--stage NAME and --no-pause. Anything else (--pcap, --html…) runs for real.
-        List<String> a = p.args();
-        for (int i = 0; i < a.size(); i++) {
-            if (a.get(i).equals("--only") || a.get(i).equals("--stage")) {
-                i++;
-            } else if (!a.get(i).equals("--no-pause")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void checkWholeDemo(ReadmeCommand c, Program p) {
-        List<String> command = new ArrayList<>(p.command());
-        command.add("--list");
-        int only = Math.max(p.args().indexOf("--only"), p.args().indexOf("--stage"));
-        CourseTree.Run r = CourseTree.run(p.dir(), FOREGROUND_LIMIT.toSeconds(), command.toArray(String[]::new));
-        assertThat(r.exitCode()).as("%s: '%s --list' exit code; output:%n%s", c.where(), c.text(), r.output()).isZero();
-        assertNoUnknownOption(c, r.output());
-        Set<String> tour = GuidedTour.stages().stream().map(tcpip.narration.Stage::name).collect(Collectors.toSet());
-        List<String> listed = r.output().lines().filter(l -> !l.isBlank()).map(l -> l.trim().split("\\s+")[0]).toList();
-        if (only >= 0) {
-            assertThat(listed).as("%s: %s has a stage %s", c.where(), p.mainClass(), p.args().get(only + 1))
-                    .contains(p.args().get(only + 1));
-        }
-        for (String line : r.output().lines().filter(l -> !l.isBlank()).toList()) {
-            String stage = line.trim().split("\\s+")[0];
-            assertThat(tour).as("%s: stage %s of %s is run by the guided tour (GuidedTourTest)", c.where(), stage,
-                    p.mainClass()).anyMatch(t -> t.equals(stage) || t.endsWith("-" + stage));
-        }
-    }
-
-    private static List<String> shellCommand(ReadmeCommand c) {
-        String first = ReadmeCommand.words(c.text()).get(0);
-        if (first.equals("./mvnw")) {
-            fail(c.where() + ": a ./mvnw line other than exec:exec and verify costs a Maven start per doc run; "
-                    + "document it in a ```bash manual fence: " + c.text());
-        }
-        return List.of("bash", "-c", c.text());
-    }
-
-    private static void assertNoUnknownOption(ReadmeCommand c, String output) {
-        assertThat(output).as("%s: '%s'", c.where(), c.text()).doesNotContain("unknown option")
-                .doesNotContain("unknown argument");
-    }
-
-    /** A manual line: its program must exist, and every --flag it uses must be in that program's --help. */
-    private void checkFlags(ReadmeCommand c, Optional<Program> program) throws Exception {
-        List<String> w = ReadmeCommand.words(c.text());
-        if (program.isPresent()) {
-            Program p = program.get();
-            List<String> help = tcpip.testing.MainRunner.java();
-            help.addAll(List.of(p.mainClass(), "--help"));
-            CourseTree.Run r = CourseTree.run(ROOT, 60, help.toArray(String[]::new));
-            assertThat(r.exitCode()).as("%s: %s --help%n%s", c.where(), p.mainClass(), r.output()).isZero();
-            for (String a : p.args()) {
-                if (a.startsWith("--")) {
-                    String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-                    assertThat(r.output()).as("%s: %s has no option %s", c.where(), p.mainClass(), flag)
-                            .contains(flag + " ").doesNotContain("unknown");
-                }
-            }
-            return;
-        }
-        if (w.get(0).equals("./homework")) {
-            CourseTree.Run r = CourseTree.run(ROOT, 30, "bash", "homework", "--help");
-            assertThat(w).as("%s: ./homework needs a command", c.where()).hasSizeGreaterThan(1);
-            assertThat(r.output()).as("%s: ./homework has no command %s", c.where(), w.get(1)).contains("  " + w.get(1) + " ");
-            return;
-        }
-        for (String word : w) {
-            if (word.matches("[\\w./-]+\\.sh")) {
-                Path script = ROOT.resolve(word);
-                assertThat(script).as("%s: script %s", c.where(), word).exists();
-                CourseTree.Run syntax = CourseTree.run(ROOT, 30, "bash", "-n", word);
-                assertThat(syntax.exitCode()).as("%s: bash -n %s%n%s", c.where(), word, syntax.output()).isZero();
-            }
-        }
-        for (String word : w) {
-            if (word.contains("/") && !word.startsWith("/") && !word.startsWith("-") && !word.contains("=")
-                    && word.matches("[\\w./-]+") && Files.exists(ROOT.resolve(word.split("/")[0]))) {
-                assertThat(ROOT.resolve(word)).as("%s: %s", c.where(), word).exists();
+        assertThat(demos).as("chapter demos").hasSizeGreaterThanOrEqualTo(4);
+        for (String demo : demos) {
+            Class<?> c = Class.forName(demo);
+            @SuppressWarnings("unchecked")
+            List<Stage> stages = (List<Stage>) c.getMethod("stages").invoke(null);
+            for (Stage s : stages) {
+                assertThat(tour).as("stage %s of %s is one the guided tour runs", s.name(), demo)
+                        .anyMatch(t -> t.endsWith("-" + s.name()));
             }
         }
     }

@@ -8,7 +8,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.SocketTable;
+import tcpip.segmentation.Msg;
 
 /**
  * Writes much more than the kernel can buffer ({@link WindowCore}) to a server that is not reading
@@ -20,13 +22,14 @@ public final class BlockedWriterClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("BlockedWriterClient", "Writes until flow control blocks write(), then reports the kernel's queues.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("BlockedWriterClient", Msg.get("BlockedWriterClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(tcpip.segmentation.ServerOptions.DEFAULT_PORT);
-        Cli.Option<Long> total = cli.sizeOption("--total", 64L << 20, 1, 1L << 34, "bytes to write in all");
-        Cli.Option<Long> sndbuf = cli.sizeOption("--sndbuf", 0, 0, 1L << 30, "SO_SNDBUF to ask for (0 = default)");
+        Cli.Option<Long> total = cli.sizeOption("--total", 64L << 20, 1, 1L << 34, Msg.get("BlockedWriterClient.opt.total"));
+        Cli.Option<Long> sndbuf = cli.sizeOption("--sndbuf", 0, 0, 1L << 30, Msg.get("BlockedWriterClient.opt.sndbuf"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(60),
-                "give up if the writer neither blocks nor finishes in this time");
+                Msg.get("BlockedWriterClient.opt.timeout"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BlockedWriterClient -Dargs=\"--port 7203\"");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BlockedWriterClient -Dargs=\"--port 7203 --sndbuf 16K\"");
         cli.parse(args);
@@ -50,14 +53,13 @@ public final class BlockedWriterClient {
                     try {
                         StallDetector.Stall s = StallDetector.await(written::get, socket.getLocalPort(),
                                 socket.getPort(), timeout.get());
-                        System.out.printf("write() BLOCKED after %,d bytes (%d ms): the server is not reading%n",
-                                s.written(), (System.nanoTime() - start) / 1_000_000);
-                        System.out.printf("  kernel: our tx_queue=%,d (sent, not yet acknowledged or not yet sent)%n",
-                                s.writer().txQueue());
-                        System.out.printf("  kernel: server rx_queue=%,d (arrived, not yet read)%n", s.reader().rxQueue());
-                        System.out.printf("  stuck in the two kernels: tx_queue + rx_queue = %,d bytes%n", s.stuck());
+                        System.out.println(Msg.get("BlockedWriterClient.blocked", String.format("%,d", s.written()),
+                                (System.nanoTime() - start) / 1_000_000));
+                        System.out.println(Msg.get("BlockedWriterClient.txQueue", String.format("%,d", s.writer().txQueue())));
+                        System.out.println(Msg.get("BlockedWriterClient.rxQueue", String.format("%,d", s.reader().rxQueue())));
+                        System.out.println(Msg.get("BlockedWriterClient.stuck", String.format("%,d", s.stuck())));
                     } catch (TimeoutException e) {
-                        System.out.println("the writer never blocked: " + e.getMessage());
+                        System.out.println(Msg.get("BlockedWriterClient.neverBlocked", e.getMessage()));
                     }
                 } else {
                     System.out.println(SocketTable.unavailableMessage());
@@ -66,14 +68,13 @@ public final class BlockedWriterClient {
                 if (writer.isAlive()) {
                     socket.close(); // fails the blocked write()
                     writer.join(timeout.get().toMillis());
-                    throw new IOException("the writer did not finish within " + timeout.get().toMillis()
-                            + " ms: the server stopped reading");
+                    throw new IOException(Msg.get("BlockedWriterClient.notFinished", timeout.get().toMillis()));
                 }
                 if (failed.get() != null) {
                     throw failed.get();
                 }
-                System.out.printf("resumed and finished: %,d bytes written in %d ms%n", written.get(),
-                        (System.nanoTime() - start) / 1_000_000);
+                System.out.println(Msg.get("BlockedWriterClient.finished", String.format("%,d", written.get()),
+                        (System.nanoTime() - start) / 1_000_000));
             }
         });
     }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import tcpip.kernel.SsInfo;
+import tcpip.kernel.TextWidth;
+import tcpip.segmentation.Msg;
 
 /**
  * Puts side by side what was asked for, what Java reports and what the kernel holds ({@code ss -m}),
@@ -15,55 +17,65 @@ import tcpip.kernel.SsInfo;
  */
 public final class BufferReport {
 
+    /** Display columns of the label in front of each line ("asked", "kernel" …), Hangul counted as two. */
+    static final int LABEL_COLUMNS = 12;
+
     private BufferReport() {
+    }
+
+    /** The label {@code key}, padded to {@link #LABEL_COLUMNS} display columns (at least one space after it). */
+    static String label(String key) {
+        return TextWidth.padRight(Msg.get(key), LABEL_COLUMNS - 1) + " ";
     }
 
     /** The report for a connected socket; {@code asked} 0 = that buffer was not set (autotuned). */
     public static List<String> lines(Socket socket, long askedSnd, long askedRcv) throws IOException {
         List<String> out = new ArrayList<>();
         int[] java = BufferCore.javaView(socket);
-        out.add("asked       SO_SNDBUF=" + shown(askedSnd) + " SO_RCVBUF=" + shown(askedRcv));
-        out.add("Java says   getSendBufferSize()=" + java[0] + " getReceiveBufferSize()=" + java[1]);
+        out.add(label("BufferReport.label.asked") + "SO_SNDBUF=" + shown(askedSnd) + " SO_RCVBUF=" + shown(askedRcv));
+        out.add(label("BufferReport.label.java") + "getSendBufferSize()=" + java[0] + " getReceiveBufferSize()=" + java[1]);
         Optional<SsInfo> ss = SsInfo.installed() ? SsInfo.of(socket.getLocalPort(), socket.getPort()) : Optional.empty();
         if (ss.isEmpty()) {
-            out.add("kernel      " + (SsInfo.installed() ? "ss printed nothing for this connection" : SsInfo.unavailableMessage()));
+            out.add(label("BufferReport.label.kernel") + (SsInfo.installed() ? Msg.get("BufferReport.ssNothing")
+                    : SsInfo.unavailableMessage()));
             return out;
         }
         long tb = ss.get().number("skmem.tb");
         long rb = ss.get().number("skmem.rb");
-        out.add("kernel      skmem tb=" + tb + " (send buffer) rb=" + rb + " (receive buffer)   ["
-                + SsInfo.command(socket.getLocalPort(), socket.getPort()) + "]");
-        out.add("relation    send: " + relation(askedSnd, tb, java[0], "net/core/wmem_max", "net/ipv4/tcp_wmem"));
-        out.add("relation    receive: " + relation(askedRcv, rb, java[1], "net/core/rmem_max", "net/ipv4/tcp_rmem"));
+        out.add(label("BufferReport.label.kernel") + Msg.get("BufferReport.skmem", tb, rb,
+                SsInfo.command(socket.getLocalPort(), socket.getPort())));
+        out.add(label("BufferReport.label.relation") + Msg.get("BufferReport.send",
+                relation(askedSnd, tb, java[0], "net/core/wmem_max", "net/ipv4/tcp_wmem")));
+        out.add(label("BufferReport.label.relation") + Msg.get("BufferReport.receive",
+                relation(askedRcv, rb, java[1], "net/core/rmem_max", "net/ipv4/tcp_rmem")));
         return out;
     }
 
     /** One checked relation for one buffer. */
     static String relation(long asked, long kernel, int java, String maxName, String autoName) {
-        String javaPart = java == kernel / 2 ? "Java = kernel / 2 = " + java
-                : "Java " + java + " does NOT match kernel / 2 = " + kernel / 2;
+        String javaPart = java == kernel / 2 ? Msg.get("BufferReport.java.matches", java)
+                : Msg.get("BufferReport.java.notMatch", java, kernel / 2);
         if (asked <= 0) {
             long start = Sysctl.field(autoName, 1, -1);
             long top = Sysctl.field(autoName, 2, -1);
-            String fits = kernel <= top ? "at most [2]: matches" : "above [2]: does NOT match";
-            return "not set: autotuned, starts at " + autoName.substring(autoName.lastIndexOf('/') + 1) + "[1]=" + start
-                    + ", may grow to [2]=" + top + "; kernel " + kernel + " is " + fits + "; " + javaPart;
+            return Msg.get(kernel <= top ? "BufferReport.auto.matches" : "BufferReport.auto.notMatch",
+                    autoName.substring(autoName.lastIndexOf('/') + 1), start, top, kernel, javaPart);
         }
         long max = Sysctl.longOr(maxName, -1);
         long expected = BufferCore.expectedKernelSize(asked, max);
         String name = maxName.substring(maxName.lastIndexOf('/') + 1);
-        String sizePart = "2 x min(" + asked + ", " + name + " " + max + ") = " + expected;
+        String key;
         if (kernel == expected) {
-            sizePart += (asked > max ? ": matches (clamped to " + name + ")" : ": matches");
+            key = asked > max ? "BufferReport.size.clamped" : "BufferReport.size.matches";
         } else if (kernel > expected && asked < max) {
-            sizePart += ": kernel " + kernel + " is more: raised to the kernel's built-in minimum";
+            key = "BufferReport.size.raised";
         } else {
-            sizePart += ": kernel " + kernel + " does NOT match";
+            key = "BufferReport.size.notMatch";
         }
-        return sizePart + "; " + javaPart;
+        return Msg.get(key, asked, name, max, expected, kernel, javaPart);
     }
 
     private static String shown(long asked) {
-        return asked <= 0 ? "(not set)" : String.valueOf(asked);
+        return asked <= 0 ? Msg.get("BufferReport.notSet") : String.valueOf(asked);
     }
 }

@@ -3,6 +3,8 @@ package tcpip.segmentation.buffers;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -15,12 +17,13 @@ public final class BufferSizeClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("BufferSizeClient", "Sets SO_SNDBUF/SO_RCVBUF before connect() and compares Java and ss -m.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("BufferSizeClient", Msg.get("BufferSizeClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(ServerOptions.DEFAULT_PORT);
-        Cli.Option<Long> sndbuf = cli.sizeOption("--sndbuf", 32 * 1024, 1, 1L << 30, "SO_SNDBUF to ask for");
-        Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 16 * 1024, 1, 1L << 30, "SO_RCVBUF to ask for");
-        Cli.Option<Long> send = cli.sizeOption("--send", 1 << 20, 0, 1L << 30, "bytes to send after connecting");
+        Cli.Option<Long> sndbuf = cli.sizeOption("--sndbuf", 32 * 1024, 1, 1L << 30, Msg.get("BufferSizeClient.opt.sndbuf"));
+        Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 16 * 1024, 1, 1L << 30, Msg.get("BufferSizeClient.opt.rcvbuf"));
+        Cli.Option<Long> send = cli.sizeOption("--send", 1 << 20, 0, 1L << 30, Msg.get("BufferSizeClient.opt.send"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BufferSizeClient -Dargs=\"--port 7203\"");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BufferSizeClient -Dargs=\"--port 7203 --sndbuf 1K --rcvbuf 64M\"");
         cli.parse(args);
@@ -29,7 +32,7 @@ public final class BufferSizeClient {
             try (Socket socket = BufferCore.connect(server, Math.toIntExact(sndbuf.get()), Math.toIntExact(rcvbuf.get()))) {
                 BufferReport.lines(socket, sndbuf.get(), rcvbuf.get()).forEach(System.out::println);
                 socket.getOutputStream().write(new byte[Math.toIntExact(send.get())]);
-                System.out.println("sent " + send.get() + " bytes; closing");
+                System.out.println(Msg.get("BufferSizeClient.sent", send.get()));
             }
         });
     }

@@ -3,7 +3,9 @@ package tcpip.segmentation.buffers;
 import java.net.ServerSocket;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.net.AcceptLoop;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -16,10 +18,11 @@ public final class BufferSizeServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("BufferSizeServer", "Sets SO_RCVBUF before listen() and shows what the kernel made of it.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("BufferSizeServer", Msg.get("BufferSizeServer.summary"));
         ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, false);
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 64 * 1024, 0, 1L << 30,
-                "SO_RCVBUF to ask for before listen() (0 = leave it to autotuning)");
+                Msg.get("BufferSizeServer.opt.rcvbuf"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BufferSizeServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
@@ -31,7 +34,7 @@ public final class BufferSizeServer {
             }
             ServerSocket bound = options.bindAndListen(listener);
             ServerOptions.run("BufferSizeServer", bound, loop(bound, options.limits(), rcvbuf.get(), System.out::println),
-                    " with SO_RCVBUF asked = " + rcvbuf.get());
+                    "BufferSizeServer.listening", rcvbuf.get());
         });
     }
 
@@ -40,13 +43,13 @@ public final class BufferSizeServer {
         return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
             byte[] buf = new byte[WindowCore.CHUNK];
             int first = client.getInputStream().read(buf); // look once the client has sent something
-            StringBuilder report = new StringBuilder("client " + client.getInetAddress().getHostAddress() + ":"
-                    + client.getPort() + ":");
+            StringBuilder report = new StringBuilder(Msg.get("BufferSizeServer.client",
+                    client.getInetAddress().getHostAddress() + ":" + client.getPort()));
             for (String line : BufferReport.lines(client, 0, rcvbuf)) {
                 report.append(System.lineSeparator()).append("  ").append(line);
             }
             long total = Math.max(first, 0) + (first < 0 ? 0 : WindowCore.drain(client, Long.MAX_VALUE));
-            log.accept(report + System.lineSeparator() + "  read " + total + " bytes until the client's FIN");
+            log.accept(report + System.lineSeparator() + Msg.get("BufferSizeServer.read", total));
         }, null, log);
     }
 }

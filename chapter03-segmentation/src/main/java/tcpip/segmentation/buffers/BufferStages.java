@@ -12,6 +12,7 @@ import tcpip.kernel.PacketCapture;
 import tcpip.kernel.SsInfo;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.StageSupport;
 import tcpip.segmentation.mss.MssReport;
 
@@ -27,22 +28,22 @@ public final class BufferStages {
     /** This lesson's stages, in order. */
     public static List<Stage> stages() {
         return List.of(
-                new Stage("buffers", StageSupport.SECTION, "SO_SNDBUF / SO_RCVBUF: asked vs. allocated", BufferStages::buffers),
-                new Stage("window", StageSupport.SECTION, "flow control: a full window blocks write()", BufferStages::window));
+                new Stage("buffers", StageSupport.SECTION, Msg.get("BufferStages.buffers.title"), BufferStages::buffers),
+                new Stage("window", StageSupport.SECTION, Msg.get("BufferStages.window.title"), BufferStages::window));
     }
 
     static void buffers(Narrator n) throws Exception {
         n.code(BufferCore.class, "ask-before-connect");
         n.code(BufferCore.class, "read-back");
         for (int asked : new int[] {1 << 10, 32 << 10, 64 << 20}) {
-            n.program("client: SO_SNDBUF = SO_RCVBUF = " + asked + " before connect()");
+            n.program(Msg.get("BufferStages.askBeforeConnect", asked));
             try (ServerSocket listener = StageSupport.listen(InetAddress.getLoopbackAddress());
                     Socket client = BufferCore.connect(StageSupport.address(listener), asked, asked);
                     Socket server = listener.accept()) {
                 BufferReport.lines(client, asked, asked).forEach(n::result);
             }
         }
-        n.program("client: sets nothing (the kernel autotunes both buffers)");
+        n.program(Msg.get("BufferStages.setsNothing"));
         try (ServerSocket listener = StageSupport.listen(InetAddress.getLoopbackAddress());
                 Socket client = new Socket()) {
             client.connect(listener.getLocalSocketAddress());
@@ -57,15 +58,15 @@ public final class BufferStages {
                 Socket server = listener.accept()) {
             windowScale(n, client, small);
         }
-        n.note("set buffers before connect()/listen(): the window scale is agreed in the SYN and cannot grow later;");
-        n.note("setting a size also switches off the kernel's autotuning for that buffer");
+        n.note(Msg.get("BufferStages.setBefore1"));
+        n.note(Msg.get("BufferStages.setBefore2"));
     }
 
     /** Our window scale (ss wscale) against what the kernel computes it from. */
     private static void windowScale(Narrator n, Socket client, int rcvbufAsked) {
         Optional<int[]> scales = MssReport.ss(client).flatMap(SsInfo::windowScales);
         if (scales.isEmpty()) {
-            n.kernel("window scale: ss is not available here");
+            n.kernel(Msg.get("BufferStages.noSs"));
             return;
         }
         int ours = scales.get()[1];
@@ -74,15 +75,13 @@ public final class BufferStages {
             long rmemMax = Sysctl.longOr("net/core/rmem_max", -1);
             long space = Math.max(tcpRmemMax, rmemMax);
             int expected = Math.max(0, Math.min(14, 63 - Long.numberOfLeadingZeros(space) - 15));
-            n.kernel("our SYN's window scale (ss wscale) = " + ours + "; expected ilog2(max(tcp_rmem[2] " + tcpRmemMax
-                    + ", rmem_max " + rmemMax + ")) - 15 = " + expected + (ours == expected ? ": matches" : ": does NOT match")
-                    + " (from the largest buffer autotuning may reach, not from today's rb)");
+            n.kernel(Msg.get(ours == expected ? "BufferStages.wscale.matches" : "BufferStages.wscale.notMatch", ours,
+                    tcpRmemMax, rmemMax, expected));
         } else {
             long rb = MssReport.ss(client).map(i -> i.number("skmem.rb")).orElse(-1L);
             int bound = Math.max(0, 63 - Long.numberOfLeadingZeros(Math.max(1, rb)) - 15);
-            n.kernel("with SO_RCVBUF " + rcvbufAsked + " set before connect(): window scale = " + ours + "; at most ilog2(rb "
-                    + rb + ") - 15 = " + bound + (ours <= bound ? ": matches" : ": does NOT match")
-                    + " (the kernel clamps the window to the buffer)");
+            n.kernel(Msg.get(ours <= bound ? "BufferStages.wscaleSet.matches" : "BufferStages.wscaleSet.notMatch",
+                    rcvbufAsked, ours, rb, bound));
         }
     }
 
@@ -92,11 +91,10 @@ public final class BufferStages {
         }
         TcpCounters before = TcpCounters.read();
         n.code(WindowCore.class, "write-to-a-non-reader");
-        n.program("client writes 64 MiB, the server reads nothing (default buffers)");
+        n.program(Msg.get("BufferStages.write64"));
         report(n, WindowFill.run(0, 0, 64L << 20, StageSupport.TIMEOUT));
         int small = 16 << 10;
-        n.program("again with SO_SNDBUF = SO_RCVBUF = 16 KiB; the reader stays idle " + PROBE_WATCH.toMillis()
-                + " ms after the writer blocked");
+        n.program(Msg.get("BufferStages.again16k", PROBE_WATCH.toMillis()));
         PacketCapture[] capture = new PacketCapture[1];
         int[] ports = new int[2];
         WindowFill.Result r;
@@ -115,29 +113,27 @@ public final class BufferStages {
         zeroWindowProbes(n, capture[0], ports[0], ports[1]);
         n.code(WindowCore.class, "drain");
 
-        n.program("deadlock: both peers write 8 MiB and neither reads (64 KiB buffers)");
+        n.program(Msg.get("BufferStages.deadlock"));
         WriteWriteDeadlock.Deadlock d = WriteWriteDeadlock.provoke(StageSupport.TIMEOUT);
-        n.result(String.format("DEADLOCK detected: both write() calls blocked (A wrote %,d, B wrote %,d) and the", d.aWritten(),
-                d.bWritten()));
-        n.result("kernel shows full queues on both ends, unchanged for " + WriteWriteDeadlock.STABLE.toMillis() + " ms:");
+        n.result(Msg.get("BufferStages.deadlock1", String.format("%,d", d.aWritten()), String.format("%,d", d.bWritten())));
+        n.result(Msg.get("BufferStages.deadlock2", WriteWriteDeadlock.STABLE.toMillis()));
         n.kernel("A " + d.aRow().describe());
         n.kernel("B " + d.bRow().describe());
-        n.note("nobody will ever read, so nobody's write() can return: we closed both sockets to end it");
-        n.program("fix: the same two writers, plus a reader thread on each side");
+        n.note(Msg.get("BufferStages.nobodyReads"));
+        n.program(Msg.get("BufferStages.fix"));
         long[] read = WriteWriteDeadlock.withReaders(StageSupport.TIMEOUT);
-        n.result(String.format("both finished: A read %,d bytes, B read %,d bytes", read[0], read[1]));
+        n.result(Msg.get("BufferStages.bothFinished", String.format("%,d", read[0]), String.format("%,d", read[1])));
         counters(n, before, TcpCounters.read());
     }
 
     private static void report(Narrator n, WindowFill.Result r) {
         StallDetector.Stall s = r.stall();
-        n.result(String.format("write() blocked after %,d bytes had been written", s.written()));
-        n.kernel("writer " + s.writer().describe());
-        n.kernel("reader " + s.reader().describe());
-        n.result(String.format("stuck in the kernels: tx_queue %,d + rx_queue %,d = %,d bytes", s.writer().txQueue(),
-                s.reader().rxQueue(), s.stuck()));
-        n.result(String.format("then the reader drained: %,d bytes read, the writer resumed and wrote all %,d",
-                r.read(), r.written()));
+        n.result(Msg.get("BufferStages.blockedAfter", String.format("%,d", s.written())));
+        n.kernel(Msg.get("BufferStages.writerRow", s.writer().describe()));
+        n.kernel(Msg.get("BufferStages.readerRow", s.reader().describe()));
+        n.result(Msg.get("BufferStages.stuck", String.format("%,d", s.writer().txQueue()),
+                String.format("%,d", s.reader().rxQueue()), String.format("%,d", s.stuck())));
+        n.result(Msg.get("BufferStages.drained", String.format("%,d", r.read()), String.format("%,d", r.written())));
     }
 
     /** How long after the last probe its answer (the reader's window) is still part of the picture. */
@@ -145,39 +141,36 @@ public final class BufferStages {
 
     private static void zeroWindowProbes(Narrator n, PacketCapture capture, int writer, int reader) {
         if (capture == null || !capture.running()) {
-            n.note(capture == null ? "no capture" : capture.unavailableReason());
-            n.note("without a capture: the writer's row above shows timer=ZERO_WINDOW_PROBE while the window is zero");
+            n.note(capture == null ? Msg.get("BufferStages.noCapture") : capture.unavailableReason());
+            n.note(Msg.get("BufferStages.withoutCapture"));
             return;
         }
         ZeroWindowProbes z = ZeroWindowProbes.find(capture.segments(), writer, reader);
         if (z.zeroWindow() == null) {
-            n.result("the capture has no segment with win 0 from the reader: does NOT match the blocked writer above");
+            n.result(Msg.get("BufferStages.noZeroWindow"));
             return;
         }
-        n.line("packet", z.zeroWindow().describe() + "   <- the reader's window is zero");
+        n.line(Narrator.label("packet"), Msg.get("BufferStages.zeroWindowPacket", z.zeroWindow().describe()));
         List<Double> intervals = z.intervals();
         for (int i = 0; i < z.probes().size(); i++) {
-            n.line("packet", z.probes().get(i).describe() + String.format("   <- probe %d, %.3f s after the %s", i + 1,
-                    intervals.get(i), i == 0 ? "zero window" : "previous probe"));
+            n.line(Narrator.label("packet"), Msg.get(i == 0 ? "BufferStages.firstProbePacket" : "BufferStages.probePacket",
+                    z.probes().get(i).describe(), i + 1, String.format("%.3f", intervals.get(i))));
         }
-        n.result(z.probes().size() + " zero-window probes in " + PROBE_WATCH.toMillis() + " ms; intervals "
-                + intervals.stream().map(v -> String.format("%.2f s", v)).toList()
-                + (z.backsOff() ? ": each longer than the one before: the kernel backs off (matches)"
-                        : ": does NOT match a backing-off timer"));
+        n.result(Msg.get(z.backsOff() ? "BufferStages.probes.backOff" : "BufferStages.probes.notBackOff", z.probes().size(),
+                PROBE_WATCH.toMillis(), intervals.stream().map(v -> String.format("%.2f s", v)).toList()));
         long rtoMinMs = Sysctl.longOr("net/ipv4/tcp_rto_min_us", -1) / 1_000;
         long rtoMaxMs = Sysctl.longOr("net/ipv4/tcp_rto_max_ms", -1);
         if (rtoMinMs > 0 && !intervals.isEmpty()) {
-            n.result(String.format("first probe after %.3f s; tcp_rto_min = %d ms%s", intervals.get(0), rtoMinMs,
-                    intervals.get(0) * 1_000 >= rtoMinMs ? ": not sooner (matches)" : ": sooner, does NOT match"));
+            n.result(Msg.get(intervals.get(0) * 1_000 >= rtoMinMs ? "BufferStages.firstProbe.matches"
+                    : "BufferStages.firstProbe.notMatch", String.format("%.3f", intervals.get(0)), rtoMinMs));
         }
         double lastProbe = z.probes().isEmpty() ? z.zeroWindow().time() : z.probes().get(z.probes().size() - 1).time();
         List<tcpip.kernel.Segment> zeroOn = capture.segments().stream() // the zero window, the probes, their answers
                 .filter(s -> s.time() >= z.zeroWindow().time() && s.time() <= lastProbe + PROBE_ANSWER_SECONDS).toList();
         n.ladder(zeroOn); // the zero window and the probes, as a picture
         n.timeSequence(capture.segments());
-        n.note("the probe timer starts at the retransmission timeout (never below tcp_rto_min) and doubles, up to");
-        n.note("tcp_rto_max" + (rtoMaxMs > 0 ? " (" + rtoMaxMs + " ms here)" : "")
-                + "; each probe carries no data and makes the reader answer with its window");
+        n.note(Msg.get("BufferStages.probeTimer1"));
+        n.note(rtoMaxMs > 0 ? Msg.get("BufferStages.probeTimer2.here", rtoMaxMs) : Msg.get("BufferStages.probeTimer2"));
     }
 
     /** Prints how much the kernel's retransmission counters grew between two readings. */
@@ -185,12 +178,12 @@ public final class BufferStages {
         if (!after.available()) {
             return;
         }
-        n.kernel("TCP counters during this stage (nstat names; the whole machine, so other traffic may add to them):");
+        n.kernel(Msg.get("BufferStages.counters"));
         for (String c : List.of("TcpRetransSegs", "TcpExtTCPLossProbes", "TcpExtTCPFastRetrans", "TcpExtTCPSackRecovery",
                 "TcpExtTCPTimeouts")) {
             n.kernel(String.format("  %-22s +%d", c, after.since(before, c)));
         }
-        n.note("nothing is lost on loopback, yet the kernel may send again: a tail loss probe resends the last");
-        n.note("unacknowledged segment when no ACK came within about two round trips; RetransSegs counts those too");
+        n.note(Msg.get("BufferStages.tlp1"));
+        n.note(Msg.get("BufferStages.tlp2"));
     }
 }

@@ -9,9 +9,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.net.AcceptLoop;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -30,11 +32,12 @@ public final class SlowReaderServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("SlowReaderServer", "Accepts, reads nothing for --hold, then drains: watch the writer block.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("SlowReaderServer", Msg.get("SlowReaderServer.summary"));
         ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, false);
         Cli.Option<Duration> hold = cli.durationOption("--hold", Duration.ofSeconds(5), Duration.ZERO,
-                Duration.ofHours(1), "how long not to read after accept()");
-        Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 1L << 30, "SO_RCVBUF to ask for (0 = default)");
+                Duration.ofHours(1), Msg.get("SlowReaderServer.opt.hold"));
+        Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 1L << 30, Msg.get("SlowReaderServer.opt.rcvbuf"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=SlowReaderServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
@@ -44,7 +47,7 @@ public final class SlowReaderServer {
             }
             ServerSocket bound = options.bindAndListen(listener);
             ServerOptions.run("SlowReaderServer", bound, loop(bound, options.limits(), hold.get(), System.out::println),
-                    "; each client waits " + hold.get().toMillis() + " ms before we read");
+                    "SlowReaderServer.listening", hold.get().toMillis());
         });
     }
 
@@ -52,14 +55,14 @@ public final class SlowReaderServer {
     public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Duration hold, Consumer<String> log) {
         TableSnapshot table = new TableSnapshot();
         return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
-            String who = "client " + client.getInetAddress().getHostAddress() + ":" + client.getPort();
-            log.accept(who + ": not reading for " + hold.toMillis() + " ms");
+            String who = client.getInetAddress().getHostAddress() + ":" + client.getPort();
+            log.accept(Msg.get("SlowReaderServer.notReading", who, hold.toMillis()));
             if (!hold(client, hold, table, who, log)) {
-                log.accept(who + ": gone during the wait (its row left the kernel's table: reset)");
+                log.accept(Msg.get("SlowReaderServer.gone", who));
                 return;
             }
             long total = WindowCore.drain(client, Long.MAX_VALUE);
-            log.accept(who + ": drained: read " + total + " bytes in total until the client's FIN");
+            log.accept(Msg.get("SlowReaderServer.drained", who, total));
         }, null, log);
     }
 
@@ -80,7 +83,7 @@ public final class SlowReaderServer {
                     return false;
                 }
                 if (now >= nextPrint || now >= end) {
-                    log.accept(who + ": kernel: rx_queue=" + row.rxQueue() + " bytes received but not read");
+                    log.accept(Msg.get("SlowReaderServer.rxQueue", who, row.rxQueue()));
                     nextPrint = now + PRINT_EVERY.toNanos();
                 }
             }

@@ -20,6 +20,7 @@ import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.net.AcceptLoop;
 import tcpip.net.LoopbackPair;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.StageSupport;
 import tcpip.segmentation.mss.MssReport;
 
@@ -35,31 +36,28 @@ public final class FramingStages {
     /** This lesson's stages, in order. */
     public static List<Stage> stages() {
         return List.of(
-                new Stage("no-boundaries", StageSupport.SECTION, "a stream has no message boundaries", FramingStages::noBoundaries),
-                new Stage("framing", StageSupport.SECTION, "delimiter and length-prefix framing", FramingStages::framing));
+                new Stage("no-boundaries", StageSupport.SECTION, Msg.get("FramingStages.noBoundaries.title"), FramingStages::noBoundaries),
+                new Stage("framing", StageSupport.SECTION, Msg.get("FramingStages.framing.title"), FramingStages::framing));
     }
 
     static void noBoundaries(Narrator n) throws Exception {
         try (LoopbackPair pair = LoopbackPair.open().readTimeout(StageSupport.TIMEOUT)) {
             n.code(StreamCore.class, "one-write");
             n.code(StreamCore.class, "read-sizes");
-            n.program("client: ONE write() of 1 MiB; server: read() into a " + ReadSizeServer.BUFSIZE / MIB
-                    + " MiB buffer, so the kernel alone decides what each read() returns");
+            n.program(Msg.get("FramingStages.oneWrite", ReadSizeServer.BUFSIZE / MIB));
             Thread writer = Thread.ofPlatform().start(() -> writeQuietly(pair.client(), new byte[MIB]));
             List<Integer> sizes = StreamCore.readSizes(pair.server(), new byte[ReadSizeServer.BUFSIZE], MIB);
             writer.join(StageSupport.TIMEOUT.toMillis());
             int largest = Collections.max(sizes);
-            n.result("server: " + MIB + " bytes in " + sizes.size() + " read() calls (smallest " + Collections.min(sizes)
-                    + ", largest " + largest + ")");
-            n.result("the first " + SHOWN_READS + " read sizes: " + sizes.subList(0, Math.min(SHOWN_READS, sizes.size())));
+            n.result(Msg.get("FramingStages.readCalls", MIB, sizes.size(), Collections.min(sizes), largest));
+            n.result(Msg.get("FramingStages.firstReads", SHOWN_READS, sizes.subList(0, Math.min(SHOWN_READS, sizes.size()))));
             Optional<SsInfo> ss = MssReport.ss(pair.server());
-            ss.ifPresent(i -> n.kernel("receiver's buffer now: skmem rb=" + i.number("skmem.rb") + "; largest read "
-                    + largest + (largest <= i.number("skmem.rb") ? " <= rb: matches (the queue never holds more than its buffer)"
-                    : " > rb: does NOT match")));
-            n.note("one write, " + sizes.size() + " reads: each read() took what the receive queue held at that moment");
+            ss.ifPresent(i -> n.kernel(Msg.get(largest <= i.number("skmem.rb") ? "FramingStages.rb.matches"
+                    : "FramingStages.rb.notMatch", i.number("skmem.rb"), largest)));
+            n.note(Msg.get("FramingStages.oneWriteManyReads", sizes.size()));
 
             n.code(StreamCore.class, "small-writes");
-            n.program("client: ten write() calls of 10 bytes each");
+            n.program(Msg.get("FramingStages.tenWrites"));
             StreamCore.writeEach(pair.client(), WriteBurstClient.smallPieces());
             if (n.available()) {
                 SocketRow row = KernelAwait.awaitRow(r -> r.localPort() == pair.serverPort()
@@ -68,10 +66,10 @@ public final class FramingStages {
             }
             byte[] buf = new byte[1024];
             int got = pair.server().getInputStream().read(buf);
-            n.result("server: ONE read() returned " + got + " bytes: \"" + new String(buf, 0, got, StandardCharsets.US_ASCII) + "\"");
-            n.note("the receive queue is one row of bytes: the ten writes left no trace in it");
+            n.result(Msg.get("FramingStages.oneRead", got, new String(buf, 0, got, StandardCharsets.US_ASCII)));
+            n.note(Msg.get("FramingStages.oneRow"));
 
-            n.program("the classic bug: client sends \"HELLO\" then \"WORLD\"; server assumes one read() = one message");
+            n.program(Msg.get("FramingStages.classicBug"));
             OutputStream out = pair.client().getOutputStream();
             out.write("HELLO".getBytes(StandardCharsets.US_ASCII));
             out.write("WORLD".getBytes(StandardCharsets.US_ASCII));
@@ -80,9 +78,8 @@ public final class FramingStages {
                         && r.rxQueue() == 10, StageSupport.TIMEOUT, "rx_queue=10");
             }
             got = pair.server().getInputStream().read(buf);
-            n.result("server's \"first message\" = \"" + new String(buf, 0, got, StandardCharsets.US_ASCII)
-                    + "\" (both messages glued together; under load it could just as well be \"HEL\")");
-            n.note("fixes: fixed-size messages, a delimiter, or a length prefix (next stage); never available() or one read()");
+            n.result(Msg.get("FramingStages.glued", new String(buf, 0, got, StandardCharsets.US_ASCII)));
+            n.note(Msg.get("FramingStages.fixes"));
         }
     }
 
@@ -92,22 +89,23 @@ public final class FramingStages {
         try (ServerSocket listener = StageSupport.listen(InetAddress.getLoopbackAddress())) {
             AcceptLoop loop = LengthPrefixServer.loop(listener, StageSupport.limits(), LengthPrefixDecoder.DEFAULT_MAX_FRAME, serverLog::add);
             Thread serving = Thread.ofPlatform().daemon().start(loop::run);
-            n.note("length-prefix framing: [4-byte big-endian length][payload], max frame 1 MiB");
+            n.note(Msg.get("FramingStages.lengthPrefix"));
             try (Socket good = StageSupport.connect(listener); Socket bad = StageSupport.connect(listener)) {
                 byte[] frame = LengthPrefixEncoder.encode("hello, framed world".getBytes(StandardCharsets.UTF_8));
                 OutputStream goodOut = good.getOutputStream();
                 DataInputStream goodIn = new DataInputStream(good.getInputStream());
-                n.program("client A: writes the frame in two pieces, cutting the LENGTH itself after 2 bytes");
+                n.program(Msg.get("FramingStages.clientA.split"));
                 goodOut.write(frame, 0, 2);
                 goodOut.flush();
                 goodOut.write(frame, 2, frame.length - 2);
-                n.result("client A got: " + LengthPrefixCore.readAnswer(goodIn));
-                n.program("client B: sends a length prefix of 2,147,483,647 (2 GiB)");
+                n.result(Msg.get("FramingStages.clientA.got", LengthPrefixCore.readAnswer(goodIn)));
+                n.program(Msg.get("FramingStages.clientB.sends"));
                 bad.getOutputStream().write(ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE).array());
-                n.result("client B got: " + LengthPrefixCore.readAnswer(new DataInputStream(bad.getInputStream())));
-                n.program("client A: sends another frame (the server must still serve it)");
+                n.result(Msg.get("FramingStages.clientB.got",
+                        LengthPrefixCore.readAnswer(new DataInputStream(bad.getInputStream()))));
+                n.program(Msg.get("FramingStages.clientA.again"));
                 goodOut.write(frame);
-                n.result("client A got: " + LengthPrefixCore.readAnswer(goodIn));
+                n.result(Msg.get("FramingStages.clientA.got", LengthPrefixCore.readAnswer(goodIn)));
                 good.shutdownOutput();
             }
             StageSupport.stop(listener, loop, serving);
@@ -118,20 +116,20 @@ public final class FramingStages {
         try (ServerSocket listener = StageSupport.listen(InetAddress.getLoopbackAddress())) {
             AcceptLoop loop = LineServer.loop(listener, StageSupport.limits(), LineDecoder.DEFAULT_MAX_LINE, serverLog::add);
             Thread serving = Thread.ofPlatform().daemon().start(loop::run);
-            n.note("delimiter framing: one message per line, '\\n' ends it");
+            n.note(Msg.get("FramingStages.delimiter"));
             try (Socket client = StageSupport.connect(listener)) {
-                n.program("client: write(\"one\\ntwo\\nthr\"), then write(\"ee\\n\"), then FIN");
+                n.program(Msg.get("FramingStages.lineWrites"));
                 client.getOutputStream().write("one\ntwo\nthr".getBytes(StandardCharsets.UTF_8));
                 client.getOutputStream().write("ee\n".getBytes(StandardCharsets.UTF_8));
                 client.shutdownOutput();
                 String answers = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                answers.lines().forEach(l -> n.result("client got: " + l));
+                answers.lines().forEach(l -> n.result(Msg.get("FramingStages.clientGot", l)));
             }
             StageSupport.stop(listener, loop, serving);
         }
         StageSupport.printLog(n, serverLog);
-        n.note("available() only says what is queued NOW (maybe half a message); one read() may return part of a");
-        n.note("message or several: only the bytes themselves (length, delimiter) say where a message ends");
+        n.note(Msg.get("FramingStages.moral1"));
+        n.note(Msg.get("FramingStages.moral2"));
     }
 
     private static void writeQuietly(Socket socket, byte[] data) {

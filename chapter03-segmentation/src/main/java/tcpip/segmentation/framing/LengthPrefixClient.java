@@ -8,6 +8,8 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /** Sends length-prefixed frames (or, on request, a bad length) and prints the server's answers. */
@@ -17,16 +19,17 @@ public final class LengthPrefixClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("LengthPrefixClient", "Sends [4-byte length][payload] frames and prints each answer.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("LengthPrefixClient", Msg.get("LengthPrefixClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(ServerOptions.DEFAULT_PORT);
-        Cli.Option<Integer> count = cli.intOption("--count", 3, 0, 1_000_000, "frames to send");
+        Cli.Option<Integer> count = cli.intOption("--count", 3, 0, 1_000_000, Msg.get("LengthPrefixClient.opt.count"));
         Cli.Option<Long> size = cli.sizeOption("--size", 100, 0, LengthPrefixDecoder.DEFAULT_MAX_FRAME,
-                "payload bytes per frame");
+                Msg.get("LengthPrefixClient.opt.size"));
         Cli.Option<Boolean> bad = cli.flag("--bad-length",
-                "then send a frame that claims 2 GiB (the server must refuse it with an ERROR answer)");
+                Msg.get("LengthPrefixClient.opt.badLength"));
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(10),
-                "give up if the server does not answer for this long");
+                Msg.get("LengthPrefixClient.opt.readTimeout"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LengthPrefixClient -Dargs=\"--port 7203\"");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LengthPrefixClient -Dargs=\"--port 7203 --bad-length\"");
         cli.parse(args);
@@ -40,17 +43,17 @@ public final class LengthPrefixClient {
                 for (int i = 1; i <= count.get(); i++) {
                     String answer = LengthPrefixCore.exchange(socket, new byte[payload]);
                     if (!answer.equals("frame " + i + ": " + payload + " bytes")) {
-                        throw new IOException("unexpected answer from the server: '" + tcpip.net.LogSafe.text(answer) + "'");
+                        throw new IOException(Msg.get("LengthPrefixClient.unexpected", tcpip.net.LogSafe.text(answer)));
                     }
-                    System.out.println("sent " + payload + " bytes, server says: " + answer);
+                    System.out.println(Msg.get("LengthPrefixClient.sent", payload, answer));
                 }
                 if (bad.get()) {
                     out.write(ByteBuffer.allocate(LengthPrefixDecoder.HEADER_BYTES).putInt(Integer.MAX_VALUE).array());
                     String answer = LengthPrefixCore.readAnswer(in);
                     if (!answer.startsWith("ERROR")) {
-                        throw new IOException("the server accepted a 2 GiB length: '" + tcpip.net.LogSafe.text(answer) + "'");
+                        throw new IOException(Msg.get("LengthPrefixClient.accepted2GiB", tcpip.net.LogSafe.text(answer)));
                     }
-                    System.out.println("sent a length prefix of " + Integer.MAX_VALUE + ", server says: " + answer);
+                    System.out.println(Msg.get("LengthPrefixClient.sentBad", Integer.MAX_VALUE, answer));
                 }
                 socket.shutdownOutput(); // FIN: "no more frames"; the server's read() returns -1
             }

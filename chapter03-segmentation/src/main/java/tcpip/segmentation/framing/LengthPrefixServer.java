@@ -3,8 +3,10 @@ package tcpip.segmentation.framing;
 import java.net.ServerSocket;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.net.AcceptLoop;
 import tcpip.net.GuardedListener;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -18,17 +20,18 @@ public final class LengthPrefixServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("LengthPrefixServer", "Reads [4-byte length][payload] frames and answers each one.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("LengthPrefixServer", Msg.get("LengthPrefixServer.summary"));
         ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, true);
         Cli.Option<Long> max = cli.sizeOption("--max-frame", LengthPrefixDecoder.DEFAULT_MAX_FRAME, 0,
-                Integer.MAX_VALUE, "largest payload accepted; a larger length is refused before allocating");
+                Integer.MAX_VALUE, Msg.get("LengthPrefixServer.opt.maxFrame"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LengthPrefixServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             GuardedListener listener = options.listen();
             int maxFrame = Math.toIntExact(max.get());
             ServerOptions.run("LengthPrefixServer", listener, loop(listener, options.limits(), maxFrame,
-                    System.out::println), " (max frame " + maxFrame + " bytes)");
+                    System.out::println), "LengthPrefixServer.listening", maxFrame);
         });
     }
 
@@ -36,8 +39,8 @@ public final class LengthPrefixServer {
     public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, int maxFrame, Consumer<String> log) {
         return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
             int frames = LengthPrefixCore.serve(client, maxFrame);
-            log.accept("client " + client.getInetAddress().getHostAddress() + ":" + client.getPort() + ": " + frames
-                    + " frames, closed cleanly");
+            log.accept(Msg.get("LengthPrefixServer.done", client.getInetAddress().getHostAddress() + ":" + client.getPort(),
+                    frames));
         }, null, log);
     }
 }

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -19,12 +21,13 @@ public final class LineClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("LineClient", "Sends N lines in one write(); the server still answers each line.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("LineClient", Msg.get("LineClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(ServerOptions.DEFAULT_PORT);
-        Cli.Option<Integer> count = cli.intOption("--lines", 3, 1, 10_000, "lines to send");
+        Cli.Option<Integer> count = cli.intOption("--lines", 3, 1, 10_000, Msg.get("LineClient.opt.lines"));
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(10),
-                "give up if the server does not answer for this long");
+                Msg.get("LengthPrefixClient.opt.readTimeout"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LineClient -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
@@ -36,8 +39,8 @@ public final class LineClient {
                     lines.add("hello " + i);
                 }
                 List<String> answers = LineCore.exchange(socket, lines, LineDecoder.DEFAULT_MAX_LINE);
-                System.out.println("sent " + lines.size() + " lines in one write()");
-                check(lines, answers).forEach(a -> System.out.println("server: " + a));
+                System.out.println(Msg.get("LineClient.sent", lines.size()));
+                check(lines, answers).forEach(a -> System.out.println(Msg.get("LineClient.server", a)));
             }
         });
     }
@@ -47,12 +50,11 @@ public final class LineClient {
         for (int i = 0; i < answers.size(); i++) {
             String expected = "line " + (i + 1) + ": " + (i < sent.size() ? sent.get(i) : "");
             if (i >= sent.size() || !answers.get(i).equals(expected)) {
-                throw new IOException("unexpected answer from the server: '"
-                        + tcpip.net.LogSafe.text(answers.get(i)) + "' (expected '" + expected + "')");
+                throw new IOException(Msg.get("LineClient.unexpected", tcpip.net.LogSafe.text(answers.get(i)), expected));
             }
         }
         if (answers.size() < sent.size()) {
-            throw new IOException("the server closed after " + answers.size() + " of " + sent.size() + " answers");
+            throw new IOException(Msg.get("LineClient.closedEarly", answers.size(), sent.size()));
         }
         return answers;
     }

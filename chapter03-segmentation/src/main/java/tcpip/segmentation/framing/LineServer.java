@@ -3,8 +3,10 @@ package tcpip.segmentation.framing;
 import java.net.ServerSocket;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.net.AcceptLoop;
 import tcpip.net.GuardedListener;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -18,15 +20,16 @@ public final class LineServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("LineServer", "Reads newline-terminated messages and answers each one.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("LineServer", Msg.get("LineServer.summary"));
         ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, true);
         Cli.Option<Integer> max = cli.intOption("--max-line", LineDecoder.DEFAULT_MAX_LINE, 1, 1 << 20,
-                "longest line accepted, in bytes (checked while it arrives)");
+                Msg.get("LineServer.opt.maxLine"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LineServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             GuardedListener listener = options.listen();
-            ServerOptions.run("LineServer", listener, loop(listener, options.limits(), max.get(), System.out::println), "");
+            ServerOptions.run("LineServer", listener, loop(listener, options.limits(), max.get(), System.out::println));
         });
     }
 
@@ -34,8 +37,7 @@ public final class LineServer {
     public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, int maxLine, Consumer<String> log) {
         return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
             int lines = LineCore.serve(client, maxLine);
-            log.accept("client " + client.getInetAddress().getHostAddress() + ":" + client.getPort() + ": " + lines
-                    + " lines, closed cleanly");
+            log.accept(Msg.get("LineServer.done", client.getInetAddress().getHostAddress() + ":" + client.getPort(), lines));
         }, null, log);
     }
 }

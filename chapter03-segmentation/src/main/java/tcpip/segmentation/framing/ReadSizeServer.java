@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.net.AcceptLoop;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -29,18 +31,19 @@ public final class ReadSizeServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("ReadSizeServer", "Prints how many bytes each read() returns for every client.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("ReadSizeServer", Msg.get("ReadSizeServer.summary"));
         ServerOptions options = new ServerOptions(cli, MAX_CONNECTIONS, false);
-        Cli.Option<Long> bufsize = cli.sizeOption("--buffer", BUFSIZE, 1, 16 << 20, "bytes per read() at most");
+        Cli.Option<Long> bufsize = cli.sizeOption("--buffer", BUFSIZE, 1, 16 << 20, Msg.get("ReadSizeServer.opt.buffer"));
         Cli.Option<Duration> delay = cli.durationOption("--read-delay", Duration.ZERO, Duration.ZERO,
-                Duration.ofMinutes(1), "wait this long after accept() before the first read (lets small writes pile up)");
+                Duration.ofMinutes(1), Msg.get("ReadSizeServer.opt.readDelay"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=ReadSizeServer -Dargs=\"--port 7203\"");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=ReadSizeServer -Dargs=\"--port 7203 --read-delay 200ms\"");
         cli.parse(args);
         cli.run(() -> {
             ServerSocket listener = options.listen();
             ServerOptions.run("ReadSizeServer", listener, loop(listener, options.limits(), Math.toIntExact(bufsize.get()),
-                    delay.get(), System.out::println), "; run WriteBurstClient in another terminal");
+                    delay.get(), System.out::println), "ReadSizeServer.listening");
         });
     }
 
@@ -59,18 +62,14 @@ public final class ReadSizeServer {
     /** One paragraph about a client's reads: the first sizes, then count, min, max, total. */
     public static String describe(String who, List<Integer> sizes) {
         long total = sizes.stream().mapToLong(Integer::longValue).sum();
-        StringBuilder sb = new StringBuilder();
-        sb.append(who).append(": ").append(total).append(" bytes in ").append(sizes.size()).append(" read() calls");
-        if (!sizes.isEmpty()) {
-            int min = sizes.stream().mapToInt(Integer::intValue).min().orElse(0);
-            int max = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
-            sb.append(" (smallest ").append(min).append(", largest ").append(max).append(")");
-            sb.append(System.lineSeparator()).append("  read sizes: ")
-                    .append(sizes.subList(0, Math.min(SHOWN, sizes.size())));
-            if (sizes.size() > SHOWN) {
-                sb.append(" ... ").append(sizes.size() - SHOWN).append(" more");
-            }
+        if (sizes.isEmpty()) {
+            return Msg.get("ReadSizeServer.none", who, total);
         }
-        return sb.toString();
+        int min = sizes.stream().mapToInt(Integer::intValue).min().orElse(0);
+        int max = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+        String shown = String.valueOf(sizes.subList(0, Math.min(SHOWN, sizes.size())));
+        return Msg.get("ReadSizeServer.reads", who, total, sizes.size(), min, max) + System.lineSeparator()
+                + (sizes.size() > SHOWN ? Msg.get("ReadSizeServer.sizesMore", shown, sizes.size() - SHOWN)
+                        : Msg.get("ReadSizeServer.sizes", shown));
     }
 }

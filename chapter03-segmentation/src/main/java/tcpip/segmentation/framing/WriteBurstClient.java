@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -27,12 +29,13 @@ public final class WriteBurstClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("WriteBurstClient", "Sends one 1 MiB write() or ten 10-byte write()s, then closes.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("WriteBurstClient", Msg.get("WriteBurstClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(ServerOptions.DEFAULT_PORT);
         Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.BIG,
-                "big: one write of --size bytes; small: ten 10-byte writes");
-        Cli.Option<Long> size = cli.sizeOption("--size", BIG_WRITE, 1, 1L << 30, "bytes of the big write");
+                Msg.get("WriteBurstClient.opt.mode"));
+        Cli.Option<Long> size = cli.sizeOption("--size", BIG_WRITE, 1, 1L << 30, Msg.get("WriteBurstClient.opt.size"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=WriteBurstClient -Dargs=\"--port 7203\"");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=WriteBurstClient -Dargs=\"--port 7203 --mode small\"");
         cli.parse(args);
@@ -41,15 +44,14 @@ public final class WriteBurstClient {
                 socket.connect(new InetSocketAddress(host.get(), port.get()));
                 if (mode.get() == Mode.BIG) {
                     StreamCore.writeOnce(socket, new byte[Math.toIntExact(size.get())]);
-                    System.out.println("wrote " + size.get() + " bytes in ONE write() call");
+                    System.out.println(Msg.get("WriteBurstClient.wroteBig", size.get()));
                 } else {
                     StreamCore.writeEach(socket, smallPieces());
-                    System.out.println("wrote " + SMALL_WRITES + " x " + SMALL_SIZE + " bytes in "
-                            + SMALL_WRITES + " write() calls");
+                    System.out.println(Msg.get("WriteBurstClient.wroteSmall", SMALL_WRITES, SMALL_SIZE));
                 }
                 // close(): the kernel sends FIN after the queued data; the server's read() then returns -1.
             }
-            System.out.println("closed; the server prints how many read() calls it needed");
+            System.out.println(Msg.get("WriteBurstClient.closed"));
         });
     }
 

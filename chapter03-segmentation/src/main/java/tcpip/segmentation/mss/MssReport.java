@@ -5,6 +5,7 @@ import java.net.Socket;
 import java.util.Optional;
 import tcpip.kernel.Segment;
 import tcpip.kernel.SsInfo;
+import tcpip.segmentation.Msg;
 
 /**
  * The MSS relations Linux applies, computed from live numbers (the device MTU, the SYNs in a
@@ -40,16 +41,17 @@ public final class MssReport {
     public static String synLine(Segment syn, long mtu, boolean ipv6) {
         long expected = expectedSynMss(mtu, ipv6);
         String how = ipv6 ? "MTU " + mtu + " - " + IPV6_HEADERS : "min(MTU " + mtu + ", " + IPV4_MAX + ") - " + IPV4_HEADERS;
-        return (syn.flags().contains(".") ? "SYN+ACK" : "SYN") + " mss=" + syn.mss() + ": expected " + how + " = "
-                + expected + verdict(syn.mss() == expected);
+        return Msg.get(syn.mss() == expected ? "MssReport.syn.matches" : "MssReport.syn.notMatch",
+                syn.flags().contains(".") ? "SYN+ACK" : "SYN", syn.mss(), how, expected);
     }
 
     /** "advmss=65483: expected SYN mss 65495 − 12 (timestamps on) = 65483: matches". */
     public static String advmssLine(long advmss, long synMss) {
         boolean ts = timestamps();
         long expected = synMss - (ts ? TIMESTAMP_OPTION : 0);
-        return "advmss=" + advmss + ": expected SYN mss " + synMss + (ts ? " - " + TIMESTAMP_OPTION + " (timestamps on)"
-                : " (timestamps off)") + " = " + expected + verdict(advmss == expected);
+        String key = (ts ? "MssReport.advmss.timestamps" : "MssReport.advmss.noTimestamps")
+                + (advmss == expected ? ".matches" : ".notMatch");
+        return Msg.get(key, advmss, synMss, TIMESTAMP_OPTION, expected);
     }
 
     /**
@@ -60,9 +62,8 @@ public final class MssReport {
         long limit = peerSynMss - (timestamps() ? TIMESTAMP_OPTION : 0);
         long half = peerSynWindow > MSS_DEFAULT ? peerSynWindow / 2 : peerSynWindow;
         long expected = Math.min(limit, half);
-        return "mss=" + mss + ": expected min(peer mss " + peerSynMss + (timestamps() ? " - 12" : "") + " = " + limit
-                + ", half the peer's largest window " + peerSynWindow + " / 2 = " + half + ") = " + expected
-                + verdict(mss == expected);
+        return Msg.get(mss == expected ? "MssReport.halfWindow.matches" : "MssReport.halfWindow.notMatch", mss, peerSynMss,
+                timestamps() ? " - 12" : "", limit, peerSynWindow, half, expected);
     }
 
     /** ss's view of one end, or empty. */
@@ -75,10 +76,6 @@ public final class MssReport {
         if (!SsInfo.installed()) {
             return SsInfo.unavailableMessage();
         }
-        return ss(s).map(SsInfo::mssLine).orElse("ss printed nothing for this connection");
-    }
-
-    static String verdict(boolean ok) {
-        return ok ? ": matches" : ": does NOT match";
+        return ss(s).map(SsInfo::mssLine).orElseGet(() -> Msg.get("BufferReport.ssNothing"));
     }
 }

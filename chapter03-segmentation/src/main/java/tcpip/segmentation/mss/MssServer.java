@@ -3,8 +3,10 @@ package tcpip.segmentation.mss;
 import java.net.ServerSocket;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.SsInfo;
 import tcpip.net.AcceptLoop;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -18,7 +20,8 @@ public final class MssServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("MssServer", "Shows mss/advmss/pmtu/rcvmss of every connection (needs ss).");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("MssServer", Msg.get("MssServer.summary"));
         ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, false);
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=MssServer -Dargs=\"--port 7203\"");
         cli.parse(args);
@@ -27,22 +30,22 @@ public final class MssServer {
             if (!SsInfo.installed()) {
                 System.out.println(SsInfo.unavailableMessage());
             }
-            ServerOptions.run("MssServer", listener, loop(listener, options.limits(), System.out::println), "");
+            ServerOptions.run("MssServer", listener, loop(listener, options.limits(), System.out::println));
         });
     }
 
     /** The accept loop on a bound listener; {@code run()} it on the thread that should accept. */
     public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Consumer<String> log) {
         return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
-            String who = "client " + client.getInetAddress().getHostAddress() + ":" + client.getPort();
+            String who = client.getInetAddress().getHostAddress() + ":" + client.getPort();
             long first = MssCore.receive(client, 1); // the first byte: a reset client fails here, before any ss
             if (first == 0) {
-                log.accept(who + ": closed without sending anything");
+                log.accept(Msg.get("MssServer.nothing", who));
                 return;
             }
-            log.accept(who + ": after the first data: " + MssReport.ssLine(client));
+            log.accept(Msg.get("MssServer.firstData", who, MssReport.ssLine(client)));
             long total = first + MssCore.receive(client, MssClient.SEND - first);
-            log.accept(who + ": after " + total + " bytes arrived:   " + MssReport.ssLine(client));
+            log.accept(Msg.get("MssServer.arrived", who, total, MssReport.ssLine(client)));
         }, null, log);
     }
 }

@@ -15,6 +15,8 @@ import tcpip.kernel.Segment;
 import tcpip.kernel.SsInfo;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
+import tcpip.kernel.TextWidth;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.StageSupport;
 
 /** 데이터 송수신 cut into segments: the MSS in the SYNs and the one the kernel really uses. */
@@ -26,19 +28,19 @@ public final class MssStages {
     /** This lesson's stages, in order. */
     public static List<Stage> stages() {
         return List.of(
-                new Stage("mss", StageSupport.SECTION, "the MSS the kernel really uses", MssStages::mss));
+                new Stage("mss", StageSupport.SECTION, Msg.get("MssStages.title"), MssStages::mss));
     }
 
     static void mss(Narrator n) throws Exception {
         n.code(MssCore.class, "connect");
         long mtu = Sysctl.mtu("lo");
-        n.kernel("lo's MTU here: " + mtu + "   [/sys/class/net/lo/mtu]");
+        n.kernel(Msg.get("MssStages.mtu", mtu));
         for (InetAddress address : new InetAddress[] {InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1")}) {
             ServerSocket listener;
             try {
                 listener = StageSupport.listen(address);
             } catch (IOException e) {
-                n.note(address.getHostAddress() + " is not available here: " + e.getMessage());
+                n.note(Msg.get("MssStages.unavailable", address.getHostAddress(), e.getMessage()));
                 continue;
             }
             try (listener; PacketCapture capture = PacketCapture.start(listener.getLocalPort());
@@ -47,17 +49,17 @@ public final class MssStages {
             }
         }
         if (mtu == 1500) {
-            n.simplifies("this lo has Ethernet's MTU 1500: the SYN's mss is the article's 1460");
+            n.simplifies(Msg.get("MssStages.article1500"));
         } else {
-            n.simplifies("the article's 1460 is Ethernet's MTU 1500 minus 40; loopback has no Ethernet.");
-            n.simplifies("To see 1460: sudo chapter03-segmentation/scripts/mss-netns.sh (lo with MTU 1500)");
+            n.simplifies(Msg.get("MssStages.article1"));
+            n.simplifies(Msg.get("MssStages.article2"));
         }
     }
 
     private static void mssOf(Narrator n, boolean v6, long mtu, PacketCapture capture, Socket client, Socket server)
             throws Exception {
         String family = v6 ? "::1 (IPv6)" : "127.0.0.1 (IPv4)";
-        n.program("connect() over " + family);
+        n.program(Msg.get("MssStages.connectOver", family));
         String afterHandshake = MssReport.ssLine(client);
         Optional<SsInfo> clientSs = MssReport.ss(client);
         Thread writer = Thread.ofPlatform().start(() -> sendQuietly(client, 256 << 10));
@@ -70,29 +72,35 @@ public final class MssStages {
             Segment syn = segs.stream().filter(s -> s.syn() && !s.hasAck()).findFirst().orElse(null);
             Segment synAck = segs.stream().filter(s -> s.syn() && s.hasAck()).findFirst().orElse(null);
             if (syn == null || synAck == null) {
-                n.result("the capture has no SYN/SYN+ACK pair: does NOT match a handshake that happened");
+                n.result(Msg.get("MssStages.noSynPair"));
             } else {
-                n.line("packet", syn.describe());
-                n.line("packet", synAck.describe());
+                n.line(Narrator.label("packet"), syn.describe());
+                n.line(Narrator.label("packet"), synAck.describe());
                 n.result(MssReport.synLine(syn, mtu, v6));
                 clientSs.ifPresent(i -> n.result(MssReport.advmssLine(i.number("advmss"), syn.mss())));
-                clientSs.ifPresent(i -> n.result("client right after the handshake: " + MssReport.halfWindowLine(
-                        i.number("mss"), i.number("advmss"), synAck.mss(), synAck.window())));
+                clientSs.ifPresent(i -> n.result(Msg.get("MssStages.rightAfterHandshake", MssReport.halfWindowLine(
+                        i.number("mss"), i.number("advmss"), synAck.mss(), synAck.window()))));
             }
             int largest = capture.segments().stream().filter(s -> s.srcPort() == client.getLocalPort())
                     .mapToInt(Segment::length).max().orElse(0);
             long limit = synAck == null ? -1 : synAck.mss() - (MssReport.timestamps() ? MssReport.TIMESTAMP_OPTION : 0);
-            n.result("largest data segment the client sent: " + largest + " bytes; the server's mss allows " + limit);
+            n.result(Msg.get("MssStages.largest", largest, limit));
             if (limit > 0 && largest > limit) {
-                n.note("larger than the peer's MSS: a GSO packet, which the device (or the kernel just before it) cuts");
-                n.note("into MSS-sized segments on the wire");
+                n.note(Msg.get("MssStages.gso1"));
+                n.note(Msg.get("MssStages.gso2"));
             } else {
-                n.note("no segment is larger than the peer's MSS: no segmentation offload (GSO) at work on this path");
+                n.note(Msg.get("MssStages.noGso"));
             }
         }
-        n.kernel("client after the handshake " + afterHandshake);
-        n.kernel("client after 256 KiB       " + MssReport.ssLine(client));
-        n.kernel("server after 256 KiB       " + MssReport.ssLine(server));
+        String[] labels = {Msg.get("MssStages.label.clientHandshake"), Msg.get("MssStages.label.client256"),
+            Msg.get("MssStages.label.server256")};
+        int width = 0;
+        for (String label : labels) {
+            width = Math.max(width, TextWidth.of(label));
+        }
+        n.kernel(TextWidth.padRight(labels[0], width) + " " + afterHandshake);
+        n.kernel(TextWidth.padRight(labels[1], width) + " " + MssReport.ssLine(client));
+        n.kernel(TextWidth.padRight(labels[2], width) + " " + MssReport.ssLine(server));
     }
 
     private static void sendQuietly(Socket socket, int bytes) {

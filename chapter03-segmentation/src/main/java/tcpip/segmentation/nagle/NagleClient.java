@@ -6,7 +6,9 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.narration.Narrator;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -20,14 +22,15 @@ public final class NagleClient {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("NagleClient", "Times write-write-read requests with and without TCP_NODELAY.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("NagleClient", Msg.get("NagleClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(ServerOptions.DEFAULT_PORT);
-        Cli.Option<Integer> requests = cli.intOption("--requests", 20, 1, 100_000, "requests per setting");
-        Cli.Option<Boolean> nodelayOnly = cli.flag("--nodelay", "only measure with TCP_NODELAY on");
-        Cli.Option<Boolean> nagleOnly = cli.flag("--nagle", "only measure with Nagle on (TCP_NODELAY off)");
+        Cli.Option<Integer> requests = cli.intOption("--requests", 20, 1, 100_000, Msg.get("NagleClient.opt.requests"));
+        Cli.Option<Boolean> nodelayOnly = cli.flag("--nodelay", Msg.get("NagleClient.opt.nodelay"));
+        Cli.Option<Boolean> nagleOnly = cli.flag("--nagle", Msg.get("NagleClient.opt.nagle"));
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(10),
-                "give up if a response does not arrive in this time");
+                Msg.get("NagleClient.opt.readTimeout"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=NagleClient -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
@@ -62,13 +65,13 @@ public final class NagleClient {
     }
 
     private static void report(boolean nodelay, long[] nanos) {
-        System.out.printf("TCP_NODELAY %-3s: median %s per request over %d requests%n", nodelay ? "on" : "off",
-                Narrator.human(median(nanos)), nanos.length);
+        System.out.println(Msg.get(nodelay ? "NagleClient.median.on" : "NagleClient.median.off", Narrator.human(median(nanos)),
+                nanos.length));
         if (!nodelay) {
-            System.out.println("  why: the body waits for the header's ACK (Nagle), and the server's kernel");
-            System.out.println("  delays that ACK (delayed ACK, 40 ms minimum on Linux) hoping to send it with data");
+            System.out.println(Msg.get("NagleClient.why.nagle1"));
+            System.out.println(Msg.get("NagleClient.why.nagle2"));
         } else {
-            System.out.println("  why: with TCP_NODELAY the body leaves at once; the request is complete immediately");
+            System.out.println(Msg.get("NagleClient.why.nodelay"));
         }
     }
 }

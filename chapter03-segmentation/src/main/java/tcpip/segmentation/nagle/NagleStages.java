@@ -3,6 +3,7 @@ package tcpip.segmentation.nagle;
 import java.util.List;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.StageSupport;
 
 /** 데이터 송수신 with small writes: Nagle + delayed ACK against TCP_NODELAY. */
@@ -14,32 +15,31 @@ public final class NagleStages {
     /** This lesson's stages, in order. */
     public static List<Stage> stages() {
         return List.of(
-                new Stage("nagle", StageSupport.SECTION, "Nagle + delayed ACK vs. TCP_NODELAY", NagleStages::nagle));
+                new Stage("nagle", StageSupport.SECTION, Msg.get("NagleStages.title"), NagleStages::nagle));
     }
 
     static void nagle(Narrator n) throws Exception {
         int requests = 9;
         n.code(NagleCore.class, "request");
-        n.program("client: the request above, " + requests + " times, with TCP_NODELAY off and then on");
+        n.program(Msg.get("NagleStages.program", requests));
         NagleProbe.Captured captured = NagleProbe.runCaptured(false, requests);
         long[] nagle = captured.nanos();
-        n.result("TCP_NODELAY off (Nagle on): median " + Narrator.human(NagleClient.median(nagle)) + " per request");
+        n.result(Msg.get("NagleStages.median.off", Narrator.human(NagleClient.median(nagle))));
         long[] nodelay = NagleProbe.run(true, requests);
-        n.result("TCP_NODELAY on:             median " + Narrator.human(NagleClient.median(nodelay)) + " per request");
-        n.program("the packets of the slowest request with Nagle on (header, the wait, body, answer):");
+        n.result(Msg.get("NagleStages.median.on", Narrator.human(NagleClient.median(nodelay))));
+        n.program(Msg.get("NagleStages.slowest"));
         List<tcpip.kernel.Segment> slowest = slowestRequest(captured.segments(), captured.serverPort());
         n.segments(slowest);
         if (slowest.size() >= 3 && slowest.get(0).length() > 0) {
             tcpip.kernel.Segment header = slowest.get(0);
             slowest.stream().filter(s -> s.srcPort() == captured.serverPort() && s.ack() >= header.seq() + header.length())
-                    .findFirst().ifPresent(ack -> n.result(String.format(
-                            "from the capture: the server's ACK of the header left %.1f ms after it (the delayed ACK),"
-                                    + " and only then did the body go", (ack.time() - header.time()) * 1000)));
+                    .findFirst().ifPresent(ack -> n.result(Msg.get("NagleStages.delayedAck",
+                            String.format("%.1f", (ack.time() - header.time()) * 1000))));
         }
-        n.note("Nagle holds the small body while the header is unacknowledged; the server's kernel delays that ACK");
-        n.note("hoping to piggyback it on a response, which cannot come before the body (Linux waits at least 40 ms,");
-        n.note("less at the start of a connection, where it ACKs at once: the first requests are fast)");
-        n.simplifies("the article says small data may be combined before sending; this is that combining, and its price");
+        n.note(Msg.get("NagleStages.why1"));
+        n.note(Msg.get("NagleStages.why2"));
+        n.note(Msg.get("NagleStages.why3"));
+        n.simplifies(Msg.get("NagleStages.article"));
     }
 
     /**

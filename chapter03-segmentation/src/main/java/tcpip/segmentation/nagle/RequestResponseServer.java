@@ -3,8 +3,10 @@ package tcpip.segmentation.nagle;
 import java.net.ServerSocket;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.net.AcceptLoop;
 import tcpip.net.GuardedListener;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -17,15 +19,16 @@ public final class RequestResponseServer {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("RequestResponseServer", "Answers each " + (NagleCore.HEADER + NagleCore.BODY)
-                + "-byte request with " + NagleCore.RESPONSE + " bytes.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("RequestResponseServer", Msg.get("RequestResponseServer.summary", NagleCore.HEADER + NagleCore.BODY,
+                NagleCore.RESPONSE));
         ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, true);
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=RequestResponseServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             GuardedListener listener = options.listen();
             ServerOptions.run("RequestResponseServer", listener, loop(listener, options.limits(), System.out::println),
-                    "; run NagleClient in another terminal");
+                    "RequestResponseServer.listening");
         });
     }
 
@@ -33,8 +36,7 @@ public final class RequestResponseServer {
     public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Consumer<String> log) {
         return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
             long n = NagleCore.answer(client);
-            log.accept("client " + client.getInetAddress().getHostAddress() + ":" + client.getPort() + ": " + n
-                    + " requests");
+            log.accept(Msg.get("RequestResponseServer.done", client.getInetAddress().getHostAddress() + ":" + client.getPort(), n));
         }, null, log);
     }
 }

@@ -69,13 +69,12 @@ final class Lab implements AutoCloseable {
         try {
             String reply = replies.poll(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (reply == null) {
-                throw new IOException("the lab peer did not answer '" + command + "' within " + REPLY_TIMEOUT.toSeconds()
-                        + " s");
+                throw new IOException(tcpip.segmentation.Msg.get("Lab.noAnswer", command, REPLY_TIMEOUT.toSeconds()));
             }
             return reply;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted waiting for the lab peer");
+            throw new IOException(tcpip.segmentation.Msg.get("Lab.interrupted"));
         }
     }
 
@@ -83,7 +82,7 @@ final class Lab implements AutoCloseable {
     String[] expect(String command, String expected) throws IOException {
         String reply = ask(command);
         if (!reply.startsWith(expected + " ")) {
-            throw new IOException("lab peer: '" + command + "' -> " + reply);
+            throw new IOException(tcpip.segmentation.Msg.get("Lab.unexpectedReply", command, reply));
         }
         return reply.split(" ");
     }

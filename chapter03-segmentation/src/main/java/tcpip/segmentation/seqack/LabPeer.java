@@ -11,6 +11,8 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.segmentation.Msg;
 import tcpip.net.Closeables;
 
 /**
@@ -25,8 +27,8 @@ public final class LabPeer {
     }
 
     public static void main(String[] args) throws Exception {
-        Cli cli = new Cli("LabPeer", "The loss lab's client and server; LossLab starts it inside its namespace and"
-                + " drives it on stdin (listen | connect MS | send BYTES | close | quit), one answer line each.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("LabPeer", Msg.get("LabPeer.summary"));
         cli.example("sudo ./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab");
         cli.parse(args);
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -91,8 +91,8 @@ final class LoopbackCapture implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (!p.isAlive()) {
-            throw new IOException("tcpdump cannot capture" + (ns == null ? "" : " in " + ns.name()) + " ("
-                    + errors.toString().strip() + ")");
+            throw new IOException(ns == null ? tcpip.segmentation.Msg.get("LoopbackCapture.cannot", errors.toString().strip())
+                    : tcpip.segmentation.Msg.get("LoopbackCapture.cannotIn", ns.name(), errors.toString().strip()));
         }
         return capture;
     }

@@ -9,9 +9,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.kernel.Segment;
 import tcpip.kernel.SsInfo;
+import tcpip.kernel.TextWidth;
 import tcpip.narration.Narrator;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.seqack.LoopbackCapture.Packet;
 
 /**
@@ -42,12 +45,12 @@ public final class LossLab {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("LossLab", "Real loss in a throwaway network namespace (root): drop chosen segments with"
-                + " nftables and watch the kernel retransmit.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("LossLab", Msg.get("LossLab.summary"));
         Cli.Option<Experiment> which = cli.enumOption("--experiment", Experiment.class, Experiment.ALL,
-                "which experiment to run");
+                Msg.get("LossLab.opt.experiment"));
         Cli.Option<Long> bulk = cli.sizeOption("--bytes", 4L << 20, 64L << 10, 256L << 20,
-                "bytes per transfer in random-loss");
+                Msg.get("LossLab.opt.bytes"));
         cli.example("sudo ./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab");
         cli.example("sudo ./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab"
                 + " -Dargs=\"--experiment drop-middle\"");
@@ -56,15 +59,14 @@ public final class LossLab {
             Optional<String> missing = Netns.missing();
             if (missing.isPresent()) {
                 System.out.println("LossLab: " + missing.get());
-                System.exit(Cli.EXIT_FAILURE);
+                Cli.exit(Cli.EXIT_FAILURE);
             }
             Narrator n = Narrator.stdout();
             try (Lab lab = Lab.open()) {
-                n.note("namespace " + lab.ns().name() + ": lo MTU " + lab.ns().exec("cat", "/sys/class/net/lo/mtu").strip()
-                        + ", only 127.0.0.1; removed when the lab ends (also on Ctrl-C)");
+                n.note(Msg.get("LossLab.namespace", lab.ns().name(), lab.ns().exec("cat", "/sys/class/net/lo/mtu").strip()));
                 for (Experiment e : Experiment.values()) {
                     if (e != Experiment.ALL && (which.get() == Experiment.ALL || which.get() == e)) {
-                        n.section("데이터 송수신", "loss lab: " + e.name().toLowerCase().replace('_', '-'));
+                        n.section("데이터 송수신", Msg.get("LossLab.section", e.name().toLowerCase().replace('_', '-')));
                         run(e, lab, n, bulk.get());
                     }
                 }
@@ -113,26 +115,23 @@ public final class LossLab {
         try (LoopbackCapture cap = LoopbackCapture.start(lab.ns(), port)) {
             Conn c = connect(lab, port);
             lab.expect("send 65536", "received");
-            SsInfo ss = lab.ss(c.clientPort(), port).orElseThrow(() -> new IOException("ss shows no connection"));
+            SsInfo ss = lab.ss(c.clientPort(), port).orElseThrow(() -> new IOException(Msg.get("LossLab.noSsRow")));
             lab.expect("close", "closed");
             cap.await(fin(port), SETTLE);
             List<Packet> ps = cap.stop();
             Packet syn = ps.stream().filter(p -> p.segment().flags().equals("S")).findFirst()
-                    .orElseThrow(() -> new IOException("tcpdump saw no SYN"));
+                    .orElseThrow(() -> new IOException(Msg.get("LossLab.noSyn")));
             int largest = ps.stream().filter(p -> p.segment().dstPort() == port).mapToInt(p -> p.segment().length())
                     .max().orElse(0);
             MssResult r = new MssResult(syn.segment().mss(), ss.number("mss"), ss.number("advmss"), ss.number("pmtu"),
                     syn.timestamps(), largest);
-            n.line("packet", syn.describe(syn.segment().time()) + (r.timestamps() ? " +timestamps" : ""));
-            n.kernel("client ss -ti: " + ss.mssLine());
+            n.line(Narrator.label("packet"), syn.describe(syn.segment().time()) + (r.timestamps() ? " +timestamps" : ""));
+            n.kernel(Msg.get("LossLab.clientSs", ss.mssLine()));
             n.result(relation("SYN mss = pmtu - 20 (IP) - 20 (TCP)", r.synMss(), r.pmtu() - 40));
             long tsBytes = r.timestamps() ? 12 : 0;
-            n.result(relation("ss mss = SYN mss - " + tsBytes + " (timestamp option: 10 bytes + 2 padding, in every"
-                    + " segment)", r.ssMss(), r.synMss() - tsBytes));
-            n.result(relation("largest data segment tcpdump saw = ss mss (lo set to no GSO above the MTU)",
-                    r.largestPayload(), r.ssMss()));
-            n.simplifies("the article's 1460 is the SYN's promise; the payload per segment is " + r.ssMss()
-                    + " once timestamps take 12 bytes of every header");
+            n.result(relation(Msg.get("LossLab.mss.ssMss", tsBytes), r.ssMss(), r.synMss() - tsBytes));
+            n.result(relation(Msg.get("LossLab.mss.largest"), r.largestPayload(), r.ssMss()));
+            n.simplifies(Msg.get("LossLab.mss.article", r.ssMss()));
             return r;
         }
     }
@@ -157,16 +156,15 @@ public final class LossLab {
     }
 
     static DropResult dropMiddle(Lab lab, Narrator n) throws Exception {
-        return drop(lab, n, SEGMENTS, List.of(DROPPED_INDEX), "data segment #" + DROPPED_INDEX + " of " + SEGMENTS);
+        return drop(lab, n, SEGMENTS, List.of(DROPPED_INDEX), Msg.get("LossLab.what.middle", DROPPED_INDEX, SEGMENTS));
     }
 
     static DropResult dropLast(Lab lab, Narrator n) throws Exception {
-        return drop(lab, n, BURST, List.of(BURST), "the LAST data segment of a " + BURST + "-segment write");
+        return drop(lab, n, BURST, List.of(BURST), Msg.get("LossLab.what.last", BURST));
     }
 
     static DropResult dropLastTwo(Lab lab, Narrator n) throws Exception {
-        return drop(lab, n, BURST, List.of(BURST - 1, BURST), "the last TWO data segments of a " + BURST
-                + "-segment write");
+        return drop(lab, n, BURST, List.of(BURST - 1, BURST), Msg.get("LossLab.what.lastTwo", BURST));
     }
 
     /** Drops the data segments with these 1-based numbers (first transmissions) of one write. */
@@ -178,15 +176,15 @@ public final class LossLab {
             long mss = lab.ss(c.clientPort(), port).map(s -> s.number("mss")).orElse(1448L);
             String rule = "tcp sport " + c.clientPort() + " tcp dport " + port + " " + DATA
                     + " numgen inc mod 1000000 " + numgen(numbers) + " counter drop";
-            n.program("nft (input hook, inside the namespace): " + rule);
+            n.program(Msg.get("LossLab.nftInput", rule));
             Map<String, Long> before;
             String[] got;
             try {
                 lab.ns().dropRule(rule);
                 before = lab.nstat();
-                n.program("client: one write() of " + segments + " x " + mss + " bytes; server reads them all");
+                n.program(Msg.get("LossLab.oneWrite", segments, mss));
                 got = lab.expect("send " + segments * mss, "received");
-                n.kernel("nft counter: " + lab.ns().listRule());
+                n.kernel(Msg.get("LossLab.nftCounter", lab.ns().listRule()));
             } finally {
                 lab.ns().clearRules();
             }
@@ -240,9 +238,9 @@ public final class LossLab {
 
     private static void narrateDrop(Narrator n, List<Packet> ps, DropResult r, String what, SsInfo ss, int tailLost) {
         boolean tail = tailLost > 0;
-        n.note("dropped: " + what + "; tcpdump sees it before the input hook drops it, so a lost range shows twice");
+        n.note(Msg.get("LossLab.dropped", what));
         if (r.seq() < 0) {
-            n.result("no SEQ range appears twice in the capture: the drop rule did NOT hit (does NOT match)");
+            n.result(Msg.get("LossLab.ruleMissed"));
             return;
         }
         double t0 = ps.stream().map(Packet::segment).filter(s -> s.seq() == r.seq() && s.length() > 0)
@@ -252,47 +250,34 @@ public final class LossLab {
                 && p.segment().time() <= t1 + 0.00001).toList();
         for (int i = 0; i < window.size(); i++) {
             if (window.size() <= SHOWN || i < SHOWN - 4 || i >= window.size() - 4) {
-                n.line("packet", window.get(i).describe(t0));
+                n.line(Narrator.label("packet"), window.get(i).describe(t0));
             } else if (i == SHOWN - 4) {
-                n.line("packet", "   ... " + (window.size() - SHOWN) + " more segments and ACKs ...");
+                n.line(Narrator.label("packet"), Msg.get("LossLab.more", window.size() - SHOWN));
             }
         }
         n.ladder(window.stream().map(Packet::segment).toList());
         n.timeSequence(ps.stream().map(Packet::segment).toList());
-        n.result("SEQ " + r.seq() + ":" + r.end() + " was sent " + r.transmissions() + " times; "
-                + r.dupAcks() + " duplicate ACK(s) for " + r.seq() + " before the resend, " + r.sackAcks() + " with SACK");
-        n.result("recovered (ACK past " + r.end() + ") " + Narrator.human(r.recovery()) + " after the first transmission");
-        n.result("receiver's bytes: SHA-256 " + r.shaGot().substring(0, 16) + "… "
-                + (r.shaSent().equals(r.shaGot()) ? "= the sender's (intact)" : "!= the sender's " + r.shaSent()
-                        .substring(0, 16) + "… (does NOT match)"));
-        n.kernel("nstat deltas: " + r.counters());
+        n.result(Msg.get("LossLab.sentTimes", r.seq(), r.end(), r.transmissions(), r.dupAcks(), r.sackAcks()));
+        n.result(Msg.get("LossLab.recovered", r.end(), Narrator.human(r.recovery())));
+        n.result(r.shaSent().equals(r.shaGot()) ? Msg.get("LossLab.sha.intact", r.shaGot().substring(0, 16))
+                : Msg.get("LossLab.sha.notMatch", r.shaGot().substring(0, 16), r.shaSent().substring(0, 16)));
+        n.kernel(Msg.get("LossLab.nstat", r.counters()));
         if (ss != null) {
-            n.kernel("client ss -ti: rto:" + ss.fields().get("rto") + " retrans:" + ss.fields().get("retrans")
+            n.kernel(Msg.get("LossLab.clientSs", "rto:" + ss.fields().get("rto") + " retrans:" + ss.fields().get("retrans")
                     + " cwnd:" + ss.fields().get("cwnd") + " lost:" + ss.fields().getOrDefault("lost", "0")
-                    + " sacked:" + ss.fields().getOrDefault("sacked", "0"));
+                    + " sacked:" + ss.fields().getOrDefault("sacked", "0")));
         }
         long rto = ss == null ? 200 : Math.max(200, ss.number("rto"));
         if (tail) {
             boolean probe = r.counters().getOrDefault("TcpExtTCPLossProbes", 0L) > 0;
             boolean timeout = r.counters().getOrDefault("TcpExtTCPTimeouts", 0L) > 0;
-            n.note("no later segment arrived, so no duplicate ACK could report the loss: "
-                    + (probe && tailLost == 1 ? "a tail loss probe (TLP, RFC 8985) resent the last segment; with ONE"
-                            + " segment unacknowledged Linux sets that probe to 2 x SRTT + 200 ms, capped by the RTO,"
-                            + " so on loopback it fires about when an RTO would, but it is no timeout: no back-off" : "")
-                    + (probe && tailLost > 1 ? "with several segments unacknowledged the tail loss probe (TLP, RFC"
-                            + " 8985) timer is 2 x SRTT plus a small floor, not the RTO's 200 ms: the probe resent the"
-                            + " last segment, the receiver's SACK for it showed the other hole, and RACK resent that"
-                            + " one" : "")
-                    + (timeout ? (probe ? " and " : "") + "the retransmission timer (RTO) fired" : "")
-                    + (!probe && !timeout ? "neither TLP nor RTO was counted" : ""));
-            n.result(String.format("resent after %s; the textbook RTO would wait >= %d ms (%s)",
-                    Narrator.human(r.recovery()), rto, r.recovery().toMillis() < rto ? "Linux was faster"
-                            : "not faster than an RTO"));
+            String how = !probe ? (timeout ? "rto" : "neither") : (tailLost == 1 ? "tlpOne" : "tlpSeveral")
+                    + (timeout ? ".rto" : "");
+            n.note(Msg.get("LossLab.tail." + how));
+            n.result(Msg.get(r.recovery().toMillis() < rto ? "LossLab.tail.faster" : "LossLab.tail.notFaster",
+                    Narrator.human(r.recovery()), rto));
         } else {
-            n.note("not the textbook's \"three duplicate ACKs\": the first duplicate ACK's SACK block already shows"
-                    + " later data arrived and RACK (RFC 8985) marks the hole lost; the resend queues behind the"
-                    + " segments already in flight, hence " + r.dupAcks() + " duplicate ACK(s) in the capture before it"
-                    + " (nstat TCPFastRetrans/TCPSackRecovery above)");
+            n.note(Msg.get("LossLab.notThreeDupAcks", r.dupAcks()));
         }
         compareWithModel(n, tailLost, r, ss);
     }
@@ -304,31 +289,40 @@ public final class LossLab {
         SeqAckModel.Options textbook = new SeqAckModel.Options(7, 10, 0, 0, 0, 4, 10_000).dropping(Set.copyOf(lost));
         SeqAckModel.Result book = SeqAckModel.run(new byte[pieces * 10], textbook);
         SeqAckModel.Result linux = SeqAckModel.run(new byte[pieces * 10], textbook.likeLinux());
-        n.line("model", "the same loss in SeqAckModel (10-byte segments, segment(s) " + lost + " of " + pieces
-                + " lost once; 1 tick = one hop):");
-        for (String l : linux.diagram()) {
-            if (l.contains("lost") || l.contains("timeout") || l.contains("duplicate ACK") || l.startsWith("done")) {
-                n.line("model", l.strip());
-            }
+        n.line(tcpip.segmentation.Msg.get("label.model"), Msg.get("LossLab.model.same", lost, pieces));
+        for (String l : linux.recovery()) {
+            n.line(tcpip.segmentation.Msg.get("label.model"), l.strip());
         }
         long probes = r.counters().getOrDefault("TcpExtTCPLossProbes", 0L);
         long fast = r.counters().getOrDefault("TcpExtTCPFastRetrans", 0L);
         long timeouts = r.counters().getOrDefault("TcpExtTCPTimeouts", 0L);
         String kernelHow = (probes > 0 ? "TLP " : "") + (fast > 0 ? "SACK/RACK " : "") + (timeouts > 0 ? "RTO" : "");
-        String row = "%-32s | %-24s | %-22s | %s";
-        n.line("table", String.format(row, "", "kernel (measured)", "textbook model", "model, Linux mode"));
-        n.line("table", String.format(row, "what resent it", kernelHow.strip() + (tail ? "" : " after " + r.dupAcks()
-                + " dup ACK(s)"), "timeout only", linux.fastRetransmissions() > 0 ? "1 dup ACK (+SACK)" : "timeout"));
-        n.line("table", String.format(row, "segments sent again", r.counters().getOrDefault("TcpRetransSegs", 0L)
-                + " (nstat TcpRetransSegs)", book.retransmissions(), linux.retransmissions()));
-        n.line("table", String.format(row, "SACK blocks", r.sackAcks() > 0 ? "yes" : "none before the resend",
-                "left out", "implied (receiver keeps data)"));
-        n.line("table", String.format(row, "RACK / tail loss probe", kernelHow.contains("TLP") || fast > 0 ? "used"
-                : "not used", "left out", "left out"));
-        n.line("table", String.format(row, "congestion window", ss == null ? "(no ss)" : "cwnd:" + ss.fields()
-                .get("cwnd") + " afterwards", "left out (no window)", "left out"));
-        n.line("table", String.format(row, "bytes delivered in order", r.shaSent().equals(r.shaGot()) ? "yes (SHA-256)"
-                : "NO", book.complete() ? "yes" : "no", linux.complete() ? "yes" : "no"));
+        String yes = Msg.get("LossLab.cell.yes");
+        String no = Msg.get("LossLab.cell.no");
+        String leftOut = Msg.get("LossLab.cell.leftOut");
+        n.line(tcpip.segmentation.Msg.get("label.table"), row("", Msg.get("LossLab.col.kernel"), Msg.get("LossLab.col.textbook"), Msg.get("LossLab.col.linux")));
+        n.line(tcpip.segmentation.Msg.get("label.table"), row(Msg.get("LossLab.row.whatResent"), tail ? kernelHow.strip()
+                : Msg.get("LossLab.cell.afterDupAcks", kernelHow.strip(), r.dupAcks()), Msg.get("LossLab.cell.timeoutOnly"),
+                linux.fastRetransmissions() > 0 ? Msg.get("LossLab.cell.oneDupAck") : Msg.get("LossLab.cell.timeout")));
+        n.line(tcpip.segmentation.Msg.get("label.table"), row(Msg.get("LossLab.row.sentAgain"), r.counters().getOrDefault("TcpRetransSegs", 0L)
+                + " (nstat TcpRetransSegs)", String.valueOf(book.retransmissions()), String.valueOf(linux.retransmissions())));
+        n.line(tcpip.segmentation.Msg.get("label.table"), row(Msg.get("LossLab.row.sack"), r.sackAcks() > 0 ? yes : Msg.get("LossLab.cell.noneBeforeResend"),
+                leftOut, Msg.get("LossLab.cell.implied")));
+        n.line(tcpip.segmentation.Msg.get("label.table"), row(Msg.get("LossLab.row.rack"), kernelHow.contains("TLP") || fast > 0 ? Msg.get("LossLab.cell.used")
+                : Msg.get("LossLab.cell.notUsed"), leftOut, leftOut));
+        n.line(tcpip.segmentation.Msg.get("label.table"), row(Msg.get("LossLab.row.cwnd"), ss == null ? Msg.get("LossLab.cell.noSs")
+                : Msg.get("LossLab.cell.cwndAfter", ss.fields().get("cwnd")), Msg.get("LossLab.cell.noWindow"), leftOut));
+        n.line(tcpip.segmentation.Msg.get("label.table"), row(Msg.get("LossLab.row.inOrder"), r.shaSent().equals(r.shaGot()) ? Msg.get("LossLab.cell.yesSha")
+                : Msg.get("LossLab.cell.NO"), book.complete() ? yes : no, linux.complete() ? yes : no));
+    }
+
+    /** Display columns of the comparison table's first three columns (Hangul counts as two). */
+    private static final int[] TABLE_COLUMNS = {32, 24, 22};
+
+    /** One row of the model comparison table, padded by display width. */
+    static String row(String what, String kernel, String textbook, String linux) {
+        return TextWidth.padRight(what, TABLE_COLUMNS[0]) + " | " + TextWidth.padRight(kernel, TABLE_COLUMNS[1]) + " | "
+                + TextWidth.padRight(textbook, TABLE_COLUMNS[2]) + " | " + linux;
     }
 
     // ---- one segment dropped repeatedly: RTO back-off -----------------------------------------
@@ -354,14 +348,14 @@ public final class LossLab {
             long rto = lab.ss(c.clientPort(), port).map(s -> s.number("rto")).orElse(-1L);
             String rule = "tcp sport " + c.clientPort() + " tcp dport " + port + " " + DATA
                     + " numgen inc mod 1000000 < " + DROPS + " counter drop";
-            n.program("nft: " + rule + "   (drops the next " + DROPS + " data segments: one segment and its resends)");
+            n.program(Msg.get("LossLab.repeat.rule", rule, DROPS));
             Map<String, Long> before;
             try {
                 lab.ns().dropRule(rule);
                 before = lab.nstat();
-                n.program("client: write() of 100 bytes, the only data in flight");
+                n.program(Msg.get("LossLab.repeat.write"));
                 lab.expect("send 100", "received");
-                n.kernel("nft counter: " + lab.ns().listRule());
+                n.kernel(Msg.get("LossLab.nftCounter", lab.ns().listRule()));
             } finally {
                 lab.ns().clearRules();
             }
@@ -383,40 +377,41 @@ public final class LossLab {
                     counters);
             double t0 = times.get(0);
             List<Packet> shown = ps.stream().filter(p -> p.segment().time() >= t0).limit(times.size() + 1L).toList();
-            shown.forEach(p -> n.line("packet", p.describe(t0)));
+            shown.forEach(p -> n.line(Narrator.label("packet"), p.describe(t0)));
             n.ladder(shown.stream().map(Packet::segment).toList());
-            n.kernel("before the drops: ss rto:" + rto + " ms; net.ipv4.tcp_rto_min_us = " + rtoMin * 1000
-                    + "; nstat deltas: " + counters);
-            n.line("table", String.format("%-8s %-13s %-20s %-36s %s", "resend", "measured gap", "sent by",
-                    "RFC 6298 rule", "ratio to previous timeout gap"));
+            n.kernel(Msg.get("LossLab.repeat.before", rto, rtoMin * 1000, counters));
+            n.line(tcpip.segmentation.Msg.get("label.table"), gapRow(Msg.get("LossLab.gap.resend"), Msg.get("LossLab.gap.measured"), Msg.get("LossLab.gap.sentBy"),
+                    Msg.get("LossLab.gap.rule"), Msg.get("LossLab.gap.ratio")));
             for (int i = 0; i < intervals.size(); i++) {
                 boolean probe = i < probes;
                 int k = i - probes; // index among the timeouts
-                String rule6298 = probe ? "(not in RFC 6298: RFC 8985)" : k == 0
-                        ? "RTO = max(" + rtoMin + " ms, SRTT+4*RTTVAR) = " + rto + " ms" : "RTO = 2 x previous (5.5)";
+                String rule6298 = probe ? Msg.get("LossLab.gap.notRfc6298") : k == 0
+                        ? "RTO = max(" + rtoMin + " ms, SRTT+4*RTTVAR) = " + rto + " ms" : Msg.get("LossLab.gap.double");
                 String ratio = probe || k == 0 ? "" : String.format("%.2f", intervals.get(i).toNanos()
                         / (double) intervals.get(i - 1).toNanos());
-                n.line("table", String.format("%-8s %-13s %-20s %-36s %s", "#" + (i + 1), Narrator.human(intervals.get(i)),
-                        probe ? "tail loss probe" : "retransmit timeout", rule6298, ratio));
+                n.line(tcpip.segmentation.Msg.get("label.table"), gapRow("#" + (i + 1), Narrator.human(intervals.get(i)),
+                        probe ? "tail loss probe" : Msg.get("LossLab.gap.rto"), rule6298, ratio));
             }
             boolean doubling = r.rtoGaps().size() >= 2;
             for (int i = 1; i < r.rtoGaps().size(); i++) {
                 doubling &= r.rtoGaps().get(i).toNanos() >= 1.5 * r.rtoGaps().get(i - 1).toNanos();
             }
-            n.result("each timeout gap >= 1.5 x the previous: " + (doubling ? "yes, the timer backs off" : "does NOT match"));
-            n.result("first timeout gap >= the RTO floor " + rtoMin + " ms: " + (!r.rtoGaps().isEmpty()
-                    && r.rtoGaps().get(0).toMillis() >= rtoMin ? "yes" : "does NOT match"));
-            n.note("with one segment alone in flight no duplicate ACK can come: " + (probes > 0 ? probes
-                    + " tail loss probe(s) went first (after " + Narrator.human(intervals.get(0)) + ": with one packet"
-                    + " out the probe timer is not shorter than the RTO), then " : "") + "the retransmission timer fired"
-                    + " and backed off");
+            n.result(Msg.get(doubling ? "LossLab.backOff.yes" : "LossLab.backOff.notMatch"));
+            n.result(Msg.get(!r.rtoGaps().isEmpty() && r.rtoGaps().get(0).toMillis() >= rtoMin ? "LossLab.floor.yes"
+                    : "LossLab.floor.notMatch", rtoMin));
+            n.note(probes > 0 ? Msg.get("LossLab.alone.probes", probes, Narrator.human(intervals.get(0)))
+                    : Msg.get("LossLab.alone"));
             SeqAckModel.Options o = new SeqAckModel.Options(7, 10, 0, 0, 0, 4, 10_000).dropping(Set.of(1, 2, 3, 4));
-            n.line("model", "textbook model: timeouts at ticks " + SeqAckModel.run(new byte[10], o).timeoutTicks()
-                    + " (fixed gap: the old model did not back off)");
-            n.line("model", "Linux-mode model: timeouts at ticks " + SeqAckModel.run(new byte[10], o.likeLinux())
-                    .timeoutTicks() + " (gaps double, as measured; the probe is left out)");
+            n.line(tcpip.segmentation.Msg.get("label.model"), Msg.get("LossLab.model.textbookTimeouts", SeqAckModel.run(new byte[10], o).timeoutTicks()));
+            n.line(tcpip.segmentation.Msg.get("label.model"), Msg.get("LossLab.model.linuxTimeouts", SeqAckModel.run(new byte[10], o.likeLinux()).timeoutTicks()));
             return r;
         }
+    }
+
+    /** One row of the back-off table, padded by display width (Hangul counts as two). */
+    private static String gapRow(String resend, String gap, String sentBy, String rule, String ratio) {
+        return TextWidth.padRight(resend, 8) + " " + TextWidth.padRight(gap, 13) + " " + TextWidth.padRight(sentBy, 20) + " "
+                + TextWidth.padRight(rule, 36) + " " + ratio;
     }
 
     // ---- SYN dropped --------------------------------------------------------------------------
@@ -431,13 +426,13 @@ public final class LossLab {
         int retries = Integer.parseInt(readOr(lab, "net.ipv4.tcp_syn_retries", "6"));
         try (LoopbackCapture cap = LoopbackCapture.start(lab.ns(), port)) {
             String rule = "tcp dport " + port + " tcp flags & (syn|ack) == syn numgen inc mod 1000000 == 0 counter drop";
-            n.program("nft: " + rule + "   (drops the first SYN only)");
+            n.program(Msg.get("LossLab.syn.rule", rule));
             Conn c;
             try {
                 lab.ns().dropRule(rule);
-                n.program("client: connect() with a 5 s timeout");
+                n.program(Msg.get("LossLab.syn.connect"));
                 c = connect(lab, port);
-                n.kernel("nft counter: " + lab.ns().listRule());
+                n.kernel(Msg.get("LossLab.nftCounter", lab.ns().listRule()));
             } finally {
                 lab.ns().clearRules();
             }
@@ -448,23 +443,19 @@ public final class LossLab {
                     && s.srcPort() == c.clientPort()).map(Segment::time).toList();
             SynResult r = new SynResult(c.connectMicros(), syns, linear, retries);
             double t0 = syns.isEmpty() ? 0 : syns.get(0);
-            ps.stream().limit(4).forEach(p -> n.line("packet", p.describe(t0)));
+            ps.stream().limit(4).forEach(p -> n.line(Narrator.label("packet"), p.describe(t0)));
             n.ladder(ps.stream().limit(4).map(Packet::segment).toList());
-            n.result("connect() returned after " + Narrator.human(Duration.ofNanos(c.connectMicros() * 1000)));
+            n.result(Msg.get("LossLab.syn.returned", Narrator.human(Duration.ofNanos(c.connectMicros() * 1000))));
             if (syns.size() >= 2) {
-                n.result("the second SYN left " + Narrator.human(micros(syns.get(1) - syns.get(0)))
-                        + " after the first (initial RTO for a SYN: 1 s, RFC 6298 2.1)");
+                n.result(Msg.get("LossLab.syn.second", Narrator.human(micros(syns.get(1) - syns.get(0)))));
             } else {
-                n.result("tcpdump saw " + syns.size() + " SYN(s) from the client: the retry does NOT match");
+                n.result(Msg.get("LossLab.syn.notMatch", syns.size()));
             }
-            n.kernel("net.ipv4.tcp_syn_linear_timeouts = " + linear + ", net.ipv4.tcp_syn_retries = " + retries
-                    + " (read inside the namespace)");
-            n.note("schedule if every SYN were lost: " + synSchedule(linear, retries));
-            n.note("the first SYN waits the initial RTO (1 s); the next " + linear + " retries (tcp_syn_linear_timeouts)"
-                    + " wait 1 s too instead of doubling, later ones double; after " + retries
-                    + " retries (tcp_syn_retries) connect() fails with ETIMEDOUT, no RST");
-            n.simplifies("the textbook doubles from the first retry (1, 3, 7, 15 s after the first SYN)");
-            n.line("model", "SeqAckModel keeps the handshake lossless: it leaves SYN loss out entirely");
+            n.kernel(Msg.get("LossLab.syn.sysctls", linear, retries));
+            n.note(Msg.get("LossLab.syn.schedule", synSchedule(linear, retries)));
+            n.note(Msg.get("LossLab.syn.explain", linear, retries));
+            n.simplifies(Msg.get("LossLab.syn.article"));
+            n.line(tcpip.segmentation.Msg.get("label.model"), Msg.get("LossLab.syn.model"));
             return r;
         }
     }
@@ -484,7 +475,7 @@ public final class LossLab {
             t += gap;
             sb.append(", ").append(t);
         }
-        return sb.append(" s; then it gives up").toString();
+        return sb.toString();
     }
 
     // ---- the last ACK of a close dropped ------------------------------------------------------
@@ -500,18 +491,18 @@ public final class LossLab {
             lab.expect("send 100", "received");
             String rule = "tcp sport " + c.clientPort() + " tcp dport " + port
                     + " tcp flags == ack ip length <= 64 numgen inc mod 1000000 == 0 counter drop";
-            n.program("nft: " + rule + "   (drops the client's next pure ACK: the last one of the close)");
+            n.program(Msg.get("LossLab.close.rule", rule));
             List<String> rows;
             try {
                 lab.ns().dropRule(rule);
-                n.program("client: close() first (active closer); server: read() sees EOF, then close()");
+                n.program(Msg.get("LossLab.close.program"));
                 lab.expect("close", "closed");
                 cap.await(ps -> count(ps, p -> p.segment().srcPort() == port && p.segment().fin()) >= 1, SETTLE);
                 rows = lab.ssRows(port);
                 rows.forEach(row -> n.kernel("ss -tano: " + row));
                 cap.await(ps -> count(ps, p -> p.segment().srcPort() == port && p.segment().fin()) >= 2
                         && lastAckAfterSecondFin(ps, port, c.clientPort()), SETTLE);
-                n.kernel("nft counter: " + lab.ns().listRule());
+                n.kernel(Msg.get("LossLab.nftCounter", lab.ns().listRule()));
             } finally {
                 lab.ns().clearRules();
             }
@@ -520,7 +511,7 @@ public final class LossLab {
                     && p.segment().time() >= ps.stream().filter(q -> q.segment().fin()).mapToDouble(q -> q.segment()
                             .time()).min().orElse(Double.MAX_VALUE)).toList();
             double t0 = closing.isEmpty() ? 0 : closing.get(0).segment().time();
-            closing.forEach(p -> n.line("packet", p.describe(t0)));
+            closing.forEach(p -> n.line(Narrator.label("packet"), p.describe(t0)));
             n.ladder(closing.stream().map(Packet::segment).toList());
             List<Double> fins = ps.stream().map(Packet::segment).filter(s -> s.srcPort() == port && s.fin())
                     .map(Segment::time).toList();
@@ -529,14 +520,12 @@ public final class LossLab {
                     && s.flags().equals(".") && s.length() == 0 && s.time() >= firstFin).map(Segment::time).toList();
             CloseResult r = new CloseResult(fins, acks, rows);
             if (fins.size() >= 2) {
-                n.result("the server (LAST_ACK) resent its FIN after " + Narrator.human(micros(fins.get(1) - fins.get(0)))
-                        + "; the client, in TIME_WAIT, answered it with " + acks.size() + " ACK(s) in all");
+                n.result(Msg.get("LossLab.close.resent", Narrator.human(micros(fins.get(1) - fins.get(0))), acks.size()));
             } else {
-                n.result("the server's FIN was sent " + fins.size() + " time(s): a resend does NOT match");
+                n.result(Msg.get("LossLab.close.notMatch", fins.size()));
             }
-            n.note("this is TIME_WAIT's first job: the active closer keeps the connection's numbers so it can ACK a"
-                    + " resent FIN; without it the FIN would meet no socket and get an RST");
-            n.line("model", "SeqAckModel ends when the FIN is acknowledged: it has no close states and loses no ACK");
+            n.note(Msg.get("LossLab.close.timeWait"));
+            n.line(tcpip.segmentation.Msg.get("label.model"), Msg.get("LossLab.close.model"));
             return r;
         }
     }
@@ -557,7 +546,7 @@ public final class LossLab {
     static List<LossRow> randomLoss(Lab lab, Narrator n, long bytes) throws Exception {
         int port = listen(lab);
         List<LossRow> rows = new ArrayList<>();
-        n.program("client: one write() of " + bytes + " bytes per loss rate; server reads all (no tcpdump running)");
+        n.program(Msg.get("LossLab.random.program", bytes));
         connect(lab, port);
         lab.expect("send " + bytes, "received"); // untimed: both JVMs compile their loops first
         lab.expect("close", "closed");
@@ -593,26 +582,20 @@ public final class LossLab {
         double best = rows.stream().mapToDouble(LossRow::mbPerSecond).max().orElse(1);
         for (LossRow r : rows) {
             int bar = (int) Math.round(40 * r.mbPerSecond() / best);
-            n.line("result", String.format("loss %2d%% %-40s %7.1f MB/s  dropped %5d  retrans (ss) %5d  nstat"
-                    + " TcpRetransSegs %5d TCPLossProbes %4d%s", r.percent(), "#".repeat(Math.max(bar, 1)),
-                    r.mbPerSecond(), r.dropped(), r.ssRetrans(), r.retransSegs(), r.probes(),
-                    r.intact() ? "" : "  bytes NOT intact"));
+            n.line(Narrator.label("result"), Msg.get(r.intact() ? "LossLab.random.row" : "LossLab.random.row.notIntact",
+                    String.format("%2d", r.percent()), String.format("%-40s", "#".repeat(Math.max(bar, 1))),
+                    String.format("%7.1f", r.mbPerSecond()), String.format("%5d", r.dropped()),
+                    String.format("%5d", r.ssRetrans()), String.format("%5d", r.retransSegs()),
+                    String.format("%4d", r.probes())));
         }
         boolean intact = rows.stream().allMatch(LossRow::intact);
-        n.note(intact ? "every row delivered the same bytes (SHA-256 checked): loss costs time, not data"
-                : "some row's bytes do NOT match the sender's");
-        rows.stream().filter(r -> r.retransSegs() > r.dropped()).findFirst().ifPresent(r -> n.note("at " + r.percent()
-                + "% the kernel resent " + (r.retransSegs() - r.dropped()) + " segment(s) more than the rule dropped ("
-                + r.probes() + " loss probe(s)): spurious resends of data that had arrived, when a timer fired before"
-                + " the ACK came (busy CPUs delay ACKs)"));
+        n.note(Msg.get(intact ? "LossLab.random.intact" : "LossLab.random.notIntact"));
+        rows.stream().filter(r -> r.retransSegs() > r.dropped()).findFirst().ifPresent(r -> n.note(Msg.get(
+                "LossLab.random.spurious", r.percent(), r.retransSegs() - r.dropped(), r.probes())));
         String cc = readOr(lab, "net.ipv4.tcp_congestion_control", "(unknown)");
-        n.note("the rule drops only data segments (ip length > 64), so handshakes and ACKs pass; how much a loss"
-                + " slows the sender is the congestion control's choice: here net.ipv4.tcp_congestion_control = " + cc
-                + (cc.equals("bbr") ? " (it models the path's rate and does not halve on each loss as cubic/reno do)"
-                        : ""));
+        n.note(Msg.get(cc.equals("bbr") ? "LossLab.random.cc.bbr" : "LossLab.random.cc", cc));
         SeqAckModel.Result m = SeqAckModel.run(new byte[1000], new SeqAckModel.Options(7, 10, 0.05, 0, 0, 4, 100_000));
-        n.line("model", "SeqAckModel at 5% loss: " + m.transmissions() + " transmissions, " + m.retransmissions()
-                + " retransmitted; it has no window, so its rate does not fall with loss as the kernel's does");
+        n.line(tcpip.segmentation.Msg.get("label.model"), Msg.get("LossLab.random.model", m.transmissions(), m.retransmissions()));
         return rows;
     }
 
@@ -646,7 +629,6 @@ public final class LossLab {
 
     /** "NAME: a = b (matches)" or "... (does NOT match)". */
     static String relation(String name, long actual, long expected) {
-        return name + ": " + actual + (actual == expected ? " = " + expected + " (matches)"
-                : " != " + expected + " (does NOT match)");
+        return Msg.get(actual == expected ? "LossLab.relation.matches" : "LossLab.relation.notMatch", name, actual, expected);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
+import tcpip.segmentation.Msg;
 
 /** The loss lab as tour stages (root only; elsewhere each stage prints the one line saying why). */
 public final class LossLabStages {
@@ -22,7 +23,7 @@ public final class LossLabStages {
         for (LossLab.Experiment e : LossLab.Experiment.values()) {
             if (e != LossLab.Experiment.ALL) {
                 String name = e.name().toLowerCase().replace('_', '-');
-                stages.add(new Stage("loss-" + name, SECTION, "real loss in a namespace: " + name, n -> run(e, n)));
+                stages.add(new Stage("loss-" + name, SECTION, Msg.get("LossLabStages.title", name), n -> run(e, n)));
             }
         }
         return List.copyOf(stages);

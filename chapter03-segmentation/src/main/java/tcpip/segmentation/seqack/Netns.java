@@ -38,12 +38,11 @@ public final class Netns implements AutoCloseable {
 
     /** Why the lab cannot run here (one line with the fix), or empty if it can. */
     public static Optional<String> missing() {
-        String how = " (run it as root: sudo ./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab)";
         if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-            return Optional.of("the loss lab needs Linux network namespaces; this is " + System.getProperty("os.name"));
+            return Optional.of(tcpip.segmentation.Msg.get("Netns.notLinux", System.getProperty("os.name")));
         }
         if (!Files.isReadable(Path.of("/proc/self/status")) || !isRoot()) {
-            return Optional.of("the loss lab needs root to create a network namespace" + how);
+            return Optional.of(tcpip.segmentation.Msg.get("Netns.notRoot"));
         }
         for (String tool : List.of("ip", "nft", "tcpdump", "ss", "nstat")) {
             if (find(tool) == null) {
@@ -52,7 +51,7 @@ public final class Netns implements AutoCloseable {
                     case "tcpdump" -> "tcpdump";
                     default -> "iproute2";
                 };
-                return Optional.of("the loss lab needs '" + tool + "' (apt-get install -y " + pkg + ")" + how);
+                return Optional.of(tcpip.segmentation.Msg.get("Netns.noTool", tool, pkg));
             }
         }
         return Optional.empty();
@@ -144,7 +143,7 @@ public final class Netns implements AutoCloseable {
                 return line.strip();
             }
         }
-        return "(no rule)";
+        return tcpip.segmentation.Msg.get("Netns.noRule");
     }
 
     /** Deletes our table if present. */
@@ -177,8 +176,7 @@ public final class Netns implements AutoCloseable {
         try {
             run(List.of("ip", "netns", "delete", name)); // also ends every socket and rule inside it
         } catch (IOException | RuntimeException e) {
-            System.err.println("could not delete namespace " + name + ": " + e.getMessage()
-                    + " (remove it with: sudo ip netns delete " + name + ")");
+            System.err.println(tcpip.segmentation.Msg.get("Netns.notDeleted", name, e.getMessage()));
         }
     }
 
@@ -230,7 +228,7 @@ public final class Netns implements AutoCloseable {
         try {
             if (!p.waitFor(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new IOException("timed out: " + String.join(" ", command));
+                throw new IOException(tcpip.segmentation.Msg.get("Netns.timedOut", String.join(" ", command)));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

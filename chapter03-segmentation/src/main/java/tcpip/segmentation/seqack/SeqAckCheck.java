@@ -32,10 +32,11 @@ public final class SeqAckCheck {
         public String describe() {
             String plus = (sent.syn() ? " + 1 (SYN)" : "") + (sent.fin() ? " + 1 (FIN)" : "");
             String sum = sent.seq() + " + " + sent.length() + plus + " = " + expected;
-            return String.format("%d > %d %s seq=%d len=%d -> ack=%s: SEQ + len%s%s = %d %s", sent.srcPort(),
+            String relation = String.format("%d > %d %s seq=%d len=%d -> ack=%s: SEQ + len%s%s = %d", sent.srcPort(),
                     sent.dstPort(), sent.kind(), sent.seq(), sent.length(), ack < 0 ? "none" : ack,
-                    sent.syn() ? " + 1" : "", sent.fin() ? " + 1" : "", expected,
-                    matches() ? "(matches)" : "(does NOT match: " + sum + ")");
+                    sent.syn() ? " + 1" : "", sent.fin() ? " + 1" : "", expected);
+            return matches() ? tcpip.segmentation.Msg.get("SeqAckCheck.matches", relation)
+                    : tcpip.segmentation.Msg.get("SeqAckCheck.notMatch", relation, sum);
         }
     }
 

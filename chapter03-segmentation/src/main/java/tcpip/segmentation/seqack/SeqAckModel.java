@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
+import tcpip.kernel.TextWidth;
+import tcpip.segmentation.Msg;
 
 /**
  * MODEL (a simulation, not the kernel) of how TCP carries a message: a random initial sequence
@@ -15,6 +17,8 @@ import java.util.Set;
  */
 public final class SeqAckModel {
 
+    /** Display columns of the diagram's client column (Hangul counts as two). */
+    private static final int CLIENT_COLUMNS = 50;
     /** Segments at most this many ticks late when reordering. */
     private static final int MAX_EXTRA_DELAY = 3;
 
@@ -83,9 +87,12 @@ public final class SeqAckModel {
      * @param timeoutTicks    the tick of each timeout expiry, in order (their gaps show the back-off)
      * @param acks            every ACK number the receiver sent, in order
      * @param diagram         the sequence diagram, one line per event
+     * @param recovery        the diagram's lines about loss and recovery: the model's caveat, every loss,
+     *                        timeout and fast retransmission, and the final tally
      */
     public record Result(long isn, byte[] delivered, boolean complete, int transmissions, int retransmissions,
-            int fastRetransmissions, List<Integer> timeoutTicks, List<Long> acks, List<String> diagram) {
+            int fastRetransmissions, List<Integer> timeoutTicks, List<Long> acks, List<String> diagram,
+            List<String> recovery) {
     }
 
     /** One segment as the sender cut it: bytes [offset, offset+length) of the message, maybe with FIN. */
@@ -105,17 +112,16 @@ public final class SeqAckModel {
         long isn = random.nextInt() & 0xffffffffL; // random ISN: an attacker cannot guess it
         List<String> diagram = new ArrayList<>();
         List<Long> acks = new ArrayList<>();
-        diagram.add(String.format("MODEL run: seed=%d mss=%d loss=%.2f duplicate=%.2f reorder=%.2f rto=%d ticks",
-                o.seed(), o.mss(), o.loss(), o.duplicate(), o.reorder(), o.rto()));
-        diagram.add(o.linux()
-                ? "(a MODEL with Linux's recovery: resend after ONE duplicate ACK that SACKs later data, timeout doubles;"
-                        + " still no TLP/RACK timers, no congestion window, ACKs never lost)"
-                : "(a textbook MODEL: resend only on timeout, the timeout does not back off, ACKs are never lost,"
-                        + " the window is unlimited; Linux does more: see LossLab)");
-        diagram.add(String.format("%5s  %-50s %s", "tick", "client (sender)", "server (receiver)"));
+        List<String> recovery = new ArrayList<>();
+        diagram.add(Msg.get("SeqAckModel.run", o.seed(), o.mss(), String.format("%.2f", o.loss()),
+                String.format("%.2f", o.duplicate()), String.format("%.2f", o.reorder()), o.rto()));
+        diagram.add(Msg.get(o.linux() ? "SeqAckModel.linux" : "SeqAckModel.textbook"));
+        recovery.add(diagram.get(diagram.size() - 1));
+        diagram.add(TextWidth.padLeft(Msg.get("SeqAckModel.head.tick"), 5) + "  " + TextWidth.padRight(Msg.get("SeqAckModel.head.client"),
+                CLIENT_COLUMNS) + " " + Msg.get("SeqAckModel.head.server"));
         // Three way handshake, kept lossless in this model: the SYN takes one number.
         diagram.add(line(0, "SYN seq=" + wire(isn) + " ------------------------>", ""));
-        diagram.add(line(1, "", "<-- SYN+ACK ack=" + wire(isn + 1) + "  (ISN+1: the SYN used one number)"));
+        diagram.add(line(1, "", Msg.get("SeqAckModel.synAck", wire(isn + 1))));
 
         List<Piece> pieces = new ArrayList<>();
         long seq = isn + 1;
@@ -155,7 +161,7 @@ public final class SeqAckModel {
                     acked = ack;
                     timerStart = tick; // new data acknowledged: the timer restarts for the next one
                     rto = o.rto();     // and the back-off ends
-                    diagram.add(line(tick, "<-- ACK=" + wire(ack) + " arrives: bytes before it are confirmed", ""));
+                    diagram.add(line(tick, Msg.get("SeqAckModel.ackArrives", wire(ack)), ""));
                 } else if (o.linux() && a[2] > 0 && ack == acked && fastFor != ack) {
                     // SACK: this duplicate ACK says later bytes arrived, so the segment at ACK was lost
                     int lost = firstUnacked(pieces, acked);
@@ -165,8 +171,8 @@ public final class SeqAckModel {
                         retransmissions++;
                         sendNow.add(lost);
                         timerStart = tick;
-                        diagram.add(line(tick, "<-- duplicate ACK=" + wire(ack) + " with SACK of later data:"
-                                + " resend at once (fast retransmission)", ""));
+                        diagram.add(line(tick, Msg.get("SeqAckModel.fastRetransmit", wire(ack)), ""));
+                        recovery.add(diagram.get(diagram.size() - 1));
                     }
                 }
             }
@@ -179,8 +185,9 @@ public final class SeqAckModel {
             if (oldest >= 0 && sentAt[oldest] >= 0 && tick - timerStart >= rto && !sendNow.contains(oldest)) {
                 retransmissions++;
                 timeoutTicks.add(tick);
-                diagram.add(line(tick, "timeout: no ACK past " + wire(acked) + " for " + rto
-                        + " ticks -> send it again" + (o.linux() ? ", next timeout " + 2 * rto : ""), ""));
+                diagram.add(line(tick, o.linux() ? Msg.get("SeqAckModel.timeout.backOff", wire(acked), rto, 2 * rto)
+                        : Msg.get("SeqAckModel.timeout", wire(acked), rto), ""));
+                recovery.add(diagram.get(diagram.size() - 1));
                 sendNow.add(oldest);
                 timerStart = tick;
                 if (o.linux()) {
@@ -204,15 +211,16 @@ public final class SeqAckModel {
                 dataTransmissions += p.payload().length > 0 ? 1 : 0;
                 boolean planned = p.payload().length > 0 && o.drops().contains(dataTransmissions);
                 if (random.nextDouble() < o.loss() | planned) {
-                    diagram.add(line(tick, what, "X lost in the network"));
+                    diagram.add(line(tick, what, Msg.get("SeqAckModel.lost")));
+                    recovery.add(diagram.get(diagram.size() - 1));
                     continue;
                 }
                 int delay = 1 + (random.nextDouble() < o.reorder() ? 1 + random.nextInt(MAX_EXTRA_DELAY) : 0);
                 toServer.add(new InFlight(tick + delay, order++, p));
-                String note = delay > 1 ? "(delayed " + (delay - 1) + " tick(s))" : "";
+                String note = delay > 1 ? Msg.get("SeqAckModel.delayed", delay - 1) : "";
                 if (random.nextDouble() < o.duplicate()) {
                     toServer.add(new InFlight(tick + delay + 1, order++, p));
-                    note = (note + " (the network will deliver it twice)").trim();
+                    note = delay > 1 ? Msg.get("SeqAckModel.delayedTwice", delay - 1) : Msg.get("SeqAckModel.twice");
                 }
                 diagram.add(line(tick, what, note));
             }
@@ -223,25 +231,26 @@ public final class SeqAckModel {
                 acks.add(ack);
                 long sacked = receiver.bufferedBytes(); // > 0: a SACK block would name the kept later data
                 toClient.add(new long[] {tick + 1, ack, sacked});
-                String what = switch (receiver.lastOutcome()) {
-                    case IN_ORDER -> "in order: delivered up to " + wire(ack);
-                    case OUT_OF_ORDER -> "gap before it: kept (" + receiver.buffered() + " waiting)";
-                    case DUPLICATE -> "duplicate: already have it";
+                String got = switch (receiver.lastOutcome()) {
+                    case IN_ORDER -> Msg.get("SeqAckModel.got.inOrder", describe(p, isn), wire(ack));
+                    case OUT_OF_ORDER -> Msg.get("SeqAckModel.got.gap", describe(p, isn), receiver.buffered());
+                    case DUPLICATE -> Msg.get("SeqAckModel.got.duplicate", describe(p, isn));
                 };
-                diagram.add(line(tick, "", "got " + describe(p, isn) + ": " + what));
+                diagram.add(line(tick, "", got));
                 boolean finNow = receiver.finReceived() && !finCounted;
                 finCounted |= finNow;
-                diagram.add(line(tick, "", "<-- ACK=" + wire(ack)
-                        + (finNow ? "  (next byte expected, +1 for the FIN)" : "  (next byte expected)")));
+                diagram.add(line(tick, "", Msg.get(finNow ? "SeqAckModel.ack.fin" : "SeqAckModel.ack", wire(ack))));
             }
         }
         boolean complete = acked >= finalAck;
         diagram.add(complete
-                ? String.format("done at tick %d: %d bytes in %d segments, %d transmissions (%d retransmitted)",
-                        tick, message.length, pieces.size() - 1, transmissions, retransmissions)
-                : "stopped at tick " + tick + " before everything was acknowledged");
+                ? Msg.get("SeqAckModel.done", tick, message.length, pieces.size() - 1, transmissions, retransmissions)
+                : Msg.get("SeqAckModel.stopped", tick));
+        if (complete) {
+            recovery.add(diagram.get(diagram.size() - 1));
+        }
         return new Result(isn, receiver.delivered(), complete, transmissions, retransmissions, fast,
-                List.copyOf(timeoutTicks), acks, diagram);
+                List.copyOf(timeoutTicks), acks, diagram, List.copyOf(recovery));
     }
 
     private static int firstUnacked(List<Piece> pieces, long acked) {
@@ -268,6 +277,6 @@ public final class SeqAckModel {
     }
 
     private static String line(int tick, String client, String server) {
-        return String.format("%5d  %-50s %s", tick, client, server).stripTrailing();
+        return (String.format("%5d  ", tick) + TextWidth.padRight(client, CLIENT_COLUMNS) + " " + server).stripTrailing();
     }
 }

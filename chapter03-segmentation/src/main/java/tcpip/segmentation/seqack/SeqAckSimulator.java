@@ -3,6 +3,8 @@ package tcpip.segmentation.seqack;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.segmentation.Msg;
 
 /**
  * Runs the SEQ/ACK MODEL (a simulation of what the kernel does, not the kernel) and prints its
@@ -18,17 +20,18 @@ public final class SeqAckSimulator {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("SeqAckSimulator", "A seedable MODEL of SEQ/ACK numbers, loss, retransmission and reassembly.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("SeqAckSimulator", Msg.get("SeqAckSimulator.summary"));
         Cli.Option<String> message = cli.stringOption("--message", "Hello, TCP! This message is cut into segments.",
-                "the text to send");
-        Cli.Option<Integer> mss = cli.intOption("--mss", 10, 1, 65_535, "payload bytes per segment (the article: 1460)");
-        Cli.Option<Integer> seed = cli.intOption("--seed", 7, 0, Integer.MAX_VALUE, "seed for the ISN and the network");
-        Cli.Option<Integer> loss = cli.intOption("--loss", 20, 0, 90, "percent of data segments lost");
-        Cli.Option<Integer> dup = cli.intOption("--duplicate", 10, 0, 100, "percent of data segments duplicated");
-        Cli.Option<Integer> reorder = cli.intOption("--reorder", 20, 0, 100, "percent of segments delayed (reordered)");
-        Cli.Option<Integer> rto = cli.intOption("--rto", 4, 2, 1000, "retransmission timeout in ticks");
+                Msg.get("SeqAckSimulator.opt.message"));
+        Cli.Option<Integer> mss = cli.intOption("--mss", 10, 1, 65_535, Msg.get("SeqAckSimulator.opt.mss"));
+        Cli.Option<Integer> seed = cli.intOption("--seed", 7, 0, Integer.MAX_VALUE, Msg.get("SeqAckSimulator.opt.seed"));
+        Cli.Option<Integer> loss = cli.intOption("--loss", 20, 0, 90, Msg.get("SeqAckSimulator.opt.loss"));
+        Cli.Option<Integer> dup = cli.intOption("--duplicate", 10, 0, 100, Msg.get("SeqAckSimulator.opt.duplicate"));
+        Cli.Option<Integer> reorder = cli.intOption("--reorder", 20, 0, 100, Msg.get("SeqAckSimulator.opt.reorder"));
+        Cli.Option<Integer> rto = cli.intOption("--rto", 4, 2, 1000, Msg.get("SeqAckSimulator.opt.rto"));
         Cli.Option<Recovery> recovery = cli.enumOption("--recovery", Recovery.class, Recovery.TEXTBOOK,
-                "textbook: resend on timeout only; linux: also after ONE duplicate ACK with SACK, timeout doubles");
+                Msg.get("SeqAckSimulator.opt.recovery"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=SeqAckSimulator");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=SeqAckSimulator -Dargs=\"--seed 3 --loss 40\"");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=SeqAckSimulator -Dargs=\"--seed 3 --loss 40 --recovery linux\"");
@@ -38,11 +41,11 @@ public final class SeqAckSimulator {
             SeqAckModel.Result r = SeqAckModel.run(bytes, new SeqAckModel.Options(seed.get(), mss.get(),
                     loss.get() / 100.0, dup.get() / 100.0, reorder.get() / 100.0, rto.get(), 10_000,
                     java.util.Set.of(), recovery.get() == Recovery.LINUX));
-            System.out.println("THIS IS A MODEL of what the kernel does (the real thing: SegmentationDemo --only seq-ack-model)");
+            System.out.println(Msg.get("SeqAckSimulator.model"));
             r.diagram().forEach(System.out::println);
-            System.out.println("receiver's program got: \"" + new String(r.delivered(), StandardCharsets.UTF_8) + "\"");
-            System.out.println(Arrays.equals(bytes, r.delivered()) ? "reassembled exactly the bytes sent, in order"
-                    : "NOT the bytes sent (the run stopped early)");
+            System.out.println(Msg.get("SeqAckSimulator.got", new String(r.delivered(), StandardCharsets.UTF_8)));
+            System.out.println(Arrays.equals(bytes, r.delivered()) ? Msg.get("SeqAckSimulator.exact")
+                    : Msg.get("SeqAckSimulator.notExact"));
         });
     }
 }

@@ -14,6 +14,7 @@ import tcpip.kernel.PacketCapture;
 import tcpip.kernel.Segment;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
+import tcpip.segmentation.Msg;
 
 /** The SEQ/ACK stages of 데이터 송수신: the model and the real segments on loopback. */
 public final class SeqAckStages {
@@ -32,20 +33,19 @@ public final class SeqAckStages {
     /** The SEQ/ACK stages, in order. */
     public static List<Stage> stages() {
         return List.of(
-                new Stage("seq-ack-model", SECTION, "SEQ/ACK, loss, retransmission (model and real)",
+                new Stage("seq-ack-model", SECTION, Msg.get("SeqAckStages.title"),
                         SeqAckStages::seqAck));
     }
 
     static void seqAck(Narrator n) throws Exception {
         byte[] message = "Hello, TCP! This message is cut into segments.".getBytes(StandardCharsets.UTF_8);
         int mss = 16;
-        n.note("THIS IS A MODEL of what the kernel does, with seed 7: 20% loss, 10% duplicates, 20% reordering");
+        n.note(Msg.get("SeqAckStages.model"));
         SeqAckModel.Result r = SeqAckModel.run(message, new SeqAckModel.Options(7, mss, 0.2, 0.1, 0.2, 4, 10_000));
-        r.diagram().forEach(l -> n.line("model", l));
-        n.result("model receiver's program got \"" + new String(r.delivered(), StandardCharsets.UTF_8) + "\"");
+        r.diagram().forEach(l -> n.line(tcpip.segmentation.Msg.get("label.model"), l));
+        n.result(Msg.get("SeqAckStages.modelGot", new String(r.delivered(), StandardCharsets.UTF_8)));
 
-        n.note("the real kernel: the same " + message.length + " bytes as writes of " + mss
-                + " bytes (TCP_NODELAY, each read before the next write) on loopback");
+        n.note(Msg.get("SeqAckStages.real", message.length, mss));
         try (ServerSocket listener = new ServerSocket()) {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             listener.setSoTimeout((int) TIMEOUT.toMillis());
@@ -87,22 +87,21 @@ public final class SeqAckStages {
                 }
             }
         }
-        n.simplifies("the article adds 1 to the received size; the ACK is the next byte expected, SEQ + length.");
-        n.simplifies("The +1 appears only for SYN and FIN, which each use one sequence number.");
-        n.note("loopback loses nothing; to watch the kernel lose and resend real segments: the loss-* stages or");
-        n.note("sudo ./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab");
+        n.simplifies(Msg.get("SeqAckStages.article1"));
+        n.simplifies(Msg.get("SeqAckStages.article2"));
+        n.note(Msg.get("SeqAckStages.lossLab1"));
+        n.note(Msg.get("SeqAckStages.lossLab2"));
     }
 
     private static LoopbackCapture startCapture(Narrator n, int port) {
         if (!PacketCapture.installed()) {
-            n.note("tcpdump is not installed (apt-get install tcpdump): no packets, no checks; as root: "
-                    + PacketCapture.command(port));
+            n.note(Msg.get("SeqAckStages.noTcpdump", PacketCapture.command(port)));
             return null;
         }
         try {
             return LoopbackCapture.start(null, port);
         } catch (IOException e) {
-            n.note(e.getMessage() + "; as root run: " + PacketCapture.command(port));
+            n.note(Msg.get("SeqAckStages.captureFailed", e.getMessage(), PacketCapture.command(port)));
             return null;
         }
     }
@@ -114,27 +113,25 @@ public final class SeqAckStages {
     /** Prints the first connection's segments, then every SEQ/ACK relation computed from them. */
     static void check(Narrator n, List<Segment> all, int port) {
         if (all.isEmpty()) {
-            n.result("tcpdump is running but captured nothing on port " + port + ": the relations below are"
-                    + " NOT checked (does NOT match)");
+            n.result(Msg.get("SeqAckStages.nothingCaptured", port));
             return;
         }
         int firstClient = all.get(0).srcPort() == port ? all.get(0).dstPort() : all.get(0).srcPort();
         List<Segment> first = all.stream().filter(s -> s.srcPort() == firstClient || s.dstPort() == firstClient)
                 .toList();
-        first.forEach(s -> n.line("packet", s.describe()));
+        first.forEach(s -> n.line(Narrator.label("packet"), s.describe()));
         n.ladder(first); // the data exchange as a picture: handshake, segments, ACKs, FIN
         List<SeqAckCheck.Check> checks = SeqAckCheck.acks(first);
         checks.forEach(c -> n.result(c.describe()));
         long bad = checks.stream().filter(c -> !c.matches()).count();
-        n.result(checks.isEmpty() ? "no segment that takes sequence numbers was captured (does NOT match)"
-                : bad == 0 ? "all " + checks.size() + " answers: ACK = SEQ + length, +1 only for SYN and FIN (matches)"
-                        : bad + " of " + checks.size() + " answers do NOT match ACK = SEQ + length (+1 SYN/FIN)");
+        n.result(checks.isEmpty() ? Msg.get("SeqAckStages.noChecks")
+                : bad == 0 ? Msg.get("SeqAckStages.allMatch", checks.size())
+                        : Msg.get("SeqAckStages.someNotMatch", bad, checks.size()));
         List<Long> isns = SeqAckCheck.clientIsns(all);
         long min = isns.stream().mapToLong(Long::longValue).min().orElse(0);
         long max = isns.stream().mapToLong(Long::longValue).max().orElse(0);
-        n.result("client ISNs of " + isns.size() + " connections to the same port: " + isns);
-        n.result(SeqAckCheck.looksRandom(isns)
-                ? String.format("all different, spread over %,d numbers: not a counter (random per connection)", max - min)
-                : "the ISNs are NOT spread as random numbers would be (does NOT match)");
+        n.result(Msg.get("SeqAckStages.isns", isns.size(), isns));
+        n.result(SeqAckCheck.looksRandom(isns) ? Msg.get("SeqAckStages.random", String.format("%,d", max - min))
+                : Msg.get("SeqAckStages.notRandom"));
     }
 }

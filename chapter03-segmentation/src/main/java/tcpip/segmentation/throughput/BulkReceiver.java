@@ -7,7 +7,9 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
 import tcpip.net.AcceptLoop;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -26,16 +28,17 @@ public final class BulkReceiver {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("BulkReceiver", "Counts every byte until the sender's FIN, then sends the count back.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("BulkReceiver", Msg.get("BulkReceiver.summary"));
         ServerOptions options = new ServerOptions(cli, MAX_CONNECTIONS, false);
-        Cli.Option<Boolean> quiet = cli.flag("--quiet", "do not print a line per connection");
+        Cli.Option<Boolean> quiet = cli.flag("--quiet", Msg.get("BulkReceiver.opt.quiet"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkReceiver -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             ServerSocket listener = options.listenChannel();
             Consumer<String> log = quiet.get() ? line -> { } : System.out::println;
             ServerOptions.run("BulkReceiver", listener, loop(listener, options.limits(), log),
-                    "; run BulkSender in another terminal");
+                    "BulkReceiver.listening");
         });
     }
 
@@ -53,8 +56,8 @@ public final class BulkReceiver {
                 buffers.add(buf);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            log.accept(String.format("%s:%d: %,d bytes in %.2f s = %,.0f MB/s", client.getInetAddress().getHostAddress(),
-                    client.getPort(), n, seconds, n / seconds / 1e6));
+            log.accept(Msg.get("BulkReceiver.done", client.getInetAddress().getHostAddress() + ":" + client.getPort(),
+                    String.format("%,d", n), String.format("%.2f", seconds), String.format("%,.0f", n / seconds / 1e6)));
         }, null, log);
     }
 }

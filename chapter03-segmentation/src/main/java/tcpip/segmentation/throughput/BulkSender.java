@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.segmentation.Msg;
 
 /**
  * Sends as fast as it can for a while with one write size ({@link ThroughputCore}) and prints MB/s: each write() is a
@@ -54,15 +56,16 @@ public final class BulkSender {
     }
 
     public static void main(String[] args) {
-        Cli cli = new Cli("BulkSender", "Measures MB/s for one write size, or sweeps 1 B .. 1 MiB with a bar chart.");
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("BulkSender", Msg.get("BulkSender.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(tcpip.segmentation.ServerOptions.DEFAULT_PORT);
-        Cli.Option<Long> size = cli.sizeOption("--write-size", 64 << 10, 1, 64 << 20, "bytes per write()");
-        Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.STREAM, "how to hand bytes to the kernel");
-        Cli.Option<Duration> duration = cli.durationOption("--duration", Duration.ofSeconds(2), "how long to send");
-        Cli.Option<Boolean> sweep = cli.flag("--sweep", "every write size and mode, with a bar chart");
+        Cli.Option<Long> size = cli.sizeOption("--write-size", 64 << 10, 1, 64 << 20, Msg.get("BulkSender.opt.writeSize"));
+        Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.STREAM, Msg.get("BulkSender.opt.mode"));
+        Cli.Option<Duration> duration = cli.durationOption("--duration", Duration.ofSeconds(2), Msg.get("BulkSender.opt.duration"));
+        Cli.Option<Boolean> sweep = cli.flag("--sweep", Msg.get("BulkSender.opt.sweep"));
         Cli.Option<Duration> perSize = cli.durationOption("--per-size", Duration.ofSeconds(1),
-                "with --sweep: how long each setting sends");
+                Msg.get("BulkSender.opt.perSize"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --sweep\"");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --write-size 1 --duration 1s\"");
         cli.parse(args);
@@ -74,7 +77,7 @@ public final class BulkSender {
                 List<Measurement> results = new ArrayList<>();
                 if (sweep.get()) {
                     // A progress line (bytes sent, rate) on a terminal only; silent when piped.
-                    tcpip.narration.Progress progress = tcpip.narration.Progress.start("sweep", -1);
+                    tcpip.narration.Progress progress = tcpip.narration.Progress.start(Msg.get("BulkSender.progress.sweep"), -1);
                     SWEEPING.set(true);
                     for (Setting s : sweepSettings()) {
                         Measurement m = measure(server, s.mode(), s.size(), perSize.get(), file);
@@ -87,8 +90,8 @@ public final class BulkSender {
                     System.out.print(chart(results));
                 } else {
                     Measurement m = measure(server, mode.get(), (int) (long) size.get(), duration.get(), file);
-                    System.out.printf("%s  %,.1f MB/s (%,d bytes in %s)%n", m.label(), m.mbPerSecond(), m.bytes(),
-                            tcpip.narration.Narrator.human(m.elapsed()));
+                    System.out.println(Msg.get("BulkSender.result", m.label(), String.format("%,.1f", m.mbPerSecond()),
+                            String.format("%,d", m.bytes()), tcpip.narration.Narrator.human(m.elapsed())));
                 }
             } finally {
                 Files.deleteIfExists(file);
@@ -109,7 +112,7 @@ public final class BulkSender {
         int remote = ((InetSocketAddress) channel.getRemoteAddress()).getPort();
         long endMillis = System.currentTimeMillis() + duration.toMillis();
         tcpip.narration.Progress progress = tcpip.narration.Progress.start(
-                "sending for " + tcpip.narration.Narrator.human(duration) + " (bytes acknowledged)", -1);
+                Msg.get("BulkSender.progress.sending", tcpip.narration.Narrator.human(duration)), -1);
         return Thread.ofVirtual().start(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted() && System.currentTimeMillis() < endMillis) {
@@ -191,7 +194,7 @@ public final class BulkSender {
             ByteBuffer count = ByteBuffer.allocate(Long.BYTES);
             while (count.hasRemaining()) {
                 if (channel.read(count) < 0) {
-                    throw new IOException("the receiver closed without sending its count");
+                    throw new IOException(Msg.get("BulkSender.noCount"));
                 }
             }
             long elapsed = System.nanoTime() - start;
@@ -202,7 +205,7 @@ public final class BulkSender {
     /** The measurements as a terminal bar chart, bars scaled to the fastest. */
     public static String chart(List<Measurement> results) {
         double best = results.stream().mapToDouble(Measurement::mbPerSecond).max().orElse(1);
-        StringBuilder sb = new StringBuilder("MB/s by write size (10^6 bytes per second, bars scaled to the fastest)\n");
+        StringBuilder sb = new StringBuilder(Msg.get("BulkSender.chart") + "\n");
         for (Measurement m : results) {
             int width = (int) Math.round(m.mbPerSecond() / best * BAR_WIDTH);
             sb.append(String.format("%s |%-" + BAR_WIDTH + "s %,10.1f%n", m.label(),

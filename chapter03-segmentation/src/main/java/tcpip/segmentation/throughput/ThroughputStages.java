@@ -11,6 +11,7 @@ import java.util.List;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.net.AcceptLoop;
+import tcpip.segmentation.Msg;
 import tcpip.segmentation.StageSupport;
 
 /** 데이터 송수신 at full speed: MB/s by write size. */
@@ -22,7 +23,7 @@ public final class ThroughputStages {
     /** This lesson's stages, in order. */
     public static List<Stage> stages() {
         return List.of(
-                new Stage("throughput", StageSupport.SECTION, "MB/s by write size (short sweep)", ThroughputStages::throughput));
+                new Stage("throughput", StageSupport.SECTION, Msg.get("ThroughputStages.title"), ThroughputStages::throughput));
     }
 
     static void throughput(Narrator n) throws Exception {
@@ -36,7 +37,7 @@ public final class ThroughputStages {
             Thread receiver = Thread.ofPlatform().daemon().start(loop::run);
             InetSocketAddress server = StageSupport.address(listener);
             n.code(ThroughputCore.class, "stream");
-            n.program("for each setting: write for " + each.toMillis() + " ms, FIN, wait for the receiver's byte count");
+            n.program(Msg.get("ThroughputStages.program", each.toMillis()));
             List<BulkSender.Measurement> results = new ArrayList<>();
             for (int size : new int[] {1, 256, 4 << 10, 64 << 10, 1 << 20}) {
                 results.add(BulkSender.measure(server, BulkSender.Mode.STREAM, size, each, file));
@@ -44,9 +45,9 @@ public final class ThroughputStages {
             results.add(BulkSender.measure(server, BulkSender.Mode.CHANNEL, 1 << 20, each, file));
             results.add(BulkSender.measure(server, BulkSender.Mode.TRANSFER_TO, 1 << 20, each, file));
             StageSupport.stop(listener, loop, receiver);
-            BulkSender.chart(results).lines().forEach(l -> n.line("result", l));
-            n.note("every write() is a system call and a copy: 1-byte writes pay that cost per byte");
-            n.note("full sweep beside iperf3 at the same write sizes: chapter03-segmentation/scripts/bench.sh");
+            BulkSender.chart(results).lines().forEach(l -> n.line(Narrator.label("result"), l));
+            n.note(Msg.get("ThroughputStages.cost"));
+            n.note(Msg.get("ThroughputStages.bench"));
         } finally {
             Files.deleteIfExists(file);
         }

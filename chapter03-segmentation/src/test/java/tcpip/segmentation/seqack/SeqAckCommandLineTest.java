@@ -16,7 +16,7 @@ class SeqAckCommandLineTest {
     void lossLabKeepsTheContract() {
         CliContract.assertHelpAndBadArguments(LossLab.class, new String[] {"--experiment", "drop-everything"},
                 new String[] {"--bytes", "1"});
-        assertThat(MainRunner.run(Duration.ofSeconds(30), LossLab.class, "--help").stdout())
+        assertThat(MainRunner.runHere(Duration.ofSeconds(30), LossLab.class, "--help").stdout())
                 .contains("--experiment").contains("drop-middle").contains("random-loss").contains("--bytes");
     }
 

@@ -1,4 +1,4 @@
-package tcpip.tour;
+package tcpip.testing;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,17 +15,17 @@ import java.util.List;
  *                   only its flags are checked
  * @param background marked {@code # runs until Ctrl-C}: started in the background, stopped at fence end
  */
-record ReadmeCommand(Path readme, int lineNumber, int fence, String text, boolean manual, boolean background) {
+public record ReadmeCommand(Path readme, int lineNumber, int fence, String text, boolean manual, boolean background) {
 
-    static final String BACKGROUND_MARK = "# runs until Ctrl-C";
+    public static final String BACKGROUND_MARK = "# runs until Ctrl-C";
 
     /** Where a failure message points: {@code chapter01-echo/README.md:42}. */
-    String where() {
+    public String where() {
         return readme + ":" + lineNumber;
     }
 
     /** Every command of a README, in order. */
-    static List<ReadmeCommand> parse(Path readme, List<String> lines) {
+    public static List<ReadmeCommand> parse(Path readme, List<String> lines) {
         List<ReadmeCommand> out = new ArrayList<>();
         boolean inBash = false;
         boolean manual = false;
@@ -58,7 +58,7 @@ record ReadmeCommand(Path readme, int lineNumber, int fence, String text, boolea
     }
 
     /** Splits a command line into words the way a shell would for our simple commands (quotes only). */
-    static List<String> words(String line) {
+    public static List<String> words(String line) {
         List<String> words = new ArrayList<>();
         StringBuilder w = new StringBuilder();
         boolean inWord = false;

@@ -1,0 +1,192 @@
+package tcpip.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tcpip.cli.Lang;
+import tcpip.cli.Messages;
+import tcpip.testing.BundleContract;
+import tcpip.testing.MainRunner;
+
+/**
+ * The chapter speaks Korean with {@code --lang ko}: every key of {@code tcpip/echo/messages*.properties}
+ * exists in both languages with the same placeholders, and a Korean run of the demo, of every
+ * main's --help, of a bad argument and of the client leaves no sentence in English (data such as
+ * code, socket rows and numbers stays as it is). The Korean programs all start together, when the
+ * first test needs one of them ({@link KoreanRuns}), so the checks cost about one program's time.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MessagesBundleTest {
+
+    static final String BUNDLE = "tcpip.echo.messages";
+    static final Messages MSG = Messages.of(BUNDLE);
+    static final Duration LIMIT = Duration.ofSeconds(30);
+    static final Pattern HANGUL = Pattern.compile("[가-힣]");
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+)}");
+    static final List<Class<?>> MAINS = List.of(EchoServer.class, NioEchoServer.class, SelectorEchoServer.class,
+            EchoClient.class, NioEchoClient.class, EchoDemo.class);
+
+    /** Narration whose text is data, the same in both languages: a code excerpt, a socket row, a bare call. */
+    static final List<Pattern> DATA_LINES = List.of(
+            Pattern.compile("\\w+\\.java \\[[\\w-]+\\]"), // code excerpt header, e.g. EchoCore.java [echo]
+            Pattern.compile("\\S+:(\\d+|\\*)\\s+-> \\S+\\s+[A-Z_0-9]+\\s+tx_queue=.*"), // a /proc/net/tcp* row
+            Pattern.compile("(new )?[\\w.]+\\(\\)")); // the call itself, e.g. new Socket()
+
+    static final String[] BAD_ARGUMENT = {"--lang", "ko", "--ping", "10", "--load", "10"};
+
+    /** The Korean runs the tests share, all started on first use: the demo, every main's --help, a bad argument. */
+    private static final class KoreanRuns {
+        static final Executor POOL = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().factory());
+        static final CompletableFuture<MainRunner.Result> DEMO = start(EchoDemo.class, "--lang", "ko", "--no-pause");
+        // In this JVM (no JVM start each), one after the other: --help and a bad argument end in Cli.exit.
+        static final List<CompletableFuture<MainRunner.Result>> HELPS = MAINS.stream()
+                .map(main -> here(main, "--lang", "ko", "--help")).toList();
+        static final CompletableFuture<MainRunner.Result> BAD = here(EchoClient.class, BAD_ARGUMENT);
+
+        private static CompletableFuture<MainRunner.Result> here(Class<?> main, String... args) {
+            return CompletableFuture.completedFuture(MainRunner.runHere(LIMIT, main, args));
+        }
+
+        private static CompletableFuture<MainRunner.Result> start(Class<?> main, String... args) {
+            return CompletableFuture.supplyAsync(() -> MainRunner.run(LIMIT, main, args), POOL);
+        }
+    }
+
+    @Test
+    void everyKeyExistsInBothLanguagesWithTheSamePlaceholders() {
+        BundleContract.assertComplete(BUNDLE);
+    }
+
+    /** A lone apostrophe in a MessageFormat pattern starts a quote and swallows the placeholders after it. */
+    @Test
+    void everySentenceKeepsEveryPlaceholderWhenFormatted() throws Exception {
+        Properties en = new Properties();
+        try (var in = getClass().getResourceAsStream("/tcpip/echo/messages.properties")) {
+            en.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+        for (String key : en.stringPropertyNames()) {
+            List<String> args = new ArrayList<>();
+            Matcher m = PLACEHOLDER.matcher(en.getProperty(key));
+            while (m.find()) {
+                int n = Integer.parseInt(m.group(1));
+                while (args.size() <= n) {
+                    args.add("<" + args.size() + ">");
+                }
+            }
+            for (Lang lang : Lang.values()) {
+                String text = MSG.get(lang, key, args.toArray());
+                for (String arg : args) {
+                    assertThat(text).as("%s (%s): a lone ' before a placeholder hides it", key, lang).contains(arg);
+                }
+                assertThat(text).as("%s (%s) formatted", key, lang).doesNotContain("''");
+            }
+        }
+    }
+
+    @Test
+    void theKoreanDemoLeavesNoSentenceInEnglish() {
+        MainRunner.Result r = KoreanRuns.DEMO.join();
+        assertThat(r.exitCode()).as("exit code (stderr: %s)", r.stderr()).isZero();
+        for (String key : new String[] {"EchoDemo.create.title", "EchoDemo.connect.title",
+                "EchoDemo.sendReceive.title", "EchoDemo.close.title", "EchoDemo.blocking.title"}) {
+            assertThat(r.stdout()).as("stage title %s in Korean", key).contains(MSG.get(Lang.KO, key));
+        }
+        List<String> english = new ArrayList<>();
+        for (String line : r.stdout().lines().toList()) {
+            int bar = line.indexOf(" | ");
+            String label = bar < 0 ? "" : line.substring(0, bar).strip();
+            String text = (bar < 0 ? line : line.substring(bar + 3)).strip();
+            boolean codeContinuation = bar >= 0 && label.isEmpty();
+            boolean data = DATA_LINES.stream().anyMatch(p -> p.matcher(text).matches());
+            if (!text.isEmpty() && !codeContinuation && !data && !HANGUL.matcher(text).find()) {
+                english.add(line);
+            }
+        }
+        assertThat(english).as("lines of `EchoDemo --lang ko` without Korean").isEmpty();
+        // The kernel's facts stay as they are, in the article's order.
+        assertThat(r.stdout()).containsSubsequence("소켓 생성", "LISTEN", "소켓 연결 설정", "ESTABLISHED",
+                "데이터 송수신", "rx_queue=14", "소켓 연결 종료", "FIN_WAIT2", "CLOSE_WAIT", "TIME_WAIT",
+                "blocking read()", "thread-per-client", "SelectorEchoServer");
+    }
+
+    @Test
+    void everyMainsKoreanHelpIsKoreanInTheSummaryAndEveryOption() {
+        for (int i = 0; i < MAINS.size(); i++) {
+            Class<?> main = MAINS.get(i);
+            MainRunner.Result r = KoreanRuns.HELPS.get(i).join();
+            assertThat(r.exitCode()).as("%s --lang ko --help (stderr: %s)", main.getSimpleName(), r.stderr()).isZero();
+            List<String> lines = r.stdout().lines().toList();
+            assertThat(lines.get(1)).as("%s summary", main.getSimpleName()).containsPattern(HANGUL);
+            List<String> options = lines.stream().filter(l -> l.startsWith("  -")).toList();
+            assertThat(options).as("%s options", main.getSimpleName()).hasSizeGreaterThan(2)
+                    .allSatisfy(l -> assertThat(l).containsPattern(HANGUL));
+        }
+    }
+
+    @Test
+    void aBadArgumentInKoreanIsOneKoreanLineAndExitTwo() {
+        // This chapter's own usage error; Cli's errors (bad numbers, durations) are checked in narration-cli.
+        MainRunner.Result r = KoreanRuns.BAD.join();
+        assertThat(r.exitCode()).as("EchoClient %s (stderr: %s)", String.join(" ", BAD_ARGUMENT), r.stderr())
+                .isEqualTo(2);
+        assertThat(r.stderr().strip().lines().toList()).as("EchoClient %s", String.join(" ", BAD_ARGUMENT))
+                .singleElement().satisfies(l -> assertThat(l).isEqualTo(MSG.get(Lang.KO, "EchoClient.pingOrLoad",
+                        "EchoClient")));
+    }
+
+    @Test
+    void aKoreanReplyThatIsNotAnEchoIsShownWhole() throws Exception {
+        // A refusing server speaking Korean: "x\n" is 2 bytes, so the first read ends inside a 3-byte syllable.
+        String reply = MSG.get(Lang.KO, "EchoServer.busy", "1");
+        try (ServerSocket fake = new ServerSocket(0, 2, InetAddress.getLoopbackAddress())) {
+            fake.setSoTimeout((int) LIMIT.toMillis());
+            Thread answer = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 2; i++) {
+                    try (Socket s = fake.accept()) {
+                        s.setSoTimeout((int) LIMIT.toMillis());
+                        s.getOutputStream().write((reply + "\n").getBytes(StandardCharsets.UTF_8));
+                        s.shutdownOutput();
+                        s.getInputStream().readAllBytes();
+                    } catch (IOException e) {
+                        return; // the assertions below say what the client saw
+                    }
+                }
+            });
+            for (Class<?> client : new Class<?>[] {EchoClient.class, NioEchoClient.class}) {
+                MainRunner.Result r = MainRunner.runHere(LIMIT, client, "--lang", "ko", "--port",
+                        String.valueOf(fake.getLocalPort()), "--message", "x");
+                assertThat(r.exitCode()).as("%s exit code (stderr: %s)", client.getSimpleName(), r.stderr()).isEqualTo(1);
+                assertThat(r.stderr().strip()).as(client.getSimpleName())
+                        .endsWith(MSG.get(Lang.KO, "EchoClient.notAnEcho", reply)).doesNotContain("\uFFFD");
+            }
+            answer.join(LIMIT);
+        }
+    }
+
+    @Test
+    void theClientsProgressLinesAreKorean() throws Exception {
+        try (RunningServer server = RunningServer.start(EchoServer.Mode.VIRTUAL)) {
+            MainRunner.Result r = MainRunner.runHere(LIMIT, EchoClient.class, "--lang", "ko", "--port",
+                    String.valueOf(server.port()), "--message", "hello");
+            assertThat(r.exitCode()).as("exit code (stderr: %s)", r.stderr()).isZero();
+            assertThat(r.stdout().lines().toList()).hasSize(3).allSatisfy(l -> assertThat(l).containsPattern(HANGUL));
+            assertThat(r.stdout()).contains(MSG.get(Lang.KO, "EchoClient.echo", "hello"));
+        }
+    }
+}

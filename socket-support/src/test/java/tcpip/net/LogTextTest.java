@@ -1,0 +1,35 @@
+package tcpip.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import tcpip.testing.BundleContract;
+
+/** The accept loop's log lines exist in both languages and follow the process's language. */
+class LogTextTest {
+
+    @Test
+    void everyLogSentenceExistsInBothLanguages() {
+        BundleContract.assertComplete("tcpip.net.messages");
+    }
+
+    @Test
+    void theLanguagePropertyChoosesAndTheClientsTextStaysAnEscapedArgument() {
+        String before = System.getProperty("tcpip.lang");
+        try {
+            String hostile = LogSafe.text("evil\nclient 1.2.3.4:5: fake line");
+            System.setProperty("tcpip.lang", "ko");
+            String korean = LogText.get("accept.client.failed", "127.0.0.1:40000", hostile);
+            assertThat(korean).startsWith("클라이언트 127.0.0.1:40000: ").doesNotContain("\n");
+            System.setProperty("tcpip.lang", "en");
+            assertThat(LogText.get("accept.client.timeout", "127.0.0.1:40000", "250"))
+                    .isEqualTo("client 127.0.0.1:40000: no data for 250 ms (read deadline), closed");
+        } finally {
+            if (before == null) {
+                System.clearProperty("tcpip.lang");
+            } else {
+                System.setProperty("tcpip.lang", before);
+            }
+        }
+    }
+}

@@ -198,13 +198,13 @@ public final class ReadmeOutput {
     }
 
     /**
-     * Consecutive packet lines become one: which segments the kernel sends differs from run to run
+     * Consecutive packet lines (and a ladder's arrows) become one: which segments the kernel sends differs from run to run
      * (a FIN rides on the last data segment or follows it; a delayed ACK comes or is replaced).
      */
     private static List<String> packetRuns(List<String> shapes) {
         List<String> out = new ArrayList<>();
         for (String s : shapes) {
-            boolean packet = s.startsWith("packet |");
+            boolean packet = s.startsWith("packet |") || s.contains("|--") || s.contains("--|"); // a line or a ladder arrow
             if (!(packet && !out.isEmpty() && out.get(out.size() - 1).equals(PACKETS))) {
                 out.add(packet ? PACKETS : s);
             }
@@ -277,7 +277,8 @@ public final class ReadmeOutput {
             return SKIP;
         }
         // Numbers, and bars whose length is a measured number, have no fixed shape.
-        return NUMBER.matcher(t).replaceAll("#").replaceAll("[#█▉▊▋▌▍▎▏]{2,}", "#");
+        // (1,234.5 and 987.6 are the same shape: a thousands separator comes and goes with the value)
+        return NUMBER.matcher(t).replaceAll("#").replaceAll("[#█▉▊▋▌▍▎▏]{2,}", "#").replaceAll("#(,#)+", "#");
     }
 
     private static List<String> words(String s) {

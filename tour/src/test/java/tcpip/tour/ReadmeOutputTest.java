@@ -72,10 +72,15 @@ class ReadmeOutputTest {
         // a bar's length is a measurement; which segments a capture holds differs run to run, not whether it has any
         assertThat(ReadmeOutput.mismatch(List.of("result | 64 KiB |#### 1.2"), List.of("result | 64 KiB |########## 3.4")))
                 .isNull();
+        assertThat(ReadmeOutput.mismatch(List.of("result | 1,234.5 MiB/s"), List.of("result | 987.6 MiB/s")))
+                .isNull();
         List<String> close = List.of("packet | 1 > 2 FIN+ACK seq=1", "packet | 2 > 1 ACK ack=2", "result | 3 segments");
         assertThat(ReadmeOutput.mismatch(close, List.of("packet | 1 > 2 DATA(5)+ACK seq=1:6", "packet | 1 > 2 FIN+ACK seq=6",
                 "packet | 2 > 1 ACK ack=7", "result | 3 segments"))).isNull();
         assertThat(ReadmeOutput.mismatch(close, List.of("result | 3 segments"))).isNotNull();
+        List<String> ladder = List.of("ladder | 2 packets", "0.000 |-- PSH+ACK seq=0 len=10 -->|", "44.0 |<-- ACK ack=10 --|", "end");
+        assertThat(ReadmeOutput.mismatch(ladder, List.of("ladder | 3 packets", "0.000 |-- PSH+ACK seq=0 len=10 -->|",
+                "44.0 |<-- ACK ack=10 --|", "45.1 FIN_WAIT1 |-- FIN+ACK seq=10 -->| CLOSE_WAIT", "end"))).isNull();
         // two server threads log in either order, but both lines must be there
         List<String> logs = List.of("server | client 1: 2 frames", "server | client 2: refused");
         assertThat(ReadmeOutput.mismatch(logs, logs.reversed())).isNull();

@@ -71,7 +71,9 @@ public final class NagleStages {
         for (int i = body + 1; i < all.size() && i <= body + 3; i++) { // the ACK, the answer, its ACK
             end = i;
             if (all.get(i).length() > 0 && all.get(i).srcPort() == serverPort) {
-                end = Math.min(all.size() - 1, i + 1);
+                // and the segment that acknowledges the answer, unless it already closes (the last request)
+                boolean next = i + 1 < all.size() && !all.get(i + 1).fin() && !all.get(i + 1).rst();
+                end = next ? i + 1 : i;
                 break;
             }
         }

@@ -278,7 +278,12 @@ public final class ReadmeOutput {
         }
         // Numbers, and bars whose length is a measured number, have no fixed shape.
         // (1,234.5 and 987.6 are the same shape: a thousands separator comes and goes with the value)
-        return NUMBER.matcher(t).replaceAll("#").replaceAll("[#█▉▊▋▌▍▎▏]{2,}", "#").replaceAll("#(,#)+", "#");
+        String shape = NUMBER.matcher(t).replaceAll("#");
+        // A state diagram marks the states this capture visited (#=====#, #  STATE  #): which ones,
+        // is the run's, like its packets; the boxes and their names are the shape.
+        shape = shape.replaceAll("#= (?:[cs]?# )+=*#", "+-+").replaceAll("#=+#", "+-+")
+                .replaceAll("#( [A-Z][A-Z_#]* )#", "|$1|").replaceAll("\\+-{2,}\\+", "+-+");
+        return shape.replaceAll("[#█▉▊▋▌▍▎▏]{2,}", "#").replaceAll("#(,#)+", "#");
     }
 
     private static List<String> words(String s) {

@@ -81,6 +81,13 @@ class ReadmeOutputTest {
         List<String> ladder = List.of("ladder | 2 packets", "0.000 |-- PSH+ACK seq=0 len=10 -->|", "44.0 |<-- ACK ack=10 --|", "end");
         assertThat(ReadmeOutput.mismatch(ladder, List.of("ladder | 3 packets", "0.000 |-- PSH+ACK seq=0 len=10 -->|",
                 "44.0 |<-- ACK ack=10 --|", "45.1 FIN_WAIT1 |-- FIN+ACK seq=10 -->| CLOSE_WAIT", "end"))).isNull();
+        // a state diagram marks the states this capture visited; the boxes and names must stay
+        List<String> diagram = List.of("#=============#  +-------------+", "#  FIN_WAIT1  #  |  LAST_ACK   |",
+                "#= c1 s2 ====#  +-------------+");
+        assertThat(ReadmeOutput.mismatch(diagram, List.of("+-------------+  #=============#",
+                "|  FIN_WAIT1  |  #  LAST_ACK   #", "+-------------+  #= s3 ========#"))).isNull();
+        assertThat(ReadmeOutput.mismatch(diagram, List.of("+-------------+  #=============#",
+                "|   CLOSING   |  #  LAST_ACK   #", "+-------------+  #= s3 ========#"))).isNotNull();
         // two server threads log in either order, but both lines must be there
         List<String> logs = List.of("server | client 1: 2 frames", "server | client 2: refused");
         assertThat(ReadmeOutput.mismatch(logs, logs.reversed())).isNull();

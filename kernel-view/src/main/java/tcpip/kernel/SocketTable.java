@@ -41,11 +41,17 @@ public final class SocketTable {
         return KernelText.get("table.unavailable", System.getProperty("os.name"));
     }
 
-    /** Every TCP socket in the system right now; empty where {@link #available()} is false. */
+    /**
+     * Every TCP socket in the system right now; empty where {@link #available()} is false. The
+     * kernel hands the table out in pieces, not as one snapshot: a socket that moves in its hash
+     * table while we read can be listed twice, so a row is kept once per connection and inode.
+     */
     public static List<SocketRow> read() {
         List<SocketRow> rows = new ArrayList<>();
         readInto(TCP4, false, rows);
         readInto(TCP6, true, rows);
+        java.util.Set<List<Object>> seen = new java.util.HashSet<>();
+        rows.removeIf(r -> !seen.add(List.of(r.ipv6Table(), r.local(), r.remote(), r.state(), r.inode())));
         return rows;
     }
 

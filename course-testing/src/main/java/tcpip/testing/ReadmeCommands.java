@@ -55,12 +55,10 @@ public final class ReadmeCommands {
     /** Servers print after listen(): only a slow /proc needs more than one look. */
     private static final Duration LISTEN_LIMIT = Duration.ofSeconds(1);
     /** Fences run this many at a time: most of their time is JVM start-up and waiting on sockets. */
-    private static final int PARALLEL_FENCES = Integer.getInteger("tcpip.fences", 8);
+    private static final int PARALLEL_FENCES = 8;
     private static final Pattern DEFINE = Pattern.compile("-D([\\w.]+)=(.*)");
     /** README.md and README.ko.md show the same commands: one that passed in this JVM is not run again. */
     private static final Set<String> PASSED = ConcurrentHashMap.newKeySet();
-
-    private static volatile LongFunction<Optional<Integer>> listeningPort = pid -> Optional.empty();
 
     private ReadmeCommands() {
     }
@@ -78,7 +76,6 @@ public final class ReadmeCommands {
      */
     public static Stream<DynamicTest> tests(String readme, LongFunction<Optional<Integer>> listeningPort)
             throws IOException {
-        ReadmeCommands.listeningPort = listeningPort;
         Path file = root().resolve(readme);
         List<ReadmeCommand> commands = ReadmeCommand.parse(Path.of(readme), Files.readAllLines(file));
         Map<Integer, List<ReadmeCommand>> fences = commands.stream()
@@ -91,7 +88,7 @@ public final class ReadmeCommands {
             Future<?> run = pool.submit(() -> {
                 long t0 = System.nanoTime();
                 try {
-                    runFence(fence);
+                    runFence(fence, listeningPort);
                 } finally {
                     System.out.printf("fence %s took %d ms%n", first.where(),
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -116,7 +113,7 @@ public final class ReadmeCommands {
         return w.get(0).equals("./mvnw") && w.contains("verify") && !w.contains("exec:exec");
     }
 
-    private static void runFence(List<ReadmeCommand> fence) throws Exception {
+    private static void runFence(List<ReadmeCommand> fence, LongFunction<Optional<Integer>> listeningPort) throws Exception {
         Map<Integer, Integer> ports = new HashMap<>(); // README port -> port the kernel gave
         List<Process> background = new ArrayList<>();
         try {
@@ -130,7 +127,7 @@ public final class ReadmeCommands {
                 if (c.manual()) {
                     checkFlags(c, program);
                 } else if (c.background()) {
-                    background.add(startInBackground(c, program.orElseThrow(
+                    background.add(startInBackground(c, listeningPort, program.orElseThrow(
                             () -> new AssertionError(c.where() + ": only our programs may run in the background")),
                             ports));
                 } else {
@@ -248,7 +245,8 @@ public final class ReadmeCommands {
         return args;
     }
 
-    private static Process startInBackground(ReadmeCommand c, Program program, Map<Integer, Integer> ports) throws Exception {
+    private static Process startInBackground(ReadmeCommand c, LongFunction<Optional<Integer>> listeningPort,
+            Program program, Map<Integer, Integer> ports) throws Exception {
         Process p = new ProcessBuilder(program.command()).directory(program.dir().toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         CountDownLatch firstLine = new CountDownLatch(1);
@@ -283,7 +281,7 @@ public final class ReadmeCommands {
         // The README's port -> the port the kernel gave this server (its LISTEN socket's inode is in its fds).
         Integer readmePort = readmePort(c);
         if (readmePort != null && !ports.containsKey(readmePort)) {
-            listeningPort(p.pid()).ifPresent(actual -> ports.put(readmePort, actual));
+            awaitListening(listeningPort, p.pid()).ifPresent(actual -> ports.put(readmePort, actual));
         }
         return p;
     }
@@ -376,8 +374,8 @@ public final class ReadmeCommands {
                 .matches(".*(Demo|\\.GuidedTour)$");
     }
 
-    /** The port {@code p} listens on, polled for {@link #LISTEN_LIMIT}; empty for a program that listens on none. */
-    private static Optional<Integer> listeningPort(long pid) {
+    /** The port process {@code pid} listens on, polled for {@link #LISTEN_LIMIT}; empty for a program that listens on none. */
+    private static Optional<Integer> awaitListening(LongFunction<Optional<Integer>> listeningPort, long pid) {
         long deadline = System.nanoTime() + LISTEN_LIMIT.toNanos();
         while (System.nanoTime() < deadline && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             Optional<Integer> port = listeningPort.apply(pid);

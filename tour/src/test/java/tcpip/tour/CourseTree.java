@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The course checkout as the course's own checks see it: its root, its homework, its commands. */
+/** The course checkout as the course's own checks see it: its root and its homework. */
 final class CourseTree {
 
     private CourseTree() {
@@ -31,15 +31,5 @@ final class CourseTree {
                     .filter(p -> !p.toString().contains("/target/"))
                     .sorted().toList();
         }
-    }
-
-    /** A finished command: exit code (-1 if killed at the time limit) and stdout+stderr. */
-    record Run(int exitCode, String output) {
-    }
-
-    /** Runs a command in a directory, killing it after {@code seconds}. */
-    static Run run(Path dir, long seconds, String... command) {
-        tcpip.testing.CommandRun r = tcpip.testing.CommandRun.run(dir, seconds, command);
-        return new Run(r.exitCode(), r.output());
     }
 }

@@ -37,7 +37,7 @@ class HandoutTest {
         assumeTrue(!CourseTree.solutions(ROOT).isEmpty(), "this tree is already a handout");
 
         Path handout = tmp.resolve("handout");
-        CourseTree.Run made = CourseTree.run(ROOT, 60, "bash", "homework", "handout", handout.toString());
+        tcpip.testing.CommandRun made = tcpip.testing.CommandRun.run(ROOT, 60, "bash", "homework", "handout", handout.toString());
         assertThat(made.exitCode()).as("./homework handout: %s", made.output()).isZero();
         assertThat(CourseTree.solutions(handout)).as("reference solutions in the handout").isEmpty();
         assertThat(files(handout, "/src/homework/wrong/")).as("wrong solutions (instructor fixtures) in the handout").isEmpty();

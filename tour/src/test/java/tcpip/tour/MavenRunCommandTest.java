@@ -22,7 +22,7 @@ class MavenRunCommandTest {
         assumeTrue(Files.isExecutable(CourseTree.root().resolve("mvnw")), "no Maven wrapper in this tree");
         // Not offline (-o): on a first-ever build the exec plugin is not in the local repository yet,
         // and this must work exactly as a learner's first run command does.
-        CourseTree.Run r = CourseTree.run(CourseTree.root(), 240, "./mvnw", "-q", "-B", "-pl",
+        tcpip.testing.CommandRun r = tcpip.testing.CommandRun.run(CourseTree.root(), 240, "./mvnw", "-q", "-B", "-pl",
                 "chapter02-lifecycle", "-am", "compile", "exec:exec", "-Dmain=LifecycleDemo",
                 "-Dargs=--only refused --no-pause");
         assertThat(r.exitCode()).as("exit code; output:%n%s", r.output()).isZero();

@@ -89,9 +89,7 @@ public final class EchoDemo {
         n.code(EchoCore.class, "listen");
         try (ServerSocket listener = EchoCore.listen(new InetSocketAddress(LOOPBACK, 0), EchoServer.BACKLOG)) {
             n.kernel(MSG.get("EchoDemo.create.port", String.valueOf(listener.getLocalPort())));
-            for (SocketRow row : n.rows(listener.getLocalPort())) {
-                n.descriptorOf(row);
-            }
+            n.listener(listener.getLocalPort()).ifPresent(n::descriptorOf);
             n.note(MSG.get("EchoDemo.create.listener"));
         }
     }

@@ -151,17 +151,18 @@ public final class Narrator {
         return MSG.get("narrator.label." + name);
     }
 
-    /** Prints the kernel's rows for every connection on a port (or the one unavailable line). */
-    public List<SocketRow> rows(int port) {
+    /**
+     * Prints the LISTEN row of a server port and returns it (empty off Linux, or if there is none).
+     * Only that row: an earlier connection that used the same port number as its ephemeral port
+     * may still sit in TIME_WAIT on it.
+     */
+    public java.util.Optional<SocketRow> listener(int port) {
         if (!available()) {
-            return List.of();
+            return java.util.Optional.empty();
         }
-        List<SocketRow> rows = SocketTable.onPort(port);
-        if (rows.isEmpty()) {
-            kernel(MSG.get("narrator.no.row", String.valueOf(port)));
-        }
-        rows.forEach(this::row);
-        return rows;
+        java.util.Optional<SocketRow> row = SocketTable.listener(port);
+        row.ifPresentOrElse(this::row, () -> kernel(MSG.get("narrator.no.row", String.valueOf(port))));
+        return row;
     }
 
     /** Prints one kernel row. */

@@ -137,7 +137,13 @@ class EchoClientModesTest {
         try (RunningServer server = RunningServer.start(EchoServer.Mode.VIRTUAL)) {
             java.nio.file.Path errors = java.nio.file.Files.createTempFile("nio-client", ".err");
             // destroy() closes the pipes, so stderr goes to a file the test reads afterwards
-            java.util.List<String> command = tcpip.testing.MainRunner.java();
+            java.util.List<String> command = new java.util.ArrayList<>();
+            if (sigintIgnoredHere()) {
+                // A build started in the background (`./mvnw … &`) inherits SIGINT as ignored, and a JVM that starts
+                // with SIGINT ignored never installs its handler: give the client the default disposition back.
+                command.addAll(java.util.List.of("env", "--default-signal=INT"));
+            }
+            command.addAll(tcpip.testing.MainRunner.java());
             command.addAll(java.util.List.of(NioEchoClient.class.getName(), "--port", String.valueOf(server.port())));
             Process p = new ProcessBuilder(command)
                     .redirectError(errors.toFile()).start();
@@ -158,5 +164,16 @@ class EchoClientModesTest {
                 java.nio.file.Files.deleteIfExists(errors);
             }
         }
+    }
+
+    /** Whether this JVM was started with SIGINT ignored (bit 2 of SigIgn in /proc/self/status). */
+    private static boolean sigintIgnoredHere() throws java.io.IOException {
+        java.nio.file.Path status = java.nio.file.Path.of("/proc/self/status");
+        if (!java.nio.file.Files.isReadable(status)) {
+            return false;
+        }
+        return java.nio.file.Files.readAllLines(status).stream().filter(l -> l.startsWith("SigIgn:"))
+                .map(l -> Long.parseUnsignedLong(l.substring("SigIgn:".length()).strip(), 16))
+                .anyMatch(mask -> (mask & (1L << (2 - 1))) != 0);
     }
 }

@@ -56,8 +56,9 @@ public final class Stages {
                 end = start + 1;
             }
         }
-        // Not System.console(): under ./mvnw exec:exec the program's stdin is a pipe from Maven, yet a
-        // person types into it. Without input (CI, </dev/null) the first read sees end of input.
+        // Pause unless told not to: under ./mvnw exec:exec the program inherits Maven's stdin (inheritIo in the
+        // parent pom), so a person's Enter reaches it, and without input (CI, </dev/null) the first read sees end
+        // of input and the stages run straight through.
         boolean pause = !noPause.get();
         List<Stage> chosen = stages.subList(start, end);
         cli.run(() -> runWithOptions(program, chosen, pause, pcap.get(), html.get(), plain.get()));

@@ -28,4 +28,21 @@ class MavenRunCommandTest {
         assertThat(r.exitCode()).as("exit code; output:%n%s", r.output()).isZero();
         assertThat(r.output()).contains("Connection refused").doesNotContain("[ERROR]");
     }
+
+    /**
+     * A demo run without {@code --no-pause} and without input (stdin is /dev/null, as in CI or a script) must not wait
+     * for an Enter that never comes: exec:exec hands the program Maven's own stdin (inheritIo), so the first read sees
+     * end of input and the demo carries on. (Maven's stdin pump never passes end of input on: this used to hang.)
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aPausingDemoWithoutInputRunsToTheEnd() {
+        assumeTrue(Files.isExecutable(CourseTree.root().resolve("mvnw")), "no Maven wrapper in this tree");
+        tcpip.testing.CommandRun r = tcpip.testing.CommandRun.run(CourseTree.root(), 240, "./mvnw", "-q", "-B", "-pl",
+                "chapter02-lifecycle", "-am", "compile", "exec:exec", "-Dmain=LifecycleDemo", "-Dargs=--lang en --stage retry");
+        assertThat(r.exitCode()).as("exit code; output:%n%s", r.output()).isZero();
+        assertThat(r.output()).as("the pause prompt, then the last stage").contains("[Enter]")
+                .contains("SYN, SYN+ACK, ACK on the wire").doesNotContain("[ERROR]");
+        assertThat(r.output().lines().filter(l -> l.startsWith("=== ")).count()).as("stage headers").isEqualTo(2);
+    }
 }

@@ -69,8 +69,12 @@ class ResetStormTest {
     void handshakeServerSurvivesAndServesTheNextClient() throws Exception {
         assumeTrue(Descriptors.available() && SocketTable.available(), SocketTable.unavailableMessage());
         ServerSocket server = HandshakeServer.listener(quiet, new InetSocketAddress(LOOPBACK, 0), SERVER_BACKLOG, 5);
-        Thread serving = Thread.ofPlatform().start(() -> HandshakeServer.serve(quiet, server,
-                new HandshakeServer.Settings(100, Duration.ofSeconds(5), 5)));
+        // A cap above the storm: a client over the cap is closed at once, which the served client below
+        // could not tell from being served (both read -1), and handlers may still be closing reset connections.
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Narrator n = new Narrator(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        Thread serving = Thread.ofPlatform().start(() -> HandshakeServer.serve(n, server,
+                new HandshakeServer.Settings(STORM + 1, Duration.ofSeconds(5), 5)));
         try {
             int baseline = tcpDescriptors();
             assertThat(resetStorm(server.getLocalPort())).isEqualTo(STORM);
@@ -81,6 +85,9 @@ class ResetStormTest {
                 client.shutdownOutput(); // FIN: the server reads to -1 and closes its end
                 assertThat(client.getInputStream().read()).as("served: the server read to the end and closed").isEqualTo(-1);
             }
+            // The handler printed its line before it closed, so it is there once read() saw the FIN.
+            assertThat(printed.toString(StandardCharsets.UTF_8)).as("the served client's line")
+                    .containsPattern("client #\\d+ closed after sending 5 bytes");
             assertThat(serving.isAlive()).as("the accept loop still runs").isTrue();
             awaitDescriptorsBackTo(baseline);
         } finally {

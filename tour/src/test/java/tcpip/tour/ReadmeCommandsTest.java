@@ -38,6 +38,18 @@ class ReadmeCommandsTest {
         assertThat(readme).as("README.md shows the test command .ci/run runs").contains(testCommand);
     }
 
+    /** The tour's size as the READMEs state it ("32 stages", "32단계") is the tour's real stage count. */
+    @Test
+    void theReadmesStateTheTourStageCount() throws IOException {
+        int stages = GuidedTour.stages().size();
+        for (var doc : java.util.Map.of("README.md", "\\((\\d+) stages", "README.ko.md", "\\((\\d+)단계").entrySet()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(doc.getValue())
+                    .matcher(Files.readString(ROOT.resolve(doc.getKey())));
+            assertThat(m.find()).as("%s states how many stages the tour has (%s)", doc.getKey(), doc.getValue()).isTrue();
+            assertThat(Integer.parseInt(m.group(1))).as("%s: the tour's stage count", doc.getKey()).isEqualTo(stages);
+        }
+    }
+
     @TestFactory
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     Stream<DynamicTest> everyCommandInTheCoursesReadmesWorks() throws IOException {

@@ -166,14 +166,15 @@ class EchoClientModesTest {
         }
     }
 
-    /** Whether this JVM was started with SIGINT ignored (bit 2 of SigIgn in /proc/self/status). */
+    /** Whether this JVM was started with SIGINT ignored: SigIgn in /proc/self/status is a mask, signal n at bit n-1. */
     private static boolean sigintIgnoredHere() throws java.io.IOException {
+        final int sigint = 2;
         java.nio.file.Path status = java.nio.file.Path.of("/proc/self/status");
         if (!java.nio.file.Files.isReadable(status)) {
             return false;
         }
         return java.nio.file.Files.readAllLines(status).stream().filter(l -> l.startsWith("SigIgn:"))
                 .map(l -> Long.parseUnsignedLong(l.substring("SigIgn:".length()).strip(), 16))
-                .anyMatch(mask -> (mask & (1L << (2 - 1))) != 0);
+                .anyMatch(mask -> (mask & (1L << (sigint - 1))) != 0);
     }
 }

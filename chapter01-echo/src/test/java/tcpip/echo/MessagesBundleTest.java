@@ -42,12 +42,6 @@ class MessagesBundleTest {
     static final List<Class<?>> MAINS = List.of(EchoServer.class, NioEchoServer.class, SelectorEchoServer.class,
             EchoClient.class, NioEchoClient.class, EchoDemo.class);
 
-    /** Narration whose text is data, the same in both languages: a code excerpt, a socket row, a bare call. */
-    static final List<Pattern> DATA_LINES = List.of(
-            Pattern.compile("\\w+\\.java \\[[\\w-]+\\]"), // code excerpt header, e.g. EchoCore.java [echo]
-            Pattern.compile("\\S+:(\\d+|\\*)\\s+-> \\S+\\s+[A-Z_0-9]+\\s+tx_queue=.*"), // a /proc/net/tcp* row
-            Pattern.compile("(new )?[\\w.]+\\(\\)")); // the call itself, e.g. new Socket()
-
     static final String[] BAD_ARGUMENT = {"--lang", "ko", "--ping", "10", "--load", "10"};
 
     /** The Korean runs the tests share, all started on first use: the demo, every main's --help, a bad argument. */
@@ -113,7 +107,7 @@ class MessagesBundleTest {
             String label = bar < 0 ? "" : line.substring(0, bar).strip();
             String text = (bar < 0 ? line : line.substring(bar + 3)).strip();
             boolean codeContinuation = bar >= 0 && label.isEmpty();
-            boolean data = DATA_LINES.stream().anyMatch(p -> p.matcher(text).matches());
+            boolean data = BundleContract.isData(text);
             if (!text.isEmpty() && !codeContinuation && !data && !HANGUL.matcher(text).find()) {
                 english.add(line);
             }

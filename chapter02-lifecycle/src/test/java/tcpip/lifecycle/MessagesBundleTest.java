@@ -61,12 +61,6 @@ class MessagesBundleTest {
     private static final List<String> DATA_LABELS = List.of("code", "packet", "ladder", "states");
     /** A tcpdump segment as the narrator prints it: {@code 35118 > 34953 SYN ...}. */
     private static final Pattern PACKET = Pattern.compile("^\\d+ > \\d+ ");
-    /** Texts that are data whatever the label: a code excerpt's header, a packet, a kernel row, a descriptor. */
-    private static final List<Pattern> DATA_LINES = List.of(
-            Pattern.compile("^\\w+\\.java \\[[a-z0-9-]+]$"),
-            PACKET,
-            Pattern.compile("^\\S+:\\d+\\s+-> \\S+:\\d+\\s+[A-Z_0-9]+\\s+tx_queue="),
-            Pattern.compile("^fd \\d+ -> socket:\\[\\d+]"));
     private static final List<Class<?>> MAINS = List.of(LifecycleDemo.class, SocketCreationProbe.class,
             HandshakeServer.class, HandshakeClient.class, NonAcceptingServer.class, RetryingConnectClient.class,
             EarlyOptionsServer.class, BufferOptionsClient.class);
@@ -122,7 +116,7 @@ class MessagesBundleTest {
         for (String line : out.split("\n")) {
             Matcher m = LABELLED.matcher(line);
             if (!m.matches() || run.dataLabels().contains(m.group(1))
-                    || DATA_LINES.stream().anyMatch(p -> p.matcher(m.group(2)).find())
+                    || BundleContract.isData(m.group(2))
                     || (!captured && m.group(2).contains("tcpdump"))) { // kernel-view's why-no-capture line
                 continue;
             }

@@ -19,6 +19,7 @@ import tcpip.kernel.PacketCapture;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
+import tcpip.testing.BundleContract;
 
 /**
  * Issue 17: with {@code --lang ko} the demo speaks Korean. One in-process run of three stages (framing,
@@ -33,7 +34,6 @@ class KoreanDemoTest {
     /** "  label    | text": a narrated line (pictures and code excerpts have no label). */
     private static final Pattern NARRATED = Pattern.compile("^  (\\S[^|]*?)\\s*\\| (.*)$");
     /** The heading of a code excerpt: "LineCore.java [serve-lines]". */
-    private static final Pattern CODE_HEADING = Pattern.compile("\\w+\\.java \\[[a-z-]+]");
     private static final Pattern HANGUL = Pattern.compile("[가-힣]");
     /** Lower-case words that are data, not English: packet fields, ss/proc fields, flags spelled out. */
     private static final Set<String> DATA_WORDS = Set.of("seq", "len", "ack", "win", "mss", "wscale", "bytes", "tx",
@@ -99,7 +99,7 @@ class KoreanDemoTest {
         List<String> bad = new ArrayList<>();
         for (String line : text.lines().toList()) {
             Matcher m = NARRATED.matcher(line);
-            if (!m.matches() || CODE_HEADING.matcher(m.group(2)).matches() || HANGUL.matcher(m.group(2)).find()) {
+            if (!m.matches() || BundleContract.isData(m.group(2)) || HANGUL.matcher(m.group(2)).find()) {
                 continue;
             }
             Matcher w = WORD.matcher(m.group(2).replaceAll("\"[^\"]*\"", "")); // quoted text is data

@@ -36,11 +36,6 @@ class MessagesBundleTest {
     private static final Pattern HANGUL = Pattern.compile("[가-힣]");
     /** A narrator line: two spaces, a label that starts at once, padding, "| ", the text. */
     private static final Pattern LABELLED = Pattern.compile("^  (\\S[^|]*?)\\s*\\| (.*)$");
-    /** Data lines that stay as they are in every language: a code excerpt's header, a packet, a kernel row. */
-    private static final List<Pattern> DATA = List.of(
-            Pattern.compile("^\\w+\\.java \\[[\\w-]+]$"),
-            Pattern.compile("^\\d+ > \\d+ "),
-            Pattern.compile("^\\S+:\\d+\\s+-> \\S+:\\d+\\s+[A-Z_0-9]+ "));
     /** Stages that together print most of the demo's sentences, in about a second. */
     private static final Set<String> KOREAN_STAGES = Set.of("server-closes-first", "half-close-file", "linger-zero",
             "closed-peer", "time-wait-restart");
@@ -94,7 +89,7 @@ class MessagesBundleTest {
                 continue;
             }
             Matcher m = LABELLED.matcher(line);
-            if (!m.matches() || DATA.stream().anyMatch(p -> p.matcher(m.group(2)).find())) {
+            if (!m.matches() || BundleContract.isData(m.group(2))) {
                 continue; // code excerpt lines, pictures and data lines
             }
             sentences++;

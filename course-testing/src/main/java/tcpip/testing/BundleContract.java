@@ -20,6 +20,13 @@ import java.util.regex.Pattern;
 public final class BundleContract {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+)[^}]*}");
+    /** Narrated texts that are data, the same in both languages: no Hangul is expected in them. */
+    private static final java.util.List<Pattern> DATA_TEXTS = java.util.List.of(
+            Pattern.compile("\\w+\\.java \\[[\\w-]+]"), // a code excerpt's header: EchoCore.java [echo]
+            Pattern.compile("\\d+ > \\d+ .*"), // a tcpdump segment: 35118 > 34953 SYN ...
+            Pattern.compile("\\S+:(\\d+|\\*)\\s+-> \\S+\\s+[A-Z_0-9]+\\s.*"), // a /proc/net/tcp* row
+            Pattern.compile("fd \\d+ -> socket:\\[\\d+].*"), // a descriptor in /proc/self/fd
+            Pattern.compile("(new )?[\\w.]+\\(\\)")); // the call itself: new Socket()
 
     private BundleContract() {
     }
@@ -55,5 +62,14 @@ public final class BundleContract {
             throw new AssertionError("cannot read " + resource, e);
         }
         return p;
+    }
+
+    /**
+     * Whether the text after a narration label is data (a code excerpt's header, a packet, a kernel row, a
+     * descriptor, a bare call), which stays the same in Korean: the one rule every chapter's Korean test uses.
+     */
+    public static boolean isData(String narratedText) {
+        String text = narratedText.strip();
+        return DATA_TEXTS.stream().anyMatch(p -> p.matcher(text).matches());
     }
 }

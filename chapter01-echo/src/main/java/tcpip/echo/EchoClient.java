@@ -13,6 +13,7 @@ import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
 import tcpip.net.LogSafe;
+import tcpip.kernel.Endpoint;
 
 /**
  * Sends each line of stdin (or {@code --message}) to an echo server and prints the echo; with

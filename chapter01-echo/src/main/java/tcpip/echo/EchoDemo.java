@@ -25,6 +25,7 @@ import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
 import tcpip.net.Closeables;
+import tcpip.kernel.Endpoint;
 
 /**
  * The article's whole cycle in one process: each stage prints the lines of {@link EchoCore} it is

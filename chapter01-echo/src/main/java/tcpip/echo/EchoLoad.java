@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
 import tcpip.cli.Messages;
 import tcpip.net.Closeables;
+import tcpip.kernel.Endpoint;
 
 /**
  * EchoClient's load mode: C connections opened at once (one virtual thread each), held open

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Random;
 import tcpip.cli.Messages;
 import tcpip.narration.Narrator;
+import tcpip.kernel.Endpoint;
 
 /** EchoClient's ping mode: N round trips of one fixed-size message on one connection, timed one by one. */
 final class EchoPing {

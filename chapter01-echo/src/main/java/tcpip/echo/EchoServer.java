@@ -18,6 +18,7 @@ import tcpip.cli.Messages;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
 import tcpip.net.GuardedListener;
+import tcpip.kernel.Endpoint;
 
 /**
  * The echo server a learner runs (java.net): {@link EchoCore#serveOne} for every client, inside the

@@ -19,6 +19,7 @@ import tcpip.cli.Lang;
 import tcpip.cli.Messages;
 import tcpip.net.Closeables;
 import tcpip.net.LogSafe;
+import tcpip.kernel.Endpoint;
 
 /** The echo client with a blocking SocketChannel ({@link NioEchoCore}): lines from stdin (or --message), each echo read in full. */
 public final class NioEchoClient {

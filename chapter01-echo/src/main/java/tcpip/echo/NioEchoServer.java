@@ -21,6 +21,7 @@ import tcpip.cli.Lang;
 import tcpip.cli.Messages;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
+import tcpip.kernel.Endpoint;
 
 /**
  * The echo server with NIO channels in blocking mode ({@link NioEchoCore#serveOne}: a ByteBuffer

@@ -21,6 +21,7 @@ import tcpip.cli.Lang;
 import tcpip.cli.Messages;
 import tcpip.net.Closeables;
 import tcpip.net.LogSafe;
+import tcpip.kernel.Endpoint;
 
 /**
  * The non-blocking echo server: ONE thread serves every connection ({@link SelectorEchoCore}),

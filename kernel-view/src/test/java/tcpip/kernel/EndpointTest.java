@@ -1,4 +1,4 @@
-package tcpip.echo;
+package tcpip.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

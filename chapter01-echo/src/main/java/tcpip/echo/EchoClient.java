@@ -35,7 +35,11 @@ public final class EchoClient {
      * hardening a client needs around the lesson's call.
      */
     public static Socket connect(InetSocketAddress server, Duration timeout) throws IOException {
-        Socket socket = EchoCore.connect(server, Math.toIntExact(timeout.toMillis()));
+        return harden(EchoCore.connect(server, Math.toIntExact(timeout.toMillis())), timeout);
+    }
+
+    /** A read deadline and Nagle off on a connected socket (closed if that fails). */
+    static Socket harden(Socket socket, Duration timeout) throws IOException {
         try {
             socket.setSoTimeout(Math.toIntExact(timeout.toMillis())); // a read that waits longer than this fails
             socket.setTcpNoDelay(true); // send each message at once (chapter03 shows what Nagle does otherwise)
@@ -145,16 +149,23 @@ public final class EchoClient {
         Cli.Option<Duration> duration = cli.durationOption("--duration", null, MSG.get("EchoClient.opt.duration"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", DEFAULT_TIMEOUT,
                 MSG.get("EchoClient.opt.timeout"));
+        Cli.Option<Integer> sources = cli.intOption("--sources", 1, 1, EchoLoad.MAX_SOURCES,
+                MSG.get("EchoClient.opt.sources"));
         cli.example("EchoClient --message hello");
         cli.example("printf 'one\\ntwo\\n' | EchoClient --port 7007");
         cli.example("EchoClient --host ::1 --ping 10000 --size 64");
         cli.example("EchoClient --load 1000 --duration 10s");
+        cli.example("EchoClient --load 100000 --sources 8 --duration 10s");
         cli.parse(args);
         if (ping.get() > 0 && load.get() > 0) {
             System.err.println(MSG.get("EchoClient.pingOrLoad", "EchoClient"));
             Cli.exit(Cli.EXIT_USAGE);
         }
         InetSocketAddress server = new InetSocketAddress(host.get(), port.get());
+        if (sources.get() > 1 && (load.get() == 0 || !EchoLoad.fromManySources(server))) {
+            System.err.println(MSG.get("EchoClient.sourcesNeedLoad", "EchoClient"));
+            Cli.exit(Cli.EXIT_USAGE);
+        }
         cli.run(() -> {
             if (server.isUnresolved()) {
                 throw new IOException(MSG.get("EchoClient.unresolved", host.get()));
@@ -163,7 +174,7 @@ public final class EchoClient {
                 EchoPing.run(server, ping.get(), warmup.get(), size.get().intValue(), timeout.get());
             } else if (load.get() > 0) {
                 EchoLoad.Result r = EchoLoad.run(server, load.get(), size.get().intValue(), requests.get(),
-                        duration.get(), timeout.get(), System.out);
+                        duration.get(), timeout.get(), System.out, sources.get());
                 if (r.errors() > 0) {
                     Cli.exit(Cli.EXIT_FAILURE);
                 }

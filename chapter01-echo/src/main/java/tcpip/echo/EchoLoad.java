@@ -2,6 +2,8 @@ package tcpip.echo;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -25,6 +27,8 @@ import tcpip.kernel.Endpoint;
 final class EchoLoad {
 
     static final int DEFAULT_REQUESTS = 100;
+    /** --sources at most: 127.0.0.1 to 127.0.0.254. */
+    static final int MAX_SOURCES = 254;
     /** How long all connections may take to be established before the run starts anyway. */
     static final Duration CONNECT_PHASE_LIMIT = Duration.ofSeconds(120);
     private static final Messages MSG = Messages.of("tcpip.echo.messages");
@@ -41,6 +45,16 @@ final class EchoLoad {
 
     static Result run(InetSocketAddress server, int connections, int size, int requests, Duration duration,
             Duration timeout, PrintStream out) throws InterruptedException {
+        return run(server, connections, size, requests, duration, timeout, out, 1);
+    }
+
+    /**
+     * As above, with connection c coming from source address 127.0.0.(1 + c % sources) when
+     * {@code sources} > 1: each address has its own ephemeral ports, so more connections than one
+     * address's port range (net.ipv4.ip_local_port_range) fit against one server port.
+     */
+    static Result run(InetSocketAddress server, int connections, int size, int requests, Duration duration,
+            Duration timeout, PrintStream out, int sources) throws InterruptedException {
         CountDownLatch connectedOrFailed = new CountDownLatch(connections);
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(connections);
@@ -53,6 +67,10 @@ final class EchoLoad {
         out.println(MSG.get(duration == null ? "EchoLoad.opening" : "EchoLoad.opening.duration",
                 String.valueOf(connections), Endpoint.text(server),
                 String.valueOf(duration == null ? requests : duration.toMillis()), String.valueOf(size)));
+        if (sources > 1) {
+            out.println(MSG.get("EchoLoad.sources", String.valueOf(sources), source(0).getHostAddress(),
+                    source(sources - 1).getHostAddress()));
+        }
         List<Thread> threads = new ArrayList<>(connections);
         for (int c = 0; c < connections; c++) {
             int id = c;
@@ -60,7 +78,8 @@ final class EchoLoad {
                 Socket socket = null;
                 try {
                     try {
-                        socket = EchoClient.connect(server, timeout);
+                        socket = sources > 1 ? connectFrom(source(id % sources), server, timeout)
+                                : EchoClient.connect(server, timeout);
                         connected.incrementAndGet();
                     } finally {
                         connectedOrFailed.countDown();
@@ -112,6 +131,34 @@ final class EchoLoad {
                 : MSG.get("EchoLoad.done.errors", String.valueOf(r.connected()), String.valueOf(r.requests()), seconds,
                         perSecond, String.valueOf(r.errors()), r.firstError()));
         return r;
+    }
+
+    /** True if connections to {@code server} can come from 127.0.0.x: it is an IPv4 loopback address. */
+    static boolean fromManySources(InetSocketAddress server) {
+        return server.getAddress() instanceof Inet4Address a && a.isLoopbackAddress();
+    }
+
+    /** 127.0.0.(1 + i): the whole 127.0.0.0/8 network is loopback, every address in it is this machine. */
+    static InetAddress source(int i) {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (1 + i)});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // only for a wrong length, never for 4 bytes
+        }
+    }
+
+    /** EchoClient.connect from a chosen source address: bind() first, so the kernel picks a free port of THAT address. */
+    private static Socket connectFrom(InetAddress source, InetSocketAddress server, Duration timeout)
+            throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.bind(new InetSocketAddress(source, 0)); // port 0: one of this address's ephemeral ports
+            socket.connect(server, Math.toIntExact(timeout.toMillis()));
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        return EchoClient.harden(socket, timeout);
     }
 
     private static void fill(byte[] message, int connection, long request) {

@@ -32,8 +32,9 @@ final class EchoPing {
                     show(sortedNanos[sortedNanos.length - 1]));
         }
 
+        /** Below 1 ms in microseconds with one decimal: a loopback round trip is a few microseconds. */
         private static String show(long nanos) {
-            return Narrator.human(Duration.ofNanos(nanos));
+            return nanos < 1_000_000 ? String.format(java.util.Locale.ROOT, "%.1f us", nanos / 1e3) : Narrator.human(Duration.ofNanos(nanos));
         }
     }
 

@@ -1,55 +1,79 @@
 #!/usr/bin/env bash
 # Benchmarks for chapter01-echo (loopback only). Run from the repository root after a build, under
-# the shared lock so that no two engineers' benchmarks overlap on the same cores:
+# the shared lock so that no two benchmarks overlap on the same cores:
 #   ./mvnw -q -pl chapter01-echo -am compile
-#   flock /tmp/tcpip-bench.lock chapter01-echo/bench/echo-bench.sh [ping|load|all]
-# ping: EchoClient --ping p50 round trip against each server, and the ratio to twice sockperf's
-#       one-way p50 measured in the same run (sockperf reports half a round trip).
-# load: requests/s and server memory at CONNECTIONS concurrent connections for the blocking
-#       EchoServer (thread-per-client, virtual) and the one-thread SelectorEchoServer.
-#       With BEFORE_CP=<classes of the pre-hardening EchoServer> the same rows run against that
-#       server too, so before/after come from the same run.
-# Environment: JAVA (a java >= 21), DURATION (load seconds per row, default 10), CONNECTIONS
-# (default "100 1000 10000"), PINGS (default 100000), SOCKPERF_PORT (default 17007), BEFORE_CP,
-# KINDS (the load rows' servers, e.g. "before-virtual virtual"; default: all of them).
+#   flock /tmp/tcpip-bench.lock chapter01-echo/bench/echo-bench.sh ping|load|c100k|all
+#
+# ping:  p50 round trip of 64-byte messages, ours (EchoClient --ping against each server) beside
+#        sockperf's (ping-pong against its own server), in ROUNDS interleaved rounds per CPU regime
+#        (REGIME, see rounds.sh: "idle" = nothing added, "busy" = a SCHED_IDLE spinner per CPU).
+#        Per round: ratio = our p50 round trip / (2 x sockperf's one-way p50 of the same round).
+#        Per server: the median ratio and its min-max, sockperf's p50 beside it, and the aim
+#        (<= 1.1 for thread-per-client and Selector, <= 1.3 for virtual threads).
+# load:  requests/s, errors and server memory at CONNECTIONS concurrent connections.
+#        With BEFORE_CP=<classes of an older EchoServer> the rows run against that server too.
+# c100k: load with 100,000 connections against the virtual-thread and the Selector server, and
+#        thread-per-client up to THREAD_LIMIT threads: reads the sysctls that matter, spreads the
+#        client over several 127.0.0.x source addresses, raises the descriptor limits (prlimit).
+#
+# Environment: JAVA (a java >= 21), ROUNDS (default 5), REGIME (default "idle busy"), PINGS (timed
+# round trips per run, default 50000), WARMUP (default 20000), SOCKPERF_SECONDS (default 3),
+# SOCKPERF_PORT (default 17007), DURATION (load seconds per row, default 10), CONNECTIONS (default
+# "100 1000 10000"), KINDS (the load rows' servers), SOURCES (client source addresses, default:
+# enough for CONNECTIONS), THREAD_LIMIT (c100k: RLIMIT_NPROC of the thread-per-client server,
+# default 20000), BEFORE_CP.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. chapter01-echo/bench/rounds.sh
 
-JAVA="${JAVA:-}"
-if [ -z "$JAVA" ]; then
-  for j in /usr/lib/jvm/temurin-25-jdk-amd64/bin/java /usr/lib/jvm/*/bin/java "$(command -v java || true)"; do
-    if [ -x "$j" ] && "$j" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])'; then JAVA="$j"; break; fi
-  done
-fi
-[ -n "$JAVA" ] || { echo "echo-bench: no java >= 21 found; set JAVA=/path/to/java" >&2; exit 2; }
+bench_find_java
 CP="kernel-view/target/classes:narration-cli/target/classes:socket-support/target/classes:chapter01-echo/target/classes"
 [ -f chapter01-echo/target/classes/tcpip/echo/SelectorEchoServer.class ] \
   || { echo "echo-bench: build first: ./mvnw -q -pl chapter01-echo -am compile" >&2; exit 2; }
+ROUNDS="${ROUNDS:-5}"
+REGIME="${REGIME:-idle busy}"
+PINGS="${PINGS:-50000}"
+WARMUP="${WARMUP:-20000}"
+SOCKPERF_SECONDS="${SOCKPERF_SECONDS:-3}"
+SOCKPERF_PORT="${SOCKPERF_PORT:-17007}"
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-100 1000 10000}"
-PINGS="${PINGS:-100000}"
-SOCKPERF_PORT="${SOCKPERF_PORT:-17007}"
+THREAD_LIMIT="${THREAD_LIMIT:-20000}"
 BEFORE_CP="${BEFORE_CP:-}"
 WHAT="${1:-all}"
+WORK=$(mktemp -d)
+
+# The read-deadline flag's spelling (--read-timeout; older builds: --read-deadline).
+READ_FLAG=--read-deadline
+if "$JAVA" -cp "$CP" tcpip.echo.EchoServer --help 2>&1 | grep -q -- '--read-timeout'; then READ_FLAG=--read-timeout; fi
 
 SERVER_PID=""
 stop_server() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; fi
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2> /dev/null || true; wait "$SERVER_PID" 2> /dev/null || true; SERVER_PID=""; fi
 }
-trap stop_server EXIT
+cleanup() {
+  stop_server
+  bench_regime_stop
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
-# start_server KIND: KIND is thread-per-client, virtual, selector, or before-thread-per-client /
-# before-virtual (the pre-hardening EchoServer from BEFORE_CP). Sets SERVER_PID and SERVER_PORT.
+# start_server KIND MAX READ_DEADLINE [PREFIX...]: KIND is thread-per-client, virtual, selector, or
+# before-thread-per-client / before-virtual (the older EchoServer in BEFORE_CP); PREFIX runs before
+# java (prlimit, setpriv). Sets SERVER_PID and SERVER_PORT; the server's output is in $WORK/server.log.
 start_server() {
-  local kind="$1" log
-  log=$(mktemp)
+  local kind="$1" max="$2" deadline="$3"
+  shift 3
+  local log="$WORK/server.log" quiet=--quiet
+  [ "${SERVER_LOG:-}" = 1 ] && quiet=""
+  : > "$log"
   case "$kind" in
-    selector) "$JAVA" -cp "$CP" tcpip.echo.SelectorEchoServer --port 0 --quiet --max-connections 20000 \
-                --read-deadline 120s > "$log" 2>&1 & ;;
-    before-*) "$JAVA" -cp "$BEFORE_CP:$CP" tcpip.echo.EchoServer --port 0 --mode "${kind#before-}" --quiet \
-                --max-connections 20000 --idle-timeout 120s > "$log" 2>&1 & ;;
-    *) "$JAVA" -cp "$CP" tcpip.echo.EchoServer --port 0 --mode "$kind" --quiet --max-connections 20000 \
-                --read-deadline 120s > "$log" 2>&1 & ;;
+    selector) "$@" "$JAVA" -cp "$CP" tcpip.echo.SelectorEchoServer --port 0 $quiet --max-connections "$max" \
+                "$READ_FLAG" "$deadline" > "$log" 2>&1 & ;;
+    before-*) "$@" "$JAVA" -cp "$BEFORE_CP:$CP" tcpip.echo.EchoServer --port 0 --mode "${kind#before-}" $quiet \
+                --max-connections "$max" --idle-timeout "$deadline" > "$log" 2>&1 & ;;
+    *) "$@" "$JAVA" -cp "$CP" tcpip.echo.EchoServer --port 0 --mode "$kind" $quiet --max-connections "$max" \
+                "$READ_FLAG" "$deadline" > "$log" 2>&1 & ;;
   esac
   SERVER_PID=$!
   SERVER_PORT=""
@@ -58,9 +82,106 @@ start_server() {
     [ -n "$SERVER_PORT" ] && break
     sleep 0.1 # polling a log file for the server's start-up line (a shell has no latch)
   done
-  [ -n "$SERVER_PORT" ] || { echo "echo-bench: $kind server did not start:" >&2; cat "$log" >&2; rm -f "$log"; exit 1; }
-  rm -f "$log"
+  [ -n "$SERVER_PORT" ] || { echo "echo-bench: $kind server did not start:" >&2; cat "$log" >&2; exit 1; }
 }
+
+kib() { awk "/^$1:/ {print \$2}" "/proc/$SERVER_PID/status"; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
+
+# --- ping -------------------------------------------------------------------------------------
+
+# RESULT = sockperf's one-way p50 in microseconds (its own server, its own client), or "" if it failed.
+sockperf_p50() {
+  sockperf server --tcp -i 127.0.0.1 -p "$SOCKPERF_PORT" > /dev/null 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 50); do # until the kernel shows sockperf's LISTEN socket
+    ss -Hltn "sport = :$SOCKPERF_PORT" 2> /dev/null | grep -q LISTEN && break
+    sleep 0.1
+  done
+  local out
+  out=$(sockperf ping-pong --tcp -i 127.0.0.1 -p "$SOCKPERF_PORT" -m 64 -t "$SOCKPERF_SECONDS" 2>&1 || true)
+  stop_server
+  # sockperf prints "---> percentile 50.000 =        7.240" in microseconds, one way
+  RESULT=$(echo "$out" | sed -n 's/.*percentile 50\.000 = *\([0-9.]*\).*/\1/p')
+}
+
+# RESULT = our p50 round trip in microseconds against one server kind, or "" if it failed.
+ours_p50() {
+  start_server "$1" 100 120s
+  local line
+  line=$("$JAVA" -cp "$CP" tcpip.echo.EchoClient --port "$SERVER_PORT" --ping "$PINGS" --warmup "$WARMUP" --size 64 \
+    2>&1 | grep 'round trips of' || true)
+  stop_server
+  # "... p50 12.3 us ..." (below 1 ms), or "p50 1.2 ms"
+  RESULT=$(echo "$line" | sed -n 's/.*p50 \([0-9.]*\) \(us\|ms\).*/\1 \2/p' \
+    | awk '{ printf "%.1f\n", $2 == "ms" ? $1 * 1000 : $1 }')
+}
+
+aim_of() { [ "$1" = virtual ] && echo 1.3 || echo 1.1; }
+
+ping_regime() {
+  local regime="$1" kinds="thread-per-client virtual selector" r k p50 ref ticks
+  echo "## ping, regime $(bench_regime_text "$regime")"
+  echo "$ROUNDS rounds; each: sockperf ping-pong --tcp -m 64 -t $SOCKPERF_SECONDS, and EchoClient --ping $PINGS" \
+    "--warmup $WARMUP --size 64 against each server, the order rotated every round"
+  rm -f "$WORK"/ping.*
+  bench_regime_start "$regime"
+  for r in $(seq 1 "$ROUNDS"); do
+    local load_before line=""
+    load_before=$(bench_load)
+    ticks=$(bench_cpu_ticks)
+    ref=""
+    declare -A got=()
+    for k in $(bench_rotate $((r - 1)) sockperf $kinds); do
+      if [ "$k" = sockperf ]; then sockperf_p50; ref=$RESULT; else ours_p50 "$k"; got[$k]=$RESULT; fi
+    done
+    line="round $r: load $load_before, CPUs idle $(bench_idle_percent "$ticks") %: sockperf one-way p50 ${ref:-?} us"
+    echo "${ref:-}" >> "$WORK/ping.sockperf"
+    for k in $kinds; do
+      p50=${got[$k]:-}
+      echo "$p50" >> "$WORK/ping.$k"
+      if [ -n "$ref" ] && [ -n "$p50" ]; then
+        awk -v o="$p50" -v s="$ref" 'BEGIN { printf "%.3f\n", o / (2 * s) }' >> "$WORK/ping.ratio.$k"
+        line="$line; $k ${p50} us ($(tail -1 "$WORK/ping.ratio.$k"))"
+      else
+        line="$line; $k ${p50:-?} us"
+      fi
+    done
+    echo "$line"
+    unset got
+  done
+  bench_regime_stop
+  local sp
+  sp=$(grep -v '^$' "$WORK/ping.sockperf" | bench_stats || true)
+  echo
+  echo "| regime | server | our p50 round trip, us | sockperf one-way p50, us | ours / (2 x sockperf p50) | aim | verdict |"
+  echo "|---|---|---:|---:|---:|---:|---|"
+  for k in $kinds; do
+    local ours ratio aim verdict
+    ours=$(grep -v '^$' "$WORK/ping.$k" | bench_stats || true)
+    ratio=$(cat "$WORK/ping.ratio.$k" 2> /dev/null | bench_stats || true)
+    aim=$(aim_of "$k")
+    verdict=$(echo "$ratio" | awk -v a="$aim" '$1 == "-" { print "no data"; next }
+      $3 <= a { print "met in every round"; next }
+      $2 > a { print "NOT met in any round"; next }
+      $1 <= a { print "met by the median, not in every round"; next }
+      { print "NOT met by the median (met in some rounds)" }')
+    echo "| $regime | $k | $(bench_show %.1f "$ours") | $(bench_show %.1f "$sp") | $(bench_show %.2f "$ratio") | <= $aim | $verdict |"
+  done
+  echo
+}
+
+ping_bench() {
+  echo "machine: $(nproc) cores, $(uname -r), $("$JAVA" -version 2>&1 | head -1), $(sockperf --version 2>&1 | head -1)"
+  command -v sockperf > /dev/null \
+    || { echo "echo-bench: sockperf is not installed (Debian package sockperf): no reference, no ratio" >&2; exit 2; }
+  local regime
+  for regime in $REGIME; do
+    ping_regime "$regime"
+  done
+}
+
+# --- load -------------------------------------------------------------------------------------
 
 kinds() {
   if [ -n "${KINDS:-}" ]; then echo "$KINDS"; return; fi
@@ -69,73 +190,117 @@ kinds() {
   echo "$k"
 }
 
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
+# How many 127.0.0.x source addresses C connections need: twice the ports they take (a run's
+# closed connections hold their ports in TIME_WAIT for a minute), from the kernel's port range.
+sources_for() {
+  local range
+  range=$(cat /proc/sys/net/ipv4/ip_local_port_range)
+  echo "$range" | awk -v c="$1" '{ ports = $2 - $1 + 1; s = int((2 * c + ports - 1) / ports); print (s < 1 ? 1 : s) }'
+}
 
-ping_bench() {
-  echo "## ping: p50 round trip, 64-byte messages, $PINGS round trips after 20,000 warm-up ones"
-  echo "machine: $(nproc) cores, $(uname -r), $("$JAVA" -version 2>&1 | head -1)"
-  local reference=""
-  if command -v sockperf > /dev/null; then
-    sockperf server --tcp -i 127.0.0.1 -p "$SOCKPERF_PORT" > /dev/null 2>&1 &
-    SERVER_PID=$!
-    for _ in $(seq 1 50); do # wait until the kernel shows sockperf's LISTEN socket
-      grep -qi ":$(printf '%04X' "$SOCKPERF_PORT") 00000000:0000 0A " /proc/net/tcp && break
-      sleep 0.1
-    done
-    out=$(sockperf ping-pong --tcp -i 127.0.0.1 -p "$SOCKPERF_PORT" -m 64 -t 10 2>&1)
-    stop_server
-    # sockperf prints "---> percentile 50.000 =        7.240" in microseconds, one way
-    local p50 p99
-    p50=$(echo "$out" | sed -n 's/.*percentile 50\.000 = *\([0-9.]*\).*/\1/p')
-    p99=$(echo "$out" | sed -n 's/.*percentile 99\.000 = *\([0-9.]*\).*/\1/p')
-    echo "sockperf ping-pong --tcp -m 64 -t 10: one-way p50 ${p50} us, p99 ${p99} us; reference round trip" \
-      "= 2 x p50 = $(awk -v p="$p50" 'BEGIN { printf "%.1f", 2 * p }') us"
-    reference="$p50"
-  else
-    echo "sockperf not installed: no reference figure, no ratio (Debian package sockperf)"
-  fi
-  echo "| server | p50 round trip | p99 round trip | p50 / (2 x sockperf p50) |"
-  echo "|---|---:|---:|---:|"
-  for kind in thread-per-client virtual selector; do
-    start_server "$kind"
-    line=$("$JAVA" -cp "$CP" tcpip.echo.EchoClient --port "$SERVER_PORT" --ping "$PINGS" --warmup 20000 --size 64 \
-      | grep 'round trips of')
-    stop_server
-    # "... p50 0.043 ms  p99 0.791 ms ..." (EchoPing prints ms below 1 s)
-    p50=$(echo "$line" | sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p')
-    p99=$(echo "$line" | sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p')
-    ratio="n/a"
-    if [ -n "$reference" ] && [ -n "$p50" ]; then
-      ratio=$(awk -v ours="$p50" -v ref="$reference" 'BEGIN { printf "%.2f", ours * 1000 / (2 * ref) }')
+# load_row KIND C [PREFIX...]: one row of the load table, C connections for DURATION seconds.
+load_row() {
+  local kind="$1" c="$2"
+  shift 2
+  local sources="${SOURCES:-$(sources_for "$c")}" client_prefix=()
+  local nofile=$((c + 10000))
+  if [ "$(ulimit -Hn)" -lt "$nofile" ]; then
+    if [ "$(id -u)" = 0 ]; then
+      client_prefix=(prlimit "--nofile=$nofile:$nofile")
+      [ $# -gt 0 ] || set -- prlimit "--nofile=$nofile:$nofile"
+    else
+      echo "| $kind | $c | needs $nofile descriptors, the hard limit is $(ulimit -Hn): run as root, or raise it (limits.conf) |"
+      return
     fi
-    echo "| $kind | $(awk -v v="$p50" 'BEGIN { printf "%.1f us", v * 1000 }') | $(awk -v v="$p99" 'BEGIN { printf "%.1f us", v * 1000 }') | $ratio |"
+  fi
+  start_server "$kind" $((c * 2)) 300s "$@"
+  local rss_idle threads_idle
+  rss_idle=$(kib VmRSS)
+  threads_idle=$(kib Threads)
+  "${client_prefix[@]}" "$JAVA" -cp "$CP" tcpip.echo.EchoClient --port "$SERVER_PORT" --load "$c" --sources "$sources" \
+    --duration "${DURATION}s" --size 64 --timeout 60s > "$WORK/client.out" 2>&1 &
+  local client=$! rss_held="" threads_held="" maps_held="" tcp_mem=""
+  for _ in $(seq 1 3000); do # until the client says every connection is up (or it ended), 300 s at most
+    if grep -q 'connections established' "$WORK/client.out" || ! kill -0 "$client" 2> /dev/null; then break; fi
+    sleep 0.1 # polling the client's output (a shell has no latch)
   done
+  if kill -0 "$SERVER_PID" 2> /dev/null; then
+    rss_held=$(kib VmRSS)
+    threads_held=$(kib Threads)
+    maps_held=$(wc -l < "/proc/$SERVER_PID/maps")
+    tcp_mem=$(awk '/^TCP:/ { for (i = 1; i < NF; i++) if ($i == "mem") print $(i + 1) }' /proc/net/sockstat)
+  fi
+  wait "$client" || true
+  local out hwm rps errors held per
+  out=$(cat "$WORK/client.out")
+  hwm=$(kib VmHWM 2> /dev/null || echo 0)
+  rps=$(echo "$out" | sed -n 's/.* = \([0-9]*\) requests\/s.*/\1/p')
+  errors=$(echo "$out" | sed -n 's/.* requests\/s, \([0-9]*\) errors.*/\1/p')
+  held=$(echo "$out" | sed -n 's/^load: \([0-9]*\) connections open at once.*/\1/p')
+  per=$(awk -v a="${rss_held:-0}" -v b="$rss_idle" -v n="${held:-0}" 'BEGIN { if (n > 0 && a > 0) printf "%.1f", (a - b) / n; else print "?" }')
+  echo "| $kind | $c (held ${held:-?}, $sources sources) | ${rps:-?} | ${errors:-?} | $(mib "$rss_idle") -> $(mib "${rss_held:-0}") | $per KiB | $(mib "$hwm") | $threads_idle -> ${threads_held:-?} | ${maps_held:-?} | ${tcp_mem:-?} |"
+  if [ "${errors:-1}" != "0" ]; then echo "$out" | tail -3 | sed 's/^/    client: /'; fi
+  if [ "${SERVER_LOG:-}" = 1 ]; then
+    grep -v -e '^accepted ' -e '^closed ' "$WORK/server.log" | sort | uniq -c | sort -rn | head -5 | sed 's/^/    server: /'
+  fi
+  stop_server
+}
+
+load_header() {
+  echo "| server | connections | requests/s | errors | server RSS idle -> all connected | RSS per connection | peak RSS | threads idle -> connected | mappings | TCP mem pages |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 }
 
 load_bench() {
-  echo "## load: ${DURATION} s of 64-byte round trips per row, every echo checked; $(nproc) cores, $(uname -r)"
-  echo "| server | connections | requests/s | errors | server RSS after | server peak RSS |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "## load: ${DURATION} s of 64-byte round trips per row, every echo checked; $(nproc) cores, $(uname -r), load $(bench_load)"
+  load_header
+  local kind c
   for kind in $(kinds); do
     for c in $CONNECTIONS; do
-      start_server "$kind"
-      out=$("$JAVA" -cp "$CP" tcpip.echo.EchoClient --port "$SERVER_PORT" --load "$c" --duration "${DURATION}s" \
-        --size 64 --timeout 60s 2>&1 || true)
-      rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
-      hwm=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
-      rps=$(echo "$out" | sed -n 's/.* = \([0-9]*\) requests\/s.*/\1/p')
-      errors=$(echo "$out" | sed -n 's/.* requests\/s, \([0-9]*\) errors.*/\1/p')
-      held=$(echo "$out" | sed -n 's/^load: \([0-9]*\) connections open at once.*/\1/p')
-      echo "| $kind | $c (held $held) | ${rps:-?} | ${errors:-?} | $(mib "$rss") | $(mib "$hwm") |"
-      if [ "${errors:-1}" != "0" ]; then echo "$out" | tail -3 | sed 's/^/    /'; fi
-      stop_server
+      load_row "$kind" "$c"
     done
+  done
+}
+
+sysctl_line() { printf '%s = %s\n' "$1" "$(tr '\t' ' ' < "/proc/sys/$(echo "$1" | tr . /)" 2> /dev/null || echo '?')"; }
+
+c100k_bench() {
+  local c=100000
+  echo "## 100,000 connections: ${DURATION} s of 64-byte round trips, every echo checked; $(nproc) cores, $(uname -r), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, load $(bench_load)"
+  echo "what limits 100,000 connections on this machine (read now):"
+  for s in net.ipv4.ip_local_port_range fs.nr_open fs.file-max net.core.somaxconn net.ipv4.tcp_max_syn_backlog \
+           net.ipv4.tcp_syncookies net.ipv4.tcp_max_tw_buckets net.ipv4.tcp_mem kernel.pid_max kernel.threads-max \
+           vm.max_map_count; do
+    echo "  $(sysctl_line "$s")"
+  done
+  echo "  descriptors (ulimit -n) soft $(ulimit -Sn), hard $(ulimit -Hn); processes+threads (ulimit -u) $(ulimit -u)"
+  echo "  client source addresses: $(sources_for "$c") (127.0.0.1 up), each with its own ephemeral ports;" \
+    "descriptors raised with prlimit --nofile=$((c + 10000))"
+  load_header
+  local kind
+  for kind in ${KINDS:-virtual selector thread-per-client}; do
+    if [ "$kind" = thread-per-client ]; then
+      # A platform thread per connection. Every thread is a task with a pid of its own, from the
+      # machine's ONE pid space (kernel.pid_max): left unbounded, this server would take the pids
+      # every other program needs. So it runs as "nobody" with RLIMIT_NPROC = THREAD_LIMIT, and
+      # the table shows where it stops and what each thread costs up to there.
+      if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
+        echo "  thread-per-client runs as nobody with prlimit --nproc=$THREAD_LIMIT (a platform thread per connection)"
+        SERVER_LOG=1 load_row "$kind" "$c" prlimit "--nproc=$THREAD_LIMIT:$THREAD_LIMIT" "--nofile=$((c + 10000)):$((c + 10000))" \
+          setpriv --reuid=nobody --regid=nogroup --clear-groups
+      else
+        echo "  thread-per-client skipped: it needs root to cap its threads (prlimit --nproc) as another user"
+      fi
+    else
+      load_row "$kind" "$c"
+    fi
   done
 }
 
 case "$WHAT" in
   ping) ping_bench ;;
   load) load_bench ;;
+  c100k) c100k_bench ;;
   all) ping_bench; echo; load_bench ;;
-  *) echo "usage: echo-bench.sh [ping|load|all]" >&2; exit 2 ;;
+  *) echo "usage: echo-bench.sh [ping|load|c100k|all]" >&2; exit 2 ;;
 esac

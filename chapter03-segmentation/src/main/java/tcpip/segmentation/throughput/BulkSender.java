@@ -66,6 +66,7 @@ public final class BulkSender {
         Cli.Option<Boolean> sweep = cli.flag("--sweep", Msg.get("BulkSender.opt.sweep"));
         Cli.Option<Duration> perSize = cli.durationOption("--per-size", Duration.ofSeconds(1),
                 Msg.get("BulkSender.opt.perSize"));
+        Cli.Option<Boolean> cpu = cli.flag("--cpu", Msg.get("BulkSender.opt.cpu"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --sweep\"");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --write-size 1 --duration 1s\"");
         cli.parse(args);
@@ -89,9 +90,14 @@ public final class BulkSender {
                     System.out.println();
                     System.out.print(chart(results));
                 } else {
+                    ThreadCpu before = ThreadCpu.now();
                     Measurement m = measure(server, mode.get(), (int) (long) size.get(), duration.get(), file);
+                    ThreadCpu used = ThreadCpu.now().minus(before);
                     System.out.println(Msg.get("BulkSender.result", m.label(), String.format("%,.1f", m.mbPerSecond()),
                             String.format("%,d", m.bytes()), tcpip.narration.Narrator.human(m.elapsed())));
+                    if (cpu.get()) {
+                        System.out.println(used.perGigabyte(m));
+                    }
                 }
             } finally {
                 Files.deleteIfExists(file);
@@ -131,6 +137,34 @@ public final class BulkSender {
     private static final Duration PROGRESS_AFTER = Duration.ofSeconds(2);
     private static final Duration PROGRESS_EVERY = Duration.ofMillis(250);
     private static final ThreadLocal<Boolean> SWEEPING = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * CPU time of the calling thread so far, user and total: user time is Java's own work (the JDK's
+     * copy of a heap array into native memory included), system time the kernel's for this thread.
+     */
+    record ThreadCpu(long userNanos, long totalNanos) {
+        static ThreadCpu now() {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            return mx.isCurrentThreadCpuTimeSupported()
+                    ? new ThreadCpu(mx.getCurrentThreadUserTime(), mx.getCurrentThreadCpuTime()) : new ThreadCpu(-1, -1);
+        }
+
+        ThreadCpu minus(ThreadCpu earlier) {
+            return userNanos < 0 || earlier.userNanos < 0 ? new ThreadCpu(-1, -1)
+                    : new ThreadCpu(userNanos - earlier.userNanos, totalNanos - earlier.totalNanos);
+        }
+
+        /** The line --cpu prints: user and system CPU ms per GB (10^9 bytes) sent, and how busy the thread was. */
+        String perGigabyte(Measurement m) {
+            if (userNanos < 0 || m.bytes() == 0) {
+                return Msg.get("BulkSender.cpu.unavailable");
+            }
+            double gigabytes = m.bytes() / 1e9;
+            return Msg.get("BulkSender.cpu", String.format(Locale.ROOT, "%.1f", userNanos / 1e6 / gigabytes),
+                    String.format(Locale.ROOT, "%.1f", (totalNanos - userNanos) / 1e6 / gigabytes),
+                    String.format(Locale.ROOT, "%.0f", 100.0 * totalNanos / m.elapsed().toNanos()));
+        }
+    }
 
     /** One point of the sweep. */
     public record Setting(Mode mode, int size) {

@@ -198,57 +198,81 @@ sources_for() {
   echo "$range" | awk -v c="$1" '{ ports = $2 - $1 + 1; s = int((2 * c + ports - 1) / ports); print (s < 1 ? 1 : s) }'
 }
 
-# load_row KIND C [PREFIX...]: one row of the load table, C connections for DURATION seconds.
+# NOFILE_PREFIX = what to run a program under so that it may open $1 descriptors: nothing, a
+# raised soft limit (up to the hard limit: no privilege needed), or a raised hard limit (prlimit,
+# needs CAP_SYS_RESOURCE). Returns 1, with NOFILE_WHY set, if none of them is possible here.
+nofile_prefix() {
+  local need=$1 hard
+  hard=$(ulimit -Hn)
+  NOFILE_PREFIX=()
+  NOFILE_WHY=""
+  if [ "$hard" != unlimited ] && [ "$hard" -lt "$need" ]; then
+    if prlimit "--nofile=$need:$need" true 2> /dev/null; then
+      NOFILE_PREFIX=(prlimit "--nofile=$need:$need")
+      return 0
+    fi
+    NOFILE_WHY="$need descriptors per process needed, the hard limit (ulimit -Hn) is $hard, and raising it needs CAP_SYS_RESOURCE, which this process does not have (prlimit: Operation not permitted; in Docker: --ulimit nofile=$need:$need)"
+    return 1
+  fi
+  [ "$(ulimit -Sn)" -ge "$need" ] 2> /dev/null || NOFILE_PREFIX=(prlimit "--nofile=$need:$hard")
+  return 0
+}
+
+# load_row KIND C [PREFIX...]: one row of the load table, C connections for DURATION seconds;
+# PREFIX runs before the server's java (e.g. prlimit --nproc, setpriv).
 load_row() {
   local kind="$1" c="$2"
   shift 2
-  local sources="${SOURCES:-$(sources_for "$c")}" client_prefix=()
-  local nofile=$((c + 10000))
-  if [ "$(ulimit -Hn)" -lt "$nofile" ]; then
-    if [ "$(id -u)" = 0 ]; then
-      client_prefix=(prlimit "--nofile=$nofile:$nofile")
-      [ $# -gt 0 ] || set -- prlimit "--nofile=$nofile:$nofile"
-    else
-      echo "| $kind | $c | needs $nofile descriptors, the hard limit is $(ulimit -Hn): run as root, or raise it (limits.conf) |"
-      return
-    fi
+  local sources="${SOURCES:-$(sources_for "$c")}"
+  if ! nofile_prefix $((c + 1000)); then
+    echo "| $kind | $c | not run: $NOFILE_WHY |"
+    return
   fi
+  local client_prefix=("${NOFILE_PREFIX[@]}")
+  set -- "${NOFILE_PREFIX[@]}" "$@"
   start_server "$kind" $((c * 2)) 300s "$@"
   local rss_idle threads_idle
   rss_idle=$(kib VmRSS)
   threads_idle=$(kib Threads)
-  "${client_prefix[@]}" "$JAVA" -cp "$CP" tcpip.echo.EchoClient --port "$SERVER_PORT" --load "$c" --sources "$sources" \
-    --duration "${DURATION}s" --size 64 --timeout 60s > "$WORK/client.out" 2>&1 &
-  local client=$! rss_held="" threads_held="" maps_held="" tcp_mem=""
-  for _ in $(seq 1 3000); do # until the client says every connection is up (or it ended), 300 s at most
-    if grep -q 'connections established' "$WORK/client.out" || ! kill -0 "$client" 2> /dev/null; then break; fi
-    sleep 0.1 # polling the client's output (a shell has no latch)
+  # The client's own limits end it (120 s to connect, DURATION, 60 s per read); timeout is a last resort.
+  "${client_prefix[@]}" timeout --kill-after=10 $((DURATION + 900)) "$JAVA" -cp "$CP" tcpip.echo.EchoClient \
+    --port "$SERVER_PORT" --load "$c" --sources "$sources" --duration "${DURATION}s" --size 64 --timeout 60s \
+    > "$WORK/client.out" 2>&1 &
+  local client=$!
+  # While the client runs, once a second: the server's threads, RSS (KiB), memory mappings, and the
+  # kernel's TCP memory (pages, all sockets). The peak sample (most threads, then most RSS) is reported.
+  : > "$WORK/samples"
+  while kill -0 "$client" 2> /dev/null; do
+    if kill -0 "$SERVER_PID" 2> /dev/null; then
+      echo "$(kib Threads) $(kib VmRSS) $(wc -l < "/proc/$SERVER_PID/maps")" \
+        "$(awk '/^TCP:/ { for (i = 1; i < NF; i++) if ($i == "mem") print $(i + 1) }' /proc/net/sockstat)" >> "$WORK/samples"
+    fi
+    sleep 1 # one sample a second (a shell has no latch)
   done
-  if kill -0 "$SERVER_PID" 2> /dev/null; then
-    rss_held=$(kib VmRSS)
-    threads_held=$(kib Threads)
-    maps_held=$(wc -l < "/proc/$SERVER_PID/maps")
-    tcp_mem=$(awk '/^TCP:/ { for (i = 1; i < NF; i++) if ($i == "mem") print $(i + 1) }' /proc/net/sockstat)
-  fi
   wait "$client" || true
-  local out hwm rps errors held per
+  local out rps errors held per peak threads rss maps tcp_pages
   out=$(cat "$WORK/client.out")
-  hwm=$(kib VmHWM 2> /dev/null || echo 0)
   rps=$(echo "$out" | sed -n 's/.* = \([0-9]*\) requests\/s.*/\1/p')
   errors=$(echo "$out" | sed -n 's/.* requests\/s, \([0-9]*\) errors.*/\1/p')
   held=$(echo "$out" | sed -n 's/^load: \([0-9]*\) connections open at once.*/\1/p')
-  per=$(awk -v a="${rss_held:-0}" -v b="$rss_idle" -v n="${held:-0}" 'BEGIN { if (n > 0 && a > 0) printf "%.1f", (a - b) / n; else print "?" }')
-  echo "| $kind | $c (held ${held:-?}, $sources sources) | ${rps:-?} | ${errors:-?} | $(mib "$rss_idle") -> $(mib "${rss_held:-0}") | $per KiB | $(mib "$hwm") | $threads_idle -> ${threads_held:-?} | ${maps_held:-?} | ${tcp_mem:-?} |"
+  peak=$(grep -v '^ ' "$WORK/samples" | sort -k1,1nr -k2,2nr | head -1)
+  read -r threads rss maps tcp_pages <<< "${peak:-? 0 ? 0}"
+  per=$(awk -v a="$rss" -v b="$rss_idle" -v n="${held:-0}" 'BEGIN { if (n > 0 && a > 0) printf "%.1f", (a - b) / n; else print "?" }')
+  echo "| $kind | $c (held ${held:-?}, $sources sources) | ${rps:-?} | ${errors:-?} | $(mib "$rss_idle") -> $(mib "$rss") |" \
+    "$per KiB | $threads_idle -> $threads | $maps | $(awk -v p="$tcp_pages" -v s="$(getconf PAGESIZE)" 'BEGIN { printf "%.1f MiB", p * s / 1048576 }') |"
   if [ "${errors:-1}" != "0" ]; then echo "$out" | tail -3 | sed 's/^/    client: /'; fi
   if [ "${SERVER_LOG:-}" = 1 ]; then
-    grep -v -e '^accepted ' -e '^closed ' "$WORK/server.log" | sort | uniq -c | sort -rn | head -5 | sed 's/^/    server: /'
+    # the server's log lines by kind (addresses and numbers replaced by N), most frequent first
+    grep -v -e '^accepted ' -e '^closed ' -e 'listening on' "$WORK/server.log" | sed -E 's/[0-9]+([.:][0-9]+)*/N/g' \
+      | sort | uniq -c | sort -rn | head -5 | sed 's/^/    server log: /'
+    [ -z "${KEEP_LOG:-}" ] || cp "$WORK/server.log" "$KEEP_LOG"
   fi
   stop_server
 }
 
 load_header() {
-  echo "| server | connections | requests/s | errors | server RSS idle -> all connected | RSS per connection | peak RSS | threads idle -> connected | mappings | TCP mem pages |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| server | connections | requests/s | errors | server RSS idle -> peak | RSS per connection | server threads idle -> peak | memory mappings at peak | kernel TCP memory at peak |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 }
 
 load_bench() {
@@ -265,17 +289,22 @@ load_bench() {
 sysctl_line() { printf '%s = %s\n' "$1" "$(tr '\t' ' ' < "/proc/sys/$(echo "$1" | tr . /)" 2> /dev/null || echo '?')"; }
 
 c100k_bench() {
-  local c=100000
-  echo "## 100,000 connections: ${DURATION} s of 64-byte round trips, every echo checked; $(nproc) cores, $(uname -r), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, load $(bench_load)"
-  echo "what limits 100,000 connections on this machine (read now):"
+  local c="${C100K:-100000}"
+  echo "## $c connections: ${DURATION} s of 64-byte round trips, every echo checked; $(nproc) cores, $(uname -r), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, load $(bench_load)"
+  echo "what limits $c connections on this machine (read now):"
   for s in net.ipv4.ip_local_port_range fs.nr_open fs.file-max net.core.somaxconn net.ipv4.tcp_max_syn_backlog \
            net.ipv4.tcp_syncookies net.ipv4.tcp_max_tw_buckets net.ipv4.tcp_mem kernel.pid_max kernel.threads-max \
            vm.max_map_count; do
     echo "  $(sysctl_line "$s")"
   done
   echo "  descriptors (ulimit -n) soft $(ulimit -Sn), hard $(ulimit -Hn); processes+threads (ulimit -u) $(ulimit -u)"
-  echo "  client source addresses: $(sources_for "$c") (127.0.0.1 up), each with its own ephemeral ports;" \
-    "descriptors raised with prlimit --nofile=$((c + 10000))"
+  if ! nofile_prefix $((c + 1000)); then
+    local fit=$(( ($(ulimit -Hn) - 1000) / 1000 * 1000 ))
+    echo "  CANNOT hold $c connections here: $NOFILE_WHY."
+    echo "  Running with $fit connections instead, the most this limit allows (server and client each need one descriptor per connection)."
+    c=$fit
+  fi
+  echo "  client source addresses: $(sources_for "$c") (127.0.0.1 up), each with its own ephemeral ports"
   load_header
   local kind
   for kind in ${KINDS:-virtual selector thread-per-client}; do
@@ -286,7 +315,7 @@ c100k_bench() {
       # the table shows where it stops and what each thread costs up to there.
       if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
         echo "  thread-per-client runs as nobody with prlimit --nproc=$THREAD_LIMIT (a platform thread per connection)"
-        SERVER_LOG=1 load_row "$kind" "$c" prlimit "--nproc=$THREAD_LIMIT:$THREAD_LIMIT" "--nofile=$((c + 10000)):$((c + 10000))" \
+        SERVER_LOG=1 load_row "$kind" "$c" prlimit "--nproc=$THREAD_LIMIT:$THREAD_LIMIT" \
           setpriv --reuid=nobody --regid=nogroup --clear-groups
       else
         echo "  thread-per-client skipped: it needs root to cap its threads (prlimit --nproc) as another user"

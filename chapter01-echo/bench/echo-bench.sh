@@ -15,6 +15,8 @@
 # c100k: load with 100,000 connections against the virtual-thread and the Selector server, and
 #        thread-per-client up to THREAD_LIMIT threads: reads the sysctls that matter, spreads the
 #        client over several 127.0.0.x source addresses, raises the descriptor limits (prlimit).
+# syscalls: per round trip, what each server (and sockperf's) makes the kernel do: system calls,
+#        futex wake-ups, context switches (perf stat; root). Counts, so the machine's noise does not move them.
 #
 # Environment: JAVA (a java >= 21), ROUNDS (default 5), REGIME (default "idle busy"), PINGS (timed
 # round trips per run, default 50000), WARMUP (default 20000), SOCKPERF_SECONDS (default 3),
@@ -218,6 +220,15 @@ nofile_prefix() {
   return 0
 }
 
+# The kernel's TCP counters that explain lost connections (this network namespace, all programs):
+# accept queue full (ListenOverflows), SYN cookies sent and failed, resets sent.
+tcp_counters() {
+  awk '/^TcpExt:/ { if (!h) { for (i = 2; i <= NF; i++) n[i] = $i; h = 1 } else for (i = 2; i <= NF; i++) v[n[i]] = $i }
+       /^Tcp:/ { if (!t) { for (i = 2; i <= NF; i++) m[i] = $i; t = 1 } else for (i = 2; i <= NF; i++) v[m[i]] = $i }
+       END { print v["ListenOverflows"] + 0, v["SyncookiesSent"] + 0, v["SyncookiesFailed"] + 0, v["OutRsts"] + 0 }' \
+    /proc/net/netstat /proc/net/snmp
+}
+
 # load_row KIND C [PREFIX...]: one row of the load table, C connections for DURATION seconds;
 # PREFIX runs before the server's java (e.g. prlimit --nproc, setpriv).
 load_row() {
@@ -238,7 +249,8 @@ load_row() {
   "${client_prefix[@]}" timeout --kill-after=10 $((DURATION + 900)) "$JAVA" -cp "$CP" tcpip.echo.EchoClient \
     --port "$SERVER_PORT" --load "$c" --sources "$sources" --duration "${DURATION}s" --size 64 --timeout 60s \
     > "$WORK/client.out" 2>&1 &
-  local client=$!
+  local client=$! counters_before
+  counters_before=$(tcp_counters)
   # While the client runs, once a second: the server's threads, RSS (KiB), memory mappings, and the
   # kernel's TCP memory (pages, all sockets). The peak sample (most threads, then most RSS) is reported.
   : > "$WORK/samples"
@@ -261,6 +273,7 @@ load_row() {
   echo "| $kind | $c (held ${held:-?}, $sources sources) | ${rps:-?} | ${errors:-?} | $(mib "$rss_idle") -> $(mib "$rss") |" \
     "$per KiB | $threads_idle -> $threads | $maps | $(awk -v p="$tcp_pages" -v s="$(getconf PAGESIZE)" 'BEGIN { printf "%.1f MiB", p * s / 1048576 }') |"
   if [ "${errors:-1}" != "0" ]; then echo "$out" | tail -3 | sed 's/^/    client: /'; fi
+  echo "$counters_before $(tcp_counters)" | awk '{ printf "    kernel during the row: accept queue overflowed %d times, %d SYN cookies sent, %d failed, %d resets sent\n", $5 - $1, $6 - $2, $7 - $3, $8 - $4 }'
   if [ "${SERVER_LOG:-}" = 1 ]; then
     # the server's log lines by kind (addresses and numbers replaced by N), most frequent first
     grep -v -e '^accepted ' -e '^closed ' -e 'listening on' "$WORK/server.log" | sed -E 's/[0-9]+([.:][0-9]+)*/N/g' \
@@ -326,10 +339,52 @@ c100k_bench() {
   done
 }
 
+# --- syscalls -----------------------------------------------------------------------------------
+
+# What each server does per round trip, counted by the kernel (perf stat, tracepoints: root, or
+# kernel.perf_event_paranoid <= -1): system calls, futex wake-ups between threads, context switches.
+# Counts do not depend on how busy the machine is, unlike times. sockperf's server is the reference.
+SYSCALL_EVENTS="syscalls:sys_enter_read,syscalls:sys_enter_recvfrom,syscalls:sys_enter_write,syscalls:sys_enter_sendto,syscalls:sys_enter_poll,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_ctl,syscalls:sys_enter_futex,context-switches"
+syscalls_bench() {
+  command -v perf > /dev/null || { echo "echo-bench: perf is not installed (Debian package linux-perf)" >&2; exit 2; }
+  perf stat -e syscalls:sys_enter_read true > /dev/null 2>&1 \
+    || { echo "echo-bench: perf cannot count system calls here (needs root or kernel.perf_event_paranoid <= -1)" >&2; exit 2; }
+  local n=$((PINGS + WARMUP)) kind
+  echo "## per round trip, in the server process: EchoClient --ping $PINGS --warmup $WARMUP --size 64 (sockperf: its own client" \
+    "for $SOCKPERF_SECONDS s); counted by perf stat over the server's whole life, divided by the round trips"
+  echo "| server | read/recvfrom | write/sendto | poll | epoll_wait | epoll_ctl | futex | context switches |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for kind in sockperf thread-per-client virtual selector; do
+    local stats="$WORK/perf.$kind" trips
+    if [ "$kind" = sockperf ]; then
+      perf stat -x, -o "$stats" -e "$SYSCALL_EVENTS" -- sockperf server --tcp -i 127.0.0.1 -p "$SOCKPERF_PORT" > /dev/null 2>&1 &
+      SERVER_PID=$!
+      for _ in $(seq 1 50); do ss -Hltn "sport = :$SOCKPERF_PORT" 2> /dev/null | grep -q LISTEN && break; sleep 0.1; done
+      # sockperf's client prints how many round trips it made ("[Valid Duration] RunTime=... SentMessages=N")
+      trips=$(sockperf ping-pong --tcp -i 127.0.0.1 -p "$SOCKPERF_PORT" -m 64 -t "$SOCKPERF_SECONDS" 2>&1 \
+        | sed -n 's/.*Valid Duration.*SentMessages=\([0-9]*\).*/\1/p')
+    else
+      start_server "$kind" 100 120s perf stat -x, -o "$stats" -e "$SYSCALL_EVENTS" --
+      "$JAVA" -cp "$CP" tcpip.echo.EchoClient --port "$SERVER_PORT" --ping "$PINGS" --warmup "$WARMUP" --size 64 > /dev/null
+      trips=$n
+    fi
+    pkill -TERM -P "$SERVER_PID" 2> /dev/null || true # the program under perf; perf then writes its counts
+    stop_server
+    awk -F, -v n="${trips:-0}" -v k="$kind" '
+      $1 ~ /^[0-9.]+$/ { e = $3; sub(/.*sys_enter_/, "", e); c[e] += $1 }
+      END {
+        if (n == 0) { print "| " k " | no round trips counted |"; exit }
+        printf "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", k, (c["read"] + c["recvfrom"]) / n,
+          (c["write"] + c["sendto"]) / n, c["poll"] / n, c["epoll_wait"] / n, c["epoll_ctl"] / n, c["futex"] / n,
+          c["context-switches"] / n }' "$stats"
+  done
+}
+
 case "$WHAT" in
   ping) ping_bench ;;
   load) load_bench ;;
   c100k) c100k_bench ;;
+  syscalls) syscalls_bench ;;
   all) ping_bench; echo; load_bench ;;
-  *) echo "usage: echo-bench.sh [ping|load|c100k|all]" >&2; exit 2 ;;
+  *) echo "usage: echo-bench.sh [ping|load|c100k|syscalls|all]" >&2; exit 2 ;;
 esac

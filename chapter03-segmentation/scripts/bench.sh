@@ -84,8 +84,8 @@ for row in $ROWS; do
   mode=${row%%:*}; size=${row#*:}
   flags=""; [ "$mode" = "transfer-to" ] && flags=" -Z"
   printf "| %-11s | %8s | %-20s | %-20s | %-22s | %-20s |\n" "$mode" "$size" \
-    "$(bench_show %.0f "$(bench_stats < "$WORK/ours.$mode.$size")")" \
-    "$(bench_show %.0f "$(bench_stats < "$WORK/iperf.$mode.$size")")" "iperf3 -l $size$flags" \
+    "$(bench_show %.1f "$(bench_stats < "$WORK/ours.$mode.$size")")" \
+    "$(bench_show %.1f "$(bench_stats < "$WORK/iperf.$mode.$size")")" "iperf3 -l $size$flags" \
     "$(bench_show %.2f "$(bench_stats < "$WORK/ratio.$mode.$size")")"
 done
 echo

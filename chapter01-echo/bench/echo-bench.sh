@@ -344,7 +344,7 @@ c100k_bench() {
 # What each server does per round trip, counted by the kernel (perf stat, tracepoints: root, or
 # kernel.perf_event_paranoid <= -1): system calls, futex wake-ups between threads, context switches.
 # Counts do not depend on how busy the machine is, unlike times. sockperf's server is the reference.
-SYSCALL_EVENTS="syscalls:sys_enter_read,syscalls:sys_enter_recvfrom,syscalls:sys_enter_write,syscalls:sys_enter_sendto,syscalls:sys_enter_poll,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_ctl,syscalls:sys_enter_futex,context-switches"
+SYSCALL_EVENTS="syscalls:sys_enter_read,syscalls:sys_enter_recvfrom,syscalls:sys_enter_write,syscalls:sys_enter_sendto,syscalls:sys_enter_poll,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait,syscalls:sys_enter_epoll_ctl,syscalls:sys_enter_futex,context-switches"
 syscalls_bench() {
   command -v perf > /dev/null || { echo "echo-bench: perf is not installed (Debian package linux-perf)" >&2; exit 2; }
   perf stat -e syscalls:sys_enter_read true > /dev/null 2>&1 \
@@ -360,22 +360,24 @@ syscalls_bench() {
       perf stat -x, -o "$stats" -e "$SYSCALL_EVENTS" -- sockperf server --tcp -i 127.0.0.1 -p "$SOCKPERF_PORT" > /dev/null 2>&1 &
       SERVER_PID=$!
       for _ in $(seq 1 50); do ss -Hltn "sport = :$SOCKPERF_PORT" 2> /dev/null | grep -q LISTEN && break; sleep 0.1; done
-      # sockperf's client prints how many round trips it made ("[Valid Duration] RunTime=... SentMessages=N")
+      # sockperf's client prints how many round trips it made, warm-up included
+      # ("[Total Run] RunTime=1.018 sec; Warm up time=400 msec; SentMessages=20925; ...")
       trips=$(sockperf ping-pong --tcp -i 127.0.0.1 -p "$SOCKPERF_PORT" -m 64 -t "$SOCKPERF_SECONDS" 2>&1 \
-        | sed -n 's/.*Valid Duration.*SentMessages=\([0-9]*\).*/\1/p')
+        | sed -n 's/.*Total Run.*SentMessages=\([0-9]*\).*/\1/p')
     else
       start_server "$kind" 100 120s perf stat -x, -o "$stats" -e "$SYSCALL_EVENTS" --
       "$JAVA" -cp "$CP" tcpip.echo.EchoClient --port "$SERVER_PORT" --ping "$PINGS" --warmup "$WARMUP" --size 64 > /dev/null
       trips=$n
     fi
     pkill -TERM -P "$SERVER_PID" 2> /dev/null || true # the program under perf; perf then writes its counts
-    stop_server
+    wait "$SERVER_PID" 2> /dev/null || true
+    SERVER_PID=""
     awk -F, -v n="${trips:-0}" -v k="$kind" '
       $1 ~ /^[0-9.]+$/ { e = $3; sub(/.*sys_enter_/, "", e); c[e] += $1 }
       END {
         if (n == 0) { print "| " k " | no round trips counted |"; exit }
         printf "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", k, (c["read"] + c["recvfrom"]) / n,
-          (c["write"] + c["sendto"]) / n, c["poll"] / n, c["epoll_wait"] / n, c["epoll_ctl"] / n, c["futex"] / n,
+          (c["write"] + c["sendto"]) / n, c["poll"] / n, (c["epoll_wait"] + c["epoll_pwait"]) / n, c["epoll_ctl"] / n, c["futex"] / n,
           c["context-switches"] / n }' "$stats"
   done
 }

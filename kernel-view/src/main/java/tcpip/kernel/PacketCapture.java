@@ -9,30 +9,71 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
  * Runs tcpdump on the loopback interface for one port, so a demo can print the real segments
  * the article draws. Optional: {@link #start} returns a capture that says why it cannot run
- * (no tcpdump, not permitted) instead of failing. Never captures anything but {@code lo}.
+ * ({@link PacketAccess}: not root and no private namespace; no tcpdump) instead of failing. Never
+ * captures anything but {@code lo}: this namespace's, or another one's ({@link #startIn}).
  */
 public final class PacketCapture implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(5);
     private static final int REMEMBERED_PORTS = 64;
-    /** Bytes of each packet saved in a .pcap: link + IP + TCP headers with options, and a little payload. */
+    /** Bytes of each packet kept: link + IP + TCP headers with options, and a little payload. */
     private static final int PCAP_SNAPLEN = 256;
-    private static final int CAPTURE_BUFFER_KIB = 4096;
+    /** With headers only, 8 MiB holds a burst of tens of thousands of segments. */
+    private static final int CAPTURE_BUFFER_KIB = 8192;
     /** Ports captures were started for, newest last: the server side of what they capture. */
     private static final java.util.Deque<Integer> CAPTURED_PORTS = new java.util.ArrayDeque<>();
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration POLL = Duration.ofMillis(2);
+    /** tcpdump processes still running: ended by a shutdown hook on Ctrl-C or SIGTERM, not left behind. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroy), "tcpdump-cleanup"));
+    }
+
+    /**
+     * One captured segment, the SACK blocks its line carried and whether it had the timestamp option
+     * (tcpdump's {@code TS val}).
+     */
+    public record Packet(Segment segment, List<SackBlock> sack, boolean timestamps) {
+
+        /** The packet on one {@code tcpdump -n -S -tt} line, or empty if it is not a TCP segment line. */
+        public static Optional<Packet> parse(String line) {
+            return TcpdumpLine.packet(line);
+        }
+
+        /** e.g. {@code     1.234 ms  45678 > 7007  DATA(1448)+ACK seq=... SACK{100:200}}: time after {@code t0}. */
+        public String describe(double t0) {
+            StringBuilder sb = new StringBuilder(String.format("%9.3f ms  %s", (segment.time() - t0) * 1000,
+                    segment.describe()));
+            for (SackBlock b : sack) {
+                sb.append(" SACK{").append(b.start()).append(':').append(b.end()).append('}');
+            }
+            return sb.toString();
+        }
+    }
+
+    /** One SACK block: the receiver holds bytes {@code start} up to (not including) {@code end}. */
+    public record SackBlock(long start, long end) {
+    }
 
     private final Process process;
     private final String unavailableReason;
     private final int port;
     private final Path pcapFile;
-    private final List<Segment> segments = new ArrayList<>();
+    private final List<Packet> packets = new ArrayList<>();
     private final CountDownLatch drained = new CountDownLatch(1);
     private boolean reported;
 
@@ -49,7 +90,7 @@ public final class PacketCapture implements AutoCloseable {
         return c;
     }
 
-    /** The command a learner can run by hand to see the same packets. */
+    /** The command a learner can run by hand (as root, in a third terminal) to see the same packets. */
     public static String command(int port) {
         return "sudo tcpdump -i lo -n -S 'tcp port " + port + "'";
     }
@@ -64,6 +105,11 @@ public final class PacketCapture implements AutoCloseable {
     /** True if a tcpdump binary is on the PATH. */
     public static boolean installed() {
         return findTcpdump() != null;
+    }
+
+    /** True if captures in this process are expected to see packets ({@link PacketAccess#canCapture()}). */
+    public static boolean possible() {
+        return PacketAccess.current().canCapture();
     }
 
     /**
@@ -81,6 +127,18 @@ public final class PacketCapture implements AutoCloseable {
      * ({@code tcpdump -w}, a file Wireshark opens; null: no file).
      */
     public static PacketCapture start(int port, Path pcapFile) {
+        return start(port, pcapFile, List.of());
+    }
+
+    /**
+     * Like {@link #start(int)}, with tcpdump run in another network namespace: {@code enter} is the
+     * command prefix that enters it (e.g. {@code nsenter --net=/proc/PID/ns/net --}); empty: this one.
+     */
+    public static PacketCapture startIn(List<String> enter, int port) {
+        return start(port, StageContext.nextPcapFile().orElse(null), enter);
+    }
+
+    private static PacketCapture start(int port, Path pcapFile, List<String> enter) {
         synchronized (CAPTURED_PORTS) {
             CAPTURED_PORTS.remove(port);
             CAPTURED_PORTS.addLast(port);
@@ -88,13 +146,18 @@ public final class PacketCapture implements AutoCloseable {
                 CAPTURED_PORTS.removeFirst();
             }
         }
+        PacketAccess access = PacketAccess.current();
+        if (!access.canCapture()) {
+            return unavailable(access.whyNoPackets(), port); // nothing to try: say why once, not "captured nothing"
+        }
         Path tcpdump = findTcpdump();
         if (tcpdump == null) {
-            return unavailable(KernelText.get("capture.no.tcpdump", command(port)), port);
+            return unavailable(KernelText.get("capture.no.tcpdump"), port);
         }
         // -s: headers only (a loopback segment can be 64 KiB; full copies overflow the capture
-        // buffer in a burst and tcpdump then reports "dropped by kernel"); -B: a 4 MiB buffer.
-        List<String> command = new ArrayList<>(List.of(tcpdump.toString(), "-i", "lo", "-n", "-S", "-tt", "-l",
+        // buffer in a burst and tcpdump then reports "dropped by kernel"); -B: an 8 MiB buffer.
+        List<String> command = new ArrayList<>(enter);
+        command.addAll(List.of(tcpdump.toString(), "-i", "lo", "-n", "-S", "-tt", "-l",
                 "--immediate-mode", "-s", String.valueOf(PCAP_SNAPLEN), "-B", String.valueOf(CAPTURE_BUFFER_KIB)));
         if (pcapFile != null) {
             try {
@@ -114,19 +177,23 @@ public final class PacketCapture implements AutoCloseable {
         try {
             p = pb.start();
         } catch (IOException e) {
-            return unavailable(KernelText.get("capture.cannot.start", String.valueOf(e.getMessage()), command(port)), port);
+            return unavailable(KernelText.get("capture.cannot.start", String.valueOf(e.getMessage())), port);
         }
         PacketCapture capture = new PacketCapture(p, null, port, pcapFile);
         CountDownLatch listening = new CountDownLatch(1);
+        AtomicBoolean listens = new AtomicBoolean();
         StringBuilder errors = new StringBuilder();
         Thread.ofPlatform().daemon().name("tcpdump-stderr").start(() -> {
             try (BufferedReader err = p.errorReader(StandardCharsets.UTF_8)) {
                 String line;
                 while ((line = err.readLine()) != null) {
                     if (line.contains("listening on")) {
+                        listens.set(true);
                         listening.countDown();
                     } else if (errors.length() < 500) {
-                        errors.append(line).append(' ');
+                        synchronized (errors) {
+                            errors.append(line).append(' ');
+                        }
                     }
                 }
             } catch (IOException ignored) {
@@ -140,7 +207,7 @@ public final class PacketCapture implements AutoCloseable {
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    TcpdumpLine.parse(line).ifPresent(capture::add);
+                    Packet.parse(line).ifPresent(capture::add);
                 }
             } catch (IOException ignored) {
                 // tcpdump ended
@@ -150,17 +217,27 @@ public final class PacketCapture implements AutoCloseable {
         });
         try {
             listening.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!listens.get()) {
+                // stderr ended without "listening on": tcpdump is on its way out; its words say why
+                p.waitFor(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!p.isAlive()) {
-            return unavailable(KernelText.get("capture.cannot.capture", errors.toString().trim(), command(port)), port);
+        if (!listens.get() || !p.isAlive()) {
+            p.destroyForcibly();
+            String why;
+            synchronized (errors) {
+                why = errors.toString().trim();
+            }
+            return unavailable(KernelText.get("capture.cannot.capture", why.isEmpty() ? "exit" : why), port);
         }
+        LIVE.add(p);
         return capture;
     }
 
-    private synchronized void add(Segment s) {
-        segments.add(s);
+    private synchronized void add(Packet p) {
+        packets.add(p);
     }
 
     /** True if tcpdump is capturing. */
@@ -180,7 +257,12 @@ public final class PacketCapture implements AutoCloseable {
 
     /** The segments seen so far. */
     public synchronized List<Segment> segments() {
-        return List.copyOf(segments);
+        return packets.stream().map(Packet::segment).toList();
+    }
+
+    /** The packets seen so far, with their SACK blocks and timestamp flag. */
+    public synchronized List<Packet> packets() {
+        return List.copyOf(packets);
     }
 
     /**
@@ -188,17 +270,29 @@ public final class PacketCapture implements AutoCloseable {
      * was seen. (tcpdump prints with a small delay after the kernel sends.)
      */
     public List<Segment> awaitSegments(int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (running() && segments().size() < count && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
-        }
+        await(ps -> ps.size() >= count, timeout);
         return segments();
+    }
+
+    /** Waits (bounded) until the packets seen satisfy {@code condition}; true if they did. */
+    public boolean await(Predicate<List<Packet>> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (running() && !condition.test(packets()) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(POLL.toNanos());
+        }
+        return condition.test(packets());
     }
 
     /** Stops tcpdump and returns every segment it printed. */
     public List<Segment> stop() {
+        stopPackets();
+        return segments();
+    }
+
+    /** Stops tcpdump and returns every packet it printed. */
+    public List<Packet> stopPackets() {
         if (process != null && process.isAlive()) {
-            process.destroy(); // SIGTERM: tcpdump flushes and exits
+            process.destroy(); // SIGTERM (through nsenter, which passes it on): tcpdump flushes and exits
             try {
                 process.waitFor(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 drained.await(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -208,8 +302,11 @@ public final class PacketCapture implements AutoCloseable {
             process.destroyForcibly();
             rereadPcap();
         }
+        if (process != null) {
+            LIVE.remove(process);
+        }
         report();
-        return segments();
+        return packets();
     }
 
     /**
@@ -224,18 +321,18 @@ public final class PacketCapture implements AutoCloseable {
         try {
             Process reader = new ProcessBuilder(tcpdump.toString(), "-n", "-S", "-tt", "-r", pcapFile.toString())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            List<Segment> fromFile = new ArrayList<>();
+            List<Packet> fromFile = new ArrayList<>();
             try (BufferedReader in = reader.inputReader(StandardCharsets.UTF_8)) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                    TcpdumpLine.parse(line).ifPresent(fromFile::add);
+                    Packet.parse(line).ifPresent(fromFile::add);
                 }
             }
             if (reader.waitFor(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) && reader.exitValue() == 0) {
                 synchronized (this) {
-                    if (fromFile.size() >= segments.size()) {
-                        segments.clear();
-                        segments.addAll(fromFile);
+                    if (fromFile.size() >= packets.size()) {
+                        packets.clear();
+                        packets.addAll(fromFile);
                     }
                 }
             }
@@ -263,15 +360,6 @@ public final class PacketCapture implements AutoCloseable {
     }
 
     private static Path findTcpdump() {
-        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/bin:/sbin";
-        for (String dir : path.split(":")) {
-            if (!dir.isEmpty()) {
-                Path p = Path.of(dir, "tcpdump");
-                if (Files.isExecutable(p)) {
-                    return p;
-                }
-            }
-        }
-        return null;
+        return PacketAccess.tool("tcpdump").orElse(null);
     }
 }

@@ -74,8 +74,20 @@ public final class Sysctl {
         return index < values.size() ? values.get(index) : absent;
     }
 
-    /** The MTU of a network device such as {@code lo} (from /sys/class/net), or -1. */
+    /**
+     * The MTU of a network device such as {@code lo} in this process's network namespace, or -1. Asked of
+     * the kernel through a socket ({@code ip link show lo} shows the same): /sys/class/net shows the
+     * namespace sysfs was mounted in, which inside a private namespace is still the host's.
+     */
     public static long mtu(String device) {
+        try {
+            java.net.NetworkInterface nic = java.net.NetworkInterface.getByName(device);
+            if (nic != null) {
+                return nic.getMTU();
+            }
+        } catch (java.net.SocketException e) {
+            // fall back to sysfs below
+        }
         try (InputStream in = Files.newInputStream(Path.of("/sys/class/net", device, "mtu"))) {
             byte[] buf = new byte[BUFFER];
             int n = in.read(buf);

@@ -1,5 +1,7 @@
 package tcpip.kernel;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +22,8 @@ public final class TcpdumpLine {
     private static final Pattern LENGTH = Pattern.compile(", length (\\d+)");
     private static final Pattern MSS = Pattern.compile("mss (\\d+)");
     private static final Pattern WSCALE = Pattern.compile("wscale (\\d+)");
+    private static final Pattern SACK = Pattern.compile("sack \\d+ ((?:\\{\\d+:\\d+\\}\\s*)+)");
+    private static final Pattern SACK_BLOCK = Pattern.compile("\\{(\\d+):(\\d+)\\}");
 
     private TcpdumpLine() {
     }
@@ -51,6 +55,24 @@ public final class TcpdumpLine {
         return Optional.of(new Segment(time, m.group(2), Integer.parseInt(m.group(3)), m.group(4),
                 Integer.parseInt(m.group(5)), m.group(6), seq, seqEnd, number(ACK, rest), number(WIN, rest),
                 Math.max(length, 0), (int) number(MSS, rest), (int) number(WSCALE, rest)));
+    }
+
+    /** The packet on this line with its SACK blocks and timestamp flag, or empty if it is not a TCP segment line. */
+    public static Optional<PacketCapture.Packet> packet(String line) {
+        return parse(line).map(s -> new PacketCapture.Packet(s, sackBlocks(line), line.contains("TS val")));
+    }
+
+    /** The SACK blocks printed on one line, e.g. {@code sack 1 {100:200}} (absolute numbers with -S). */
+    public static List<PacketCapture.SackBlock> sackBlocks(String line) {
+        List<PacketCapture.SackBlock> blocks = new ArrayList<>();
+        Matcher m = SACK.matcher(line);
+        if (m.find()) {
+            Matcher b = SACK_BLOCK.matcher(m.group(1));
+            while (b.find()) {
+                blocks.add(new PacketCapture.SackBlock(Long.parseLong(b.group(1)), Long.parseLong(b.group(2))));
+            }
+        }
+        return List.copyOf(blocks);
     }
 
     private static long number(Pattern p, String text) {

@@ -32,6 +32,11 @@ public final class InProcess {
         }
     }
 
+    /** True on the thread of a main that {@link #run} is running. */
+    static boolean inside() {
+        return Boolean.TRUE.equals(INSIDE.get());
+    }
+
     /** Called by {@link Cli#exit}: inside {@link #run}, ends the main with {@code code}. */
     static void exitIfInside(int code) {
         if (Boolean.TRUE.equals(INSIDE.get())) {

@@ -14,6 +14,7 @@ public enum Lang {
     EN(Locale.ENGLISH), KO(Locale.KOREAN);
 
     private static volatile Lang current;
+    private static boolean streamsChecked;
 
     private final Locale locale;
 
@@ -40,23 +41,46 @@ public enum Lang {
         current = lang;
         // The modules below this one (kernel-view, socket-support) read the choice from here.
         System.setProperty(tcpip.kernel.KernelText.LANGUAGE_PROPERTY, lang == KO ? "ko" : "en");
-        if (lang == KO) {
-            utf8Streams();
+    }
+
+    /**
+     * Hangul (every stage header names the article's Korean section) and box drawing in any locale: when
+     * standard output's character set cannot write them, it becomes UTF-8, which terminals that show Korean
+     * use. With no locale at all (LANG unset, C, POSIX: nobody chose, and the JVM then writes ASCII, every
+     * syllable a '?') that happens silently; a locale that names another character set (en_US.ISO-8859-1)
+     * gets one line on stderr saying so and how to fix it. Called by {@link #chooseFrom}; once per process.
+     */
+    static synchronized void outputThatShowsHangul() {
+        if (streamsChecked) {
+            return;
+        }
+        streamsChecked = true;
+        if (System.out.charset().newEncoder().canEncode("가─") && System.err.charset().newEncoder().canEncode("가")) {
+            return;
+        }
+        System.setOut(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                java.nio.charset.StandardCharsets.UTF_8));
+        System.setErr(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
+                java.nio.charset.StandardCharsets.UTF_8));
+        String[] chosen = characterLocale();
+        if (chosen != null && !chosen[1].toLowerCase(Locale.ROOT).replace("-", "").contains("utf8")) {
+            System.err.println(Messages.of("tcpip.cli.messages").get("lang.charset", chosen[0] + "=" + chosen[1]));
         }
     }
 
     /**
-     * Korean needs an output encoding that has Hangul. A JVM started under a locale the system
-     * lacks (LANG=ko_KR.UTF-8 without that locale installed) writes ASCII and turns every Hangul
-     * syllable into '?'; terminals that show Korean are UTF-8, so write UTF-8 then.
+     * The variable that sets the character set ({@code LC_ALL}, else {@code LC_CTYPE}, else {@code LANG})
+     * and its value, or null when none is set or it is C or POSIX: the default nobody chose.
      */
-    private static void utf8Streams() {
-        if (!System.out.charset().newEncoder().canEncode('가')) {
-            System.setOut(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                    java.nio.charset.StandardCharsets.UTF_8));
-            System.setErr(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
-                    java.nio.charset.StandardCharsets.UTF_8));
+    static String[] characterLocale() {
+        for (String var : new String[] {"LC_ALL", "LC_CTYPE", "LANG"}) {
+            String v = System.getenv(var);
+            if (v != null && !v.isBlank()) {
+                String t = v.trim();
+                return t.equals("C") || t.equals("POSIX") ? null : new String[] {var, t};
+            }
         }
+        return null;
     }
 
     /**
@@ -71,6 +95,7 @@ public enum Lang {
                 set(parse(v));
             }
         }
+        outputThatShowsHangul();
         return current();
     }
 

@@ -6,8 +6,9 @@ import java.util.List;
 import tcpip.cli.Messages;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Ladder;
-import tcpip.kernel.PacketCapture;
+import tcpip.kernel.PacketAccess;
 import tcpip.kernel.Segment;
+import tcpip.kernel.StageContext;
 import tcpip.kernel.StateDiagram;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
@@ -38,7 +39,14 @@ public final class Narrator {
         "narrator.label.packet", "narrator.label.ladder", "narrator.label.states", "narrator.label.model",
         "narrator.label.table", "narrator.label.log"};
 
+    /** Something a stage could not show: its packets ({@code packets}) or the whole stage, and why. */
+    public record Skip(String stage, boolean packets, String reason) {
+    }
+
     private final PrintStream out;
+    private final List<Skip> skipped = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The reason this stage already gave for what it cannot show: said once, never repeated. */
+    private volatile String saidInStage;
     private boolean warnedUnavailable;
     private boolean unicode;
     private Report report;
@@ -84,6 +92,7 @@ public final class Narrator {
 
     /** Starts a stage, named by the article section it demonstrates. */
     public void section(String articleSection, String title) {
+        saidInStage = null;
         out.println();
         out.println("=== " + articleSection + " (" + title + ") ===");
     }
@@ -126,8 +135,44 @@ public final class Narrator {
         line(MSG.get("narrator.label.result"), what);
     }
 
+    /**
+     * Says once per stage that its packets are not shown and why ({@link PacketAccess}, or a capture
+     * that could not start); any later line repeating that reason is left out. Recorded for the
+     * end-of-run summary ({@link #skipped()}).
+     */
+    public void packetsNotShown(String reason) {
+        said(reason, true, "narrator.packets.not.shown");
+    }
+
+    /** Says that this stage (or part of it) cannot run here and why; recorded like {@link #packetsNotShown}. */
+    public void notRun(String reason) {
+        said(reason, false, "narrator.not.run");
+    }
+
+    private synchronized void said(String reason, boolean packets, String key) {
+        if (reason == null || reason.isBlank() || reason.equals(saidInStage)) {
+            return;
+        }
+        saidInStage = reason;
+        print(MSG.get("narrator.label.note"), MSG.get(key, reason));
+        skipped.add(new Skip(StageContext.stage().orElse(""), packets, reason));
+    }
+
+    /** What stages could not show in this narrator's run, in order. */
+    public List<Skip> skipped() {
+        return List.copyOf(skipped);
+    }
+
     /** Prints a labelled line, e.g. {@code   client  | connect() returned}. */
     public void line(String label, String what) {
+        String reason = saidInStage;
+        if (reason != null && what.contains(reason)) {
+            return; // the stage already said why it cannot show this
+        }
+        print(label, what);
+    }
+
+    private void print(String label, String what) {
         out.println("  " + TextWidth.padRight(label, labelColumns()) + " | " + what);
     }
 
@@ -198,8 +243,12 @@ public final class Narrator {
         }
         String ladderLabel = MSG.get("narrator.label.ladder");
         if (segments.isEmpty()) {
-            line(ladderLabel, PacketCapture.installed() ? MSG.get("narrator.ladder.no.packets")
-                    : MSG.get("narrator.ladder.no.tcpdump"));
+            PacketAccess access = PacketAccess.current();
+            if (!access.canCapture()) {
+                packetsNotShown(access.whyNoPackets()); // no picture, and no "saw no packets" for a capture never run
+            } else if (saidInStage == null) {
+                line(ladderLabel, MSG.get("narrator.ladder.no.packets"));
+            }
             return;
         }
         List<List<Segment>> connections = Ladder.connections(segments);

@@ -125,6 +125,40 @@ public final class Stages {
 
     /** Runs stages in order through one narrator; pauses for Enter between them if asked. */
     public static void run(List<Stage> stages, Narrator narrator, boolean pause) throws Exception {
+        // A capture that cannot run says so once in its stage, as soon as it was asked for.
+        java.util.function.Consumer<StageContext.Capture> unavailable = c -> narrator.packetsNotShown(c.unavailableReason());
+        StageContext.addListener(unavailable);
+        try {
+            runStages(stages, narrator, pause);
+        } finally {
+            StageContext.removeListener(unavailable);
+        }
+        if (stages.size() > 1) {
+            summary(narrator);
+        }
+    }
+
+    /** The end of a run: what could not be shown, grouped by reason, with the stages it concerned. */
+    private static void summary(Narrator narrator) {
+        java.util.Map<String, List<Narrator.Skip>> byReason = new java.util.LinkedHashMap<>();
+        for (Narrator.Skip s : narrator.skipped()) {
+            byReason.computeIfAbsent((s.packets() ? "p" : "r") + s.reason(), k -> new java.util.ArrayList<>()).add(s);
+        }
+        if (byReason.isEmpty()) {
+            return;
+        }
+        narrator.out().println();
+        narrator.out().println(MSG.get("stages.summary"));
+        for (List<Narrator.Skip> group : byReason.values()) {
+            Narrator.Skip first = group.get(0);
+            List<String> names = group.stream().map(Narrator.Skip::stage).distinct().toList();
+            narrator.out().println("  - " + MSG.get(first.packets() ? "stages.summary.packets" : "stages.summary.not.run",
+                    String.valueOf(names.size()), String.join(", ", names), first.reason()));
+        }
+        narrator.out().flush();
+    }
+
+    private static void runStages(List<Stage> stages, Narrator narrator, boolean pause) throws Exception {
         BufferedReader in = pause ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
         Report report = narrator.report();
         for (int i = 0; i < stages.size(); i++) {

@@ -28,7 +28,25 @@ class NarratorPicturesTest {
     @Test
     void noPacketsIsOneLineSayingWhy() {
         n.segments(List.of());
-        assertThat(text().lines().toList()).singleElement().asString().startsWith("  ladder  | no ladder diagram: ");
+        // A capture that ran and saw nothing; or, where nothing can capture, why there are no packets.
+        assertThat(text().lines().toList()).singleElement().asString().satisfiesAnyOf(
+                l -> assertThat(l).startsWith("  ladder  | no ladder diagram: "),
+                l -> assertThat(l).startsWith("  note    | packets not shown: "));
+    }
+
+    @Test
+    void aReasonIsSaidOnceAndNotRepeatedByLaterLines() {
+        n.packetsNotShown("tcpdump could not capture (denied)");
+        n.packetsNotShown("tcpdump could not capture (denied)");
+        n.note("no packets shown: tcpdump could not capture (denied)");
+        n.note("the rows above still hold");
+        assertThat(text().lines().toList()).containsExactly(
+                "  note    | packets not shown: tcpdump could not capture (denied)",
+                "  note    | the rows above still hold");
+        assertThat(n.skipped()).singleElement().satisfies(s -> assertThat(s.packets()).isTrue());
+        n.section("데이터 송수신", "next stage");
+        n.packetsNotShown("tcpdump could not capture (denied)");
+        assertThat(text()).contains("=== 데이터 송수신 (next stage) ===\n  note    | packets not shown: ");
     }
 
     @Test

@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
 # Regenerates the real-loss output in chapter03-segmentation/README.md ("Real loss") from ONE run of LossLab
 # (every experiment), replacing the text between the "loss-lab-output" markers.
-# Root only (LossLab makes a throwaway network namespace); needs ip, nft, tcpdump, ss, nstat.
-# Usage, from the repository root: sudo chapter03-segmentation/scripts/loss-lab-readme.sh
+# No root needed (LossLab makes its throwaway network namespace inside the private one a normal user gets);
+# needs unshare, nsenter, ip, nft, tcpdump, ss, nstat.
+# Usage, from the repository root: chapter03-segmentation/scripts/loss-lab-readme.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 DOC=chapter03-segmentation/README.md
-if [ "$(id -u)" -ne 0 ]; then
-  echo "loss-lab-readme.sh: needs root for the network namespace; run: sudo $0"
-  exit 1
-fi
 ./mvnw -q -pl chapter03-segmentation -am compile >/dev/null
 OUT=$(mktemp)
 trap 'rm -f "$OUT"' EXIT

@@ -19,6 +19,7 @@ public final class SegmentationDemo {
     }
 
     public static void main(String[] args) {
+        tcpip.cli.PrivateNetwork.enter(args); // not root: continue in a private network namespace, with packets
         Lang.chooseFrom(args);
         Stages.main("SegmentationDemo", Msg.get("SegmentationDemo.summary"), stages(), args);
     }

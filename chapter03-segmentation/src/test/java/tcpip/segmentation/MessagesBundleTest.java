@@ -101,11 +101,15 @@ class MessagesBundleTest {
             }
             int body = code.indexOf('{', main);
             String first = code.substring(body + 1).strip();
+            // A main that captures first re-runs itself in a private network namespace; it prints nothing before.
+            if (first.matches("(?s)(tcpip\\.cli\\.)?PrivateNetwork\\.enter\\(args\\);.*")) {
+                first = first.substring(first.indexOf('\n') + 1).strip();
+            }
             if (!first.startsWith("Lang.chooseFrom(args);")) {
                 late.add(file.getFileName().toString());
             }
         }
-        assertThat(late).as("mains whose first line is not Lang.chooseFrom(args)").isEmpty();
+        assertThat(late).as("mains whose first line is not Lang.chooseFrom(args) (after PrivateNetwork.enter(args), if any)").isEmpty();
     }
 
     private static List<Path> javaFiles() {

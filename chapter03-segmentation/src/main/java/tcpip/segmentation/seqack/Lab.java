@@ -16,21 +16,24 @@ import java.util.concurrent.TimeUnit;
 import tcpip.kernel.SsInfo;
 
 /**
- * One lab session: a throwaway {@link Netns} and a {@link LabPeer} JVM inside it, driven by
- * command lines; plus the namespace's views (ss -ti, nstat, sysctls). close() removes it all.
+ * One lab session: a {@link LabPeer} JVM as the first process of a throwaway {@link Netns}, driven by
+ * command lines; plus the namespace's views (ss -ti, nstat, sysctls). close() ends the peer, and with it
+ * the namespace; so do Ctrl-C (the peer gets it too) and SIGTERM (a shutdown hook).
  */
 final class Lab implements AutoCloseable {
 
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(15);
 
-    private final Netns ns;
+    private Netns ns;
     private final Process peer;
+    private final Thread hook;
     private final PrintWriter commands;
     private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
 
-    private Lab(Netns ns, Process peer) {
-        this.ns = ns;
+    private Lab(Process peer) {
         this.peer = peer;
+        this.hook = new Thread(peer::destroyForcibly, "lab-peer-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
         this.commands = new PrintWriter(peer.outputWriter(StandardCharsets.UTF_8), true);
         Thread.ofPlatform().daemon().name("lab-peer-out").start(() -> {
             try (BufferedReader out = peer.inputReader(StandardCharsets.UTF_8)) {
@@ -44,19 +47,26 @@ final class Lab implements AutoCloseable {
         });
     }
 
-    /** Creates the namespace and starts the peer JVM inside it (same java, same classpath). */
+    /** Starts the peer JVM (same java, same class path) as the first process of a new namespace. */
     static Lab open() throws IOException {
-        Netns ns = Netns.create();
+        List<String> java = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                LabPeer.class.getName());
+        Lab lab = new Lab(Netns.startFirst(java));
         try {
-            List<String> java = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                    System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                    LabPeer.class.getName());
-            Process p = new ProcessBuilder(ns.inside(java)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            return new Lab(ns, p);
+            // The peer's first line names its namespace: from then on /proc/PID/ns/net is that one.
+            String[] ready = lab.expect(null, LabPeer.READY);
+            lab.ns = Netns.of(lab.peer, ready[1]);
+            return lab;
         } catch (IOException | RuntimeException e) {
-            ns.close();
+            lab.close();
             throw e;
         }
+    }
+
+    /** The peer JVM, the namespace's first process. */
+    Process peer() {
+        return peer;
     }
 
     Netns ns() {
@@ -65,7 +75,9 @@ final class Lab implements AutoCloseable {
 
     /** Sends one command to the peer and waits for its one-line answer. */
     String ask(String command) throws IOException {
-        commands.println(command);
+        if (command != null) {
+            commands.println(command);
+        }
         try {
             String reply = replies.poll(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (reply == null) {
@@ -137,7 +149,11 @@ final class Lab implements AutoCloseable {
             Thread.currentThread().interrupt();
             peer.destroyForcibly();
         } finally {
-            ns.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook ends the peer
+            }
         }
     }
 }

@@ -16,10 +16,14 @@ import tcpip.segmentation.Msg;
 import tcpip.net.Closeables;
 
 /**
- * Client and server of the loss lab, run INSIDE the lab's namespace ({@code ip netns exec NAME java
- * ... LabPeer}) and driven line by line on stdin: listen, connect MS, send BYTES, close, quit.
+ * Client and server of the loss lab, run as the first process of the lab's namespace ({@code unshare
+ * --net ... java ... LabPeer}) and driven line by line on stdin: listen, connect MS, send BYTES, close,
+ * quit. Its first line, {@code ready net:[N]}, names the namespace it runs in.
  */
 public final class LabPeer {
+
+    /** The first line: the peer runs, in the namespace it names. */
+    static final String READY = "ready";
 
     private static final int DEADLINE_MS = 10_000;
 
@@ -29,8 +33,9 @@ public final class LabPeer {
     public static void main(String[] args) throws Exception {
         Lang.chooseFrom(args);
         Cli cli = new Cli("LabPeer", Msg.get("LabPeer.summary"));
-        cli.example("sudo ./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab");
         cli.parse(args);
+        reply(READY + " " + java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/net")));
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         ServerSocket listener = null;
         Socket client = null;

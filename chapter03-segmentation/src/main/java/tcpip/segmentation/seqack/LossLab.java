@@ -10,12 +10,14 @@ import java.util.Set;
 import java.util.function.Predicate;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
+import tcpip.cli.PrivateNetwork;
+import tcpip.kernel.PacketCapture;
+import tcpip.kernel.PacketCapture.Packet;
 import tcpip.kernel.Segment;
 import tcpip.kernel.SsInfo;
 import tcpip.kernel.TextWidth;
 import tcpip.narration.Narrator;
 import tcpip.segmentation.Msg;
-import tcpip.segmentation.seqack.LoopbackCapture.Packet;
 
 /**
  * Real loss, real retransmission (데이터 송수신): in a throwaway namespace whose lo has MTU 1500, one
@@ -45,14 +47,15 @@ public final class LossLab {
     }
 
     public static void main(String[] args) {
+        PrivateNetwork.enter(args); // not root: continue in a private network namespace, where the lab can make its own
         Lang.chooseFrom(args);
         Cli cli = new Cli("LossLab", Msg.get("LossLab.summary"));
         Cli.Option<Experiment> which = cli.enumOption("--experiment", Experiment.class, Experiment.ALL,
                 Msg.get("LossLab.opt.experiment"));
         Cli.Option<Long> bulk = cli.sizeOption("--bytes", 4L << 20, 64L << 10, 256L << 20,
                 Msg.get("LossLab.opt.bytes"));
-        cli.example("sudo ./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab");
-        cli.example("sudo ./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab"
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab"
                 + " -Dargs=\"--experiment drop-middle\"");
         cli.parse(args);
         cli.run(() -> {
@@ -63,7 +66,7 @@ public final class LossLab {
             }
             Narrator n = Narrator.stdout();
             try (Lab lab = Lab.open()) {
-                n.note(Msg.get("LossLab.namespace", lab.ns().name(), lab.ns().exec("cat", "/sys/class/net/lo/mtu").strip()));
+                n.note(Msg.get("LossLab.namespace", lab.ns().name(), String.valueOf(lab.ns().mtu())));
                 for (Experiment e : Experiment.values()) {
                     if (e != Experiment.ALL && (which.get() == Experiment.ALL || which.get() == e)) {
                         n.section("데이터 송수신", Msg.get("LossLab.section", e.name().toLowerCase().replace('_', '-')));
@@ -89,6 +92,15 @@ public final class LossLab {
         }
     }
 
+    /** tcpdump on the lab namespace's lo for one port (the stage's .pcap file too, with --pcap). */
+    private static PacketCapture capture(Lab lab, int port) throws IOException {
+        PacketCapture c = PacketCapture.startIn(lab.ns().enter(), port);
+        if (!c.running()) {
+            throw new IOException(Msg.get("LossLab.noCapture", c.unavailableReason()));
+        }
+        return c;
+    }
+
     /** The two ends of one lab connection. */
     record Conn(int serverPort, int clientPort, long connectMicros) {
     }
@@ -112,13 +124,13 @@ public final class LossLab {
 
     static MssResult mss(Lab lab, Narrator n) throws Exception {
         int port = listen(lab);
-        try (LoopbackCapture cap = LoopbackCapture.start(lab.ns(), port)) {
+        try (PacketCapture cap = capture(lab, port)) {
             Conn c = connect(lab, port);
             lab.expect("send 65536", "received");
             SsInfo ss = lab.ss(c.clientPort(), port).orElseThrow(() -> new IOException(Msg.get("LossLab.noSsRow")));
             lab.expect("close", "closed");
             cap.await(fin(port), SETTLE);
-            List<Packet> ps = cap.stop();
+            List<Packet> ps = cap.stopPackets();
             Packet syn = ps.stream().filter(p -> p.segment().flags().equals("S")).findFirst()
                     .orElseThrow(() -> new IOException(Msg.get("LossLab.noSyn")));
             int largest = ps.stream().filter(p -> p.segment().dstPort() == port).mapToInt(p -> p.segment().length())
@@ -171,7 +183,7 @@ public final class LossLab {
     private static DropResult drop(Lab lab, Narrator n, int segments, List<Integer> numbers, String what)
             throws Exception {
         int port = listen(lab);
-        try (LoopbackCapture cap = LoopbackCapture.start(lab.ns(), port)) {
+        try (PacketCapture cap = capture(lab, port)) {
             Conn c = connect(lab, port);
             long mss = lab.ss(c.clientPort(), port).map(s -> s.number("mss")).orElse(1448L);
             String rule = "tcp sport " + c.clientPort() + " tcp dport " + port + " " + DATA
@@ -192,7 +204,7 @@ public final class LossLab {
             SsInfo ss = lab.ss(c.clientPort(), port).orElse(null);
             lab.expect("close", "closed");
             cap.await(fin(port), SETTLE);
-            List<Packet> ps = cap.stop();
+            List<Packet> ps = cap.stopPackets();
             DropResult r = analyseDrop(ps, c, got[2], got[3], counters);
             narrateDrop(n, ps, r, what, ss, numbers.contains(segments) ? numbers.size() : 0);
             return r;
@@ -342,7 +354,7 @@ public final class LossLab {
 
     static RepeatResult dropRepeated(Lab lab, Narrator n) throws Exception {
         int port = listen(lab);
-        try (LoopbackCapture cap = LoopbackCapture.start(lab.ns(), port)) {
+        try (PacketCapture cap = capture(lab, port)) {
             Conn c = connect(lab, port);
             lab.expect("send 100", "received"); // one round trip first: the RTT estimate exists
             long rto = lab.ss(c.clientPort(), port).map(s -> s.number("rto")).orElse(-1L);
@@ -362,7 +374,7 @@ public final class LossLab {
             Map<String, Long> counters = Lab.delta(before, lab.nstat(), COUNTERS);
             lab.expect("close", "closed");
             cap.await(fin(port), SETTLE);
-            List<Packet> ps = cap.stop();
+            List<Packet> ps = cap.stopPackets();
             List<Segment> data = ps.stream().map(Packet::segment)
                     .filter(s -> s.srcPort() == c.clientPort() && s.length() > 0).toList();
             Segment last = data.get(data.size() - 1);
@@ -424,7 +436,7 @@ public final class LossLab {
         int port = listen(lab);
         int linear = Integer.parseInt(readOr(lab, "net.ipv4.tcp_syn_linear_timeouts", "0"));
         int retries = Integer.parseInt(readOr(lab, "net.ipv4.tcp_syn_retries", "6"));
-        try (LoopbackCapture cap = LoopbackCapture.start(lab.ns(), port)) {
+        try (PacketCapture cap = capture(lab, port)) {
             String rule = "tcp dport " + port + " tcp flags & (syn|ack) == syn numgen inc mod 1000000 == 0 counter drop";
             n.program(Msg.get("LossLab.syn.rule", rule));
             Conn c;
@@ -438,7 +450,7 @@ public final class LossLab {
             }
             lab.expect("close", "closed");
             cap.await(fin(port), SETTLE);
-            List<Packet> ps = cap.stop();
+            List<Packet> ps = cap.stopPackets();
             List<Double> syns = ps.stream().map(Packet::segment).filter(s -> s.flags().equals("S")
                     && s.srcPort() == c.clientPort()).map(Segment::time).toList();
             SynResult r = new SynResult(c.connectMicros(), syns, linear, retries);
@@ -486,7 +498,7 @@ public final class LossLab {
 
     static CloseResult finalAckDrop(Lab lab, Narrator n) throws Exception {
         int port = listen(lab);
-        try (LoopbackCapture cap = LoopbackCapture.start(lab.ns(), port)) {
+        try (PacketCapture cap = capture(lab, port)) {
             Conn c = connect(lab, port);
             lab.expect("send 100", "received");
             String rule = "tcp sport " + c.clientPort() + " tcp dport " + port
@@ -506,7 +518,7 @@ public final class LossLab {
             } finally {
                 lab.ns().clearRules();
             }
-            List<Packet> ps = cap.stop();
+            List<Packet> ps = cap.stopPackets();
             List<Packet> closing = ps.stream().filter(p -> p.segment().fin() || p.segment().length() == 0
                     && p.segment().time() >= ps.stream().filter(q -> q.segment().fin()).mapToDouble(q -> q.segment()
                             .time()).min().orElse(Double.MAX_VALUE)).toList();

@@ -7,7 +7,7 @@ import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.segmentation.Msg;
 
-/** The loss lab as tour stages (root only; elsewhere each stage prints the one line saying why). */
+/** The loss lab as tour stages (in a namespace of their own; where none can be made, each says once why). */
 public final class LossLabStages {
 
     private static final String SECTION = "데이터 송수신";
@@ -32,7 +32,7 @@ public final class LossLabStages {
     private static void run(LossLab.Experiment e, Narrator n) throws Exception {
         Optional<String> missing = Netns.missing();
         if (missing.isPresent()) {
-            n.note(missing.get());
+            n.notRun(missing.get());
             return;
         }
         try (Lab lab = Lab.open()) {

@@ -2,6 +2,7 @@ package tcpip.segmentation.seqack;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,118 +10,129 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import tcpip.kernel.PacketAccess;
+import tcpip.segmentation.Msg;
 
 /**
- * A throwaway network namespace with its own loopback (MTU 1500, 127.0.0.1 only) and one nftables
- * table for drop rules. Removed by close(), by a shutdown hook (Ctrl-C, SIGTERM) and, after a JVM
- * crash, by the reaper at the start of the next run (names carry the creator's PID).
+ * The loss lab's throwaway network namespace: its first process (the lab's peer JVM) is started with
+ * {@code unshare --net}, lo set to MTU 1500 first, and every tool (tcpdump, ss, nstat, nft, sysctl reads)
+ * enters it with {@code nsenter --net=/proc/PID/ns/net}. As a normal user this happens inside the private
+ * user namespace {@code tcpip.cli.PrivateNetwork} made, as root directly. Nothing is mounted and nothing
+ * needs removing: the kernel deletes the namespace, its sockets and its nft rules when its last process ends.
  */
-public final class Netns implements AutoCloseable {
+public final class Netns {
 
-    /** Every namespace we create starts with this; the reaper touches nothing else. */
-    public static final String PREFIX = "tcpiplab-";
     /** Ethernet's MTU: the MSS option in the SYN becomes the article's 1460. */
     public static final int MTU = 1500;
     /** The nftables table holding the experiment's one drop rule. */
     public static final String TABLE = "tcpiplab";
     private static final long COMMAND_TIMEOUT_MS = 10_000;
-    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final List<String> TOOLS = List.of("unshare", "nsenter", "ip", "nft", "tcpdump", "ss", "nstat");
+    /**
+     * Run by the new namespace's first process before the program: lo at MTU 1500 and up; without
+     * gso_max_size lo passes 64 KiB GSO packets and a "dropped packet" would be 45 segments: each packet
+     * is then one MSS-sized segment, as a NIC puts it on the wire. {@code $0} is ip.
+     */
+    private static final String SETUP = "\"$0\" link set lo mtu " + MTU + " up && \"$0\" link set lo gso_max_size "
+            + MTU + " && exec \"$@\"";
 
-    private final String name;
-    private final Thread hook;
-    private volatile boolean closed;
+    private final Process first;
+    private final String id;
 
-    private Netns(String name) {
-        this.name = name;
-        this.hook = new Thread(this::delete, "netns-cleanup-" + name);
+    private Netns(Process first, String id) {
+        this.first = first;
+        this.id = id;
     }
 
     /** Why the lab cannot run here (one line with the fix), or empty if it can. */
     public static Optional<String> missing() {
-        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-            return Optional.of(tcpip.segmentation.Msg.get("Netns.notLinux", System.getProperty("os.name")));
+        if (!PacketAccess.linux()) {
+            return Optional.of(Msg.get("Netns.notLinux", System.getProperty("os.name")));
         }
-        if (!Files.isReadable(Path.of("/proc/self/status")) || !isRoot()) {
-            return Optional.of(tcpip.segmentation.Msg.get("Netns.notRoot"));
-        }
-        for (String tool : List.of("ip", "nft", "tcpdump", "ss", "nstat")) {
-            if (find(tool) == null) {
+        for (String tool : TOOLS) {
+            if (PacketAccess.tool(tool).isEmpty()) {
                 String pkg = switch (tool) {
                     case "nft" -> "nftables";
                     case "tcpdump" -> "tcpdump";
+                    case "unshare", "nsenter" -> "util-linux";
                     default -> "iproute2";
                 };
-                return Optional.of(tcpip.segmentation.Msg.get("Netns.noTool", tool, pkg));
+                return Optional.of(Msg.get("Netns.noTool", tool, pkg));
             }
         }
-        return Optional.empty();
-    }
-
-    /** Removes stale namespaces, then creates a fresh one with lo at MTU 1500 and no offload. */
-    public static Netns create() throws IOException {
-        reapStale();
-        String name = PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
-        Netns ns = new Netns(name);
-        Runtime.getRuntime().addShutdownHook(ns.hook);
-        try {
-            run(List.of("ip", "netns", "add", name));
-            run(List.of("ip", "-n", name, "link", "set", "lo", "mtu", String.valueOf(MTU), "up"));
-            // Without this, lo passes 64 KiB GSO packets and a "dropped packet" would be 45 segments:
-            // each packet is then one MSS-sized segment, as a NIC puts it on the wire.
-            run(List.of("ip", "-n", name, "link", "set", "lo", "gso_max_size", String.valueOf(MTU)));
-        } catch (IOException | RuntimeException e) {
-            ns.close();
-            throw e;
+        PacketAccess access = PacketAccess.current();
+        if (!access.canCapture()) {
+            return Optional.of(Msg.get("Netns.noNamespace", access.whyNoPackets()));
         }
-        return ns;
+        // What the lab will do, tried: a namespace, its lo at MTU 1500 (root, or the private namespace's caps).
+        Optional<String> refused = PacketAccess.trial(command(List.of(tool("ip"), "link", "set", "lo", "mtu",
+                String.valueOf(MTU), "up")));
+        return refused.map(why -> Msg.get("Netns.refused", why));
     }
 
-    /** Namespaces with our prefix whose creating process is gone (a JVM that crashed). */
-    public static List<String> reapStale() throws IOException {
-        List<String> reaped = new ArrayList<>();
-        for (String ns : list()) {
-            String[] parts = ns.substring(PREFIX.length()).split("-");
-            boolean alive = false;
-            try {
-                alive = ProcessHandle.of(Long.parseLong(parts[0])).isPresent();
-            } catch (NumberFormatException e) {
-                // not one of ours after all: treat as stale only if it has our shape
-            }
-            if (!alive) {
-                run(List.of("ip", "netns", "delete", ns));
-                reaped.add(ns);
-            }
+    /**
+     * Starts {@code program} as the first process of a new network namespace (lo at MTU 1500, up),
+     * with pipes for its standard input and output; its standard error goes to ours.
+     */
+    static Process startFirst(List<String> program) throws IOException {
+        return new ProcessBuilder(command(program)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    private static List<String> command(List<String> program) {
+        List<String> command = new ArrayList<>(List.of(tool("unshare"), "--net", "--", "/bin/sh", "-c", SETUP,
+                tool("ip")));
+        command.addAll(program);
+        return command;
+    }
+
+    /**
+     * The namespace of {@code first}, a process {@link #startFirst} started, once it says which one it
+     * is in ({@code reported}: its own {@code /proc/self/ns/net} link): then /proc/PID/ns/net is that
+     * namespace, not the one unshare was started in.
+     */
+    static Netns of(Process first, String reported) throws IOException {
+        String seen = link(first.pid()).orElse("");
+        if (!seen.equals(reported) || reported.equals(PacketAccess.networkNamespace().orElse(""))) {
+            throw new IOException(Msg.get("Netns.gone", String.valueOf(first.pid())));
         }
-        return reaped;
+        return new Netns(first, reported);
     }
 
-    /** Every namespace whose name starts with {@link #PREFIX}. */
-    public static List<String> list() throws IOException {
-        List<String> names = new ArrayList<>();
-        for (String line : run(List.of("ip", "netns", "list")).split("\n")) {
-            String n = line.strip().split("\\s+")[0];
-            if (n.startsWith(PREFIX)) {
-                names.add(n);
-            }
-        }
-        return names;
-    }
-
+    /** The namespace, as the kernel names it ({@code net:[4026532400]}). */
     public String name() {
-        return name;
+        return id;
     }
 
     /** The command line that runs {@code command} inside this namespace. */
     public List<String> inside(List<String> command) {
-        List<String> full = new ArrayList<>(List.of(find("ip").toString(), "netns", "exec", name));
+        List<String> full = new ArrayList<>(enter());
         full.addAll(command);
         return full;
     }
 
+    /** The prefix that enters this namespace: {@code nsenter --net=/proc/PID/ns/net --}. */
+    public List<String> enter() {
+        return List.of(tool("nsenter"), "--net=/proc/" + first.pid() + "/ns/net", "--");
+    }
+
     /** Runs a command inside the namespace and returns its output; fails on a non-zero exit. */
     public String exec(String... command) throws IOException {
-        return run(inside(List.of(command)));
+        if (!first.isAlive()) {
+            throw new IOException(Msg.get("Netns.gone", String.valueOf(first.pid()))); // never enter a namespace a new PID got
+        }
+        List<String> words = new ArrayList<>(List.of(command));
+        words.set(0, tool(words.get(0)));
+        return run(inside(words));
+    }
+
+    /** lo's MTU in this namespace ({@code ip -o link show lo}; /sys/class/net would show the host's). */
+    public long mtu() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" mtu (\\d+)").matcher(exec("ip", "-o", "link", "show",
+                "lo"));
+        if (!m.find()) {
+            throw new IOException("ip -o link show lo: no mtu");
+        }
+        return Long.parseLong(m.group(1));
     }
 
     /** A sysctl as this namespace sees it (many net.* values are per namespace). */
@@ -133,7 +145,7 @@ public final class Netns implements AutoCloseable {
         clearRules();
         String script = "table inet " + TABLE + " {\n  chain in {\n    type filter hook input priority 0;\n    "
                 + rule + "\n  }\n}\n";
-        runWithInput(inside(List.of("nft", "-f", "-")), script);
+        runWithInput(inside(List.of(tool("nft"), "-f", "-")), script);
     }
 
     /** The rule as nft lists it now, with its counter (packets dropped so far). */
@@ -143,7 +155,7 @@ public final class Netns implements AutoCloseable {
                 return line.strip();
             }
         }
-        return tcpip.segmentation.Msg.get("Netns.noRule");
+        return Msg.get("Netns.noRule");
     }
 
     /** Deletes our table if present. */
@@ -158,48 +170,34 @@ public final class Netns implements AutoCloseable {
         return exec("nft", "list", "tables").strip();
     }
 
-    @Override
-    public void close() {
-        delete();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook is running or ran
-        }
-    }
-
-    private synchronized void delete() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            run(List.of("ip", "netns", "delete", name)); // also ends every socket and rule inside it
-        } catch (IOException | RuntimeException e) {
-            System.err.println(tcpip.segmentation.Msg.get("Netns.notDeleted", name, e.getMessage()));
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[2].equals("0"); // effective UID
+    /**
+     * True once no process this user can see is in the namespace any more: the kernel then deletes it,
+     * with its sockets and rules. (As root every process is visible.)
+     */
+    public boolean gone() {
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path p : procs) {
+                if (link(Long.parseLong(p.getFileName().toString())).filter(id::equals).isPresent()) {
+                    return false;
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
             return false;
         }
-        return false;
+        return true;
     }
 
-    static Path find(String tool) {
-        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-                return Path.of(dir, tool);
-            }
+    private static Optional<String> link(long pid) {
+        try {
+            return Optional.of(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/net")).toString());
+        } catch (IOException | SecurityException e) {
+            return Optional.empty();
         }
-        return null;
+    }
+
+    /** Where a tool is (the sbin folders too, which a normal user's PATH may lack); its bare name if nowhere. */
+    static String tool(String name) {
+        return PacketAccess.tool(name).map(Path::toString).orElse(name);
     }
 
     static String run(List<String> command) throws IOException {
@@ -207,12 +205,7 @@ public final class Netns implements AutoCloseable {
     }
 
     private static String runWithInput(List<String> command, String input) throws IOException {
-        List<String> resolved = new ArrayList<>(command);
-        Path tool = find(resolved.get(0));
-        if (tool != null) {
-            resolved.set(0, tool.toString());
-        }
-        Process p = new ProcessBuilder(resolved).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -228,7 +221,7 @@ public final class Netns implements AutoCloseable {
         try {
             if (!p.waitFor(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new IOException(tcpip.segmentation.Msg.get("Netns.timedOut", String.join(" ", command)));
+                throw new IOException(Msg.get("Netns.timedOut", String.join(" ", command)));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

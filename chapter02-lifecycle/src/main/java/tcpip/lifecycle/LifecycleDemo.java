@@ -57,6 +57,7 @@ public final class LifecycleDemo {
     }
 
     public static void main(String[] args) {
+        tcpip.cli.PrivateNetwork.enter(args); // not root: continue in a private network namespace, with packets
         Lang.chooseFrom(args);
         Stages.main("LifecycleDemo", msg("LifecycleDemo.summary"), stages(), args);
     }

@@ -49,6 +49,7 @@ public final class CloseDemo {
     }
 
     public static void main(String[] args) {
+        tcpip.cli.PrivateNetwork.enter(args); // not root: continue in a private network namespace, with packets
         Lang.chooseFrom(args); // before the stage titles and the summary are looked up
         Stages.main("CloseDemo", CloseMessages.get("CloseDemo.summary"), stages(), args);
     }

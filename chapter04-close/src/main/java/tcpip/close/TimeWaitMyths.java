@@ -20,8 +20,8 @@ import tcpip.net.LoopbackPair;
 
 /**
  * Three answers forum threads give for "Address already in use", checked live in a network
- * namespace this program makes with {@code unshare --net} (root only; the namespace disappears
- * with the process, on every exit path): tcp_fin_timeout does not shorten TIME_WAIT,
+ * namespace this program makes with {@code unshare --net} (as root, or as a normal user inside the
+ * private namespace {@code PrivateNetwork} makes; the namespace disappears with the process, on every exit path): tcp_fin_timeout does not shorten TIME_WAIT,
  * tcp_tw_recycle no longer exists, tcp_tw_reuse helps outgoing connections but not a server's bind().
  */
 public final class TimeWaitMyths {
@@ -40,6 +40,7 @@ public final class TimeWaitMyths {
     }
 
     public static void main(String[] args) {
+        tcpip.cli.PrivateNetwork.enter(args); // not root: continue in a private namespace, where unshare --net works
         Lang.chooseFrom(args);
         Cli cli = new Cli("TimeWaitMyths", CloseMessages.get("TimeWaitMyths.summary"));
         Cli.Option<Integer> fin = cli.intOption("--fin-timeout", 5, 1, 60, CloseMessages.get("TimeWaitMyths.opt.finTimeout"));
@@ -81,10 +82,11 @@ public final class TimeWaitMyths {
 
     /** Why this machine cannot run the check, or null if it can. */
     public static String whyNot() throws IOException {
-        boolean root = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .anyMatch(l -> l.matches("Uid:\\s+0\\s.*"));
-        if (!root) {
-            return CloseMessages.get("TimeWaitMyths.needsRoot");
+        // Root, or the private user + network namespace a normal user gets: either may make a namespace.
+        tcpip.kernel.PacketAccess access = tcpip.kernel.PacketAccess.current();
+        if (access.kind() != tcpip.kernel.PacketAccess.Kind.ROOT
+                && access.kind() != tcpip.kernel.PacketAccess.Kind.PRIVATE_NAMESPACE) {
+            return CloseMessages.get("TimeWaitMyths.needsRoot", access.canCapture() ? access.kind().name() : access.reason());
         }
         for (String tool : List.of("unshare", "ip")) {
             if (List.of("/usr/bin", "/usr/sbin", "/bin", "/sbin").stream().noneMatch(d -> Files.isExecutable(Path.of(d, tool)))) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
+import tcpip.cli.PrivateNetwork;
+import tcpip.kernel.PacketAccess;
 import tcpip.kernel.Sysctl;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
@@ -28,6 +30,7 @@ public final class GuidedTour {
     }
 
     public static void main(String[] args) {
+        PrivateNetwork.enter(args); // not root: the tour continues in a private network namespace, with packets
         Lang.chooseFrom(args); // before the stages' titles are built
         Stages.main("GuidedTour", MSG.get("tour.summary"), stages(), args);
     }
@@ -39,7 +42,7 @@ public final class GuidedTour {
         addChapter(all, "ch1", EchoDemo.stages());
         addChapter(all, "ch2", LifecycleDemo.stages());
         addChapter(all, "ch3", SegmentationDemo.stages());
-        // Real loss: one experiment of chapter03's lab (root only; LossLab runs all of them).
+        // Real loss: one experiment of chapter03's lab (in a namespace of its own; LossLab runs all of them).
         addChapter(all, "ch3", LossLabStages.stages().stream().filter(s -> TOUR_LOSS_STAGES.contains(s.name())).toList());
         addChapter(all, "ch4", CloseDemo.stages());
         return List.copyOf(all);
@@ -52,6 +55,7 @@ public final class GuidedTour {
     }
 
     private static void intro(Narrator n) {
+        n.note(PacketAccess.current().describe()); // root, a private namespace, or why not and the fix
         for (String key : new String[] {"intro.steps", "intro.step1", "intro.step2", "intro.step3", "intro.step4",
                 "intro.chapter1", "intro.live", "intro.loopback"}) {
             n.note(MSG.get(key));

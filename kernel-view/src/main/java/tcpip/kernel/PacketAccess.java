@@ -164,6 +164,11 @@ public final class PacketAccess {
         }
     }
 
+    /** True inside a Docker or Podman container (their marker files), where the fix is the container's options. */
+    public static boolean inContainer() {
+        return Files.exists(Path.of("/.dockerenv")) || Files.exists(Path.of("/run/.containerenv"));
+    }
+
     /** True on Linux (namespaces, /proc, tcpdump on lo). */
     public static boolean linux() {
         return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");

@@ -102,17 +102,17 @@ public final class PrivateNetwork {
         if (refused.isEmpty()) {
             return Optional.empty();
         }
+        // In a container the seccomp profile refuses namespaces unless the container may have them.
+        String fix = PacketAccess.inContainer() ? "access.fix.container.caps" : "access.fix.root";
         if (Sysctl.number("kernel.apparmor_restrict_unprivileged_userns").orElse(0L) == 1) {
-            return Optional.of(PacketAccess.none("access.reason.apparmor", List.of(), "access.fix.root", List.of()));
+            return Optional.of(PacketAccess.none("access.reason.apparmor", List.of(), fix, List.of()));
         }
         for (String off : List.of("user.max_user_namespaces", "kernel.unprivileged_userns_clone")) {
             if (Sysctl.number(off).orElse(1L) == 0) {
-                return Optional.of(PacketAccess.none("access.reason.userns.off", List.of(off), "access.fix.root",
-                        List.of()));
+                return Optional.of(PacketAccess.none("access.reason.userns.off", List.of(off), fix, List.of()));
             }
         }
-        return Optional.of(PacketAccess.none("access.reason.unshare.failed", List.of(refused.get()), "access.fix.root",
-                List.of()));
+        return Optional.of(PacketAccess.none("access.reason.unshare.failed", List.of(refused.get()), fix, List.of()));
     }
 
     /** Runs the child with this terminal; Ctrl-C reaches both, and this process leaves with the child's code. */

@@ -43,25 +43,35 @@ public final class Stages {
                     + s.title()));
             return;
         }
-        int start = 0;
-        int end = stages.size();
-        String wanted = only.given() ? only.get() : from.get();
-        if (wanted != null) {
-            start = indexOf(stages, wanted);
+        List<Stage> chosen = stages;
+        if (only.given()) {
+            // --only NAME, or several: --only a,b,c (in the order given)
+            List<Stage> picked = new java.util.ArrayList<>();
+            for (String wanted : only.get().split(",")) {
+                int at = indexOf(stages, wanted.strip());
+                if (at < 0) {
+                    System.err.println(MSG.get("stages.no.stage", program, wanted.strip()));
+                    Cli.exit(Cli.EXIT_USAGE);
+                    return;
+                }
+                picked.add(stages.get(at));
+            }
+            chosen = List.copyOf(picked);
+        } else if (from.get() != null) {
+            int start = indexOf(stages, from.get());
             if (start < 0) {
-                System.err.println(MSG.get("stages.no.stage", program, wanted));
+                System.err.println(MSG.get("stages.no.stage", program, from.get()));
                 Cli.exit(Cli.EXIT_USAGE);
+                return;
             }
-            if (only.given()) {
-                end = start + 1;
-            }
+            chosen = stages.subList(start, stages.size());
         }
         // Pause unless told not to: under ./mvnw exec:exec the program inherits Maven's stdin (inheritIo in the
         // parent pom), so a person's Enter reaches it, and without input (CI, </dev/null) the first read sees end
         // of input and the stages run straight through.
         boolean pause = !noPause.get();
-        List<Stage> chosen = stages.subList(start, end);
-        cli.run(() -> runWithOptions(program, chosen, pause, pcap.get(), html.get(), plain.get()));
+        List<Stage> run = chosen;
+        cli.run(() -> runWithOptions(program, run, pause, pcap.get(), html.get(), plain.get()));
     }
 
     /**

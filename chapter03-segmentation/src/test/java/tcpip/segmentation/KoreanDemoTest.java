@@ -88,7 +88,7 @@ class KoreanDemoTest {
                 .containsPattern("관계 +송신: 2 x min\\(32768, wmem_max \\d+\\) = 65536: 맞습니다")
                 .contains("(ISN+1: SYN이 번호 하나를 씀)")
                 .contains("모델의 받는 쪽 프로그램이 받은 것: \"Hello, TCP! This message is cut into segments.\"");
-        if (PacketCapture.installed()) {
+        if (PacketCapture.possible()) { // tcpdump may capture here (root, or a private namespace)
             assertThat(out).containsPattern("응답 \\d+개 모두: ACK = SEQ \\+ 길이, SYN과 FIN에서만 \\+1 \\(맞습니다\\)");
         }
         assertThat(out).as("every computed relation held").doesNotContain("does NOT match");

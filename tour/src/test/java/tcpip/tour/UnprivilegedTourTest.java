@@ -45,6 +45,7 @@ class UnprivilegedTourTest {
         for (String tool : List.of("setpriv", "unshare", "ip", "tcpdump", "nft", "nsenter", "ss", "nstat")) {
             assumeTrue(PacketAccess.tool(tool).isPresent(), tool + " is not installed");
         }
+        TourRun.start(); // the whole-tour runs other tests read go on meanwhile, instead of after this one
         // nobody may not read a clone under /root: the classes go to a world-readable folder first.
         copy = Files.createTempDirectory("tour-as-nobody", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwxr-xr-x")));

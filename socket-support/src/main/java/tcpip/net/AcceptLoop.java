@@ -47,6 +47,15 @@ public final class AcceptLoop {
         void serve(Socket connection) throws IOException;
     }
 
+    /**
+     * How the loop takes the next connection off the listener: a lesson's core
+     * ({@code HandshakeCore::accept}), so the line the narration quotes is the line the server runs.
+     */
+    @FunctionalInterface
+    public interface Acceptor {
+        Socket accept(ServerSocket listener) throws IOException;
+    }
+
     /** Caps and deadlines. */
     public record Limits(int maxConnections, Duration readDeadline) {
         public Limits {
@@ -61,6 +70,7 @@ public final class AcceptLoop {
     }
 
     private final ServerSocket listener;
+    private final Acceptor acceptor;
     private final Limits limits;
     private final ThreadFactory threads;
     private final Handler handler;
@@ -80,7 +90,14 @@ public final class AcceptLoop {
      */
     public AcceptLoop(ServerSocket listener, Limits limits, ThreadFactory threads, Handler handler, Handler busy,
             Consumer<String> log) {
+        this(listener, ServerSocket::accept, limits, threads, handler, busy, log);
+    }
+
+    /** The same, taking each connection through {@code acceptor} (the lesson core's accept) instead of {@code accept()}. */
+    public AcceptLoop(ServerSocket listener, Acceptor acceptor, Limits limits, ThreadFactory threads, Handler handler,
+            Handler busy, Consumer<String> log) {
         this.listener = listener;
+        this.acceptor = acceptor;
         this.limits = limits;
         this.threads = threads;
         this.handler = handler;
@@ -96,7 +113,7 @@ public final class AcceptLoop {
         while (!listener.isClosed()) {
             Socket s;
             try {
-                s = listener.accept();
+                s = acceptor.accept(listener);
                 backoff = FIRST_BACKOFF;
                 reported = false;
             } catch (IOException e) {

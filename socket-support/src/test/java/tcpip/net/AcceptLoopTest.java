@@ -201,6 +201,25 @@ class AcceptLoopTest {
     }
 
     @Test
+    void everyConnectionIsTakenThroughTheAcceptorItWasGiven() throws Exception {
+        listener = new GuardedListener(InetAddress.getLoopbackAddress(), 0, AcceptLoop.DEFAULT_BACKLOG, WRITE_DEADLINE);
+        List<Integer> taken = new CopyOnWriteArrayList<>();
+        loop = new AcceptLoop(listener, l -> {
+            Socket s = l.accept();
+            taken.add(s.getPort());
+            return s;
+        }, new AcceptLoop.Limits(4, READ_DEADLINE), null, AcceptLoopTest::echoLine, null, log::add);
+        loopThread = Thread.ofPlatform().daemon().start(loop::run);
+        int clientPort;
+        try (Socket s = connect(listener.getLocalPort())) {
+            clientPort = s.getLocalPort();
+            s.getOutputStream().write("via\n".getBytes());
+            assertThat(new String(s.getInputStream().readNBytes(4))).isEqualTo("via\n");
+        }
+        assertThat(taken).containsExactly(clientPort);
+    }
+
+    @Test
     void logSafeEscapesControlCharactersAndCutsLongValues() {
         assertThat(LogSafe.text("a\nb\r\u001b[2J\u0000")).isEqualTo("a\\nb\\r\\x1b[2J\\x00");
         assertThat(LogSafe.text("x".repeat(500))).hasSizeLessThan(150).endsWith("(500 chars)");

@@ -3,7 +3,7 @@ package tcpip.lifecycle;
 import tcpip.cli.Messages;
 
 /** This chapter's sentences (bundle {@code tcpip.lifecycle.messages}), with numbers printed as plain data. */
-final class LifecycleMessages {
+public final class LifecycleMessages {
 
     private static final Messages BUNDLE = Messages.of("tcpip.lifecycle.messages");
 
@@ -11,7 +11,7 @@ final class LifecycleMessages {
     }
 
     /** The sentence {@code key} in the current language, numbers as plain data ({@link Messages#text}). */
-    static String msg(String key, Object... args) {
+    public static String msg(String key, Object... args) {
         return BUNDLE.text(key, args);
     }
 }

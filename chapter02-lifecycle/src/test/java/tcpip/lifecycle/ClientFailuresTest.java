@@ -8,6 +8,11 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tcpip.lifecycle.creation.SocketCreationProbe;
+import tcpip.lifecycle.handshake.HandshakeClient;
+import tcpip.lifecycle.options.BufferOptionsClient;
+import tcpip.lifecycle.refused.ReservedPort;
+import tcpip.lifecycle.refused.RetryingConnectClient;
 import tcpip.testing.MainRunner;
 
 /** Every client main: a failure is one clear line on stderr and exit 1, never a stack trace or exit 0. */

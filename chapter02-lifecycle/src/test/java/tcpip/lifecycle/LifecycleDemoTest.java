@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tcpip.kernel.PacketCapture;
-import tcpip.kernel.Segment;
 import tcpip.kernel.SocketTable;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
@@ -82,25 +81,5 @@ class LifecycleDemoTest {
         } else {
             assertThat(out).as(out).contains("packets not shown: ").doesNotContain("does NOT match");
         }
-    }
-
-    @Test
-    void theRelationCheckFailsOnAWrongSegment() {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        Narrator n = new Narrator(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        List<Segment> wrong = List.of(
-                new Segment(0, "127.0.0.1", 40_000, "127.0.0.1", 7102, "S", 100, 100, -1, 65_495, 0, 65_495, 10),
-                new Segment(0, "127.0.0.1", 7102, "127.0.0.1", 40_000, "S.", 900, 900, 100, 65_483, 0, 65_495, 10),
-                new Segment(0, "127.0.0.1", 40_000, "127.0.0.1", 7102, ".", -1, -1, 901, 64, 0, -1, -1));
-        LifecycleDemo.explainHandshake(n, wrong, 40_000, 7102);
-        assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("SYN+ACK ack 100 does NOT match client ISN 100 + 1");
-    }
-
-    @Test
-    void anEmptyCaptureIsReportedAsNotMatching() {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        LifecycleDemo.explainHandshake(new Narrator(new PrintStream(buffer, true, StandardCharsets.UTF_8)), List.of(),
-                40_000, 7102);
-        assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("does NOT match").contains("0 segment(s)");
     }
 }

@@ -6,6 +6,13 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tcpip.lifecycle.backlog.NonAcceptingServer;
+import tcpip.lifecycle.creation.SocketCreationProbe;
+import tcpip.lifecycle.handshake.HandshakeClient;
+import tcpip.lifecycle.handshake.HandshakeServer;
+import tcpip.lifecycle.options.BufferOptionsClient;
+import tcpip.lifecycle.options.EarlyOptionsServer;
+import tcpip.lifecycle.refused.RetryingConnectClient;
 import tcpip.testing.CliContract;
 import tcpip.testing.MainRunner;
 
@@ -16,6 +23,17 @@ import tcpip.testing.MainRunner;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class MainsCliTest {
+
+    @Test
+    void lateAcceptServer() {
+        CliContract.assertHelpAndBadArguments(LateAcceptServer.class, new String[] {"--busy", "2d"});
+    }
+
+    @Test
+    void lateAcceptClient() {
+        CliContract.assertHelpAndBadArguments(LateAcceptClient.class, new String[] {"--connections", "0"},
+                new String[] {"--host", "localhots"});
+    }
 
     @Test
     void socketCreationProbe() {

@@ -32,6 +32,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.cli.Lang;
 import tcpip.kernel.SocketTable;
+import tcpip.lifecycle.backlog.NonAcceptingServer;
+import tcpip.lifecycle.creation.SocketCreationProbe;
+import tcpip.lifecycle.handshake.HandshakeClient;
+import tcpip.lifecycle.handshake.HandshakeServer;
+import tcpip.lifecycle.options.BufferOptionsClient;
+import tcpip.lifecycle.options.EarlyOptionsServer;
+import tcpip.lifecycle.refused.ReservedPort;
+import tcpip.lifecycle.refused.RetryingConnectClient;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
@@ -61,7 +69,8 @@ class MessagesBundleTest {
     private static final List<String> DATA_LABELS = List.of("code", "packet", "ladder", "states");
     /** A tcpdump segment as the narrator prints it: {@code 35118 > 34953 SYN ...}. */
     private static final Pattern PACKET = Pattern.compile("^\\d+ > \\d+ ");
-    private static final List<Class<?>> MAINS = List.of(LifecycleDemo.class, SocketCreationProbe.class,
+    private static final List<Class<?>> MAINS = List.of(LifecycleDemo.class, LateAcceptServer.class,
+            LateAcceptClient.class, SocketCreationProbe.class,
             HandshakeServer.class, HandshakeClient.class, NonAcceptingServer.class, RetryingConnectClient.class,
             EarlyOptionsServer.class, BufferOptionsClient.class);
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -219,10 +228,10 @@ class MessagesBundleTest {
         }
     }
 
-    /** This module's main sources, which the build copies beside the classes. */
+    /** This module's main sources (every lesson package), which the build copies beside the classes. */
     private static List<Path> sources() throws IOException, URISyntaxException {
         Path dir = Path.of(LifecycleDemo.class.getResource("LifecycleDemo.java").toURI()).getParent();
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.walk(dir)) {
             List<Path> java = files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
             assertThat(java).as("sources in %s", dir).hasSizeGreaterThan(10);
             return java;

@@ -20,6 +20,11 @@ import org.junit.jupiter.api.Timeout;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
+import tcpip.lifecycle.backlog.BacklogCore;
+import tcpip.lifecycle.backlog.NonAcceptingServer;
+import tcpip.lifecycle.handshake.HandshakeServer;
+import tcpip.lifecycle.options.EarlyOptionsServer;
+import tcpip.lifecycle.options.OptionsCore;
 import tcpip.narration.Narrator;
 import tcpip.net.Closeables;
 

@@ -20,7 +20,7 @@ import tcpip.kernel.Descriptors.Descriptor;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
-import tcpip.lifecycle.ReservedPort;
+import tcpip.lifecycle.refused.ReservedPort;
 import tcpip.lifecycle.homework.ReachabilityProbe.Reachability;
 import tcpip.lifecycle.homework.ReachabilityProbe.Result;
 import tcpip.testing.HomeworkAnswerKey;

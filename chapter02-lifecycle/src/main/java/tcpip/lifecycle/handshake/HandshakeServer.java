@@ -1,0 +1,151 @@
+package tcpip.lifecycle.handshake;
+
+import static tcpip.lifecycle.LifecycleMessages.msg;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.kernel.Endpoint;
+import tcpip.kernel.SocketRow;
+import tcpip.kernel.SocketTable;
+import tcpip.kernel.TcpState;
+import tcpip.lifecycle.KernelRows;
+import tcpip.narration.Narrator;
+import tcpip.net.AcceptLoop;
+import tcpip.net.Closeables;
+
+/**
+ * Listens, and for each connection prints the row the kernel had for it BEFORE accept() ran:
+ * the handshake was already done (article: Three way handshake). Core: {@link HandshakeCore}, which
+ * listens and accepts. Hardening: the shared {@link AcceptLoop} (connection cap, read deadline, one log line per
+ * failed client); the kernel view is read only for the first --show connections.
+ */
+public final class HandshakeServer {
+
+    private static final int DEFAULT_PORT = 7102;
+    private static final int DEFAULT_SHOWN = 20;
+    private static final int BUFSIZE = 1024;
+
+    /** Caps and deadlines. */
+    public record Settings(int maxConnections, Duration readDeadline, int shown) {
+    }
+
+    private HandshakeServer() {
+    }
+
+    public static void main(String[] args) {
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("HandshakeServer", msg("HandshakeServer.summary"));
+        Cli.Option<String> bind = cli.bind();
+        Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
+        Cli.Option<Integer> backlog = cli.intOption("--backlog", AcceptLoop.DEFAULT_BACKLOG, 1, 65_535,
+                msg("HandshakeServer.opt.backlog"));
+        Cli.Option<Integer> max = cli.intOption("--max-connections", AcceptLoop.DEFAULT_MAX_CONNECTIONS, 1, 100_000,
+                msg("HandshakeServer.opt.maxConnections"));
+        Cli.Option<Duration> readTimeout = cli.durationOption("--read-timeout", AcceptLoop.DEFAULT_READ_DEADLINE,
+                msg("HandshakeServer.opt.readTimeout"));
+        Cli.Option<Integer> shown = cli.intOption("--show", DEFAULT_SHOWN, 0, 10_000,
+                msg("HandshakeServer.opt.show"));
+        cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeServer -Dargs=\"--port 7102\"");
+        cli.parse(args);
+        cli.run(() -> {
+            Narrator n = Narrator.stdout();
+            RowReadingListener server = new RowReadingListener(n, shown.get());
+            HandshakeCore.listen(server, new InetSocketAddress(bind.get(), port.get()), backlog.get());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
+            n.program(msg("HandshakeServer.listening", Endpoint.text(server.getLocalSocketAddress()), backlog.get()));
+            serve(n, server, new Settings(max.get(), readTimeout.get(), shown.get()));
+        });
+    }
+
+    /** A listening socket for {@link #serve}: the one {@link HandshakeServer#main} makes. */
+    public static ServerSocket listener(Narrator n, InetSocketAddress address, int backlog, int shown) throws IOException {
+        return HandshakeCore.listen(new RowReadingListener(n, shown), address, backlog);
+    }
+
+    /** Accepts until the listening socket is closed; each client is read on its own virtual thread. */
+    public static AcceptLoop serve(Narrator n, ServerSocket server, Settings settings) {
+        AtomicInteger clients = new AtomicInteger();
+        AcceptLoop loop = new AcceptLoop(server, HandshakeCore::accept, new AcceptLoop.Limits(settings.maxConnections(), settings.readDeadline()),
+                Thread.ofVirtual().name("client-", 1).factory(), client -> readToEnd(n, client, clients.incrementAndGet()),
+                null, line -> n.line("log", line));
+        loop.run();
+        n.program(msg("HandshakeServer.closed", loop.accepted(), loop.refused(), loop.failed()));
+        return loop;
+    }
+
+    /** Reads one client until its FIN (read() == -1). */
+    private static void readToEnd(Narrator n, Socket client, int number) throws IOException {
+        InputStream in = client.getInputStream();
+        byte[] buf = new byte[BUFSIZE];
+        long total = 0;
+        int got;
+        // read() == -1: the client's FIN arrived. SO_TIMEOUT (the read deadline) ends silence.
+        while ((got = in.read(buf)) != -1) {
+            total += got;
+        }
+        n.program(msg("HandshakeServer.clientDone", number, total));
+    }
+
+    /**
+     * A listening socket that reads its queued connections' rows just before each accept(): the
+     * loop accepts through {@link HandshakeCore#accept}, which lands here.
+     */
+    private static final class RowReadingListener extends ServerSocket {
+        private final Narrator n;
+        private final int shown;
+        private final AtomicInteger accepted = new AtomicInteger();
+
+        RowReadingListener(Narrator n, int shown) throws IOException {
+            this.n = n;
+            this.shown = shown;
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            boolean show = accepted.get() < shown && SocketTable.available();
+            Map<Integer, SocketRow> queued = Map.of();
+            if (show) {
+                int port = getLocalPort();
+                queued = SocketTable.read(r -> r.localPort() == port && r.state() != TcpState.LISTEN && r.inode() == 0)
+                        .stream().collect(Collectors.toMap(SocketRow::remotePort, Function.identity(), (a, b) -> a));
+                SocketTable.listener(port).ifPresent(row -> n.kernel(msg("HandshakeServer.queue", row.rxQueue())));
+            }
+            Socket client = super.accept();
+            int number = accepted.incrementAndGet();
+            if (show) {
+                report(number, client, queued.get(client.getPort()));
+            } else if (number == shown + 1) {
+                n.note(msg("HandshakeServer.more", shown));
+            }
+            return client;
+        }
+
+        private void report(int number, Socket client, SocketRow before) {
+            n.program(msg("HandshakeServer.accepted", number, Endpoint.text(client.getRemoteSocketAddress())));
+            if (before == null) {
+                n.kernel(msg("HandshakeServer.noRow"));
+                return;
+            }
+            n.kernel(msg("HandshakeServer.row", before.describe()));
+            if (number == 1) {
+                n.note(KernelRows.whereFrom(before));
+            }
+            if (before.state() == TcpState.ESTABLISHED) {
+                n.note(msg("HandshakeServer.established"));
+            } else {
+                n.note(msg(before.state() == TcpState.CLOSE_WAIT ? "HandshakeServer.finSent" : "HandshakeServer.movedOn",
+                        before.state()));
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package tcpip.lifecycle.refused;
+
+import static tcpip.lifecycle.LifecycleMessages.msg;
+import static tcpip.lifecycle.StageSupport.ANY_LOOPBACK_PORT;
+import static tcpip.lifecycle.StageSupport.KERNEL_WAIT;
+import static tcpip.lifecycle.StageSupport.LOOPBACK;
+import static tcpip.lifecycle.StageSupport.SHORT_CONNECT_TIMEOUT;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import tcpip.cli.Cli;
+import tcpip.kernel.Endpoint;
+import tcpip.kernel.SocketTable;
+import tcpip.lifecycle.StageSupport;
+import tcpip.lifecycle.creation.CreationCore;
+import tcpip.lifecycle.handshake.HandshakeClient;
+import tcpip.lifecycle.handshake.HandshakeCore;
+import tcpip.narration.Narrator;
+import tcpip.narration.Stage;
+import tcpip.net.AcceptLoop;
+
+/** 소켓 연결 설정 when nobody listens: RST at once ("refused"), and a client that retries until a server is up. */
+public final class RefusedStages {
+
+    private static final Duration RETRY_DEADLINE = Duration.ofSeconds(5);
+    private static final Duration RETRY_ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration RETRY_FIRST_PAUSE = Duration.ofMillis(100);
+    private static final Duration RETRY_MAX_PAUSE = Duration.ofSeconds(1);
+
+    private RefusedStages() {
+    }
+
+    /** The stage {@code refused}. */
+    public static Stage refused() {
+        return new Stage("refused", StageSupport.CONNECT, msg("LifecycleDemo.refused.title"), RefusedStages::refused);
+    }
+
+    /** The stage {@code retry}. */
+    public static Stage retry() {
+        return new Stage("retry", StageSupport.CONNECT, msg("LifecycleDemo.retry.title"), RefusedStages::retry);
+    }
+
+    static void refused(Narrator n) throws Exception {
+        n.code(CreationCore.class, "bind-only");
+        try (Socket bound = CreationCore.newSocket()) {
+            CreationCore.bindOnly(bound, ANY_LOOPBACK_PORT);
+            int port = bound.getLocalPort();
+            if (n.available()) {
+                n.kernel(msg("LifecycleDemo.refused.bound", port, SocketTable.onPort(port).size()));
+            }
+            n.code(HandshakeCore.class, "connect");
+            long start = System.nanoTime();
+            try (Socket client = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, port), SHORT_CONNECT_TIMEOUT)) {
+                n.result(msg("LifecycleDemo.refused.connected", port));
+            } catch (ConnectException e) {
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                n.result(msg("LifecycleDemo.refused.result", Cli.describe(e), Narrator.human(took),
+                        HandshakeClient.classify(e).name().toLowerCase(Locale.ROOT)));
+                n.kernel(msg("LifecycleDemo.refused.rst"));
+                n.note(msg("LifecycleDemo.refused.note"));
+            }
+        }
+    }
+
+    static void retry(Narrator n) throws Exception {
+        try (ReservedPort reserved = ReservedPort.onLoopback()) {
+            InetSocketAddress address = new InetSocketAddress(LOOPBACK, reserved.port());
+            CountDownLatch firstFailure = new CountDownLatch(1);
+            n.code(RetryCore.class, "retry");
+            n.program(msg("LifecycleDemo.retry.program", Endpoint.text(address)));
+            CompletableFuture<Socket> connected = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return RetryCore.connect(address, RETRY_DEADLINE, RETRY_ATTEMPT_TIMEOUT, RETRY_FIRST_PAUSE,
+                            RETRY_MAX_PAUSE, (attempt, why, pause) -> {
+                                n.result(msg("LifecycleDemo.retry.attempt", attempt, Cli.describe(why),
+                                        Narrator.human(pause)));
+                                firstFailure.countDown();
+                            });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            if (!firstFailure.await(KERNEL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(msg("LifecycleDemo.retry.noFailure"));
+            }
+            try (ServerSocket server = reserved.listen(AcceptLoop.DEFAULT_BACKLOG);
+                    Socket socket = connected.get(KERNEL_WAIT.toSeconds() * 2, TimeUnit.SECONDS);
+                    Socket accepted = HandshakeCore.accept(server)) {
+                n.program(msg("LifecycleDemo.retry.serverUp"));
+                n.result(msg("LifecycleDemo.retry.connected", socket.getLocalPort()));
+            }
+        }
+    }
+}

@@ -52,14 +52,14 @@ DD_MIB=$(python3 -c "print(round(1024/($END-$START)))")
 echo "dd bs=1M count=1024 conv=fdatasync:           ${DD_MIB} MiB/s"
 
 # 3) the server, with a 32 MiB heap
-"$JAVA" -Xmx32m -cp "$CP" tcpip.close.HalfCloseFileServer --port 0 --root "$SRC_DIR" --report-heap > "$SRC_DIR/server.log" 2>&1 &
+"$JAVA" -Xmx32m -cp "$CP" tcpip.close.halfclose.HalfCloseFileServer --port 0 --root "$SRC_DIR" --report-heap > "$SRC_DIR/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q '^serving' "$SRC_DIR/server.log" 2>/dev/null && break; sleep 0.1; done
 PORT=$(sed -n 's/^serving .* on .*:\([0-9]*\) (.*/\1/p' "$SRC_DIR/server.log")
 
 for f in small-10m.bin big-1g.bin; do
   echo "--- $f"
-  "$JAVA" -Xmx32m -cp "$CP" tcpip.close.HalfCloseFileClient --port "$PORT" --file "$f" --out "$RECV_DIR/$f" --report-heap | tee "$SRC_DIR/client-$f.log"
+  "$JAVA" -Xmx32m -cp "$CP" tcpip.close.halfclose.HalfCloseFileClient --port "$PORT" --file "$f" --out "$RECV_DIR/$f" --report-heap | tee "$SRC_DIR/client-$f.log"
 done
 sleep 0.5
 echo "--- server log"

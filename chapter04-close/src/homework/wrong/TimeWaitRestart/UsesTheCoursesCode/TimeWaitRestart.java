@@ -3,12 +3,12 @@ package tcpip.close.homework;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import tcpip.close.ReuseAddress;
+import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 
 /**
- * WRONG (test fixture: calls the course's own SocketTable and ReuseAddress instead of doing the exercise). Restart a server on its old port while the connections it closed
+ * WRONG (test fixture: calls the course's own SocketTable and ReuseAddressCore instead of doing the exercise). Restart a server on its old port while the connections it closed
  * first still sit in TIME_WAIT (소켓 연결 종료: the active closer keeps the connection for 2 MSL).
  */
 public final class TimeWaitRestart {
@@ -29,6 +29,6 @@ public final class TimeWaitRestart {
      * the port: SO_REUSEADDR must be on BEFORE bind(), because bind() is when the kernel checks.
      */
     public static ServerSocket rebind(int port) throws IOException {
-        return ReuseAddress.listen(InetAddress.getLoopbackAddress(), port, true);
+        return ReuseAddressCore.listen(InetAddress.getLoopbackAddress(), port, true);
     }
 }

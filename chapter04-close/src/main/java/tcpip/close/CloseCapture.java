@@ -3,7 +3,9 @@ package tcpip.close;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import tcpip.kernel.Segment;
+import tcpip.narration.Narrator;
 
 /**
  * Reads a close off a tcpdump capture: how many segments it took (three when the ACK of the
@@ -69,6 +71,25 @@ public final class CloseCapture {
         return Optional.of(new FourWay(List.copyOf(close), List.copyOf(relations), ok));
     }
 
+    /**
+     * Prints the captured segments of a close, then what they show, computed from their numbers:
+     * three or four segments, and each FIN's ACK = its seq + 1 (or "does NOT match").
+     */
+    public static void show(Narrator n, List<Segment> segs, int activePort) {
+        if (segs.isEmpty()) {
+            n.note(CloseMessages.get("CloseDemo.nothingCaptured"));
+            return;
+        }
+        n.segments(segs);
+        Optional<FourWay> close = fourWay(segs, activePort);
+        if (close.isEmpty()) {
+            n.result(CloseMessages.get("CloseDemo.noCompleteClose", activePort));
+            return;
+        }
+        n.result(close.get().shape());
+        close.get().relations().forEach(n::result);
+    }
+
     /** Adds the sentence {@code which + "matches"} or {@code which + "mismatch"}: ack = FIN seq + 1, or not. */
     private static boolean relation(List<String> out, String which, long finSeq, long ack) {
         boolean match = ack == finSeq + 1;
@@ -112,7 +133,7 @@ public final class CloseCapture {
         return CloseMessages.get(key, closerPort);
     }
 
-    private static int indexOf(List<Segment> list, int from, java.util.function.Predicate<Segment> p) {
+    private static int indexOf(List<Segment> list, int from, Predicate<Segment> p) {
         for (int i = from; i < list.size(); i++) {
             if (p.test(list.get(i))) {
                 return i;

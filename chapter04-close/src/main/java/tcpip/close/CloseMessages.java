@@ -3,7 +3,7 @@ package tcpip.close;
 import tcpip.cli.Messages;
 
 /** This chapter's sentences in the current language (tcpip/close/messages*.properties); numbers go in as plain digits. */
-final class CloseMessages {
+public final class CloseMessages {
 
     private static final Messages BUNDLE = Messages.of("tcpip.close.messages");
 
@@ -11,7 +11,7 @@ final class CloseMessages {
     }
 
     /** The sentence for {@code key}, numbers as plain digits ({@link Messages#text}). */
-    static String get(String key, Object... args) {
+    public static String get(String key, Object... args) {
         return BUNDLE.text(key, args);
     }
 }

@@ -7,6 +7,17 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tcpip.close.halfclose.HalfCloseFileClient;
+import tcpip.close.halfclose.HalfCloseFileServer;
+import tcpip.close.orderly.OrderlyCloseClient;
+import tcpip.close.orderly.OrderlyCloseServer;
+import tcpip.close.reset.ClosedPeerClient;
+import tcpip.close.reset.ClosedPeerServer;
+import tcpip.close.reset.LingerClient;
+import tcpip.close.reset.LingerServer;
+import tcpip.close.timewait.TimeWaitClient;
+import tcpip.close.timewait.TimeWaitMyths;
+import tcpip.close.timewait.TimeWaitRestartServer;
 import tcpip.testing.CliContract;
 import tcpip.testing.MainRunner;
 
@@ -16,6 +27,8 @@ class CliContractTest {
 
     static Stream<Arguments> mains() {
         return Stream.of(
+                bad(CloseFirstServer.class, a("--port", "70000"), a("--bind", "nowhere.invalid")),
+                bad(CloseSecondClient.class, a("--timeout", "0s"), a("--host", "localhots")),
                 bad(OrderlyCloseServer.class, a("--closes-first", "nobody"), a("--read-timeout", "2d")),
                 bad(OrderlyCloseClient.class, a("--port", "70000"), a("--second-close-pause", "11s")),
                 bad(HalfCloseFileServer.class, a("--drain-timeout", "soon"), a("--read-timeout", "600h"),
@@ -55,7 +68,7 @@ class CliContractTest {
     /** Every client: a failure is one line on stderr and a non-zero exit (here: nobody listens on the port). */
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(classes = {OrderlyCloseClient.class, LingerClient.class,
-            ClosedPeerClient.class, TimeWaitClient.class, HalfCloseFileClient.class})
+            ClosedPeerClient.class, TimeWaitClient.class, HalfCloseFileClient.class, CloseSecondClient.class})
     void everyClientFailsWithOneLineAndANonZeroExit(Class<?> client) throws Exception {
         int closedPort;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tcpip.close.orderly.OrderlyCloseCore;
+import tcpip.close.reset.LingerServer;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.PacketCapture;
 import tcpip.kernel.Segment;
@@ -87,12 +89,12 @@ class CloseCaptureTest {
         try (LoopbackPair p = LoopbackPair.open().readTimeout(WAIT)) {
             PacketCapture c = startCapture(p.serverPort());
             try {
-                OrderlyClose.closeFirst(p.server());
+                OrderlyCloseCore.closeFirst(p.server());
                 if (!quick) { // FIN_WAIT2 proves the ACK of the server's FIN went out on its own
                     KernelAwait.await(p.serverPort(), p.clientPort(), TcpState.FIN_WAIT2, WAIT);
                 }
-                assertThat(OrderlyClose.awaitFin(p.client())).isEqualTo(-1);
-                OrderlyClose.closeSecond(p.client(), Duration.ZERO);
+                assertThat(OrderlyCloseCore.awaitFin(p.client())).isEqualTo(-1);
+                OrderlyCloseCore.closeSecond(p.client(), Duration.ZERO);
                 KernelAwait.await(p.serverPort(), p.clientPort(), TcpState.TIME_WAIT, WAIT);
                 Optional<CloseCapture.FourWay> close = CloseCapture.fourWay(stop(c, quick ? 3 : 4), p.serverPort());
                 assertThat(close).as("a complete close in the capture").isPresent();

@@ -32,9 +32,9 @@ class CloseDemoTest {
                 .contains("SO_REUSEADDR false: BindException: Address already in use")
                 .contains("1 transfer(s) ended with FIN, 0 reset")
                 .as("the demo prints the real lines of the cores it runs")
-                .contains("code    | OrderlyClose.java [close-first]")
+                .contains("code    | OrderlyCloseCore.java [close-first]")
                 .contains("socket.close(); // close(): FIN after any unsent data")
-                .contains("code    | HalfClose.java [half-close]").contains("socket.shutdownOutput();")
+                .contains("code    | HalfCloseCore.java [half-close]").contains("socket.shutdownOutput();")
                 .as("an orphaned FIN_WAIT2 row's timer is labelled tcp_fin_timeout, not TIME_WAIT")
                 .doesNotContainPattern("FIN_WAIT2 .*timer=TIME_WAIT\\(");
         if (out.contains("packet  |")) { // tcpdump ran: the close's shape is computed from the capture

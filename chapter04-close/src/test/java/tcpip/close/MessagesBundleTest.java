@@ -18,6 +18,17 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.cli.Lang;
+import tcpip.close.halfclose.HalfCloseFileClient;
+import tcpip.close.halfclose.HalfCloseFileServer;
+import tcpip.close.orderly.OrderlyCloseClient;
+import tcpip.close.orderly.OrderlyCloseServer;
+import tcpip.close.reset.ClosedPeerClient;
+import tcpip.close.reset.ClosedPeerServer;
+import tcpip.close.reset.LingerClient;
+import tcpip.close.reset.LingerServer;
+import tcpip.close.timewait.TimeWaitClient;
+import tcpip.close.timewait.TimeWaitMyths;
+import tcpip.close.timewait.TimeWaitRestartServer;
 import tcpip.kernel.SocketTable;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
@@ -39,7 +50,8 @@ class MessagesBundleTest {
     /** Stages that together print most of the demo's sentences, in about a second. */
     private static final Set<String> KOREAN_STAGES = Set.of("server-closes-first", "half-close-file", "linger-zero",
             "closed-peer", "time-wait-restart");
-    private static final List<Class<?>> MAINS = List.of(CloseDemo.class, OrderlyCloseServer.class,
+    private static final List<Class<?>> MAINS = List.of(CloseDemo.class, CloseFirstServer.class,
+            CloseSecondClient.class, OrderlyCloseServer.class,
             OrderlyCloseClient.class, HalfCloseFileServer.class, HalfCloseFileClient.class, LingerServer.class,
             LingerClient.class, ClosedPeerServer.class, ClosedPeerClient.class, TimeWaitRestartServer.class,
             TimeWaitClient.class, TimeWaitMyths.class);
@@ -101,7 +113,7 @@ class MessagesBundleTest {
         assertThat(sentences).as("narration lines checked").isGreaterThan(30);
         assertThat(out).as("kernel facts and code stay as they are")
                 .contains("TIME_WAIT").contains("FIN_WAIT2").contains("CLOSE_WAIT")
-                .contains("OrderlyClose.java [close-first]").contains("socket.close(); // close(): FIN after any unsent data")
+                .contains("OrderlyCloseCore.java [close-first]").contains("socket.close(); // close(): FIN after any unsent data")
                 .contains("BindException: Address already in use").contains("Thank you");
     }
 

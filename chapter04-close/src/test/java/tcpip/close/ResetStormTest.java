@@ -22,6 +22,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import tcpip.close.halfclose.HalfCloseFileClient;
+import tcpip.close.halfclose.HalfCloseFileServer;
+import tcpip.close.orderly.Closer;
+import tcpip.close.orderly.OrderlyCloseServer;
+import tcpip.close.reset.ClosedPeerServer;
+import tcpip.close.reset.LingerServer;
+import tcpip.close.timewait.ReuseAddressCore;
+import tcpip.close.timewait.TimeWaitRestartServer;
 import tcpip.kernel.Descriptors;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
@@ -72,17 +80,13 @@ class ResetStormTest {
             }
             case LINGER -> {
                 ServerSocketChannel ch = ServerSocketChannel.open();
-                ch.bind(new InetSocketAddress(LOOPBACK, 0), LingerServer.BACKLOG);
+                ReuseAddressCore.listen(ch.socket(), new InetSocketAddress(LOOPBACK, 0), true); // as LingerServer does
                 AcceptLoop loop = LingerServer.loop(ch.socket(), 1000, 0, 1_000,
                         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
                 return background(loop, ch.socket(), s -> assertThat(s.getInputStream().readNBytes(1000)).hasSize(1000));
             }
             default -> {
-                ServerSocket listener = kind == Server.TIME_WAIT_RESTART ? ReuseAddress.listen(LOOPBACK, 0, true)
-                        : new ServerSocket();
-                if (!listener.isBound()) {
-                    listener.bind(new InetSocketAddress(LOOPBACK, 0), OrderlyCloseServer.BACKLOG);
-                }
+                ServerSocket listener = ReuseAddressCore.listen(LOOPBACK, 0, true); // every server of the chapter listens so
                 AcceptLoop loop = switch (kind) {
                     case ORDERLY_CLOSE -> OrderlyCloseServer.loop(listener, Closer.SERVER, Duration.ZERO,
                             new AcceptLoop.Limits(OrderlyCloseServer.DEFAULT_MAX_CONNECTIONS, READ_DEADLINE), log);

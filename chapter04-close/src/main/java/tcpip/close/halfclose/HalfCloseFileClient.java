@@ -1,0 +1,195 @@
+package tcpip.close.halfclose;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
+import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.close.CloseMessages;
+import tcpip.narration.Progress;
+import tcpip.net.LogSafe;
+
+/**
+ * The hardened client around {@link HalfCloseCore#receive}: the bytes go to a hidden {@code .part}
+ * file beside the target, which becomes the target (rename) only after the header's size, the
+ * SHA-256 trailer and the server's FIN all checked out. Any failure deletes the {@code .part}
+ * file, exits non-zero and leaves an existing target untouched.
+ */
+public final class HalfCloseFileClient {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final int NAME_ATTEMPTS = 10;
+    /** {@code .part} files being written now; the shutdown hook (Ctrl-C, SIGTERM) deletes them. */
+    private static final Set<Path> PARTS = ConcurrentHashMap.newKeySet();
+
+    private HalfCloseFileClient() {
+    }
+
+    /** A finished download: where it is, how big, and its SHA-256 in hex. */
+    public record Download(Path file, long bytes, String sha256) {
+    }
+
+    public static void main(String[] args) {
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("HalfCloseFileClient", CloseMessages.get("HalfCloseFileClient.summary"));
+        Cli.Option<String> host = cli.host();
+        Cli.Option<Integer> port = cli.port(HalfCloseFileServer.DEFAULT_PORT);
+        Cli.Option<String> file = cli.stringOption("--file", null, CloseMessages.get("HalfCloseFileClient.opt.file"));
+        Cli.Option<Path> out = cli.pathOption("--out", null, CloseMessages.get("HalfCloseFileClient.opt.out"));
+        Cli.Option<Duration> timeout = cli.durationOption("--timeout", DEFAULT_TIMEOUT,
+                CloseMessages.get("HalfCloseFileClient.opt.timeout"));
+        Cli.Option<Boolean> heap = cli.flag("--report-heap", CloseMessages.get("HalfCloseFileClient.opt.reportHeap"));
+        cli.example("HalfCloseFileClient --port 7304 --file notes.txt")
+           .example("HalfCloseFileClient --port 7304 --file big.bin --out /tmp/copy.bin");
+        cli.parse(args);
+        if (file.get() == null || file.get().isEmpty()) {
+            System.err.println(CloseMessages.get("HalfCloseFileClient.fileRequired"));
+            Cli.exit(Cli.EXIT_USAGE);
+        }
+        Path target = out.get() != null ? out.get() : Path.of(Path.of(file.get()).getFileName().toString());
+        if (heap.get()) {
+            HeapReport.start();
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(HalfCloseFileClient::deleteParts, "delete-part-files"));
+        cli.run(() -> {
+            download(host.get(), port.get(), file.get(), target, timeout.get(), System.out,
+                    Progress.start(CloseMessages.get("HalfCloseFileClient.progress", file.get()), -1)); // on a terminal only
+            if (heap.get()) {
+                System.out.println(CloseMessages.get("HeapReport.peak", String.format("%,d", HeapReport.peakHeapUsedKiB())));
+            }
+        });
+    }
+
+    /** Same, drawing the progress line. */
+    public static Download download(String host, int port, String name, Path target, Duration timeout,
+            PrintStream log, Progress progress) throws IOException {
+        try {
+            return download(host, port, name, target, timeout, log, (LongConsumer) progress::update);
+        } finally {
+            progress.done();
+        }
+    }
+
+    /**
+     * Downloads {@code name} to {@code target}. On any failure (ERROR from the server, reset,
+     * timeout, short file, wrong SHA-256) the {@code .part} file is deleted and {@code target}
+     * is left as it was.
+     */
+    public static Download download(String host, int port, String name, Path target, Duration timeout,
+            PrintStream log, LongConsumer progress) throws IOException {
+        return download(host, port, name, target, timeout, log, progress, true);
+    }
+
+    /** Same; {@code timing} false leaves out the "took … s" line (the demo prints output that must not vary). */
+    static Download download(String host, int port, String name, Path target, Duration timeout,
+            PrintStream log, LongConsumer progress, boolean timing) throws IOException {
+        Path part = createPart(target);
+        boolean moved = false;
+        long start = System.nanoTime();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), Math.toIntExact(timeout.toMillis())); // SYN, SYN+ACK, ACK
+            socket.setSoTimeout(Math.toIntExact(timeout.toMillis())); // read(): SocketTimeoutException after this much silence
+            FileProtocol.Received got;
+            try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE);
+                    OutputStream file = Channels.newOutputStream(channel)) {
+                got = receive(socket, name, file, progress, target);
+                channel.force(true); // on disk before the rename, so the final name never points at missing data
+            }
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+            String hex = HexFormat.of().formatHex(got.sha256());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            log.println(CloseMessages.get("HalfCloseFileClient.received", LogSafe.text(name),
+                    String.format("%,d", got.bytes()), hex, target));
+            if (timing) {
+                log.println(CloseMessages.get("HalfCloseFileClient.took", String.format("%.3f", seconds),
+                        String.format("%.1f", got.bytes() / 1048576.0 / Math.max(seconds, 1e-9))));
+            }
+            try {
+                HalfCloseCore.thankYou(socket);
+                log.println(CloseMessages.get("HalfCloseFileClient.saidThankYou", FileProtocol.THANK_YOU));
+            } catch (IOException e) { // the file is complete and saved; only the courtesy failed
+                log.println(CloseMessages.get("HalfCloseFileClient.serverGone", FileProtocol.THANK_YOU, Cli.describe(e)));
+            }
+            return new Download(target, got.bytes(), hex);
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(part);
+            }
+            PARTS.remove(part);
+        }
+    }
+
+    /** The core's receive, with its failures turned into one line that says nothing was saved. */
+    private static FileProtocol.Received receive(Socket socket, String name, OutputStream file, LongConsumer progress,
+            Path target) throws IOException {
+        try {
+            return HalfCloseCore.receive(socket, name, file, progress);
+        } catch (FileProtocol.RefusedException e) {
+            throw e; // the server's own reason, as it sent it
+        } catch (SocketTimeoutException e) {
+            throw new FileProtocol.IncompleteException(CloseMessages.get("HalfCloseFileClient.incompleteSilence",
+                    socket.getSoTimeout(), target), e);
+        } catch (SocketException e) {
+            throw new FileProtocol.IncompleteException(CloseMessages.get("HalfCloseFileClient.incomplete",
+                    Cli.describe(e), target), e);
+        } catch (IOException e) {
+            throw new FileProtocol.IncompleteException(CloseMessages.get("HalfCloseFileClient.incomplete",
+                    e.getMessage(), target), e);
+        }
+    }
+
+    /**
+     * A new hidden {@code .NAME.RANDOM.part} file in the target's directory (so the final move is
+     * a rename(2): atomic, never half a file), created with the default mode: the umask decides.
+     */
+    static Path createPart(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        for (int i = 0; ; i++) {
+            Path part = dir.resolve("." + target.getFileName() + "."
+                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
+            try {
+                Files.newByteChannel(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                PARTS.add(part);
+                return part;
+            } catch (FileAlreadyExistsException e) {
+                if (i == NAME_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Deletes every {@code .part} file still being written (the shutdown hook). */
+    static void deleteParts() {
+        for (Path p : PARTS) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // best effort while the JVM stops
+            }
+        }
+    }
+
+    static MessageDigest sha256() {
+        return FileProtocol.sha256();
+    }
+}

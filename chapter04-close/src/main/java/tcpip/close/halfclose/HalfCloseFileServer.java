@@ -1,0 +1,252 @@
+package tcpip.close.halfclose;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.close.CloseMessages;
+import tcpip.close.timewait.ReuseAddressCore;
+import tcpip.kernel.Endpoint;
+import tcpip.narration.Narrator;
+import tcpip.net.AcceptLoop;
+import tcpip.net.Closeables;
+import tcpip.net.GuardedListener;
+import tcpip.net.LogSafe;
+
+/**
+ * The hardened file server around {@link HalfCloseCore#send}: a connection cap, read and write
+ * deadlines, names checked before anything is allocated for them, one sanitised log line per
+ * failed client, and a graceful shutdown that lets transfers in flight finish with their FIN.
+ */
+public final class HalfCloseFileServer implements AutoCloseable {
+
+    public static final int DEFAULT_PORT = 7304;
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
+    public static final Duration DEFAULT_READ_TIMEOUT = AcceptLoop.DEFAULT_READ_DEADLINE;
+    public static final Duration DEFAULT_WRITE_TIMEOUT = AcceptLoop.DEFAULT_WRITE_DEADLINE;
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    /** After a refusal, at most this much more of a client's request is read and dropped before close(). */
+    private static final int MAX_DISCARD_BYTES = 64 * 1024;
+
+    private final ServedFiles files;
+    private final InetSocketAddress bindAddress;
+    private final AcceptLoop.Limits limits;
+    private final Duration writeTimeout;
+    private final PrintStream log;
+    private final Set<Socket> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger sent = new AtomicInteger();
+    private GuardedListener listener;
+    private AcceptLoop loop;
+    private Thread acceptor;
+    private boolean reportHeap;
+
+    /** What {@link #shutdown} did: transfers that ended with FIN, and those cut off with RST at the deadline. */
+    public record ShutdownReport(int finished, int aborted) {
+    }
+
+    public HalfCloseFileServer(Path root, InetSocketAddress bindAddress, Duration readTimeout, PrintStream log)
+            throws IOException {
+        this(root, bindAddress, new AcceptLoop.Limits(DEFAULT_MAX_CONNECTIONS, readTimeout), DEFAULT_WRITE_TIMEOUT, log);
+    }
+
+    public HalfCloseFileServer(Path root, InetSocketAddress bindAddress, AcceptLoop.Limits limits, Duration writeTimeout,
+            PrintStream log) throws IOException {
+        this.files = new ServedFiles(root);
+        this.bindAddress = bindAddress;
+        this.limits = limits;
+        this.writeTimeout = writeTimeout;
+        this.log = log;
+    }
+
+    public static void main(String[] args) {
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("HalfCloseFileServer", CloseMessages.get("HalfCloseFileServer.summary"));
+        Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
+        Cli.Option<String> bind = cli.bind();
+        Cli.Option<Path> root = cli.pathOption("--root", Path.of("."), CloseMessages.get("HalfCloseFileServer.opt.root"));
+        Cli.Option<Integer> max = cli.intOption("--max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000,
+                CloseMessages.get("HalfCloseFileServer.opt.maxConnections"));
+        Cli.Option<Duration> readTimeout = cli.durationOption("--read-timeout", DEFAULT_READ_TIMEOUT,
+                CloseMessages.get("HalfCloseFileServer.opt.readTimeout"));
+        Cli.Option<Duration> writeTimeout = cli.durationOption("--write-timeout", DEFAULT_WRITE_TIMEOUT,
+                CloseMessages.get("HalfCloseFileServer.opt.writeTimeout"));
+        Cli.Option<Duration> drain = cli.durationOption("--drain-timeout", DEFAULT_DRAIN_TIMEOUT,
+                CloseMessages.get("HalfCloseFileServer.opt.drainTimeout"));
+        Cli.Option<Boolean> heap = cli.flag("--report-heap", CloseMessages.get("HalfCloseFileServer.opt.reportHeap"));
+        cli.example("HalfCloseFileServer --port 7304 --root /tmp/files")
+           .example(CloseMessages.get("HalfCloseFileServer.example.nc"));
+        cli.parse(args);
+        cli.run(() -> {
+            HalfCloseFileServer server = new HalfCloseFileServer(root.get(),
+                    new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()),
+                    new AcceptLoop.Limits(max.get(), readTimeout.get()), writeTimeout.get(), System.out);
+            server.reportHeap = heap.get();
+            if (heap.get()) {
+                HeapReport.start();
+            }
+            server.start();
+            System.out.println(CloseMessages.get("HalfCloseFileServer.serving", server.files.root(),
+                    Endpoint.text(server.listener.getLocalSocketAddress()),
+                    Narrator.human(drain.get())));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                ShutdownReport r = server.shutdown(drain.get());
+                System.out.println(CloseMessages.get("HalfCloseFileServer.shutDown", r.finished(), r.aborted()));
+            }));
+            server.acceptor.join();
+        });
+    }
+
+    /** Binds (127.0.0.1 unless told otherwise) and starts accepting; returns the port. */
+    public int start() throws IOException {
+        // The listener gives every accepted socket a write deadline; it binds with SO_REUSEADDR through the core.
+        listener = ReuseAddressCore.listen(new GuardedListener(writeTimeout), bindAddress, true);
+        loop = new AcceptLoop(listener, limits, Thread.ofVirtual().name("file-client-", 0).factory(), this::serve,
+                this::busy, log::println);
+        acceptor = Thread.ofPlatform().name("accept-" + listener.getLocalPort()).start(loop::run);
+        return listener.getLocalPort();
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Files sent completely so far. */
+    public int filesSent() {
+        return sent.get();
+    }
+
+    /** The accept loop's counters (accepted, refused, failed, active). */
+    public AcceptLoop acceptLoop() {
+        return loop;
+    }
+
+    private void serve(Socket client) throws IOException {
+        inFlight.add(client);
+        try {
+            serveOne(client);
+        } finally {
+            inFlight.remove(client);
+            synchronized (inFlight) {
+                inFlight.notifyAll();
+            }
+        }
+    }
+
+    private void serveOne(Socket client) throws IOException {
+        String who = Endpoint.text(client.getRemoteSocketAddress());
+        String name;
+        try {
+            name = FileProtocol.readName(client.getInputStream(), new byte[FileProtocol.MAX_NAME_BYTES]);
+        } catch (SocketTimeoutException e) {
+            refuse(client, who, CloseMessages.get("HalfCloseFileServer.noName", Narrator.human(limits.readDeadline())));
+            return;
+        }
+        if (name == null) {
+            refuse(client, who, CloseMessages.get("HalfCloseFileServer.nameTooLong", FileProtocol.MAX_NAME_BYTES));
+            return;
+        }
+        Path file;
+        try {
+            file = files.resolve(name);
+        } catch (ServedFiles.RefusedException e) {
+            refuse(client, who, e.getMessage());
+            return;
+        }
+        long size;
+        FileProtocol.Sent done;
+        try (InputStream data = Files.newInputStream(file)) {
+            size = Files.size(file);
+            done = HalfCloseCore.send(client, data, size);
+        }
+        String reply = done.reply();
+        sent.incrementAndGet();
+        log.println(CloseMessages.get("HalfCloseFileServer.sent", LogSafe.text(name), who, String.format("%,d", size),
+                HexFormat.of().formatHex(done.sha256())));
+        log.println(reply.isEmpty() ? CloseMessages.get("HalfCloseFileServer.saysNothing", who)
+                : CloseMessages.get("HalfCloseFileServer.says", who, LogSafe.text(reply)));
+        if (reportHeap) {
+            log.println(CloseMessages.get("HeapReport.peak", String.format("%,d", HeapReport.peakHeapUsedKiB())));
+        }
+    }
+
+    /**
+     * Tells the client why in one ERROR line, then FIN (the client reads the line and knows no
+     * file follows). What is left of its request is read and dropped, so close() does not turn
+     * into an RST for unread data; a client that keeps sending beyond that is reset.
+     */
+    private void refuse(Socket client, String who, String reason) throws IOException {
+        log.println(CloseMessages.get("HalfCloseFileServer.refused", who, LogSafe.text(reason)));
+        client.getOutputStream().write(FileProtocol.error(reason));
+        client.shutdownOutput(); // FIN after the ERROR line
+        InputStream in = client.getInputStream();
+        byte[] buf = new byte[4096];
+        for (int n, total = 0; total < MAX_DISCARD_BYTES && (n = in.read(buf)) != -1; total += n) {
+            // read and drop until the client's FIN (or the read deadline)
+        }
+    }
+
+    /** Over the cap: one ERROR line the client prints, then close. */
+    private void busy(Socket client) throws IOException {
+        client.getOutputStream().write(FileProtocol.error(CloseMessages.get("HalfCloseFileServer.busy",
+                limits.maxConnections())));
+        client.shutdownOutput();
+    }
+
+    /**
+     * Graceful shutdown (also what Ctrl-C runs): close the listening socket so no new connection
+     * is accepted, let transfers in flight finish for up to {@code deadline} (their clients see
+     * the trailer and the FIN as usual), then reset the ones still running with SO_LINGER 0: RST
+     * drops their queued data at once and the client reports the cut-off transfer immediately.
+     */
+    public ShutdownReport shutdown(Duration deadline) {
+        int before = sent.get();
+        Closeables.closeQuietly(listener); // the LISTEN row goes away; new connect() calls are refused
+        long end = System.nanoTime() + deadline.toNanos();
+        synchronized (inFlight) {
+            for (long left; !inFlight.isEmpty() && (left = end - System.nanoTime()) > 0; ) {
+                try {
+                    inFlight.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        int aborted = 0;
+        for (Socket s : inFlight) {
+            try {
+                s.setSoLinger(true, 0); // RST: tells the client the transfer did not finish
+            } catch (SocketException ignored) {
+                // already closed
+            }
+            Closeables.closeQuietly(s);
+            aborted++;
+        }
+        if (acceptor != null) {
+            try {
+                acceptor.join(Math.max(1, deadline.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return new ShutdownReport(sent.get() - before, aborted);
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
+    }
+}

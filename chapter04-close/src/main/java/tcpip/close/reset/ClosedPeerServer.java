@@ -1,0 +1,101 @@
+package tcpip.close.reset;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.close.CloseMessages;
+import tcpip.close.orderly.OrderlyCloseCore;
+import tcpip.close.timewait.ReuseAddressCore;
+import tcpip.kernel.Endpoint;
+import tcpip.kernel.KernelAwait;
+import tcpip.kernel.SocketTable;
+import tcpip.kernel.TcpState;
+import tcpip.net.AcceptLoop;
+import tcpip.net.Closeables;
+
+/** Closes every connection at once (FIN), or with --unread-data after the client's bytes arrived unread (RST). */
+public final class ClosedPeerServer {
+
+    public static final int DEFAULT_PORT = 7304;
+    public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
+    /** How long --unread-data waits for the client's first bytes. */
+    public static final Duration UNREAD_WAIT = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(1);
+
+    private ClosedPeerServer() {
+    }
+
+    public static void main(String[] args) {
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("ClosedPeerServer", CloseMessages.get("ClosedPeerServer.summary"));
+        Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
+        Cli.Option<String> bind = cli.bind();
+        Cli.Option<Boolean> unread = cli.flag("--unread-data", CloseMessages.get("ClosedPeerServer.opt.unreadData"));
+        Cli.Option<Integer> max = cli.intOption("--max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000,
+                CloseMessages.get("Server.opt.maxConnections"));
+        cli.example("ClosedPeerServer --port 7304")
+           .example(CloseMessages.get("ClosedPeerServer.example.unreadData"));
+        cli.parse(args);
+        cli.run(() -> {
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(bind.get()), port.get());
+            try (ServerSocket server = ReuseAddressCore.listen(new ServerSocket(), address, true)) {
+                System.out.println(CloseMessages.get("Server.listening", Endpoint.text(server.getLocalSocketAddress())));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
+                loop(server, unread.get(), max.get(), System.out::println).run();
+            }
+        });
+    }
+
+    /** The accept loop: each connection on a virtual thread, one line per connection. */
+    public static AcceptLoop loop(ServerSocket server, boolean unread, int max, Consumer<String> out) {
+        return new AcceptLoop(server, new AcceptLoop.Limits(max, AcceptLoop.DEFAULT_READ_DEADLINE),
+                Thread.ofVirtual().name("closed-peer-", 0).factory(), client -> {
+                    if (unread) {
+                        if (!awaitUnreadData(client)) {
+                            out.accept(CloseMessages.get("ClosedPeerServer.goneEarly",
+                                    Endpoint.text(client.getRemoteSocketAddress())));
+                            return;
+                        }
+                        ClosedPeerCore.closeUnread(client);
+                        out.accept(CloseMessages.get("ClosedPeerServer.closeUnread"));
+                    } else {
+                        out.accept(CloseMessages.get("ClosedPeerServer.closeAtOnce",
+                                Endpoint.text(client.getRemoteSocketAddress())));
+                        OrderlyCloseCore.closeFirst(client); // FIN: everything received was read
+                    }
+                }, null, out);
+    }
+
+    /**
+     * Waits until bytes from the client sit in the receive buffer (rx_queue > 0), without reading
+     * them; false if the connection ended first (its row left ESTABLISHED, e.g. an RST).
+     */
+    static boolean awaitUnreadData(Socket client) throws IOException {
+        int local = client.getLocalPort();
+        int remote = client.getPort();
+        if (SocketTable.available()) {
+            try {
+                var rows = KernelAwait.awaitTable(t -> t.stream().noneMatch(r -> r.localPort() == local
+                        && r.remotePort() == remote && r.state() == TcpState.ESTABLISHED)
+                        || t.stream().anyMatch(r -> r.localPort() == local && r.remotePort() == remote && r.rxQueue() > 0),
+                        UNREAD_WAIT, CloseMessages.get("ClosedPeerServer.await.unreadBytes", remote));
+                return rows.stream().anyMatch(r -> r.localPort() == local && r.remotePort() == remote && r.rxQueue() > 0);
+            } catch (TimeoutException e) {
+                throw new IOException(CloseMessages.get("ClosedPeerServer.noBytes", UNREAD_WAIT.toSeconds()));
+            }
+        }
+        long deadline = System.nanoTime() + UNREAD_WAIT.toNanos();
+        while (client.getInputStream().available() == 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(POLL.toNanos());
+        }
+        return client.getInputStream().available() > 0;
+    }
+}

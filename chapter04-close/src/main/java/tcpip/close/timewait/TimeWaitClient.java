@@ -1,0 +1,47 @@
+package tcpip.close.timewait;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import tcpip.cli.Cli;
+import tcpip.cli.Lang;
+import tcpip.close.CloseMessages;
+import tcpip.close.orderly.OrderlyCloseCore;
+
+/** Connects --count times and reads until the server's FIN, so the server closes first each time. */
+public final class TimeWaitClient {
+
+    private TimeWaitClient() {
+    }
+
+    public static void main(String[] args) {
+        Lang.chooseFrom(args);
+        Cli cli = new Cli("TimeWaitClient", CloseMessages.get("TimeWaitClient.summary"));
+        Cli.Option<String> host = cli.host();
+        Cli.Option<Integer> port = cli.port(TimeWaitRestartServer.DEFAULT_PORT);
+        Cli.Option<Integer> count = cli.intOption("--count", 3, 1, 10_000, CloseMessages.get("TimeWaitClient.opt.count"));
+        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
+                CloseMessages.get("Client.opt.timeout"));
+        cli.example("TimeWaitClient --port 7304 --count 3");
+        cli.parse(args);
+        int ms = Math.toIntExact(timeout.get().toMillis());
+        cli.run(() -> {
+            for (int i = 0; i < count.get(); i++) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(host.get(), port.get()), ms);
+                    socket.setSoTimeout(ms);
+                    InputStream in = socket.getInputStream();
+                    byte[] line = in.readNBytes(64); // returns at -1: the server's FIN
+                    if (OrderlyCloseCore.awaitFin(socket) != -1) {
+                        throw new IOException(CloseMessages.get("TimeWaitClient.notTheServer"));
+                    }
+                    System.out.println(CloseMessages.get("TimeWaitClient.connection", i + 1, socket.getLocalPort(),
+                            line.length));
+                    OrderlyCloseCore.closeSecond(socket, Duration.ZERO); // our FIN comes second: no TIME_WAIT here
+                }
+            }
+        });
+    }
+}

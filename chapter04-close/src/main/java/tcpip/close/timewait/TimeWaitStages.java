@@ -1,0 +1,76 @@
+package tcpip.close.timewait;
+
+import static tcpip.close.StageSupport.LOOPBACK;
+import static tcpip.close.StageSupport.WAIT;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import tcpip.cli.Cli;
+import tcpip.close.CloseMessages;
+import tcpip.close.StageSupport;
+import tcpip.kernel.KernelAwait;
+import tcpip.kernel.SocketTable;
+import tcpip.kernel.TcpState;
+import tcpip.narration.Narrator;
+import tcpip.narration.Stage;
+
+/** TIME_WAIT on a server that closed first, and its restart on the same port. */
+public final class TimeWaitStages {
+
+    private TimeWaitStages() {
+    }
+
+    /** The stage {@code time-wait-restart}. */
+    public static Stage timeWaitRestart() {
+        return new Stage("time-wait-restart", StageSupport.TIME_WAIT, StageSupport.title("time-wait-restart"),
+                TimeWaitStages::timeWaitRestart);
+    }
+
+    static void timeWaitRestart(Narrator n) throws Exception {
+        int port;
+        int clientPort;
+        int wait = Math.toIntExact(WAIT.toMillis());
+        n.code(ReuseAddressCore.class, "close-first");
+        try (ServerSocket first = ReuseAddressCore.listen(LOOPBACK, 0, true)) {
+            port = first.getLocalPort();
+            try (Socket client = new Socket()) {
+                CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                    try {
+                        ReuseAddressCore.serveAndCloseFirst(first.accept());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                client.connect(first.getLocalSocketAddress(), wait);
+                client.setSoTimeout(wait);
+                client.getInputStream().readAllBytes(); // until the server's FIN
+                served.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                clientPort = client.getLocalPort();
+                client.close();
+                if (n.available()) {
+                    KernelAwait.await(port, clientPort, TcpState.TIME_WAIT, WAIT);
+                }
+            }
+        }
+        n.program(CloseMessages.get("CloseDemo.restart.firstServer", port));
+        if (n.available()) {
+            SocketTable.connection(port, clientPort).ifPresent(n::row);
+        }
+        n.code(ReuseAddressCore.class, "restart");
+        try (ServerSocket again = ReuseAddressCore.listen(LOOPBACK, port, false)) {
+            n.program(CloseMessages.get("CloseDemo.restart.noReuseBound", port));
+        } catch (IOException e) {
+            n.program(CloseMessages.get("CloseDemo.restart.noReuseFailed", port, Cli.describe(e)));
+        }
+        try (ServerSocket again = ReuseAddressCore.listen(LOOPBACK, port, true)) {
+            n.program(CloseMessages.get("CloseDemo.restart.reuseBound", port));
+        }
+        n.note(CloseMessages.get("CloseDemo.restart.rowsKeepReuse"));
+        n.note(CloseMessages.get("CloseDemo.restart.whyTimeWait"));
+        n.simplifies(CloseMessages.get("CloseDemo.simplifies.timeWaitLength"));
+    }
+}

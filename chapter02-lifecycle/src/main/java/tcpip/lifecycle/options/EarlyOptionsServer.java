@@ -84,17 +84,21 @@ public final class EarlyOptionsServer {
     /** Binds with the options set first; explains a BindException before rethrowing it. */
     static ServerSocket listen(Narrator n, InetSocketAddress address, boolean reuseAddress, int listenerRcvbuf,
             int backlog) throws IOException {
-        n.program(listenerRcvbuf > 0 ? msg("EarlyOptionsServer.options.rcvbuf", reuseAddress, listenerRcvbuf)
-                : msg("EarlyOptionsServer.options", reuseAddress));
+        String options = listenerRcvbuf > 0 ? msg("EarlyOptionsServer.options.rcvbuf", reuseAddress, listenerRcvbuf)
+                : msg("EarlyOptionsServer.options", reuseAddress);
+        ServerSocket server;
         try {
-            ServerSocket server = OptionsCore.listen(address, reuseAddress, listenerRcvbuf, backlog);
-            n.program(msg("EarlyOptionsServer.listening", Endpoint.text(server.getLocalSocketAddress())));
-            return server;
+            server = OptionsCore.listen(address, reuseAddress, listenerRcvbuf, backlog);
         } catch (BindException e) {
+            n.program(options);
             n.result(msg("EarlyOptionsServer.bindFailed", Endpoint.text(address), e.getMessage()));
             n.kernel(msg("EarlyOptionsServer.portHeld", address.getPort()));
             throw e;
         }
+        // Printed once bind() returned: whoever waits for this server's first line finds it listening.
+        n.program(options);
+        n.program(msg("EarlyOptionsServer.listening", Endpoint.text(server.getLocalSocketAddress())));
+        return server;
     }
 
     /** Serves one connection at a time until the listening socket is closed. */

@@ -26,8 +26,8 @@ import tcpip.net.Closeables;
 /**
  * Listens, and for each connection prints the row the kernel had for it BEFORE accept() ran:
  * the handshake was already done (article: Three way handshake). Core: {@link HandshakeCore}, which
- * listens and accepts. Hardening: the shared {@link AcceptLoop} (connection cap, read deadline, one log line per
- * failed client); the kernel view is read only for the first --show connections.
+ * listens and accepts. Hardening: the shared {@link AcceptLoop} (connection cap, read deadline, one
+ * log line per failed client); the kernel view is read only for the first --show connections.
  */
 public final class HandshakeServer {
 

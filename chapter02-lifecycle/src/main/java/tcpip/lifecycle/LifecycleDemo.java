@@ -4,6 +4,7 @@ import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.util.List;
 import tcpip.cli.Lang;
+import tcpip.cli.PrivateNetwork;
 import tcpip.lifecycle.backlog.BacklogStages;
 import tcpip.lifecycle.creation.CreationStages;
 import tcpip.lifecycle.handshake.HandshakeStages;
@@ -23,7 +24,7 @@ public final class LifecycleDemo {
     }
 
     public static void main(String[] args) {
-        tcpip.cli.PrivateNetwork.enter(args); // not root: continue in a private network namespace, with packets
+        PrivateNetwork.enter(args); // not root: continue in a private network namespace, with packets
         Lang.chooseFrom(args);
         Stages.main("LifecycleDemo", msg("LifecycleDemo.summary"), stages(), args);
     }

@@ -2,6 +2,7 @@ package tcpip.close;
 
 import java.util.List;
 import tcpip.cli.Lang;
+import tcpip.cli.PrivateNetwork;
 import tcpip.close.halfclose.HalfCloseStages;
 import tcpip.close.orderly.OrderlyStages;
 import tcpip.close.reset.ResetStages;
@@ -19,7 +20,7 @@ public final class CloseDemo {
     }
 
     public static void main(String[] args) {
-        tcpip.cli.PrivateNetwork.enter(args); // not root: continue in a private network namespace, with packets
+        PrivateNetwork.enter(args); // not root: continue in a private network namespace, with packets
         Lang.chooseFrom(args); // before the stage titles and the summary are looked up
         Stages.main("CloseDemo", CloseMessages.get("CloseDemo.summary"), stages(), args);
     }

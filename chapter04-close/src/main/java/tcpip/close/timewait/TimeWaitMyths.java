@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
+import tcpip.cli.PrivateNetwork;
 import tcpip.close.CloseMessages;
 import tcpip.close.orderly.CloseStates;
 import tcpip.kernel.KernelAwait;
+import tcpip.kernel.PacketAccess;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.TcpState;
 import tcpip.narration.Narrator;
@@ -43,7 +45,7 @@ public final class TimeWaitMyths {
     }
 
     public static void main(String[] args) {
-        tcpip.cli.PrivateNetwork.enter(args); // not root: continue in a private namespace, where unshare --net works
+        PrivateNetwork.enter(args); // not root: continue in a private namespace, where unshare --net works
         Lang.chooseFrom(args);
         Cli cli = new Cli("TimeWaitMyths", CloseMessages.get("TimeWaitMyths.summary"));
         Cli.Option<Integer> fin = cli.intOption("--fin-timeout", 5, 1, 60, CloseMessages.get("TimeWaitMyths.opt.finTimeout"));
@@ -86,9 +88,9 @@ public final class TimeWaitMyths {
     /** Why this machine cannot run the check, or null if it can. */
     public static String whyNot() throws IOException {
         // Root, or the private user + network namespace a normal user gets: either may make a namespace.
-        tcpip.kernel.PacketAccess access = tcpip.kernel.PacketAccess.current();
-        if (access.kind() != tcpip.kernel.PacketAccess.Kind.ROOT
-                && access.kind() != tcpip.kernel.PacketAccess.Kind.PRIVATE_NAMESPACE) {
+        PacketAccess access = PacketAccess.current();
+        if (access.kind() != PacketAccess.Kind.ROOT
+                && access.kind() != PacketAccess.Kind.PRIVATE_NAMESPACE) {
             return CloseMessages.get("TimeWaitMyths.needsRoot", access.canCapture() ? access.kind().name() : access.reason());
         }
         for (String tool : List.of("unshare", "ip")) {

@@ -83,7 +83,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 start=$SECONDS
-elapsed() { echo "$((SECONDS - start)) s"; }
+step=$SECONDS
+# lap: dt = one step's time, the seconds since the previous lap.
+lap() { dt="$((SECONDS - step)) s"; step=$SECONDS; }
 
 # 1. The base image. No registry is reachable on some machines: then make it from Debian's packages.
 if docker image inspect "$BASE" >/dev/null 2>&1; then
@@ -99,14 +101,17 @@ else
     || fail "mmdebstrap failed: $(tail -1 "$work/mmdebstrap.log")"
   docker import "$work/base.tar" "$BASE" >/dev/null || fail "docker import of the mmdebstrap tarball failed"
   rm -f "$work/base.tar"
-  say "made $BASE ($(elapsed))"
+  lap
+  say "made $BASE ($dt)"
 fi
 
 # 2. The course's image: only container/ is sent to the daemon; the clone is mounted, not copied.
+lap
 say "building $IMAGE from container/Dockerfile"
 docker build -t "$IMAGE" "$ROOT/container" >"$work/build.log" 2>&1 \
   || { tail -15 "$work/build.log" >&2; fail "docker build failed (last lines above)"; }
-say "built $IMAGE ($(elapsed)): $(docker run --rm "$IMAGE" java -version 2>&1 | head -1)"
+lap
+say "built $IMAGE ($dt): $(docker run --rm "$IMAGE" java -version 2>&1 | head -1)"
 
 # 3. One container, the stages run in it one after another.
 m2="$HOME/.m2"
@@ -125,7 +130,8 @@ if [ "$as_me" = 1 ]; then
 else
   m2_target=/root/.m2
 fi
-say "docker run ${run_args[*]-} ${net[*]-} ${user[*]-} -v $ROOT:/course -v $m2:$m2_target $IMAGE"
+shown=(${run_args[@]+"${run_args[@]}"} ${net[@]+"${net[@]}"} ${user[@]+"${user[@]}"} -v "$ROOT:/course" -v "$m2:$m2_target" "$IMAGE")
+say "docker run ${shown[*]}"
 docker run -d --name "$name" ${run_args[@]+"${run_args[@]}"} ${net[@]+"${net[@]}"} ${user[@]+"${user[@]}"} \
   -v "$ROOT":/course -v "$m2":"$m2_target" "$IMAGE" sleep infinity >/dev/null \
   || fail "docker run failed with the options from $DEVCONTAINER"
@@ -170,4 +176,4 @@ for stage in "${stages[@]}"; do
 done
 
 [ ${#failed[@]} -eq 0 ] || fail "$(IFS='|'; echo "${failed[*]}" | sed 's/|/; /g')"
-say "OK: ${stages[*]} showed their packets in the container ($(elapsed) in all)"
+say "OK: ${stages[*]} showed their packets in the container ($((SECONDS - start)) s in all)"

@@ -14,7 +14,8 @@ usage: container/check.sh [--online] [--as-me] [--stage NAME]... [--options "ARG
 
 Builds the image tcpip-course from container/Dockerfile (making the base image debian:trixie-slim
 from Debian's packages with mmdebstrap when it is missing and cannot be pulled), runs tour stages
-in a container with this clone mounted at /course and ~/.m2 at /root/.m2, and checks their packets.
+in a container with this clone mounted at /course and ~/.m2 at /root/.m2 (with --as-me:
+/home/learner/.m2), and checks their packets.
 
   --online      let Maven download inside the container (default: ./mvnw -o with the host's ~/.m2,
                 and no network in the container)
@@ -125,8 +126,8 @@ fi
 user=()
 if [ "$as_me" = 1 ]; then
   # No passwd entry for this uid in the image: the JDK then takes user.home from HOME.
-  user=(--user "$(id -u):$(id -g)" -e HOME=/home/me)
-  m2_target=/home/me/.m2
+  user=(--user "$(id -u):$(id -g)" -e HOME=/home/learner)
+  m2_target=/home/learner/.m2
 else
   m2_target=/root/.m2
 fi
@@ -164,7 +165,7 @@ for stage in "${stages[@]}"; do
   esac
   if [ ${#problems[@]} -gt 0 ]; then
     cat "$out" >&2
-    failed+=("$stage: $(IFS=';'; echo "${problems[*]}")")
+    failed+=("$stage: $(IFS='|'; echo "${problems[*]}" | sed 's/|/, /g')")
   else
     say "$stage: packets shown ($took s):"
     case "$stage" in

@@ -151,6 +151,7 @@ for stage in "${stages[@]}"; do
   problems=()
   grep -q 'does NOT match' "$out" && problems+=("says 'does NOT match'")
   grep -qi 'needs root\|packets not shown\|no ladder' "$out" && problems+=("showed no packets")
+  grep -q 'not run here' "$out" && problems+=("was not run (its note above says why)")
   case "$stage" in
     ch2-packets)
       grep -q '^  ladder  |' "$out" || problems+=("drew no ladder")

@@ -80,9 +80,23 @@ public final class HomeworkAnswerKey implements BeforeEachCallback {
         return new HomeworkAnswerKey(answer, more);
     }
 
+    /** A key with the same answer and rules that nothing else holds (the graded test's own field can be changed by reflection). */
+    public HomeworkAnswerKey copy() {
+        return new HomeworkAnswerKey(answer, rules);
+    }
+
     /** The forbidden packages and classes, dotted. */
     public List<String> forbidden() {
         return rules.stream().map(r -> r.prefix().replace('/', '.')).toList();
+    }
+
+    /**
+     * The answer-key message if the exercise may not use the class {@code className} (dotted, e.g.
+     * "tcpip.kernel.SocketTable"), asked for at run time: the graded test JVM's class loaders and guards refuse it
+     * however the answer reaches for it (see {@code tcpip.testing.grading.AnswerLoader}).
+     */
+    public Optional<String> refusal(String className) {
+        return forbiddenIn(className).map(hit -> answer.getSimpleName() + " uses " + hit);
     }
 
     /** The answer class this key guards. */

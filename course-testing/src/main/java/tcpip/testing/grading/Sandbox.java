@@ -1,0 +1,114 @@
+package tcpip.testing.grading;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where a graded test JVM runs. On Linux, where {@code unshare} may make namespaces (root, or a normal user where
+ * unprivileged user namespaces are allowed), each graded test JVM gets a private PID namespace (every process it
+ * starts dies with it: no shutdown hook, thread or background process outlives the exercise, and it cannot see or
+ * signal the grader) and a private mount namespace in which the course checkout and the Maven repository are hidden
+ * under empty directories (no reference solution, no grader's file, no build output on disk for it), the grader's
+ * copy of the class path is read-only, and no capability remains that could undo that. Everywhere, a file it writes
+ * is cut at {@link #MAX_FILE_BLOCKS} blocks of 512 bytes.
+ */
+final class Sandbox {
+
+    /** Largest file a graded test JVM may write: 64 MiB (ulimit -f, 512-byte blocks). */
+    static final int MAX_FILE_BLOCKS = 128 * 1024;
+
+    private final boolean namespaces;
+    private final boolean root;
+    private final String whyNot;
+
+    private Sandbox(boolean namespaces, boolean root, String whyNot) {
+        this.namespaces = namespaces;
+        this.root = root;
+        this.whyNot = whyNot;
+    }
+
+    /** Finds out once whether this machine lets the grader make the namespaces. */
+    static Sandbox probe() {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
+            return new Sandbox(false, root, "not Linux");
+        }
+        List<String> command = new ArrayList<>(unshare(root));
+        command.addAll(List.of("sh", "-c", "mount -t tmpfs homework-probe /mnt 2>/dev/null || mount -t tmpfs homework-probe /tmp"));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Sandbox(false, root, "unshare did not answer");
+            }
+            return p.exitValue() == 0 ? new Sandbox(true, root, "")
+                    : new Sandbox(false, root, "unshare: " + out.lines().findFirst().orElse("exit " + p.exitValue()));
+        } catch (IOException e) {
+            return new Sandbox(false, root, "no unshare (util-linux)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Sandbox(false, root, "interrupted");
+        }
+    }
+
+    private static List<String> unshare(boolean root) {
+        List<String> c = new ArrayList<>(List.of("unshare"));
+        if (!root) {
+            c.addAll(List.of("--user", "--map-current-user", "--keep-caps"));
+        }
+        c.addAll(List.of("--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc"));
+        return c;
+    }
+
+    /** Whether graded test JVMs get their own PID and mount namespaces here. */
+    boolean isolates() {
+        return namespaces;
+    }
+
+    /** Why they do not ("" if they do). */
+    String whyNot() {
+        return whyNot;
+    }
+
+    /**
+     * The command that runs {@code java} in {@code work}, with {@code hidden} directories covered by empty ones and
+     * {@code readOnly} read-only (in the namespaces, where available).
+     */
+    List<String> wrap(List<String> java, Path work, List<Path> hidden, Path readOnly) {
+        StringBuilder script = new StringBuilder("set -e\n");
+        List<String> command = new ArrayList<>();
+        if (namespaces) {
+            for (Path h : hidden) {
+                if (Files.isDirectory(h)) {
+                    script.append("mount -t tmpfs -o size=64k,mode=0755 homework-hidden ").append(quote(h)).append('\n');
+                }
+            }
+            script.append("mount --bind ").append(quote(readOnly)).append(' ').append(quote(readOnly)).append('\n');
+            script.append("mount -o remount,bind,ro ").append(quote(readOnly)).append('\n');
+        }
+        script.append("ulimit -f ").append(MAX_FILE_BLOCKS).append('\n');
+        script.append("cd ").append(quote(work)).append('\n');
+        if (namespaces) {
+            // Root keeps only what tcpdump needs (capture on lo, then drop to its own user); nobody keeps
+            // CAP_SYS_ADMIN, so the mounts above cannot be undone.
+            String keep = root ? ",+net_raw,+net_admin,+setuid,+setgid" : "";
+            script.append("exec setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all").append(keep)
+                    .append(" --no-new-privs -- \"$@\"\n");
+            command.addAll(unshare(root));
+        } else {
+            script.append("exec \"$@\"\n");
+        }
+        command.addAll(List.of("sh", "-c", script.toString(), "graded-jvm"));
+        command.addAll(java);
+        return command;
+    }
+
+    private static String quote(Path p) {
+        return "'" + p.toAbsolutePath().toString().replace("'", "'\\''") + "'";
+    }
+}

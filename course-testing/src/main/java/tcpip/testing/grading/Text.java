@@ -1,0 +1,18 @@
+package tcpip.testing.grading;
+
+/** Text from a graded test JVM, made safe to print and to put in JSON: one line, no control characters, cut short. */
+final class Text {
+
+    private Text() {
+    }
+
+    static String clean(String s, int max) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < max; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? ' ' : c);
+        }
+        String one = b.toString().replaceAll("\\s+", " ").trim();
+        return s.length() > max ? one + " ..." : one;
+    }
+}

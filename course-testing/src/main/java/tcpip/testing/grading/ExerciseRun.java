@@ -72,8 +72,8 @@ final class ExerciseRun {
         byte[] key = new byte[Wire.KEY_BYTES];
         new SecureRandom().nextBytes(key);
         try (ServerSocket listener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
-            ProcessBuilder pb = new ProcessBuilder(sandbox.wrap(javaCommand(plan, java, work), work, hidden,
-                    snapshot.root())).redirectErrorStream(true);
+            ProcessBuilder pb = new ProcessBuilder(sandbox.wrap(javaCommand(plan, java, work), work, hidden))
+                    .redirectErrorStream(true).directory(work.toFile());
             Map<String, String> env = pb.environment();
             String path = env.getOrDefault("PATH", "/usr/bin:/bin");
             env.clear(); // nothing of the grader's environment: no path to its files
@@ -268,7 +268,7 @@ final class ExerciseRun {
         List<String> c = new ArrayList<>(List.of(javaBin.toString()));
         c.addAll(plan.jvmFlags());
         int version = Runtime.version().feature();
-        c.addAll(List.of("-Xmx384m", "-XX:+DisableAttachMechanism", "-XX:-EnableDynamicAgentLoading",
+        c.addAll(List.of("-Xmx384m", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "-XX:-EnableDynamicAgentLoading",
                 "-Dfile.encoding=UTF-8", "-Djava.io.tmpdir=" + work.resolve("tmp"), "-Duser.home=" + work));
         if (version >= 22) {
             c.add("--enable-native-access=java.base"); // no native code for the class path's modules

@@ -167,8 +167,14 @@ public final class Grade {
                                 .filter(f -> !f.isBlank()).toList();
                         ExerciseRun.Plan plan = new ExerciseRun.Plan(module, b.pkg, e.name(), b.appClassPath, agent,
                                 List.of(b.answer), b.course, b.hiddenFor(e.name()), flags);
-                        running.add(pool.submit(() -> Verdict.of(e, ExerciseRun.run(plan, java, sandbox, snapshot, hide,
-                                o.limit(), !sandbox.isolates()), o.limit())));
+                        Path log = o.prepared().resolveSibling("logs").resolve(module + "-" + e.name() + ".log");
+                        running.add(pool.submit(() -> {
+                            ExerciseRun.Outcome outcome = ExerciseRun.run(plan, java, sandbox, snapshot, hide, o.limit(),
+                                    !sandbox.isolates());
+                            Files.createDirectories(log.getParent());
+                            Files.writeString(log, outcome.output(), StandardCharsets.UTF_8); // at most 64 KiB
+                            return Verdict.of(e, outcome, o.limit());
+                        }));
                     }
                 }
                 for (Future<Verdict> f : running) {

@@ -2,15 +2,19 @@ package tcpip.testing.grading;
 
 import java.lang.StackWalker.Option;
 import java.lang.StackWalker.StackFrame;
-import java.util.Optional;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The run-time half of the answer-key rule in a graded test JVM: every method of a class the exercise may not use
  * starts with a call to {@link #check} (the class-definition watch adds it as the course loader defines the class).
  * The graded tests call those classes freely; when submitted code is on the calling thread's stack (a class of the
- * answer loader, or of a class loader the submission made), the call fails and is reported. So a forbidden class is
- * refused however the submission got hold of it: by name, by reflection, from another class's loader, or from a
- * graded test's frame on the stack.
+ * answer loader, or of a class loader the submission made), the call fails and is reported. So does a call on a
+ * thread that no graded test started: the outermost code on it that is not the JDK's must be the graded tests'
+ * machinery (the runner, JUnit's engine) or a lambda or task of a graded test or of the course's code, not a method
+ * entered straight from JDK machinery (a method-handle proxy on a pool thread). So a forbidden class is refused
+ * however the submission got hold of it: by name, by reflection, from another class's loader, from a graded test's
+ * frame on the stack, or on a thread it handed a task to.
  */
 public final class Guard {
 
@@ -32,13 +36,37 @@ public final class Guard {
 
     /** Called first in every method of a forbidden class; {@code refusal} is the answer-key message for it. */
     public static void check(String refusal) {
-        Optional<Class<?>> submitted = WALKER.walk(frames -> frames.map(StackFrame::getDeclaringClass)
-                .filter(Guard::isSubmitted).findFirst());
-        if (submitted.isPresent()) {
+        if (WALKER.walk(frames -> onBehalfOfSubmission(frames.toList()))) {
             Tripwire.report(refusal);
             throw new AnswerKeyError(refusal);
         }
     }
+
+    /** {@code frames}: the innermost first. */
+    private static boolean onBehalfOfSubmission(List<StackFrame> frames) {
+        if (frames.stream().anyMatch(f -> isSubmitted(f.getDeclaringClass()))) {
+            return true;
+        }
+        for (int i = frames.size() - 1; i >= 0; i--) { // from the thread's entry inwards
+            StackFrame f = frames.get(i);
+            Class<?> c = f.getDeclaringClass();
+            ClassLoader l = c.getClassLoader();
+            if (l == null || l == PLATFORM) {
+                continue; // the JDK's own machinery: threads, pools, method handles
+            }
+            if (l == APP) {
+                String n = c.getName();
+                return !(n.startsWith("tcpip.testing.grading.") || n.startsWith("org.junit.platform.")
+                        || n.startsWith("org.junit.jupiter.engine."));
+            }
+            return !(l instanceof CourseLoader) || !(f.getMethodName().startsWith("lambda$") || TASKS.contains(f.getMethodName())
+                    || Thread.class.isAssignableFrom(c));
+        }
+        return true; // nothing but the JDK's code below a forbidden class: not started by a graded test
+    }
+
+    /** The methods by which JDK machinery runs a task: a graded test's or the course's task may start a thread there. */
+    private static final Set<String> TASKS = Set.of("run", "call", "get", "accept", "apply", "test");
 
     /** Code the grader did not load: the answer loader's, or any class loader's that the submission made. */
     static boolean isSubmitted(Class<?> c) {

@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
  * unprivileged user namespaces are allowed), each graded test JVM gets a private PID namespace (every process it
  * starts dies with it: no shutdown hook, thread or background process outlives the exercise, and it cannot see or
  * signal the grader) and a private mount namespace in which the course checkout and the Maven repository are hidden
- * under empty directories (no reference solution, no grader's file, no build output on disk for it), the grader's
- * copy of the class path is read-only, and no capability remains that could undo that. Everywhere, a file it writes
- * is cut at {@link #MAX_FILE_BLOCKS} blocks of 512 bytes.
+ * under empty directories (no reference solution, no grader's file, no build output on disk for it) and every file
+ * system but the exercise's own folder is read-only (the JDK, the grader's copy of the class path, other users'
+ * files, sysctls), with no capability left that could undo that. Everywhere, a file it writes is cut at
+ * {@link #MAX_FILE_BLOCKS} blocks of 512 bytes. Without namespaces the graded code runs with the grader's rights.
  */
 final class Sandbox {
 
@@ -33,7 +34,7 @@ final class Sandbox {
 
     /** Finds out once whether this machine lets the grader make the namespaces. */
     static Sandbox probe() {
-        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean root = isRoot();
         if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
             return new Sandbox(false, root, "not Linux");
         }
@@ -56,6 +57,14 @@ final class Sandbox {
         }
     }
 
+    private static boolean isRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
     private static List<String> unshare(boolean root) {
         List<String> c = new ArrayList<>(List.of("unshare"));
         if (!root) {
@@ -75,11 +84,8 @@ final class Sandbox {
         return whyNot;
     }
 
-    /**
-     * The command that runs {@code java} in {@code work}, with {@code hidden} directories covered by empty ones and
-     * {@code readOnly} read-only (in the namespaces, where available).
-     */
-    List<String> wrap(List<String> java, Path work, List<Path> hidden, Path readOnly) {
+    /** The command that runs {@code java} in {@code work}, with {@code hidden} directories covered by empty ones. */
+    List<String> wrap(List<String> java, Path work, List<Path> hidden) {
         StringBuilder script = new StringBuilder("set -e\n");
         List<String> command = new ArrayList<>();
         if (namespaces) {
@@ -88,15 +94,21 @@ final class Sandbox {
                     script.append("mount -t tmpfs -o size=64k,mode=0755 homework-hidden ").append(quote(h)).append('\n');
                 }
             }
-            script.append("mount --bind ").append(quote(readOnly)).append(' ').append(quote(readOnly)).append('\n');
-            script.append("mount -o remount,bind,ro ").append(quote(readOnly)).append('\n');
+            // Every file system read-only but the exercise's own folder (and /proc/sys too: no sysctl changes).
+            script.append("mount --bind ").append(quote(work)).append(' ').append(quote(work)).append('\n');
+            script.append("mount --bind /proc/sys /proc/sys\n");
+            script.append("for mp in $(awk '{print $5}' /proc/self/mountinfo); do\n")
+                    .append("  case \"$mp\" in ").append(quote(work)).append("|/proc|/dev|/dev/pts) ;;\n")
+                    .append("    *) mount -o remount,bind,ro \"$mp\" 2>/dev/null || true ;;\n")
+                    .append("  esac\n")
+                    .append("done\n");
         }
         script.append("ulimit -f ").append(MAX_FILE_BLOCKS).append('\n');
-        script.append("cd ").append(quote(work)).append('\n');
+        script.append("cd ").append(quote(work)).append("\nunset OLDPWD\n"); // no trace of where the grader runs
         if (namespaces) {
             // Root keeps only what tcpdump needs (capture on lo, then drop to its own user); nobody keeps
             // CAP_SYS_ADMIN, so the mounts above cannot be undone.
-            String keep = root ? ",+net_raw,+net_admin,+setuid,+setgid" : "";
+            String keep = root ? ",+net_raw,+setuid,+setgid" : "";
             script.append("exec setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all").append(keep)
                     .append(" --no-new-privs -- \"$@\"\n");
             command.addAll(unshare(root));

@@ -39,6 +39,15 @@ class HandoutTest {
         Path handout = tmp.resolve("handout");
         tcpip.testing.CommandRun made = tcpip.testing.CommandRun.run(ROOT, 60, "bash", "homework", "handout", handout.toString());
         assertThat(made.exitCode()).as("./homework handout: %s", made.output()).isZero();
+        List<String> written;
+        try (Stream<Path> all = Files.walk(handout)) {
+            written = all.filter(Files::isRegularFile).map(p -> handout.relativize(p).toString()).sorted().toList();
+        }
+        tcpip.testing.CommandRun tracked = tcpip.testing.CommandRun.run(ROOT, 60, "git", "ls-files");
+        assertThat(tracked.output().lines().toList()).as("the handout writes tracked files only (never an instructor's"
+                + " untracked hidden test)").containsAll(written);
+        assertThat(made.output()).as("./homework handout says how many files it wrote")
+                .contains("handout written to " + handout + ": " + written.size() + " tracked files");
         assertThat(CourseTree.solutions(handout)).as("reference solutions in the handout").isEmpty();
         assertThat(files(handout, "/src/homework/wrong/")).as("wrong solutions (instructor fixtures) in the handout").isEmpty();
         assertThat(handout.resolve("INSTRUCTORS.md")).as("the instructors' guide stays out of the handout").doesNotExist();

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 
 /** Grades BigEchoClient against an echo server with small buffers, so a write-then-read client never finishes. */
 @ExtendWith(TodoHint.class)
@@ -70,6 +71,20 @@ class BigEchoClientGradedTest {
         });
     }
 
+    /** Reads and drops everything, never answers: the client's bytes go out, nothing comes back. */
+    private void startSilentServer() throws IOException {
+        listener = new ServerSocket();
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+        server = Thread.ofVirtual().start(() -> {
+            try (Socket s = listener.accept()) {
+                s.setSoTimeout(20_000);
+                s.getInputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // the client went away
+            }
+        });
+    }
+
     private SocketChannel connect() throws IOException {
         SocketChannel c = SocketChannel.open();
         c.setOption(StandardSocketOptions.SO_RCVBUF, SMALL_BUFFER);
@@ -81,6 +96,9 @@ class BigEchoClientGradedTest {
 
     @AfterEach
     void stop() throws Exception {
+        if (listener == null) {
+            return;
+        }
         listener.close();
         server.join(3_000);
     }
@@ -105,6 +123,45 @@ class BigEchoClientGradedTest {
             assertThat(echo.length).as("echo length").isEqualTo(BIG);
             assertThat(Arrays.mismatch(echo, message)).as("index of the first byte that differs (-1: none)").isEqualTo(-1);
             assertThat(s.isBlocking()).as("the channel stays non-blocking: one thread, one Selector").isFalse();
+        }
+    }
+
+    /**
+     * A server that never answers: select() with the idle timeout returns 0 after 3 s, and echo() gives up with
+     * SocketTimeoutException. Without a timeout select() waits forever; a loop of selectNow() keeps a core busy.
+     */
+    @Test
+    @Weight(2)
+    void aSilentServerEndsInASocketTimeoutWithoutSpinning() throws Exception {
+        startSilentServer();
+        byte[] message = new byte[64 * 1024];
+        try (SocketChannel s = connect()) {
+            long[] cpuNanos = {-1};
+            java.util.concurrent.FutureTask<byte[]> call = new java.util.concurrent.FutureTask<>(() -> {
+                try {
+                    return BigEchoClient.echo(s, message);
+                } finally {
+                    cpuNanos[0] = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                }
+            });
+            long start = System.nanoTime();
+            Thread.ofPlatform().daemon().name("exercise: echo to a silent server").start(call);
+            try {
+                byte[] echo = call.get(8, TimeUnit.SECONDS);
+                fail("echo() returned %d bytes although the server never answered", echo.length);
+            } catch (java.util.concurrent.TimeoutException e) {
+                fail("echo() to a server that never answers did not return within 8 s: pass the idle time to"
+                        + " select(timeout) and throw SocketTimeoutException when it returns 0");
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof java.net.SocketTimeoutException)) {
+                    throw e.getCause() instanceof Exception x ? x : e; // an unfinished template reads "Not done yet"
+                }
+            }
+            long took = (System.nanoTime() - start) / 1_000_000;
+            assertThat(took).as("ms until echo() gave up (the idle limit is 3 s)").isGreaterThanOrEqualTo(2_500);
+            assertThat(cpuNanos[0] / 1_000_000).as("CPU ms echo()'s thread used while it waited %d ms for a silent"
+                    + " server: select(timeout) sleeps in the kernel; a loop of selectNow() or non-blocking reads spins",
+                    took).isLessThan(took / 3);
         }
     }
 

@@ -18,6 +18,7 @@ import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 
 /** Grades SocketInode against the course's own /proc reader (tcpip.kernel) for several sockets at once. */
 @ExtendWith(TodoHint.class)
@@ -53,6 +54,20 @@ class SocketInodeGradedTest {
             assertSameAsKernel(secondServed, "an accepted socket: its local port is the listener's, shared by the"
                     + " LISTEN row and every accepted connection, so match the remote port too");
             assertSameAsKernel(firstServed, "the first accepted socket");
+        }
+    }
+
+    /** ::1 rows in /proc/net/tcp6 carry a real IPv6 address, not an IPv4 one in IPv6 clothes. */
+    @Test
+    @Weight(3)
+    void findsSocketsOnTheIpv6Loopback() throws Exception {
+        assumeTrue(SocketTable.available() && Descriptors.available(), SocketTable.unavailableMessage());
+        InetAddress v6 = InetAddress.getByName("::1");
+        try (ServerSocket listener = new ServerSocket(0, 5, v6);
+                Socket client = new Socket(v6, listener.getLocalPort());
+                Socket served = listener.accept()) {
+            assertSameAsKernel(client, "the client's socket on ::1 (its row's address is 000...01000000, not 127.0.0.1)");
+            assertSameAsKernel(served, "the accepted socket on ::1");
         }
     }
 

@@ -27,6 +27,7 @@ import tcpip.kernel.Segment;
 import tcpip.kernel.TcpdumpLine;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 import tcpip.testing.Within;
 
 /**
@@ -102,6 +103,35 @@ class IsnReaderGradedTest {
             "1795974911.138268 IP 127.0.0.1.46001 > 127.0.0.1.53626: Flags [S.], seq 3447239905, ack 1618586262, win 65483, options [mss 65495,sackOK,TS val 3336869541 ecr 51012791,nop,wscale 10], length 0",
             "1795974911.138271 IP 127.0.0.1.53626 > 127.0.0.1.46001: Flags [.], ack 3447239906, win 64, options [nop,nop,TS val 51012791 ecr 3336869541], length 0");
     static final List<Integer> FIVE_CLIENT_PORTS = List.of(53606, 53610, 53612, 53616, 53626);
+
+    /** Recorded on this course's kernel over ::1 (tcpdump prints IP6 lines), with an IPv4 handshake in between. */
+    static final List<String> IPV6_AND_IPV4 = List.of(
+            "1796569696.232811 IP6 ::1.57752 > ::1.45991: Flags [S], seq 933262073, win 65476, options [mss 65476,sackOK,TS val 2756187203 ecr 0,nop,wscale 10], length 0",
+            "1796569696.232820 IP 127.0.0.1.40600 > 127.0.0.1.45992: Flags [S], seq 4000000000, win 65495, options [mss 65495,sackOK,TS val 100 ecr 0,nop,wscale 10], length 0",
+            "1796569696.232833 IP6 ::1.45991 > ::1.57752: Flags [S.], seq 2610083544, ack 933262074, win 65464, options [mss 65476,sackOK,TS val 659593978 ecr 2756187203,nop,wscale 10], length 0",
+            "1796569696.232840 IP 127.0.0.1.45992 > 127.0.0.1.40600: Flags [S.], seq 17, ack 4000000001, win 65483, options [mss 65495,sackOK,TS val 200 ecr 100,nop,wscale 10], length 0",
+            "1796569696.232851 IP6 ::1.57752 > ::1.45991: Flags [.], ack 2610083545, win 64, options [nop,nop,TS val 2756187203 ecr 659593978], length 0",
+            "1796569696.232860 IP 127.0.0.1.40600 > 127.0.0.1.45992: Flags [.], ack 18, win 64, options [nop,nop,TS val 101 ecr 200], length 0",
+            "1796569696.232924 IP6 ::1.57752 > ::1.45991: Flags [P.], seq 933262074:933262079, ack 2610083545, win 64, options [nop,nop,TS val 2756187204 ecr 659593978], length 5",
+            "1796569696.232930 IP6 ::1.45991 > ::1.57752: Flags [.], ack 933262079, win 64, options [nop,nop,TS val 659593979 ecr 2756187204], length 0",
+            "1796569696.240001 IP6 ::1.57760 > ::1.45991: Flags [S], seq 4294967295, win 65476, options [mss 65476,sackOK,TS val 2756187300 ecr 0,nop,wscale 10], length 0",
+            "1796569696.240010 IP6 ::1.45991 > ::1.57760: Flags [S.], seq 3000000000, ack 0, win 65464, options [mss 65476,sackOK,TS val 659594000 ecr 2756187300,nop,wscale 10], length 0",
+            "1796569696.240020 IP6 ::1.57760 > ::1.45991: Flags [.], ack 3000000001, win 64, options [nop,nop,TS val 2756187300 ecr 659594000], length 0");
+
+    /**
+     * Over ::1 tcpdump prints "IP6 ::1.PORT > ::1.PORT": the JDK speaks IPv6 as much as IPv4, so a reader of IPv4
+     * lines only misses half of the handshakes (weighted so that it cannot keep most of the points).
+     */
+    @Test
+    @Weight(6)
+    void readsIpv6HandshakesAsWellAsIpv4Ones() throws Exception {
+        assertThat(handshake(IPV6_AND_IPV4, 57752)).as("the handshake of client port 57752 over ::1 (IP6 lines), with an"
+                + " IPv4 handshake in between").isEqualTo(new IsnReader.Handshake(57752, 45991, 933262073L, 2610083544L));
+        assertThat(handshake(IPV6_AND_IPV4, 40600)).as("the IPv4 handshake between the IPv6 lines")
+                .isEqualTo(new IsnReader.Handshake(40600, 45992, 4000000000L, 17L));
+        assertThat(handshake(IPV6_AND_IPV4, 57760)).as("an IPv6 handshake whose client ISN is 2^32 - 1 (its SYN+ACK"
+                + " acknowledges 0)").isEqualTo(new IsnReader.Handshake(57760, 45991, 4294967295L, 3000000000L));
+    }
 
     @Test
     void readsBothIsnsFromTheSynAndTheSynAck() throws Exception {

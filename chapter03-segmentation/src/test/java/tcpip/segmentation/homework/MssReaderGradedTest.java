@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.kernel.SsInfo;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 
 /** Grades MssReader on a fixed ss output (both ends, three mss-like fields) and on live connections against SsInfo. */
 @ExtendWith(TodoHint.class)
@@ -45,6 +46,45 @@ class MssReaderGradedTest {
         assertThat(MssReader.parse(SS, 47028, 57715)).as("mss of the end with local port 47028 (its peer, 57715,"
                 + " has its own line with mss:32768; advmss and rcvmss are other numbers)").isEqualTo(47616);
         assertThat(MssReader.parse(SS, 57715, 47028)).as("mss of the end with local port 57715").isEqualTo(32768);
+    }
+
+    /** What ss really prints for the JDK's sockets: [::ffff:127.0.0.1]:PORT (IPv4 on a dual-stack socket) and [::1]:PORT. */
+    static final String SS_IPV6 = String.join("\n",
+            "ESTAB 0      0                   [::1]:42533              [::1]:43828",
+            "\t bbr wscale:10,10 rto:204 rtt:0.05/0.025 mss:32732 pmtu:65536 rcvmss:536 advmss:65464 cwnd:10",
+            "ESTAB 0      0      [::ffff:127.0.0.1]:32997 [::ffff:127.0.0.1]:52832",
+            "\t bbr wscale:10,10 rto:204 rtt:0.041/0.02 mss:32741 pmtu:65535 rcvmss:536 advmss:65483 cwnd:10",
+            "ESTAB 0      0                   [::1]:43828              [::1]:42533",
+            "\t bbr wscale:10,10 rto:204 rtt:0.03/0.015 ato:40 mss:24576 pmtu:65536 rcvmss:536 advmss:65464 cwnd:10",
+            "");
+
+    @Test
+    @Weight(2)
+    void parsesIpv6AndMappedAddressesAsSsPrintsThem() throws Exception {
+        assertThat(MssReader.parse(SS_IPV6, 43828, 42533)).as("mss of [::1]:43828 -> [::1]:42533: the port is after the"
+                + " LAST colon, the address is in brackets").isEqualTo(24576);
+        assertThat(MssReader.parse(SS_IPV6, 32997, 52832)).as("mss of [::ffff:127.0.0.1]:32997, an IPv4 connection on"
+                + " the JDK's dual-stack socket").isEqualTo(32741);
+    }
+
+    @Test
+    @Weight(2)
+    void readsTheMssOfALiveIpv6ConnectionAsSsShowsIt() throws Exception {
+        assumeTrue(SsInfo.installed(), SsInfo.unavailableMessage());
+        java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
+        try (ServerSocket listener = new ServerSocket(0, 1, v6);
+                Socket client = new Socket(v6, listener.getLocalPort());
+                Socket served = listener.accept()) {
+            served.setSoTimeout(5_000);
+            client.getOutputStream().write(new byte[200_000]);
+            served.getInputStream().readNBytes(200_000);
+            for (Socket end : new Socket[] {client, served}) {
+                int got = Within.call(Duration.ofSeconds(5), "mss", () -> MssReader.mss(end));
+                long truth = SsInfo.of(end.getLocalPort(), end.getPort()).orElseThrow().number("mss");
+                assertThat((long) got).as("mss of the ::1 end %d -> %d (ss prints [::1]:PORT)", end.getLocalPort(),
+                        end.getPort()).isEqualTo(truth);
+            }
+        }
     }
 
     @Test

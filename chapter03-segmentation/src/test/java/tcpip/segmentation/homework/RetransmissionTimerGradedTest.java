@@ -99,6 +99,25 @@ class RetransmissionTimerGradedTest {
     }
 
     @Test
+    void aHugeSampleIsCappedAtTheCeilingToo() {
+        RetransmissionTimer t = linux();
+        t.onAck(Duration.ofSeconds(100), false);
+        assertThat(t.rto()).as("RTO after one 100 s sample: SRTT + 4*RTTVAR = 300 s, above the ceiling (120 s here):"
+                + " the ceiling bounds every RTO (2.5), the computed one as well as the backed-off one").isEqualTo(LINUX_MAX);
+        t.onTimeout();
+        assertThat(t.rto()).as("and a timeout after it stays at the ceiling").isEqualTo(LINUX_MAX);
+    }
+
+    @Test
+    void theFloorHoldsAfterATimeoutOfAFlooredRtoToo() {
+        RetransmissionTimer t = new RetransmissionTimer(Duration.ofMillis(100), LINUX_MIN, LINUX_MAX, G);
+        assertThat(t.rto()).as("the initial RTO is a parameter, even below the floor").isEqualTo(Duration.ofMillis(100));
+        t.onAck(Duration.ofMillis(1), false);
+        t.onTimeout();
+        assertThat(t.rto()).as("a 1 ms path floored at 200 ms, then one timeout: 2 x 200 ms").isEqualTo(Duration.ofMillis(400));
+    }
+
+    @Test
     void karnsRuleIgnoresSamplesOfRetransmittedSegments() {
         RetransmissionTimer t = linux();
         t.onAck(Duration.ofMillis(100), false);

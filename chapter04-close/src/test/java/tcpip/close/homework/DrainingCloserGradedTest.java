@@ -103,6 +103,39 @@ class DrainingCloserGradedTest {
         }
     }
 
+    /** The deadline is for the whole drain: a client that sends a byte every 100 ms must not keep the server. */
+    @Test
+    @Order(2)
+    void aTricklingClientCannotHoldTheServerPastTheDeadlineEither() throws Exception {
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (Socket client = new Socket()) {
+                client.connect(listener.getLocalSocketAddress(), 5_000);
+                Socket server = listener.accept();
+                java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+                Thread trickle = Thread.ofVirtual().start(() -> {
+                    try {
+                        for (int i = 0; i < 60 && !stop.await(100, TimeUnit.MILLISECONDS); i++) {
+                            client.getOutputStream().write('.'); // one byte every 100 ms, for up to 6 s
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the server closed: what this test wants
+                    }
+                });
+                long start = System.nanoTime();
+                Within.call(Duration.ofSeconds(8), "drainAndClose with a 500 ms deadline",
+                        () -> DrainingCloser.drainAndClose(server, Duration.ofMillis(500)));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                stop.countDown();
+                trickle.join(5_000);
+                assertThat(took).as("drainAndClose took %d ms with a 500 ms deadline while the client sent a byte every"
+                        + " 100 ms: a read timeout set once is per read, and every byte starts it again; give each read"
+                        + " only the time left until the deadline", took.toMillis()).isLessThan(Duration.ofMillis(2000));
+                assertThat(server.isClosed()).as("the socket must be closed at the end").isTrue();
+            }
+        }
+    }
+
     @Test
     @Order(3)
     void theClientSeesOurFinFirstAndItsLastWordsAreDrained() throws Exception {

@@ -80,6 +80,30 @@ class HalfCloseRequestClientGradedTest {
                 .startsWith("PING\nPING\n");
     }
 
+    /** A server whose accept queue is full drops the SYN: only a connect timeout ends the wait (Linux: after ~2 min). */
+    @Test
+    void aServerWhoseAcceptQueueIsFullEndsInATimeoutNotAHang() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(tcpip.kernel.SocketTable.available(),
+                tcpip.kernel.SocketTable.unavailableMessage());
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket first = new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort());
+                Socket second = new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort())) {
+            // backlog 1 holds two finished connections; the kernel drops the next SYN
+            tcpip.kernel.KernelAwait.await(full.getLocalPort(), second.getLocalPort(), tcpip.kernel.TcpState.ESTABLISHED,
+                    Duration.ofSeconds(5));
+            long start = System.nanoTime();
+            try {
+                Within.call(Duration.ofSeconds(3), "request to a server whose accept queue is full",
+                        () -> HalfCloseRequestClient.request("127.0.0.1", full.getLocalPort(), "ping\n",
+                                Duration.ofMillis(300)));
+                fail("request() returned although the server never accepted the connection");
+            } catch (SocketTimeoutException expected) {
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to give up with a 300 ms timeout:"
+                        + " pass it to connect(address, timeout) too").isLessThan(Duration.ofSeconds(2));
+            }
+        }
+    }
+
     @Test
     void aServerThatNeverAnswersEndsInATimeoutNotAHang() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

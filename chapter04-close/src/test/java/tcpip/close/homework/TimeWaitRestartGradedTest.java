@@ -25,6 +25,7 @@ import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 
 /** Grades TimeWaitRestart: it counts the old server's TIME_WAIT connections and binds the port again despite them. */
 @ExtendWith(TodoHint.class)
@@ -73,6 +74,32 @@ class TimeWaitRestartGradedTest {
         assertThat(counted).as("TIME_WAIT rows with local port %d: the old server closed %d connections first, so its"
                 + " side of each waits in TIME_WAIT (rows on other ports, like %d, and rows whose REMOTE port is %d do"
                 + " not count)", port, CLOSED_BY_SERVER, otherPort, port).isEqualTo(truth);
+    }
+
+    /** TIME_WAIT rows of a server on ::1 are rows of its port too: an address is not part of what is counted. */
+    @Test
+    @Weight(3)
+    void countsTheTimeWaitConnectionsOfAnIpv6ServerToo() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        int v6Port;
+        try (ServerSocket old = new ServerSocket(0, 10, v6)) {
+            v6Port = old.getLocalPort();
+            for (int i = 0; i < 2; i++) {
+                try (Socket client = new Socket(v6, v6Port)) {
+                    client.setSoTimeout(3_000);
+                    try (Socket served = old.accept()) {
+                        served.shutdownOutput();
+                    }
+                    client.getInputStream().read();
+                }
+            }
+        }
+        int p = v6Port;
+        KernelAwait.awaitTable(rows -> timeWait(rows, p) >= 2, Duration.ofSeconds(3), "TIME_WAIT rows on [::1]:" + p);
+        long truth = timeWait(SocketTable.read(), p);
+        long counted = Within.call(Duration.ofSeconds(3), "timeWaitCount", () -> TimeWaitRestart.timeWaitCount(p));
+        assertThat(counted).as("TIME_WAIT rows with local port %d, a server on ::1 (its rows' address is"
+                + " 00000000000000000000000001000000)", p).isEqualTo(truth);
     }
 
     @Test

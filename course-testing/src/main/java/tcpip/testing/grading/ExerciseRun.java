@@ -5,11 +5,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Grades one exercise in a JVM of its own and decides, in the grading process, what that JVM did: each check's result
- * as the runner sent it (signed), whether the run ended (all checks, or the JVM ended or was stopped first), whether
+ * as the runner sent it (signed, over a Unix socket in the exercise's folder that only the runner's first two
+ * connections may use), whether the run ended (all checks, or the JVM ended or was stopped first), whether
  * anything set off the answer-key {@link Tripwire}, and whether the grader's files were changed. The graded JVM's
  * output is kept up to {@link #MAX_OUTPUT} bytes and the rest is read and dropped.
  */
@@ -71,7 +74,9 @@ final class ExerciseRun {
         Map<String, String> before = verifySnapshot ? snapshot.fingerprint() : Map.of();
         byte[] key = new byte[Wire.KEY_BYTES];
         new SecureRandom().nextBytes(key);
-        try (ServerSocket listener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+        Path channel = work.resolve("grader.sock"); // a Unix socket: it reaches a graded JVM in its own network namespace
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            listener.bind(UnixDomainSocketAddress.of(channel), 4);
             ProcessBuilder pb = new ProcessBuilder(sandbox.wrap(javaCommand(plan, java, work), work, hidden))
                     .redirectErrorStream(true).directory(work.toFile());
             Map<String, String> env = pb.environment();
@@ -86,7 +91,7 @@ final class ExerciseRun {
             Output output = new Output(process.getInputStream());
             try {
                 try (DataOutputStream stdin = new DataOutputStream(process.getOutputStream())) {
-                    byte[] settings = settings(plan, key, listener.getLocalPort());
+                    byte[] settings = settings(plan, key, channel);
                     stdin.writeInt(settings.length);
                     stdin.write(settings);
                 } catch (IOException e) {
@@ -102,7 +107,7 @@ final class ExerciseRun {
         }
     }
 
-    private static Outcome collect(Process process, ServerSocket listener, byte[] key, int limitSeconds, Output output,
+    private static Outcome collect(Process process, ServerSocketChannel listener, byte[] key, int limitSeconds, Output output,
             Snapshot snapshot, Map<String, String> before, boolean verifySnapshot) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(limitSeconds);
         List<Check> checks = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -110,22 +115,23 @@ final class ExerciseRun {
         CountDownLatch over = new CountDownLatch(1);
         String[] forged = new String[1];
         boolean[] done = new boolean[1];
-        Socket results = null;
+        SocketChannel results = null;
         Wire.Reader resultsReader = null;
-        Socket alarm = null;
-        try {
-            listener.setSoTimeout(1000);
+        SocketChannel alarm = null;
+        try (Selector accepting = Selector.open()) {
+            listener.configureBlocking(false);
+            listener.register(accepting, SelectionKey.OP_ACCEPT);
             long connectBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(CONNECT_SECONDS, limitSeconds));
             while ((results == null || alarm == null) && System.nanoTime() < connectBy && process.isAlive()) {
-                Socket s;
-                try {
-                    s = listener.accept();
-                } catch (SocketTimeoutException e) {
+                accepting.select(500);
+                accepting.selectedKeys().clear();
+                SocketChannel s = listener.accept();
+                if (s == null) {
                     continue;
                 }
-                s.setSoTimeout(5000);
-                Wire.Reader r = new Wire.Reader(s.getInputStream(), key);
-                String role = hello(r);
+                s.configureBlocking(true);
+                Wire.Reader r = new Wire.Reader(Channels.newInputStream(s), key);
+                String role = hello(r); // the runner says hello at once; a stranger's bytes fail the signature
                 if ("results".equals(role) && results == null) {
                     results = s;
                     resultsReader = r;
@@ -143,12 +149,10 @@ final class ExerciseRun {
             return new Outcome(process.isAlive() ? Ending.NOT_STARTED : Ending.ENDED_EARLY, List.of(), List.of(),
                     process.isAlive() ? "it did not start within " + CONNECT_SECONDS + " s" : exit(process), "", false);
         }
-        Socket resultsSocket = results;
         Wire.Reader in = resultsReader;
-        Socket alarmSocket = alarm;
+        SocketChannel alarmSocket = alarm;
         Thread reader = Thread.ofPlatform().daemon().name("grading results").start(() -> {
             try {
-                resultsSocket.setSoTimeout(0);
                 for (Wire.Frame f = in.next(); f != null; f = in.next()) {
                     if (f.kind() == Wire.Kind.DONE) {
                         done[0] = true;
@@ -174,8 +178,7 @@ final class ExerciseRun {
         Thread watcher = Thread.ofPlatform().daemon().name("grading tripwire").start(() -> {
             StringBuilder text = new StringBuilder();
             try {
-                alarmSocket.setSoTimeout(0);
-                InputStream raw = alarmSocket.getInputStream();
+                InputStream raw = Channels.newInputStream(alarmSocket);
                 byte[] buf = new byte[4096];
                 for (int n = raw.read(buf); n != -1; n = raw.read(buf)) {
                     if (text.length() < MAX_VIOLATION_TEXT) {
@@ -286,10 +289,10 @@ final class ExerciseRun {
         return c;
     }
 
-    private static byte[] settings(Plan plan, byte[] key, int port) throws IOException {
+    private static byte[] settings(Plan plan, byte[] key, Path channel) throws IOException {
         Properties p = new Properties();
         p.setProperty("key", HexFormat.of().formatHex(key));
-        p.setProperty("port", String.valueOf(port));
+        p.setProperty("channel", channel.toString());
         p.setProperty("package", plan.pkg());
         p.setProperty("exercise", plan.exercise());
         p.setProperty("answer", join(plan.answer()));

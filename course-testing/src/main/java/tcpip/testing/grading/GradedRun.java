@@ -7,9 +7,9 @@ import java.io.StringReader;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,16 +63,14 @@ public final class GradedRun {
     private static void run(Instrumentation inst) throws Exception {
         Properties settings = readSettings();
         byte[] key = HexFormat.of().parseHex(settings.getProperty("key"));
-        int port = Integer.parseInt(settings.getProperty("port"));
-        InetSocketAddress grader = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        Socket resultsSocket = new Socket();
-        resultsSocket.connect(grader, 10_000);
-        Wire.Writer results = new Wire.Writer(resultsSocket.getOutputStream(), key);
+        UnixDomainSocketAddress grader = UnixDomainSocketAddress.of(settings.getProperty("channel"));
+        SocketChannel resultsChannel = SocketChannel.open(grader);
+        Wire.Writer results = new Wire.Writer(Channels.newOutputStream(resultsChannel), key);
         results.send(Wire.Kind.HELLO, "results");
-        Socket alarm = new Socket();
-        alarm.connect(grader, 10_000);
-        new Wire.Writer(alarm.getOutputStream(), key).send(Wire.Kind.HELLO, "tripwire");
-        pendingTripwire = alarm.getOutputStream();
+        SocketChannel alarm = SocketChannel.open(grader);
+        OutputStream alarmOut = Channels.newOutputStream(alarm);
+        new Wire.Writer(alarmOut, key).send(Wire.Kind.HELLO, "tripwire");
+        pendingTripwire = alarmOut;
         Class.forName(Tripwire.class.getName(), true, GradedRun.class.getClassLoader());
         Arrays.fill(key, (byte) 0);
 
@@ -127,12 +125,12 @@ public final class GradedRun {
                         + " (the course's " + c.getName() + " is the answer key; it may not be used in this exercise)");
             }
         }
-        if (alarm.isClosed() || alarm.isOutputShutdown()) {
+        if (!alarm.isOpen()) {
             results.send(Wire.Kind.VIOLATION, exercise + " closed the grader's answer-key channel, which only code that"
                     + " reached for the answer key has reason to touch (the answer key may not be used in this exercise)");
         }
         results.send(Wire.Kind.DONE);
-        resultsSocket.shutdownOutput();
+        resultsChannel.shutdownOutput();
     }
 
     /** The settings the grader wrote on standard input: a length, then a properties text. Standard input is closed after. */

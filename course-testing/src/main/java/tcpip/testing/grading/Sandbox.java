@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where a graded test JVM runs. On Linux, where {@code unshare} may make namespaces (root, or a normal user where
- * unprivileged user namespaces are allowed), each graded test JVM gets a private PID namespace (every process it
+ * unprivileged user namespaces are allowed), each graded test JVM gets a network namespace of its own (its own
+ * loopback, where the graded tests' sockets live apart from everyone else's), a private PID namespace (every process it
  * starts dies with it: no shutdown hook, thread or background process outlives the exercise, and it cannot see or
  * signal the grader) and a private mount namespace in which the course checkout and the Maven repository are hidden
  * under empty directories (no reference solution, no grader's file, no build output on disk for it) and every file
@@ -39,7 +40,8 @@ final class Sandbox {
             return new Sandbox(false, root, "not Linux");
         }
         List<String> command = new ArrayList<>(unshare(root));
-        command.addAll(List.of("sh", "-c", "mount -t tmpfs homework-probe /mnt 2>/dev/null || mount -t tmpfs homework-probe /tmp"));
+        command.addAll(List.of("sh", "-c", "ip link set lo up && (mount -t tmpfs homework-probe /mnt 2>/dev/null"
+                + " || mount -t tmpfs homework-probe /tmp)"));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
@@ -70,7 +72,7 @@ final class Sandbox {
         if (!root) {
             c.addAll(List.of("--user", "--map-current-user", "--keep-caps"));
         }
-        c.addAll(List.of("--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc"));
+        c.addAll(List.of("--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc", "--net"));
         return c;
     }
 
@@ -89,6 +91,7 @@ final class Sandbox {
         StringBuilder script = new StringBuilder("set -e\n");
         List<String> command = new ArrayList<>();
         if (namespaces) {
+            script.append("ip link set lo up\n"); // its own loopback: the graded tests' sockets, ports and captures
             for (Path h : hidden) {
                 if (Files.isDirectory(h)) {
                     script.append("mount -t tmpfs -o size=64k,mode=0755 homework-hidden ").append(quote(h)).append('\n');
@@ -106,9 +109,9 @@ final class Sandbox {
         script.append("ulimit -f ").append(MAX_FILE_BLOCKS).append('\n');
         script.append("cd ").append(quote(work)).append("\nunset OLDPWD\n"); // no trace of where the grader runs
         if (namespaces) {
-            // Root keeps only what tcpdump needs (capture on lo, then drop to its own user); nobody keeps
-            // CAP_SYS_ADMIN, so the mounts above cannot be undone.
-            String keep = root ? ",+net_raw,+setuid,+setgid" : "";
+            // Root keeps only what tcpdump needs (capture on this namespace's lo, hand its file to its own
+            // user and drop to it); nobody keeps CAP_SYS_ADMIN, so the mounts above cannot be undone.
+            String keep = root ? ",+net_raw,+net_admin,+setuid,+setgid,+chown" : "";
             script.append("exec setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all").append(keep)
                     .append(" --no-new-privs -- \"$@\"\n");
             command.addAll(unshare(root));

@@ -1,0 +1,51 @@
+package tcpip.echo.homework;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+
+/**
+ * WRONG (test fixture: select() without a timeout: a server that never answers holds it forever). An echo client for messages larger than every buffer on the way,
+ * in ONE thread: a non-blocking channel and a Selector interleave writing and reading (데이터
+ * 송수신: write() only copies what fits into the send buffer; when both sides' buffers are full,
+ * a blocking write() would wait forever).
+ */
+public final class BigEchoClient {
+
+    /** Longest wait for the kernel to make any progress (room to write or bytes to read). */
+    static final long IDLE_MILLIS = 3_000;
+
+    private BigEchoClient() {
+    }
+
+    /**
+     * Sends {@code message} on the non-blocking {@code channel} and returns the echo, exactly
+     * {@code message.length} bytes, using only this thread. EOFException if the server's FIN comes
+     * first; SocketTimeoutException if nothing moves for 3 s.
+     */
+    public static byte[] echo(SocketChannel channel, byte[] message) throws IOException {
+        ByteBuffer out = ByteBuffer.wrap(message);
+        ByteBuffer in = ByteBuffer.allocate(message.length);
+        try (Selector selector = Selector.open()) {
+            SelectionKey key = channel.register(selector, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            while (in.hasRemaining()) {
+                key.interestOps(out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+                if (selector.select() == 0) { // waits until something moves, however long
+                    throw new SocketTimeoutException("no progress for " + IDLE_MILLIS + " ms");
+                }
+                selector.selectedKeys().clear();
+                if (key.isWritable()) {
+                    channel.write(out); // copies what fits into the send buffer, maybe only part
+                }
+                if (key.isReadable() && channel.read(in) == -1) { // whatever arrived; -1: the server's FIN
+                    throw new EOFException("the server closed after " + in.position() + " of " + message.length + " bytes");
+                }
+            }
+        }
+        return in.array();
+    }
+}

@@ -50,6 +50,7 @@ class HandoutTest {
                 .contains("handout written to " + handout + ": " + written.size() + " tracked files");
         assertThat(CourseTree.solutions(handout)).as("reference solutions in the handout").isEmpty();
         assertThat(files(handout, "/src/homework/wrong/")).as("wrong solutions (instructor fixtures) in the handout").isEmpty();
+        assertThat(files(handout, "/src/homework/attacks/")).as("the grader's attack fixtures in the handout").isEmpty();
         assertThat(handout.resolve("INSTRUCTORS.md")).as("the instructors' guide stays out of the handout").doesNotExist();
         assertThat(Files.readString(handout.resolve("pom.xml"))).contains("<homework>template</homework>");
         assertThat(CourseTree.templates(handout)).as("every exercise's template").hasSameSizeAs(exercises);

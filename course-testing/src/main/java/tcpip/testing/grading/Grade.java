@@ -135,6 +135,8 @@ public final class Grade {
         }
         out.print(Report.header());
         List<Verdict> verdicts = new ArrayList<>();
+        List<Runnable> attackRuns = new ArrayList<>();
+        List<String> attackFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
         try {
             Path agent = snapshot.agentJar(GradedRun.class);
             List<List<Verdict>> perModule = new ArrayList<>();
@@ -154,6 +156,19 @@ public final class Grade {
                             notBuilt = e.getMessage();
                         }
                     }
+                    if (!template && build != null && o.exercise().isEmpty()) {
+                        ModuleBuild b = build;
+                        Path java = Path.of(prepared.getProperty("java.home"), "bin", "java");
+                        ExerciseRun.Plan plan = new ExerciseRun.Plan(module, b.pkg, "", b.appClassPath, agent,
+                                List.of(b.answer), b.course, List.of(), flags(prepared));
+                        attackRuns.add(() -> {
+                            try {
+                                attackFailures.addAll(Attacks.run(b, snapshot, plan, java, sandbox, hide, o.limit(), out));
+                            } catch (IOException | InterruptedException e) {
+                                attackFailures.add("attacks of " + module + " did not run: " + e);
+                            }
+                        });
+                    }
                     for (Exercise e : exercises) {
                         if (notBuilt != null) {
                             String why = "not graded: " + notBuilt;
@@ -163,10 +178,8 @@ public final class Grade {
                         }
                         ModuleBuild b = build;
                         Path java = Path.of(prepared.getProperty("java.home"), "bin", "java");
-                        List<String> flags = List.of(prepared.getProperty("jvm.flags", "").split("\\s+")).stream()
-                                .filter(f -> !f.isBlank()).toList();
                         ExerciseRun.Plan plan = new ExerciseRun.Plan(module, b.pkg, e.name(), b.appClassPath, agent,
-                                List.of(b.answer), b.course, b.hiddenFor(e.name()), flags);
+                                List.of(b.answer), b.course, b.hiddenFor(e.name()), flags(prepared));
                         Path log = o.prepared().resolveSibling("logs").resolve(module + "-" + e.name() + ".log");
                         running.add(pool.submit(() -> {
                             ExerciseRun.Outcome outcome = ExerciseRun.run(plan, java, sandbox, snapshot, hide, o.limit(),
@@ -185,6 +198,14 @@ public final class Grade {
                         printBuildErrors(o.buildLog(), v.exercise().module(), out);
                     }
                 }
+                // check: the grader's own attack fixtures, graded like a student's code, must all score 0
+                List<Future<?>> attacking = new ArrayList<>();
+                for (Runnable r : attackRuns) {
+                    attacking.add(pool.submit(r));
+                }
+                for (Future<?> f : attacking) {
+                    f.get();
+                }
             } finally {
                 pool.shutdownNow();
             }
@@ -199,8 +220,13 @@ public final class Grade {
         if (!sandbox.isolates()) {
             out.println("(graded without namespaces: " + sandbox.whyNot() + "; see INSTRUCTORS.md)");
         }
-        boolean all = possible > 0 && verdicts.stream().allMatch(Verdict::full);
+        attackFailures.forEach(f -> out.println("FAILED: " + f));
+        boolean all = possible > 0 && verdicts.stream().allMatch(Verdict::full) && attackFailures.isEmpty();
         return all ? 0 : 1;
+    }
+
+    private static List<String> flags(Properties prepared) {
+        return List.of(prepared.getProperty("jvm.flags", "").split("\\s+")).stream().filter(f -> !f.isBlank()).toList();
     }
 
     private static final java.util.Set<String> ERRORS_SHOWN = java.util.concurrent.ConcurrentHashMap.newKeySet();

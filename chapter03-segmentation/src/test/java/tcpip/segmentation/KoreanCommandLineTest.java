@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tcpip.segmentation.framing.LengthPrefixServer;
-import tcpip.segmentation.seqack.LossLab;
+import tcpip.segmentation.loss.LossLab;
 import tcpip.segmentation.throughput.BulkSender;
 import tcpip.testing.MainRunner;
 

@@ -14,7 +14,7 @@ import tcpip.close.CloseDemo;
 import tcpip.echo.EchoDemo;
 import tcpip.lifecycle.LifecycleDemo;
 import tcpip.segmentation.SegmentationDemo;
-import tcpip.segmentation.seqack.LossLabStages;
+import tcpip.segmentation.loss.LossLabStages;
 
 /**
  * The guided tour: every chapter's narrated demo in the article's order, in one JVM on loopback,

@@ -1,4 +1,4 @@
-package tcpip.segmentation.seqack;
+package tcpip.segmentation.loss;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -7,13 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import tcpip.kernel.PacketCapture;
 import tcpip.kernel.SsInfo;
+import tcpip.segmentation.Msg;
 
 /**
  * One lab session: a {@link LabPeer} JVM as the first process of a throwaway {@link Netns}, driven by
@@ -64,6 +67,48 @@ final class Lab implements AutoCloseable {
         }
     }
 
+    /** The two ends of one lab connection: the server's port (the listener's), the client's, how long connect() took. */
+    record Conn(int serverPort, int clientPort, long connectMicros) {
+    }
+
+    /** A fresh listener in the peer, on 127.0.0.1 and a port the kernel picks. */
+    int listen() throws IOException {
+        return Integer.parseInt(expect("listen", "port")[1]);
+    }
+
+    /** A fresh connection from the peer's client to its listener (connect() waits up to 5 s). */
+    Conn connect(int port) throws IOException {
+        String[] w = expect("connect 5000", "connected");
+        return new Conn(port, Integer.parseInt(w[1]), Long.parseLong(w[2]));
+    }
+
+    /** tcpdump on the namespace's lo for one port; fails with the reason where it cannot capture. */
+    PacketCapture capture(int port) throws IOException {
+        PacketCapture c = PacketCapture.startIn(ns.enter(), port);
+        if (!c.running()) {
+            throw new IOException(Msg.get("LossLab.noCapture", c.unavailableReason()));
+        }
+        return c;
+    }
+
+    /** A sysctl as the namespace sees it, or {@code fallback} where it cannot be read. */
+    String sysctlOr(String name, String fallback) {
+        try {
+            return ns.sysctl(name);
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+
+    /** A sysctl as a number, empty where it cannot be read (for kernel-view's schedules). */
+    Optional<Long> sysctlNumber(String name) {
+        try {
+            return Optional.of(Long.parseLong(ns.sysctl(name)));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The peer JVM, the namespace's first process. */
     Process peer() {
         return peer;
@@ -81,12 +126,12 @@ final class Lab implements AutoCloseable {
         try {
             String reply = replies.poll(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (reply == null) {
-                throw new IOException(tcpip.segmentation.Msg.get("Lab.noAnswer", command, REPLY_TIMEOUT.toSeconds()));
+                throw new IOException(Msg.get("Lab.noAnswer", command, REPLY_TIMEOUT.toSeconds()));
             }
             return reply;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException(tcpip.segmentation.Msg.get("Lab.interrupted"));
+            throw new IOException(Msg.get("Lab.interrupted"));
         }
     }
 
@@ -94,7 +139,7 @@ final class Lab implements AutoCloseable {
     String[] expect(String command, String expected) throws IOException {
         String reply = ask(command);
         if (!reply.startsWith(expected + " ")) {
-            throw new IOException(tcpip.segmentation.Msg.get("Lab.unexpectedReply", command, reply));
+            throw new IOException(Msg.get("Lab.unexpectedReply", command, reply));
         }
         return reply.split(" ");
     }
@@ -131,7 +176,7 @@ final class Lab implements AutoCloseable {
 
     /** after − before for the counters that changed, in a fixed order of interest. */
     static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after, List<String> names) {
-        Map<String, Long> d = new java.util.LinkedHashMap<>();
+        Map<String, Long> d = new LinkedHashMap<>();
         for (String n : names) {
             d.put(n, after.getOrDefault(n, 0L) - before.getOrDefault(n, 0L));
         }

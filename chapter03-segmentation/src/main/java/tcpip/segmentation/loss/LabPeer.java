@@ -1,12 +1,12 @@
-package tcpip.segmentation.seqack;
+package tcpip.segmentation.loss;
 
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
@@ -18,7 +18,7 @@ import tcpip.net.Closeables;
 /**
  * Client and server of the loss lab, run as the first process of the lab's namespace ({@code unshare
  * --net ... java ... LabPeer}) and driven line by line on stdin: listen, connect MS, send BYTES, close,
- * quit. Its first line, {@code ready net:[N]}, names the namespace it runs in.
+ * quit; each runs {@link LossCore}. Its first line, {@code ready net:[N]}, names the namespace it runs in.
  */
 public final class LabPeer {
 
@@ -35,7 +35,7 @@ public final class LabPeer {
         Cli cli = new Cli("LabPeer", Msg.get("LabPeer.summary"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LossLab");
         cli.parse(args);
-        reply(READY + " " + java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/net")));
+        reply(READY + " " + Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         ServerSocket listener = null;
         Socket client = null;
@@ -47,16 +47,13 @@ public final class LabPeer {
                 switch (w[0]) {
                     case "listen" -> {
                         Closeables.closeQuietly(client, server, listener); // one experiment at a time
-                        listener = new ServerSocket();
-                        listener.bind(new InetSocketAddress("127.0.0.1", 0)); // the namespace's own lo
+                        listener = LossCore.listen();
                         listener.setSoTimeout(DEADLINE_MS);
                         reply("port " + listener.getLocalPort());
                     }
                     case "connect" -> {
                         Closeables.closeQuietly(client, server);
-                        client = new Socket();
-                        // connect(): the kernel sends SYN and returns once SYN+ACK arrived (or gives up)
-                        client.connect(listener.getLocalSocketAddress(), Integer.parseInt(w[1]));
+                        client = LossCore.connect(listener, Integer.parseInt(w[1]));
                         long micros = (System.nanoTime() - t0) / 1000;
                         server = listener.accept();
                         server.setSoTimeout(DEADLINE_MS);
@@ -66,21 +63,12 @@ public final class LabPeer {
                     case "send" -> {
                         byte[] data = new byte[Integer.parseInt(w[1])];
                         new Random(data.length).nextBytes(data);
-                        Socket writer = client;
-                        // write(): the kernel copies into the send buffer and cuts MSS-sized segments
-                        Thread t = Thread.ofPlatform().start(() -> write(writer, data));
-                        byte[] got = server.getInputStream().readNBytes(data.length); // reassembled by SEQ
-                        t.join(DEADLINE_MS);
+                        byte[] got = LossCore.send(client, server, data);
                         reply("received " + got.length + " " + sha(data) + " " + sha(got) + " "
                                 + (System.nanoTime() - t0) / 1000);
                     }
                     case "close" -> {
-                        client.close();                      // FIN from the client: the active closer
-                        InputStream in = server.getInputStream();
-                        while (in.read() >= 0) {             // -1: the FIN arrived
-                            continue;
-                        }
-                        server.close();                      // the passive closer's FIN: LAST_ACK
+                        LossCore.close(client, server);
                         reply("closed " + (System.nanoTime() - t0) / 1000);
                     }
                     case "quit" -> {
@@ -93,14 +81,6 @@ public final class LabPeer {
                 reply("failed " + (System.nanoTime() - t0) / 1000 + " " + e.getClass().getSimpleName() + ": "
                         + e.getMessage());
             }
-        }
-    }
-
-    private static void write(Socket socket, byte[] data) {
-        try {
-            socket.getOutputStream().write(data);
-        } catch (Exception e) {
-            reply("write-failed " + e.getMessage());
         }
     }
 

@@ -1,4 +1,4 @@
-package tcpip.segmentation.seqack;
+package tcpip.segmentation.loss;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tcpip.kernel.PacketAccess;
 import tcpip.segmentation.Msg;
 
@@ -127,7 +129,7 @@ public final class Netns {
 
     /** lo's MTU in this namespace ({@code ip -o link show lo}; /sys/class/net would show the host's). */
     public long mtu() throws IOException {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" mtu (\\d+)").matcher(exec("ip", "-o", "link", "show",
+        Matcher m = Pattern.compile(" mtu (\\d+)").matcher(exec("ip", "-o", "link", "show",
                 "lo"));
         if (!m.find()) {
             throw new IOException("ip -o link show lo: no mtu");
@@ -138,6 +140,16 @@ public final class Netns {
     /** A sysctl as this namespace sees it (many net.* values are per namespace). */
     public String sysctl(String dotted) throws IOException {
         return exec("cat", "/proc/sys/" + dotted.replace('.', '/')).strip();
+    }
+
+    /**
+     * Sets a sysctl of this namespace only (per-namespace net.* values: the machine's stay as they are);
+     * returns the value it had, to put back.
+     */
+    public String setSysctl(String dotted, String value) throws IOException {
+        String before = sysctl(dotted);
+        runWithInput(inside(List.of(tool("tee"), "/proc/sys/" + dotted.replace('.', '/'))), value + "\n");
+        return before;
     }
 
     /** Installs {@code rule} (nft syntax) as the only rule of our table, in the input hook. */

@@ -21,6 +21,13 @@ public final class SeqAckModel {
     private static final int CLIENT_COLUMNS = 50;
     /** Segments at most this many ticks late when reordering. */
     private static final int MAX_EXTRA_DELAY = 3;
+    /** Linux mode: SACKed segments after a hole that make it lost at once (net.ipv4.tcp_reordering's default). */
+    static final int REORDERING = 3;
+    /**
+     * Linux mode: RACK's reordering window, minRTT/4, in ticks; this model's RTT is 2 ticks, and a window
+     * shorter than one tick cannot be drawn, so one tick.
+     */
+    static final int REORDERING_WINDOW = 1;
 
     private SeqAckModel() {
     }
@@ -37,9 +44,10 @@ public final class SeqAckModel {
      * @param maxTicks  the run stops here even if unfinished (a bound, not expected to be reached)
      * @param drops     data transmissions (1 = the first data segment put on the wire, counting resends; the
      *                  FIN is not counted) the network loses for sure, like the lab's nftables rule
-     * @param linux     false: the textbook (resend only on timeout, fixed timeout); true: what Linux did in
-     *                  the loss lab (resend after ONE duplicate ACK whose SACK shows later data arrived,
-     *                  and double the timeout after each expiry as RFC 6298 says)
+     * @param linux     false: the textbook (resend only on timeout, fixed timeout); true: Linux's recovery
+     *                  with SACK (RFC 8985 RACK as Linux applies it: a hole is lost once {@link #REORDERING}
+     *                  later segments are SACKed, or a reordering window after later data was SACKed), and
+     *                  a timeout that doubles after each expiry as RFC 6298 says
      */
     public record Options(long seed, int mss, double loss, double duplicate, double reorder, int rto, int maxTicks,
             Set<Integer> drops, boolean linux) {
@@ -69,7 +77,7 @@ public final class SeqAckModel {
             return new Options(seed, mss, loss, duplicate, reorder, rto, maxTicks, transmissions, linux);
         }
 
-        /** The same run with Linux's recovery: SACK-based fast retransmission and a doubling timeout. */
+        /** The same run with Linux's recovery: SACK/RACK-based fast retransmission and a doubling timeout. */
         public Options likeLinux() {
             return new Options(seed, mss, loss, duplicate, reorder, rto, maxTicks, drops, true);
         }
@@ -83,7 +91,8 @@ public final class SeqAckModel {
      * @param complete        true if every byte and the FIN were acknowledged
      * @param transmissions   data/FIN segments put on the wire, first sends and retransmissions
      * @param retransmissions of which were retransmissions (after a timeout or a duplicate ACK)
-     * @param fastRetransmissions of which were sent after a duplicate ACK, before any timeout
+     * @param fastRetransmissions of which were sent after duplicate ACKs, before any timeout
+     * @param fastAfterDupAcks for each such resend, how many duplicate ACKs the sender had read by then
      * @param timeoutTicks    the tick of each timeout expiry, in order (their gaps show the back-off)
      * @param acks            every ACK number the receiver sent, in order
      * @param diagram         the sequence diagram, one line per event
@@ -91,7 +100,7 @@ public final class SeqAckModel {
      *                        timeout and fast retransmission, and the final tally
      */
     public record Result(long isn, byte[] delivered, boolean complete, int transmissions, int retransmissions,
-            int fastRetransmissions, List<Integer> timeoutTicks, List<Long> acks, List<String> diagram,
+            int fastRetransmissions, List<Integer> fastAfterDupAcks, List<Integer> timeoutTicks, List<Long> acks, List<String> diagram,
             List<String> recovery) {
     }
 
@@ -139,7 +148,9 @@ public final class SeqAckModel {
         long acked = isn + 1; // highest cumulative ACK the sender has seen
         PriorityQueue<InFlight> toServer = new PriorityQueue<>((a, b) -> a.arrives() != b.arrives()
                 ? Integer.compare(a.arrives(), b.arrives()) : Long.compare(a.order(), b.order()));
-        PriorityQueue<long[]> toClient = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0])); // {tick, ack, sack}
+        // {tick, order, ack, SACKed segments}: ACKs of one tick arrive in the order they were sent
+        PriorityQueue<long[]> toClient = new PriorityQueue<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0])
+                : Long.compare(a[1], b[1]));
         long order = 0;
         int transmissions = 0;
         int retransmissions = 0;
@@ -148,6 +159,9 @@ public final class SeqAckModel {
         List<Integer> timeoutTicks = new ArrayList<>();
         int rto = o.rto();
         long fastFor = -1; // the ACK number a fast retransmission was already sent for
+        int dupAcks = 0;   // duplicate ACKs read for the current cumulative ACK
+        int reorderTimer = -1; // Linux mode: the tick RACK's reordering window ends, -1 when not armed
+        List<Integer> fastAfter = new ArrayList<>();
         int tick = 2;
         long timerStart = -1;
         boolean finCounted = false;
@@ -156,25 +170,41 @@ public final class SeqAckModel {
             List<Integer> sendNow = new ArrayList<>();
             while (!toClient.isEmpty() && toClient.peek()[0] <= tick) {
                 long[] a = toClient.poll();
-                long ack = a[1];
+                long ack = a[2];
                 if (ack > acked) {
                     acked = ack;
                     timerStart = tick; // new data acknowledged: the timer restarts for the next one
                     rto = o.rto();     // and the back-off ends
+                    dupAcks = 0;
+                    reorderTimer = -1;
                     diagram.add(line(tick, Msg.get("SeqAckModel.ackArrives", wire(ack)), ""));
-                } else if (o.linux() && a[2] > 0 && ack == acked && fastFor != ack) {
-                    // SACK: this duplicate ACK says later bytes arrived, so the segment at ACK was lost
-                    int lost = firstUnacked(pieces, acked);
-                    if (lost >= 0 && sentAt[lost] >= 0) {
+                } else if (o.linux() && a[3] > 0 && ack == acked && fastFor != ack) {
+                    // SACK: this duplicate ACK says later segments arrived; enough of them make the hole lost
+                    dupAcks++;
+                    if (a[3] >= REORDERING && resend(pieces, sentAt, acked, sendNow)) {
                         fastFor = ack;
                         fast++;
+                        fastAfter.add(dupAcks);
                         retransmissions++;
-                        sendNow.add(lost);
                         timerStart = tick;
-                        diagram.add(line(tick, Msg.get("SeqAckModel.fastRetransmit", wire(ack)), ""));
+                        reorderTimer = -1;
+                        diagram.add(line(tick, Msg.get("SeqAckModel.fastRetransmit", wire(ack), dupAcks, a[3]), ""));
                         recovery.add(diagram.get(diagram.size() - 1));
+                    } else if (reorderTimer < 0) {
+                        reorderTimer = tick + REORDERING_WINDOW; // fewer: wait one reordering window first
                     }
                 }
+            }
+            if (o.linux() && reorderTimer >= 0 && tick >= reorderTimer && fastFor != acked && acked < finalAck
+                    && resend(pieces, sentAt, acked, sendNow)) {
+                fastFor = acked;
+                fast++;
+                fastAfter.add(dupAcks);
+                retransmissions++;
+                timerStart = tick;
+                reorderTimer = -1;
+                diagram.add(line(tick, Msg.get("SeqAckModel.reorderWindow", wire(acked), REORDERING_WINDOW, dupAcks), ""));
+                recovery.add(diagram.get(diagram.size() - 1));
             }
             if (acked >= finalAck) {
                 break;
@@ -229,8 +259,8 @@ public final class SeqAckModel {
                 Piece p = toServer.poll().piece();
                 long ack = receiver.onSegment(p.seq(), p.payload(), p.fin());
                 acks.add(ack);
-                long sacked = receiver.bufferedBytes(); // > 0: a SACK block would name the kept later data
-                toClient.add(new long[] {tick + 1, ack, sacked});
+                long sacked = receiver.buffered(); // > 0: SACK blocks would name these kept later segments
+                toClient.add(new long[] {tick + 1, order++, ack, sacked});
                 String got = switch (receiver.lastOutcome()) {
                     case IN_ORDER -> Msg.get("SeqAckModel.got.inOrder", describe(p, isn), wire(ack));
                     case OUT_OF_ORDER -> Msg.get("SeqAckModel.got.gap", describe(p, isn), receiver.buffered());
@@ -250,7 +280,17 @@ public final class SeqAckModel {
             recovery.add(diagram.get(diagram.size() - 1));
         }
         return new Result(isn, receiver.delivered(), complete, transmissions, retransmissions, fast,
-                List.copyOf(timeoutTicks), acks, diagram, List.copyOf(recovery));
+                List.copyOf(fastAfter), List.copyOf(timeoutTicks), acks, diagram, List.copyOf(recovery));
+    }
+
+    /** Queues the first unacknowledged piece for sending again, if it was sent; true if it was. */
+    private static boolean resend(List<Piece> pieces, long[] sentAt, long acked, List<Integer> sendNow) {
+        int lost = firstUnacked(pieces, acked);
+        if (lost < 0 || sentAt[lost] < 0) {
+            return false;
+        }
+        sendNow.add(lost);
+        return true;
     }
 
     private static int firstUnacked(List<Piece> pieces, long acked) {

@@ -1,13 +1,16 @@
-package tcpip.segmentation.seqack;
+package tcpip.segmentation.loss;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.cli.Lang;
 import tcpip.kernel.TextWidth;
+import tcpip.segmentation.Msg;
+import tcpip.segmentation.seqack.SeqAckModel;
 
 /** Issue 17: the model's diagram and the loss lab's table keep their columns with Hangul in them. */
 @Isolated // switches the process-wide language; nothing may run beside it
@@ -50,14 +53,14 @@ class KoreanTablesTest {
         Lang before = Lang.current();
         try {
             Lang.set(Lang.KO);
-            List<String> rows = List.of(LossLab.row("", "커널 (측정값)", "교과서 모델", "모델, Linux 방식"),
-                    LossLab.row("다시 보낸 세그먼트", "3 (nstat TcpRetransSegs)", "1", "1"),
-                    LossLab.row("SACK 블록", "예", "생략", "암묵적 (받는 쪽이 데이터를 보관)"));
+            List<String> rows = List.of(ModelComparison.row("", "커널 (측정값)", "교과서 모델", "모델, Linux 방식"),
+                    ModelComparison.row("다시 보낸 세그먼트", "3 (nstat TcpRetransSegs)", "1", "1"),
+                    ModelComparison.row("SACK 블록", "예", "생략", "암묵적 (받는 쪽이 데이터를 보관)"));
             List<Integer> first = separators(rows.get(0));
             assertThat(first).hasSize(3);
             rows.forEach(r -> assertThat(separators(r)).as(r).isEqualTo(first));
             Lang.set(Lang.EN);
-            assertThat(LossLab.row("SACK blocks", "yes", "left out", "implied"))
+            assertThat(ModelComparison.row("SACK blocks", "yes", "left out", "implied"))
                     .isEqualTo(String.format("%-32s | %-24s | %-22s | %s", "SACK blocks", "yes", "left out", "implied"));
         } finally {
             Lang.set(before);
@@ -76,16 +79,15 @@ class KoreanTablesTest {
                 }
                 for (String key : List.of("LossLab.col.kernel", "LossLab.col.textbook", "LossLab.cell.yes",
                         "LossLab.cell.no", "LossLab.cell.NO", "LossLab.cell.yesSha", "LossLab.cell.leftOut",
-                        "LossLab.cell.timeoutOnly", "LossLab.cell.noneBeforeResend", "LossLab.cell.used",
+                        "LossLab.cell.timeoutOnly", "LossLab.cell.noneBeforeResend", "LossLab.cell.modelDupAcks", "LossLab.cell.used",
                         "LossLab.cell.notUsed", "LossLab.cell.noSs", "LossLab.cell.cwndAfter", "LossLab.cell.noWindow")) {
                     assertFits(lang, key, 22);
                 }
                 assertFits(lang, "LossLab.gap.resend", 8);
                 assertFits(lang, "LossLab.gap.measured", 13);
-                assertFits(lang, "LossLab.gap.sentBy", 20);
-                assertFits(lang, "LossLab.gap.rto", 20);
-                for (String key : List.of("LossLab.gap.rule", "LossLab.gap.notRfc6298", "LossLab.gap.double")) {
-                    assertFits(lang, key, 36);
+                assertFits(lang, "LossLab.gap.expected", 12);
+                for (String key : List.of("LossLab.gap.rule", "LossLab.gap.probe", "LossLab.gap.rto", "LossLab.gap.double")) {
+                    assertFits(lang, key, 38);
                 }
             }
         } finally {
@@ -94,13 +96,13 @@ class KoreanTablesTest {
     }
 
     private static void assertFits(Lang lang, String key, int columns) {
-        String text = tcpip.segmentation.Msg.get(key, "10");
+        String text = Msg.get(key, "10");
         assertThat(TextWidth.of(text)).as("%s in %s: '%s'", key, lang, text).isLessThanOrEqualTo(columns);
     }
 
     /** Display columns at which each " | " starts. */
     private static List<Integer> separators(String row) {
-        List<Integer> at = new java.util.ArrayList<>();
+        List<Integer> at = new ArrayList<>();
         for (int i = row.indexOf(" | "); i >= 0; i = row.indexOf(" | ", i + 1)) {
             at.add(TextWidth.of(row.substring(0, i)));
         }

@@ -1,4 +1,4 @@
-package tcpip.segmentation.seqack;
+package tcpip.segmentation.loss;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,12 +19,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import tcpip.kernel.PacketAccess;
+import tcpip.kernel.SynRetrySchedule;
+import tcpip.kernel.TimerTicks;
 import tcpip.narration.Narrator;
 
 /**
  * The loss lab against the real kernel (root, or a normal user inside the private namespace): a dropped
- * segment is resent and the bytes arrive intact, timeouts back off, a lost SYN costs about a second, the
- * namespace's MSS is 1460, its counters are its own, and no namespace or nft table outlives a test.
+ * segment is resent and the bytes arrive intact; each explanation the lab prints is the one the run's own
+ * data supports (the resender against the namespace's counters, the RTO against ss, the SYN schedule
+ * against a capture) and a wrong one set against the same data does not match; the namespace's MSS is
+ * 1460, its counters are its own, and no namespace or nft table outlives a test.
  */
 @Timeout(60)
 @Execution(ExecutionMode.SAME_THREAD) // one lab peer, one command at a time
@@ -50,7 +58,7 @@ class LossLabTest {
     private static boolean goneWithin(Netns ns) {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (!ns.gone() && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
         return ns.gone();
     }
@@ -68,7 +76,7 @@ class LossLabTest {
 
     @Test
     void droppedSegmentIsSentTwiceAndTheBytesArriveIntact() throws Exception {
-        LossLab.DropResult r = LossLab.dropMiddle(lab, n);
+        DropRun.DropResult r = DropMiddle.run(lab, n).result();
         assertThat(r.seq()).as("a SEQ range appears twice in the capture (empty capture or no drop fails here)\n%s",
                 said()).isPositive();
         assertThat(r.transmissions()).as("the dropped SEQ range is in the capture twice\n%s", said()).isEqualTo(2);
@@ -78,40 +86,88 @@ class LossLabTest {
     }
 
     @Test
+    void theMiddleDropsResenderLineIsWhatTheNamespacesCountersSay() throws Exception {
+        DropRun.Outcome o = DropMiddle.run(lab, n);
+        Map<String, Long> counters = o.result().counters();
+        assertThat(counters.get("TcpExtTCPSackRecovery")).as("nstat: Recovery entered on SACK\n%s", said()).isPositive();
+        assertThat(counters.get("TcpExtTCPTimeouts")).as("nstat: no timer resent it").isZero();
+        assertThat(Resenders.of(counters)).as("who resent, from the counters").containsExactly(Resenders.SACK);
+        assertThat(said()).contains("resent by: SACK recovery, resent before any timer").contains(": matches");
+        // A wrong story set against the same counters is said not to match.
+        assertThat(Resenders.line(counters, EnumSet.of(Resenders.TIMEOUT))).contains("does NOT match");
+        assertThat(Resenders.line(counters, EnumSet.of(Resenders.PROBE))).contains("does NOT match");
+        RecoveryDecision d = DropMiddle.decide(lab, o);
+        assertThat(d.countRule()).as("a duplicate ACK SACKed tcp_reordering segments before the resend\n%s", said())
+                .isPositive();
+        d.traced().ifPresent(t -> assertThat(t.recoveryAt()).as("the trace: Recovery at a duplicate ACK, never after "
+                + "the count rule's\n%s", said()).isBetween(1, d.countRule()));
+    }
+
+    @Test
     void lostTailIsProbedLongBeforeTheRetransmissionTimeout() throws Exception {
-        LossLab.DropResult r = LossLab.dropLastTwo(lab, n);
+        DropRun.Outcome o = DropTail.lastTwo(lab, n);
+        DropRun.DropResult r = o.result();
         assertThat(r.transmissions()).as("a tail segment's SEQ range twice in the capture\n%s", said()).isEqualTo(2);
         assertThat(r.counters().get("TcpExtTCPLossProbes")).as("nstat TCPLossProbes: a tail loss probe went out")
                 .isPositive();
         assertThat(r.counters().get("TcpExtTCPTimeouts")).as("no retransmission timeout was needed").isZero();
         assertThat(r.recovery()).as("recovered before the 200 ms RTO floor").isLessThan(Duration.ofMillis(200));
         assertThat(r.shaGot()).isEqualTo(r.shaSent());
+        assertThat(said()).as("the probe's wait, computed from ss, against the capture").contains("on time, matches");
     }
 
     @Test
-    void repeatedDropsBackOff() throws Exception {
-        LossLab.RepeatResult r = LossLab.dropRepeated(lab, n);
-        assertThat(r.rtoGaps()).as("gaps after retransmission timeouts\n%s", said()).hasSizeGreaterThanOrEqualTo(2);
-        for (int i = 1; i < r.rtoGaps().size(); i++) {
-            assertThat(r.rtoGaps().get(i).toNanos()).as("timeout gap %d >= 1.5 x gap %d\n%s", i + 1, i, said())
-                    .isGreaterThanOrEqualTo((long) (1.5 * r.rtoGaps().get(i - 1).toNanos()));
-        }
-        assertThat(r.rtoGaps().get(0)).as("the first timeout waits at least the RTO floor")
-                .isGreaterThanOrEqualTo(Duration.ofMillis(r.rtoMinMs()));
+    void theRtoLineIsWhatSsShowsAndTheTextbookFormulaIsNot() throws Exception {
+        DropRepeated.RepeatResult r = DropRepeated.run(lab, n);
+        LinuxTimers t = r.timers();
+        assertThat(t.rtoMatches()).as("SRTT + max(4 RTTVAR, tcp_rto_min) in whole ticks = ss rto\n%s", said()).isTrue();
+        assertThat(said()).contains("ss rto " + LinuxTimers.ms(t.ssRto()) + " ms: matches");
+        // Planted wrong explanations, against the same ss numbers: no tick rounding, or another HZ.
+        TimerTicks other = TimerTicks.of(t.ticks().hz().orElse(250) == 1000 ? 250 : 1000);
+        assertThat(new LinuxTimers(t.srtt(), t.rttvar(), t.rtoMin(), t.ssRto(), other).rtoMatches())
+                .as("the same formula with another tick").isFalse();
+        assertThat(t.exactRto()).as("the RFC formula without whole ticks").isNotEqualTo(t.ssRto());
+        assertThat(r.allOnTime()).as("every resend when Linux's timers say\n%s", said()).isTrue();
+        assertThat(r.intervals()).as("a probe or the RTO, then doubling").hasSize(DropRepeated.DROPS);
     }
 
     @Test
-    void lostSynIsResentAfterAboutOneSecond() throws Exception {
-        LossLab.SynResult r = LossLab.synDrop(lab, n);
+    void lostSynIsResentAfterOneInitialRto() throws Exception {
+        SynDrop.SynResult r = SynDrop.firstLost(lab, n, SynRetrySchedule.of(lab::sysctlNumber));
         assertThat(r.synTimes()).as("SYNs from the client in the capture\n%s", said()).hasSizeGreaterThanOrEqualTo(2);
-        assertThat(r.synTimes().get(1) - r.synTimes().get(0)).as("second SYN after the first, in s")
-                .isGreaterThanOrEqualTo(0.9);
+        assertThat(r.onTime()).as("the second SYN one TCP_TIMEOUT_INIT after the first\n%s", said()).isTrue();
         assertThat(r.connectMicros()).as("connect() waited for the resent SYN").isGreaterThanOrEqualTo(900_000);
     }
 
     @Test
+    void theSynScheduleMatchesACaptureToTheSecond() throws Exception {
+        String retriesBefore = lab.ns().sysctl("net.ipv4.tcp_syn_retries");
+        SynDrop.AllLost r = SynDrop.allLost(lab, n, SynDrop.LOW_RETRIES, SynDrop.LOW_LINEAR);
+        assertThat(r.error()).as("connect() gave up").contains("timed out");
+        assertThat(r.synTimes()).as("one SYN and tcp_syn_retries + tcp_syn_linear_timeouts resends\n%s", said())
+                .hasSize(SynDrop.LOW_RETRIES + SynDrop.LOW_LINEAR + 1);
+        assertThat(r.matches()).as("kernel-view's SynRetrySchedule against the capture\n%s", said()).isTrue();
+        for (int k = 0; k < r.synTimes().size(); k++) {
+            assertThat(Math.round(r.synTimes().get(k).toMillis() / 1000.0)).as("SYN %d to the second", k)
+                    .isEqualTo(r.schedule().sendTimes().get(k).toSeconds());
+        }
+        assertThat(Math.round(r.gaveUp().toMillis() / 1000.0)).isEqualTo(r.schedule().givesUpAfter().toSeconds());
+        // Planted wrong schedules against the same capture: the textbook's doubling from the first resend,
+        // and a schedule with one resend too few.
+        TimerTicks ticks = TimerTicks.ofThisKernel();
+        SynRetrySchedule doubling = new SynRetrySchedule(SynDrop.LOW_RETRIES + SynDrop.LOW_LINEAR, 0,
+                SynRetrySchedule.INITIAL_RTO, SynRetrySchedule.DEFAULT_MAX_RTO);
+        assertThat(doubling.matches(r.synTimes(), r.gaveUp(), ticks)).as("doubling from the start").isFalse();
+        SynRetrySchedule oneLess = new SynRetrySchedule(SynDrop.LOW_RETRIES, 0, SynRetrySchedule.INITIAL_RTO,
+                SynRetrySchedule.DEFAULT_MAX_RTO);
+        assertThat(oneLess.matches(r.synTimes(), r.gaveUp(), ticks)).as("tcp_syn_retries resends only").isFalse();
+        assertThat(lab.ns().sysctl("net.ipv4.tcp_syn_retries")).as("the namespace's setting is put back")
+                .isEqualTo(retriesBefore);
+    }
+
+    @Test
     void mssIs1460InTheNamespace() throws Exception {
-        LossLab.MssResult r = LossLab.mss(lab, n);
+        MssExperiment.MssResult r = MssExperiment.run(lab, n);
         assertThat(r.pmtu()).as("ss pmtu: the namespace's lo MTU").isEqualTo(Netns.MTU);
         assertThat(r.synMss()).as("the SYN's mss option\n%s", said()).isEqualTo(1460);
         assertThat(r.ssMss()).as("ss mss: 1460 minus the 12-byte timestamp option when it is on")
@@ -143,12 +199,12 @@ class LossLabTest {
         try (Lab fresh = Lab.open()) {
             Netns ns = fresh.ns();
             assertThat(ns.name()).as("not this JVM's namespace").startsWith("net:[")
-                    .isNotEqualTo(tcpip.kernel.PacketAccess.networkNamespace().orElse(""));
+                    .isNotEqualTo(PacketAccess.networkNamespace().orElse(""));
             assertThat(ns.sysctl("net.ipv4.tcp_syn_retries")).as("a per-namespace sysctl, read inside").matches("\\d+");
             // nstat counts only this namespace: a fresh one has opened nothing; one connect() is one active open.
             assertThat(fresh.nstat().getOrDefault("TcpActiveOpens", 0L)).isZero();
-            int port = LossLab.listen(fresh);
-            LossLab.connect(fresh, port);
+            int port = fresh.listen();
+            fresh.connect(port);
             assertThat(fresh.nstat().get("TcpActiveOpens")).as("nstat inside the lab's namespace").isEqualTo(1L);
             fresh.peer().destroyForcibly(); // a crash: nothing to reap, the kernel ends the namespace with it
             assertThat(goneWithin(ns)).as("namespace %s after its peer was killed", ns.name()).isTrue();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tcpip.segmentation.loss.LabPeer;
+import tcpip.segmentation.loss.LossLab;
 import tcpip.testing.CliContract;
 import tcpip.testing.MainRunner;
 
@@ -29,7 +31,7 @@ class SeqAckCommandLineTest {
 
     @Test
     @Timeout(60)
-    void simulatorInLinuxModeResendsAfterOneDuplicateAck() {
+    void simulatorInLinuxModeResendsOnceTheReorderingRuleSaysSo() {
         MainRunner.Result r = MainRunner.run(Duration.ofSeconds(30), SeqAckSimulator.class, "--seed", "3", "--loss",
                 "40", "--recovery", "linux");
         assertThat(r.exitCode()).isZero();

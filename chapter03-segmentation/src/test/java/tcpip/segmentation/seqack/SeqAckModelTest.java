@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -55,14 +56,16 @@ class SeqAckModelTest {
     }
 
     @Test
-    void linuxModeResendsAfterOneDuplicateAckWithoutWaitingForTheTimeout() {
+    void linuxModeResendsOnceTcpReorderingSegmentsAreSackedWithoutWaitingForTheTimeout() {
         byte[] message = new byte[100];
-        SeqAckModel.Options o = new SeqAckModel.Options(7, 10, 0, 0, 0, 4, 10_000).dropping(java.util.Set.of(3));
+        SeqAckModel.Options o = new SeqAckModel.Options(7, 10, 0, 0, 0, 4, 10_000).dropping(Set.of(3));
         SeqAckModel.Result book = SeqAckModel.run(message, o);
         SeqAckModel.Result linux = SeqAckModel.run(message, o.likeLinux());
         assertThat(book.fastRetransmissions()).as("textbook: only the timer resends").isZero();
         assertThat(book.timeoutTicks()).hasSize(1);
-        assertThat(linux.fastRetransmissions()).as("Linux: the first duplicate ACK (with SACK) triggers it").isEqualTo(1);
+        assertThat(linux.fastRetransmissions()).as("Linux: duplicate ACKs with SACK trigger it").isEqualTo(1);
+        assertThat(linux.fastAfterDupAcks()).as("not the first duplicate ACK: the one that SACKs tcp_reordering segments")
+                .containsExactly(SeqAckModel.REORDERING);
         assertThat(linux.timeoutTicks()).as("no timeout needed").isEmpty();
         assertThat(linux.retransmissions()).isEqualTo(1);
         assertThat(linux.delivered()).isEqualTo(message);
@@ -70,12 +73,27 @@ class SeqAckModelTest {
     }
 
     @Test
+    void linuxModeWithFewerSackedSegmentsWaitsOneReorderingWindow() {
+        // 4 segments, the 3rd lost: only the 4th (and the FIN) arrive after the hole, fewer than tcp_reordering.
+        byte[] message = new byte[40];
+        SeqAckModel.Result linux = SeqAckModel.run(message, new SeqAckModel.Options(7, 10, 0, 0, 0, 4, 10_000)
+                .dropping(Set.of(3)).likeLinux());
+        assertThat(linux.fastAfterDupAcks()).as("resent after the reordering window, before any timeout")
+                .hasSize(1).allMatch(d -> d < SeqAckModel.REORDERING);
+        assertThat(linux.timeoutTicks()).isEmpty();
+        assertThat(linux.diagram()).anyMatch(l -> l.contains("reordering window over"));
+        assertThat(linux.delivered()).isEqualTo(message);
+    }
+
+    @Test
     void linuxModeDoublesTheTimeoutAsRfc6298Says() {
-        SeqAckModel.Options o = new SeqAckModel.Options(7, 10, 0, 0, 0, 4, 10_000).dropping(java.util.Set.of(1, 2, 3, 4));
+        SeqAckModel.Options o = new SeqAckModel.Options(7, 10, 0, 0, 0, 4, 10_000).dropping(Set.of(1, 2, 3, 4));
         List<Integer> book = SeqAckModel.run(new byte[10], o).timeoutTicks();
         List<Integer> linux = SeqAckModel.run(new byte[10], o.likeLinux()).timeoutTicks();
         assertThat(book).hasSize(4);
-        assertThat(linux).hasSize(4);
+        // Linux mode: the FIN behind the lost segment is SACKed, so one resend comes from the reordering window;
+        // the other three from the timer, each gap twice the one before.
+        assertThat(linux).hasSize(3);
         for (int i = 2; i < linux.size(); i++) {
             assertThat(linux.get(i) - linux.get(i - 1)).as("gap %d doubles", i)
                     .isEqualTo(2 * (linux.get(i - 1) - linux.get(i - 2)));

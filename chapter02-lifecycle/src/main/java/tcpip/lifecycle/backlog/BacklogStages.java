@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import tcpip.cli.Cli;
 import tcpip.kernel.KernelAwait;
+import tcpip.kernel.SynRetrySchedule;
 import tcpip.kernel.TcpState;
 import tcpip.lifecycle.StageSupport;
 import tcpip.lifecycle.handshake.HandshakeCore;

@@ -22,7 +22,7 @@ import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 import tcpip.lifecycle.KernelRows;
-import tcpip.lifecycle.backlog.SynRetrySchedule;
+import tcpip.kernel.SynRetrySchedule;
 import tcpip.narration.Narrator;
 import tcpip.net.Closeables;
 

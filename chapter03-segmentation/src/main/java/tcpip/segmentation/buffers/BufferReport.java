@@ -45,21 +45,36 @@ public final class BufferReport {
         out.add(label("BufferReport.label.kernel") + Msg.get("BufferReport.skmem", tb, rb,
                 SsInfo.command(socket.getLocalPort(), socket.getPort())));
         out.add(label("BufferReport.label.relation") + Msg.get("BufferReport.send",
-                relation(askedSnd, tb, java[0], "net/core/wmem_max", "net/ipv4/tcp_wmem")));
+                relation(askedSnd, tb, java[0], "net/core/wmem_max", "net/ipv4/tcp_wmem", ss.get())));
         out.add(label("BufferReport.label.relation") + Msg.get("BufferReport.receive",
-                relation(askedRcv, rb, java[1], "net/core/rmem_max", "net/ipv4/tcp_rmem")));
+                relation(askedRcv, rb, java[1], "net/core/rmem_max", "net/ipv4/tcp_rmem", ss.get())));
         return out;
     }
 
-    /** One checked relation for one buffer. */
-    static String relation(long asked, long kernel, int java, String maxName, String autoName) {
+    /**
+     * One checked relation for one buffer. Not set: autotuning starts it at [1] of tcp_wmem/tcp_rmem, but
+     * the kernel may already have raised a send buffer when the handshake completed, to hold its initial
+     * congestion window of full-size segments (tcp_sndbuf_expand); it never grows past [2].
+     */
+    static String relation(long asked, long kernel, int java, String maxName, String autoName, SsInfo ss) {
         String javaPart = java == kernel / 2 ? Msg.get("BufferReport.java.matches", java)
                 : Msg.get("BufferReport.java.notMatch", java, kernel / 2);
         if (asked <= 0) {
+            String name = autoName.substring(autoName.lastIndexOf('/') + 1);
             long start = Sysctl.field(autoName, 1, -1);
             long top = Sysctl.field(autoName, 2, -1);
-            return Msg.get(kernel <= top ? "BufferReport.auto.matches" : "BufferReport.auto.notMatch",
-                    autoName.substring(autoName.lastIndexOf('/') + 1), start, top, kernel, javaPart);
+            if (kernel > top) {
+                return Msg.get("BufferReport.auto.notMatch", name, start, top, kernel, javaPart);
+            }
+            if (kernel <= start) {
+                return Msg.get("BufferReport.auto.start", name, start, top, kernel, javaPart);
+            }
+            if (autoName.endsWith("tcp_rmem")) {
+                return Msg.get("BufferReport.auto.rcvRaised", name, start, top, kernel, javaPart);
+            }
+            long window = 2 * ss.number("cwnd") * ss.number("mss"); // two initial windows of full segments
+            return Msg.get(kernel >= window ? "BufferReport.auto.raised" : "BufferReport.auto.raisedNotMatch", name,
+                    start, top, kernel, javaPart, ss.number("cwnd"), ss.number("mss"), window);
         }
         long max = Sysctl.longOr(maxName, -1);
         long expected = BufferCore.expectedKernelSize(asked, max);

@@ -1,15 +1,20 @@
 package tcpip.segmentation.buffers;
 
-import tcpip.kernel.TcpCounters;
-import tcpip.kernel.Sysctl;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import tcpip.kernel.PacketAccess;
 import tcpip.kernel.PacketCapture;
+import tcpip.kernel.Segment;
 import tcpip.kernel.SsInfo;
+import tcpip.kernel.Sysctl;
+import tcpip.kernel.TcpCounters;
+import tcpip.kernel.TimerTicks;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.segmentation.Msg;
@@ -110,7 +115,8 @@ public final class BufferStages {
             }
         }
         report(n, r);
-        zeroWindowProbes(n, capture[0], ports[0], ports[1]);
+        zeroWindowProbes(n, capture[0], ports[0], ports[1], r.writerSs());
+        resends(n, capture[0], ports[0], r.writerSs());
         n.code(WindowCore.class, "drain");
 
         n.program(Msg.get("BufferStages.deadlock"));
@@ -139,7 +145,8 @@ public final class BufferStages {
     /** How long after the last probe its answer (the reader's window) is still part of the picture. */
     private static final double PROBE_ANSWER_SECONDS = 0.005;
 
-    private static void zeroWindowProbes(Narrator n, PacketCapture capture, int writer, int reader) {
+    private static void zeroWindowProbes(Narrator n, PacketCapture capture, int writer, int reader,
+            Optional<SsInfo> writerSs) {
         if (capture == null || !capture.running()) {
             n.note(capture == null ? Msg.get("BufferStages.noCapture") : capture.unavailableReason());
             n.note(Msg.get("BufferStages.withoutCapture"));
@@ -158,32 +165,79 @@ public final class BufferStages {
         }
         n.result(Msg.get(z.backsOff() ? "BufferStages.probes.backOff" : "BufferStages.probes.notBackOff", z.probes().size(),
                 PROBE_WATCH.toMillis(), intervals.stream().map(v -> String.format("%.2f s", v)).toList()));
-        long rtoMinMs = Sysctl.longOr("net/ipv4/tcp_rto_min_us", -1) / 1_000;
-        long rtoMaxMs = Sysctl.longOr("net/ipv4/tcp_rto_max_ms", -1);
-        if (rtoMinMs > 0 && !intervals.isEmpty()) {
-            n.result(Msg.get(intervals.get(0) * 1_000 >= rtoMinMs ? "BufferStages.firstProbe.matches"
-                    : "BufferStages.firstProbe.notMatch", String.format("%.3f", intervals.get(0)), rtoMinMs));
+        Duration rtoMax = Duration.ofMillis(Sysctl.longOr("net/ipv4/tcp_rto_max_ms", 120_000));
+        Optional<Duration> rto = writerSs.map(ss -> ss.fields().get("rto")).map(v -> Duration.ofNanos(
+                Math.round(Double.parseDouble(v) * 1e6)));
+        if (rto.isPresent() && !intervals.isEmpty()) {
+            TimerTicks ticks = TimerTicks.ofThisKernel();
+            n.result(Msg.get(z.onTime(rto.get(), rtoMax, ticks) ? "BufferStages.probeTimer.matches"
+                    : "BufferStages.probeTimer.notMatch", rto.get().toMillis(), z.expected(rto.get(), rtoMax).stream()
+                            .map(d -> String.format("%.3f s", d.toMillis() / 1000.0)).toList(), rtoMax.toMillis(),
+                    ticks.describe()));
+        } else {
+            n.note(Msg.get("BufferStages.probeTimer.noSs"));
         }
         double lastProbe = z.probes().isEmpty() ? z.zeroWindow().time() : z.probes().get(z.probes().size() - 1).time();
-        List<tcpip.kernel.Segment> zeroOn = capture.segments().stream() // the zero window, the probes, their answers
+        List<Segment> zeroOn = capture.segments().stream() // the zero window, the probes, their answers
                 .filter(s -> s.time() >= z.zeroWindow().time() && s.time() <= lastProbe + PROBE_ANSWER_SECONDS).toList();
         n.ladder(zeroOn); // the zero window and the probes, as a picture
         n.timeSequence(capture.segments());
-        n.note(Msg.get("BufferStages.probeTimer1"));
-        n.note(rtoMaxMs > 0 ? Msg.get("BufferStages.probeTimer2.here", rtoMaxMs) : Msg.get("BufferStages.probeTimer2"));
     }
 
-    /** Prints how much the kernel's retransmission counters grew between two readings. */
+    /**
+     * Data the writer sent twice on the 16 KiB connection, from its capture (nothing is lost on loopback),
+     * and which timer resent it: before the writer's RTO ran out, a tail loss probe or RACK; after, the RTO.
+     */
+    private static void resends(Narrator n, PacketCapture capture, int writer, Optional<SsInfo> writerSs) {
+        if (capture == null || !capture.running()) {
+            return;
+        }
+        List<Segment> data = capture.segments().stream().filter(s -> s.srcPort() == writer && s.length() > 0).toList();
+        Map<String, Double> firstSent = new HashMap<>();
+        int twice = 0;
+        double firstGap = -1;
+        for (Segment s : data) {
+            Double before = firstSent.putIfAbsent(s.seq() + ":" + s.seqEnd(), s.time());
+            if (before != null) {
+                twice++;
+                firstGap = firstGap < 0 ? s.time() - before : firstGap;
+            }
+        }
+        if (twice == 0) {
+            n.result(Msg.get("BufferStages.noResend", data.size()));
+            return;
+        }
+        double rtoMs = writerSs.map(ss -> ss.fields().get("rto")).map(Double::parseDouble).orElse(-1.0);
+        n.result(Msg.get("BufferStages.resent", data.size(), twice, Narrator.human(Duration.ofNanos(
+                Math.round(firstGap * 1e9))), rtoMs < 0 ? "?" : String.format("%.0f", rtoMs)));
+        if (rtoMs > 0) {
+            n.note(Msg.get(firstGap * 1000 < rtoMs ? "BufferStages.resent.beforeRto" : "BufferStages.resent.afterRto"));
+        }
+    }
+
+    /**
+     * Prints how much the TCP counters grew during the stage, and what they say: only where they are this
+     * network namespace's own (the private one a normal user gets); the machine's counters also count
+     * every other program's traffic, so there they are not shown.
+     */
     public static void counters(Narrator n, TcpCounters before, TcpCounters after) {
         if (!after.available()) {
             return;
         }
+        if (!PacketAccess.inPrivateNamespace()) {
+            n.note(Msg.get("BufferStages.counters.hostWide"));
+            return;
+        }
         n.kernel(Msg.get("BufferStages.counters"));
         for (String c : List.of("TcpRetransSegs", "TcpExtTCPLossProbes", "TcpExtTCPFastRetrans", "TcpExtTCPSackRecovery",
-                "TcpExtTCPTimeouts")) {
+                "TcpExtTCPTimeouts", "TcpExtTCPDSACKRecv")) {
             n.kernel(String.format("  %-22s +%d", c, after.since(before, c)));
         }
-        n.note(Msg.get("BufferStages.tlp1"));
-        n.note(Msg.get("BufferStages.tlp2"));
+        long resent = after.since(before, "TcpRetransSegs");
+        long probes = after.since(before, "TcpExtTCPLossProbes");
+        long timeouts = after.since(before, "TcpExtTCPTimeouts");
+        n.result(resent == 0 ? Msg.get("BufferStages.counters.none")
+                : Msg.get(probes + timeouts >= resent ? "BufferStages.counters.timers" : "BufferStages.counters.notMatch",
+                        resent, probes, timeouts, after.since(before, "TcpExtTCPDSACKRecv")));
     }
 }

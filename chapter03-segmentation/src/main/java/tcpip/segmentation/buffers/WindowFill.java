@@ -1,11 +1,15 @@
 package tcpip.segmentation.buffers;
 
-import tcpip.net.LoopbackPair;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import tcpip.kernel.SsInfo;
+import tcpip.net.LoopbackPair;
 
 /**
  * Flow control on one loopback connection: a writer whose peer does not read blocks once both
@@ -26,8 +30,10 @@ public final class WindowFill {
      * @param stall     the kernel's view while the writer was blocked
      * @param written   bytes the writer wrote in the end
      * @param read      bytes the reader read in the end
+     * @param writerSs  the writer's {@code ss -ti} while it was blocked (its RTO, which the zero-window
+     *                  probe timer starts from), where ss is installed
      */
-    public record Result(StallDetector.Stall stall, long written, long read) {
+    public record Result(StallDetector.Stall stall, long written, long read, Optional<SsInfo> writerSs) {
     }
 
     /**
@@ -49,7 +55,7 @@ public final class WindowFill {
      * kernel keeps probing the zero window meanwhile).
      */
     public static Result run(int sndbuf, int rcvbuf, long total, Duration timeout, Duration holdAfterStall,
-            java.util.function.Consumer<LoopbackPair> connected)
+            Consumer<LoopbackPair> connected)
             throws IOException, TimeoutException, InterruptedException {
         try (LoopbackPair pair = LoopbackPair.open((client, listener) -> {
             if (sndbuf > 0) {
@@ -77,13 +83,15 @@ public final class WindowFill {
                 writer.join(timeout.toMillis());
                 throw e;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(holdAfterStall.toNanos()); // the reader stays idle on purpose
+            Optional<SsInfo> writerSs = SsInfo.installed() ? SsInfo.of(pair.clientPort(), pair.serverPort())
+                    : Optional.empty();
+            LockSupport.parkNanos(holdAfterStall.toNanos()); // the reader stays idle on purpose
             long read = WindowCore.drain(pair.server(), total);
             writer.join(timeout.toMillis());
             if (failed.get() != null) {
                 throw failed.get();
             }
-            return new Result(stall, written.get(), read);
+            return new Result(stall, written.get(), read, writerSs);
         }
     }
 }

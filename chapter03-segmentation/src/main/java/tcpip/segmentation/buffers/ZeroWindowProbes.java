@@ -1,8 +1,10 @@
 package tcpip.segmentation.buffers;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import tcpip.kernel.Segment;
+import tcpip.kernel.TimerTicks;
 
 /**
  * Finds the zero-window episode in a capture of one connection: the reader's first segment that
@@ -57,5 +59,35 @@ public record ZeroWindowProbes(Segment zeroWindow, List<Segment> probes) {
             }
         }
         return iv.size() >= 2;
+    }
+
+    /** TCP_RTO_MIN: the probe timer never starts below it (tcp_probe0_base). */
+    public static final Duration PROBE_BASE_MIN = Duration.ofMillis(200);
+
+    /**
+     * The waits Linux computes for these probes: the first max(RTO, TCP_RTO_MIN) after the zero window,
+     * each next one twice the one before (tcp_probe0_when: base shifted by the back-off), at most
+     * {@code rtoMax} (tcp_rto_max_ms).
+     */
+    public List<Duration> expected(Duration rto, Duration rtoMax) {
+        Duration base = rto.compareTo(PROBE_BASE_MIN) > 0 ? rto : PROBE_BASE_MIN;
+        List<Duration> out = new ArrayList<>();
+        for (int i = 0; i < probes.size(); i++) {
+            Duration d = base.multipliedBy(1L << Math.min(i, 30));
+            out.add(d.compareTo(rtoMax) > 0 ? rtoMax : d);
+        }
+        return out;
+    }
+
+    /** True if every probe left when {@link #expected} says, as late as the timer wheel allows and no earlier. */
+    public boolean onTime(Duration rto, Duration rtoMax, TimerTicks ticks) {
+        List<Duration> want = expected(rto, rtoMax);
+        List<Double> got = intervals();
+        for (int i = 0; i < want.size(); i++) {
+            if (!ticks.firedOnTime(want.get(i), Duration.ofNanos(Math.round(got.get(i) * 1e9)))) {
+                return false;
+            }
+        }
+        return !want.isEmpty();
     }
 }

@@ -1,9 +1,15 @@
 package tcpip.segmentation.mss;
 
-import tcpip.kernel.Sysctl;
+import java.io.IOException;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tcpip.kernel.PacketAccess;
 import tcpip.kernel.Segment;
+import tcpip.kernel.Sysctl;
 import tcpip.kernel.SsInfo;
 import tcpip.segmentation.Msg;
 
@@ -77,5 +83,30 @@ public final class MssReport {
             return SsInfo.unavailableMessage();
         }
         return ss(s).map(SsInfo::mssLine).orElseGet(() -> Msg.get("BufferReport.ssNothing"));
+    }
+
+    private static final Pattern GSO_MAX_SIZE = Pattern.compile("gso_max_size (\\d+)");
+
+    /**
+     * The largest packet the stack hands this device in one piece ({@code ip -d link show DEV}: gso_max_size);
+     * segmentation offload cuts it into MSS-sized segments later. -1 where ip cannot tell.
+     */
+    public static long gsoMaxSize(String device) {
+        try {
+            Process p = new ProcessBuilder(PacketAccess.tool("ip").map(Object::toString).orElse("ip"), "-d", "link",
+                    "show", device).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return -1;
+            }
+            Matcher m = GSO_MAX_SIZE.matcher(out);
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 }

@@ -22,6 +22,9 @@ import tcpip.segmentation.StageSupport;
 /** 데이터 송수신 cut into segments: the MSS in the SYNs and the one the kernel really uses. */
 public final class MssStages {
 
+    /** Bytes the client sends over each connection. */
+    private static final int SENT = 256 << 10;
+
     private MssStages() {
     }
 
@@ -62,8 +65,8 @@ public final class MssStages {
         n.program(Msg.get("MssStages.connectOver", family));
         String afterHandshake = MssReport.ssLine(client);
         Optional<SsInfo> clientSs = MssReport.ss(client);
-        Thread writer = Thread.ofPlatform().start(() -> sendQuietly(client, 256 << 10));
-        MssCore.receive(server, 256 << 10);
+        Thread writer = Thread.ofPlatform().start(() -> sendQuietly(client, SENT));
+        MssCore.receive(server, SENT);
         writer.join(StageSupport.TIMEOUT.toMillis());
         if (!capture.running()) {
             n.note(capture.unavailableReason());
@@ -81,15 +84,25 @@ public final class MssStages {
                 clientSs.ifPresent(i -> n.result(Msg.get("MssStages.rightAfterHandshake", MssReport.halfWindowLine(
                         i.number("mss"), i.number("advmss"), synAck.mss(), synAck.window()))));
             }
-            int largest = capture.segments().stream().filter(s -> s.srcPort() == client.getLocalPort())
-                    .mapToInt(Segment::length).max().orElse(0);
+            int clientPort = client.getLocalPort();
+            // tcpdump prints a little after the packets pass: wait until all 256 KiB are in the capture
+            boolean all = capture.await(ps -> ps.stream().filter(p -> p.segment().srcPort() == clientPort)
+                    .mapToLong(p -> p.segment().length()).sum() >= SENT, StageSupport.TIMEOUT);
+            List<Segment> data = capture.segments().stream().filter(s -> s.srcPort() == clientPort && s.length() > 0)
+                    .toList();
+            long captured = data.stream().mapToLong(Segment::length).sum();
+            if (!all) {
+                n.result(Msg.get("MssStages.notAllCaptured", captured, SENT));
+            }
+            int largest = data.stream().mapToInt(Segment::length).max().orElse(0);
             long limit = synAck == null ? -1 : synAck.mss() - (MssReport.timestamps() ? MssReport.TIMESTAMP_OPTION : 0);
-            n.result(Msg.get("MssStages.largest", largest, limit));
+            n.result(Msg.get("MssStages.largest", largest, limit, data.size(), captured));
+            long gso = MssReport.gsoMaxSize("lo");
             if (limit > 0 && largest > limit) {
                 n.note(Msg.get("MssStages.gso1"));
                 n.note(Msg.get("MssStages.gso2"));
-            } else {
-                n.note(Msg.get("MssStages.noGso"));
+            } else if (gso > 0 && limit > 0) {
+                n.note(Msg.get(gso / limit <= 1 ? "MssStages.gsoNoRoom" : "MssStages.gsoUnused", gso, limit, gso / limit));
             }
         }
         String[] labels = {Msg.get("MssStages.label.clientHandshake"), Msg.get("MssStages.label.client256"),

@@ -103,8 +103,12 @@ public final class TimeWaitMyths {
 
     private void run(int finTimeout, boolean waitForOrphan) throws Exception {
         exec("ip", "link", "set", "lo", "up"); // a new namespace's loopback starts down
+        String reuse = sysctl("tcp_tw_reuse");
         out.kernel(CloseMessages.get("TimeWaitMyths.kernel", Files.readAllLines(Path.of("/proc/sys/kernel/osrelease")).get(0),
-                sysctl("tcp_fin_timeout"), sysctl("tcp_tw_reuse")));
+                sysctl("tcp_fin_timeout"), reuse));
+        if (List.of("0", "1", "2").contains(reuse)) {
+            out.kernel(CloseMessages.get("TimeWaitMyths.reuseMeans." + reuse)); // the kernel's documented values
+        }
         finTimeoutMyth(finTimeout, waitForOrphan);
         recycleMyth();
         reuseMyth();
@@ -154,7 +158,9 @@ public final class TimeWaitMyths {
     private void reuseMyth() throws Exception {
         setSysctl("tcp_tw_reuse", "1");
         if (Files.exists(IPV4.resolve("tcp_tw_reuse_delay"))) {
-            setSysctl("tcp_tw_reuse_delay", "1"); // ms a TIME_WAIT must be old before reuse (default 1000)
+            String delay = sysctl("tcp_tw_reuse_delay");
+            setSysctl("tcp_tw_reuse_delay", "1"); // ms a TIME_WAIT must be old before reuse
+            out.kernel(CloseMessages.get("TimeWaitMyths.reuseDelay", delay, sysctl("tcp_tw_reuse_delay")));
         }
         out.line(CloseMessages.get("TimeWaitMyths.label.myth3"), CloseMessages.get("TimeWaitMyths.myth3", sysctl("tcp_tw_reuse")));
         InetAddress lo = InetAddress.getLoopbackAddress();

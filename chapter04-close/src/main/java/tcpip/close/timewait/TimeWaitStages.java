@@ -31,11 +31,39 @@ public final class TimeWaitStages {
     }
 
     static void timeWaitRestart(Narrator n) throws Exception {
+        n.code(ReuseAddressCore.class, "close-first");
+        int[] ports = closeFirst(n, true);
+        int port = ports[0];
+        n.program(CloseMessages.get("CloseDemo.restart.firstServer", port));
+        if (n.available()) {
+            SocketTable.connection(port, ports[1]).ifPresent(n::row);
+        }
+        n.code(ReuseAddressCore.class, "restart");
+        try (ServerSocket again = ReuseAddressCore.listen(LOOPBACK, port, false)) {
+            n.program(CloseMessages.get("CloseDemo.restart.noReuseBound", port));
+        } catch (IOException e) {
+            n.program(CloseMessages.get("CloseDemo.restart.noReuseFailed", port, Cli.describe(e)));
+        }
+        try (ServerSocket again = ReuseAddressCore.listen(LOOPBACK, port, true)) {
+            n.program(CloseMessages.get("CloseDemo.restart.reuseBound", port));
+        }
+        // The TIME_WAIT row remembers its listener's SO_REUSEADDR: measured with a first server that had it off.
+        int strict = closeFirst(n, false)[0];
+        try (ServerSocket again = ReuseAddressCore.listen(LOOPBACK, strict, true)) {
+            n.result(CloseMessages.get("CloseDemo.restart.rowsKeepReuse.bound", strict));
+        } catch (IOException e) {
+            n.result(CloseMessages.get("CloseDemo.restart.rowsKeepReuse.failed", strict, Cli.describe(e)));
+        }
+        n.note(CloseMessages.get("CloseDemo.restart.whyTimeWait"));
+        n.simplifies(CloseMessages.get("CloseDemo.simplifies.timeWaitLength"));
+    }
+
+    /** A server (SO_REUSEADDR {@code reuse}) serves one client and closes first: {its port, the client's port}. */
+    private static int[] closeFirst(Narrator n, boolean reuse) throws Exception {
         int port;
         int clientPort;
         int wait = Math.toIntExact(WAIT.toMillis());
-        n.code(ReuseAddressCore.class, "close-first");
-        try (ServerSocket first = ReuseAddressCore.listen(LOOPBACK, 0, true)) {
+        try (ServerSocket first = ReuseAddressCore.listen(LOOPBACK, 0, reuse)) {
             port = first.getLocalPort();
             try (Socket client = new Socket()) {
                 CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
@@ -56,21 +84,6 @@ public final class TimeWaitStages {
                 }
             }
         }
-        n.program(CloseMessages.get("CloseDemo.restart.firstServer", port));
-        if (n.available()) {
-            SocketTable.connection(port, clientPort).ifPresent(n::row);
-        }
-        n.code(ReuseAddressCore.class, "restart");
-        try (ServerSocket again = ReuseAddressCore.listen(LOOPBACK, port, false)) {
-            n.program(CloseMessages.get("CloseDemo.restart.noReuseBound", port));
-        } catch (IOException e) {
-            n.program(CloseMessages.get("CloseDemo.restart.noReuseFailed", port, Cli.describe(e)));
-        }
-        try (ServerSocket again = ReuseAddressCore.listen(LOOPBACK, port, true)) {
-            n.program(CloseMessages.get("CloseDemo.restart.reuseBound", port));
-        }
-        n.note(CloseMessages.get("CloseDemo.restart.rowsKeepReuse"));
-        n.note(CloseMessages.get("CloseDemo.restart.whyTimeWait"));
-        n.simplifies(CloseMessages.get("CloseDemo.simplifies.timeWaitLength"));
+        return new int[] {port, clientPort};
     }
 }

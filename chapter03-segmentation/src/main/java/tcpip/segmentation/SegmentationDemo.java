@@ -11,6 +11,7 @@ import tcpip.segmentation.mss.MssStages;
 import tcpip.segmentation.nagle.NagleStages;
 import tcpip.segmentation.seqack.SeqAckStages;
 import tcpip.segmentation.throughput.ThroughputStages;
+import tcpip.cli.PrivateNetwork;
 
 /** The article's 데이터 송수신 section on loopback: every lesson package's stages, in article order. */
 public final class SegmentationDemo {
@@ -19,7 +20,7 @@ public final class SegmentationDemo {
     }
 
     public static void main(String[] args) {
-        tcpip.cli.PrivateNetwork.enter(args); // not root: continue in a private network namespace, with packets
+        PrivateNetwork.enter(args); // not root: continue in a private network namespace, with packets
         Lang.chooseFrom(args);
         Stages.main("SegmentationDemo", Msg.get("SegmentationDemo.summary"), stages(), args);
     }

@@ -67,7 +67,7 @@ public final class StageSupport {
     /** Prints what an in-process server logged, then forgets it (printed after the step, so the order is fixed). */
     public static void printLog(Narrator n, List<String> log) {
         synchronized (log) {
-            log.forEach(l -> l.lines().forEach(x -> n.line(tcpip.segmentation.Msg.get("label.server"), x)));
+            log.forEach(l -> l.lines().forEach(x -> n.line(Msg.get("label.server"), x)));
             log.clear();
         }
     }

@@ -11,6 +11,7 @@ import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.kernel.SocketTable;
 import tcpip.segmentation.Msg;
+import tcpip.segmentation.ServerOptions;
 
 /**
  * Writes much more than the kernel can buffer ({@link WindowCore}) to a server that is not reading
@@ -25,7 +26,7 @@ public final class BlockedWriterClient {
         Lang.chooseFrom(args);
         Cli cli = new Cli("BlockedWriterClient", Msg.get("BlockedWriterClient.summary"));
         Cli.Option<String> host = cli.host();
-        Cli.Option<Integer> port = cli.port(tcpip.segmentation.ServerOptions.DEFAULT_PORT);
+        Cli.Option<Integer> port = cli.port(ServerOptions.DEFAULT_PORT);
         Cli.Option<Long> total = cli.sizeOption("--total", 64L << 20, 1, 1L << 34, Msg.get("BlockedWriterClient.opt.total"));
         Cli.Option<Long> sndbuf = cli.sizeOption("--sndbuf", 0, 0, 1L << 30, Msg.get("BlockedWriterClient.opt.sndbuf"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(60),

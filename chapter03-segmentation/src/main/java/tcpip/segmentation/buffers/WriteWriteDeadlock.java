@@ -10,6 +10,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
+import java.net.ServerSocket;
+import java.util.Arrays;
 
 /**
  * Two peers that each write a lot before reading anything: once all four buffers are full both
@@ -87,7 +89,7 @@ public final class WriteWriteDeadlock {
         }
     }
 
-    private static void smallBuffers(Socket client, java.net.ServerSocket listener) throws IOException {
+    private static void smallBuffers(Socket client, ServerSocket listener) throws IOException {
         client.setSendBufferSize(BUFFER);
         client.setReceiveBufferSize(BUFFER);
         listener.setReceiveBufferSize(BUFFER);
@@ -125,7 +127,7 @@ public final class WriteWriteDeadlock {
             }
             long[] now = {a.get(), b.get(), ra.get().txQueue(), ra.get().rxQueue(), rb.get().txQueue(),
                 rb.get().rxQueue()};
-            if (!java.util.Arrays.equals(now, last)) {
+            if (!Arrays.equals(now, last)) {
                 System.arraycopy(now, 0, last, 0, now.length);
                 since[0] = System.nanoTime();
                 return false;

@@ -11,6 +11,7 @@ import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
+import tcpip.net.LogSafe;
 
 /** Sends length-prefixed frames (or, on request, a bad length) and prints the server's answers. */
 public final class LengthPrefixClient {
@@ -43,7 +44,7 @@ public final class LengthPrefixClient {
                 for (int i = 1; i <= count.get(); i++) {
                     String answer = LengthPrefixCore.exchange(socket, new byte[payload]);
                     if (!answer.equals("frame " + i + ": " + payload + " bytes")) {
-                        throw new IOException(Msg.get("LengthPrefixClient.unexpected", tcpip.net.LogSafe.text(answer)));
+                        throw new IOException(Msg.get("LengthPrefixClient.unexpected", LogSafe.text(answer)));
                     }
                     System.out.println(Msg.get("LengthPrefixClient.sent", payload, answer));
                 }
@@ -51,7 +52,7 @@ public final class LengthPrefixClient {
                     out.write(ByteBuffer.allocate(LengthPrefixDecoder.HEADER_BYTES).putInt(Integer.MAX_VALUE).array());
                     String answer = LengthPrefixCore.readAnswer(in);
                     if (!answer.startsWith("ERROR")) {
-                        throw new IOException(Msg.get("LengthPrefixClient.accepted2GiB", tcpip.net.LogSafe.text(answer)));
+                        throw new IOException(Msg.get("LengthPrefixClient.accepted2GiB", LogSafe.text(answer)));
                     }
                     System.out.println(Msg.get("LengthPrefixClient.sentBad", Integer.MAX_VALUE, answer));
                 }

@@ -10,6 +10,7 @@ import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
+import tcpip.net.LogSafe;
 
 /**
  * Sends several newline-terminated messages in ONE write() ({@link LineCore}) and checks that the
@@ -50,7 +51,7 @@ public final class LineClient {
         for (int i = 0; i < answers.size(); i++) {
             String expected = "line " + (i + 1) + ": " + (i < sent.size() ? sent.get(i) : "");
             if (i >= sent.size() || !answers.get(i).equals(expected)) {
-                throw new IOException(Msg.get("LineClient.unexpected", tcpip.net.LogSafe.text(answers.get(i)), expected));
+                throw new IOException(Msg.get("LineClient.unexpected", LogSafe.text(answers.get(i)), expected));
             }
         }
         if (answers.size() < sent.size()) {

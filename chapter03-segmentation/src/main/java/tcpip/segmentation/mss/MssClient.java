@@ -7,6 +7,7 @@ import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
+import java.net.Inet6Address;
 
 /**
  * Connects ({@link MssCore}), prints the MSS fields the kernel keeps ({@code ss -tin}), sends
@@ -30,7 +31,7 @@ public final class MssClient {
         cli.run(() -> {
             try (Socket socket = MssCore.connect(new InetSocketAddress(host.get(), port.get()))) {
                 System.out.println(Msg.get("MssClient.afterHandshake", MssReport.ssLine(socket)));
-                boolean v6 = socket.getInetAddress() instanceof java.net.Inet6Address;
+                boolean v6 = socket.getInetAddress() instanceof Inet6Address;
                 long synMss = MssReport.expectedSynMss(Sysctl.mtu("lo"), v6);
                 MssReport.ss(socket).ifPresent(i -> System.out.println(Msg.get("MssClient.ifLo",
                         MssReport.advmssLine(i.number("advmss"), synMss))));

@@ -5,6 +5,7 @@ import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.segmentation.Msg;
 import tcpip.segmentation.StageSupport;
+import tcpip.kernel.Segment;
 
 /** 데이터 송수신 with small writes: Nagle + delayed ACK against TCP_NODELAY. */
 public final class NagleStages {
@@ -28,10 +29,10 @@ public final class NagleStages {
         long[] nodelay = NagleProbe.run(true, requests);
         n.result(Msg.get("NagleStages.median.on", Narrator.human(NagleClient.median(nodelay))));
         n.program(Msg.get("NagleStages.slowest"));
-        List<tcpip.kernel.Segment> slowest = slowestRequest(captured.segments(), captured.serverPort());
+        List<Segment> slowest = slowestRequest(captured.segments(), captured.serverPort());
         n.segments(slowest);
         if (slowest.size() >= 3 && slowest.get(0).length() > 0) {
-            tcpip.kernel.Segment header = slowest.get(0);
+            Segment header = slowest.get(0);
             slowest.stream().filter(s -> s.srcPort() == captured.serverPort() && s.ack() >= header.seq() + header.length())
                     .findFirst().ifPresent(ack -> n.result(Msg.get("NagleStages.delayedAck",
                             String.format("%.1f", (ack.time() - header.time()) * 1000))));
@@ -48,13 +49,13 @@ public final class NagleStages {
      * requests of a new connection are often fast: the receiver ACKs at once while in quick-ACK
      * mode, so a ladder of request 1 would not show the stall.)
      */
-    private static List<tcpip.kernel.Segment> slowestRequest(List<tcpip.kernel.Segment> all, int serverPort) {
+    private static List<Segment> slowestRequest(List<Segment> all, int serverPort) {
         int header = -1;
         int body = -1;
         double worst = -1;
         int previous = -1;
         for (int i = 0; i < all.size(); i++) {
-            tcpip.kernel.Segment s = all.get(i);
+            Segment s = all.get(i);
             if (s.length() > 0 && s.dstPort() == serverPort) {
                 if (previous >= 0 && s.time() - all.get(previous).time() > worst) {
                     worst = s.time() - all.get(previous).time();

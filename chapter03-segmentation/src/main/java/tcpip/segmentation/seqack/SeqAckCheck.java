@@ -3,6 +3,7 @@ package tcpip.segmentation.seqack;
 import java.util.ArrayList;
 import java.util.List;
 import tcpip.kernel.Segment;
+import tcpip.segmentation.Msg;
 
 /**
  * Checks the article's numbering claims on captured segments: the ACK that answers a segment is
@@ -35,8 +36,8 @@ public final class SeqAckCheck {
             String relation = String.format("%d > %d %s seq=%d len=%d -> ack=%s: SEQ + len%s%s = %d", sent.srcPort(),
                     sent.dstPort(), sent.kind(), sent.seq(), sent.length(), ack < 0 ? "none" : ack,
                     sent.syn() ? " + 1" : "", sent.fin() ? " + 1" : "", expected);
-            return matches() ? tcpip.segmentation.Msg.get("SeqAckCheck.matches", relation)
-                    : tcpip.segmentation.Msg.get("SeqAckCheck.notMatch", relation, sum);
+            return matches() ? Msg.get("SeqAckCheck.matches", relation)
+                    : Msg.get("SeqAckCheck.notMatch", relation, sum);
         }
     }
 

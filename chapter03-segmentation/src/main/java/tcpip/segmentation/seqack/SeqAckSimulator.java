@@ -5,6 +5,7 @@ import java.util.Arrays;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.segmentation.Msg;
+import java.util.Set;
 
 /**
  * Runs the SEQ/ACK MODEL (a simulation of what the kernel does, not the kernel) and prints its
@@ -40,7 +41,7 @@ public final class SeqAckSimulator {
             byte[] bytes = message.get().getBytes(StandardCharsets.UTF_8);
             SeqAckModel.Result r = SeqAckModel.run(bytes, new SeqAckModel.Options(seed.get(), mss.get(),
                     loss.get() / 100.0, dup.get() / 100.0, reorder.get() / 100.0, rto.get(), 10_000,
-                    java.util.Set.of(), recovery.get() == Recovery.LINUX));
+                    Set.of(), recovery.get() == Recovery.LINUX));
             System.out.println(Msg.get("SeqAckSimulator.model"));
             r.diagram().forEach(System.out::println);
             System.out.println(Msg.get("SeqAckSimulator.got", new String(r.delivered(), StandardCharsets.UTF_8)));

@@ -42,7 +42,7 @@ public final class SeqAckStages {
         int mss = 16;
         n.note(Msg.get("SeqAckStages.model"));
         SeqAckModel.Result r = SeqAckModel.run(message, new SeqAckModel.Options(7, mss, 0.2, 0.1, 0.2, 4, 10_000));
-        r.diagram().forEach(l -> n.line(tcpip.segmentation.Msg.get("label.model"), l));
+        r.diagram().forEach(l -> n.line(Msg.get("label.model"), l));
         n.result(Msg.get("SeqAckStages.modelGot", new String(r.delivered(), StandardCharsets.UTF_8)));
 
         n.note(Msg.get("SeqAckStages.real", message.length, mss));

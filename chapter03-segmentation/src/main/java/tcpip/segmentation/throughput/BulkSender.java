@@ -15,6 +15,12 @@ import java.util.Locale;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.segmentation.Msg;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import tcpip.kernel.SsInfo;
+import tcpip.narration.Narrator;
+import tcpip.narration.Progress;
+import tcpip.segmentation.ServerOptions;
 
 /**
  * Sends as fast as it can for a while with one write size ({@link ThroughputCore}) and prints MB/s: each write() is a
@@ -59,7 +65,7 @@ public final class BulkSender {
         Lang.chooseFrom(args);
         Cli cli = new Cli("BulkSender", Msg.get("BulkSender.summary"));
         Cli.Option<String> host = cli.host();
-        Cli.Option<Integer> port = cli.port(tcpip.segmentation.ServerOptions.DEFAULT_PORT);
+        Cli.Option<Integer> port = cli.port(ServerOptions.DEFAULT_PORT);
         Cli.Option<Long> size = cli.sizeOption("--write-size", 64 << 10, 1, 64 << 20, Msg.get("BulkSender.opt.writeSize"));
         Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.STREAM, Msg.get("BulkSender.opt.mode"));
         Cli.Option<Duration> duration = cli.durationOption("--duration", Duration.ofSeconds(2), Msg.get("BulkSender.opt.duration"));
@@ -78,7 +84,7 @@ public final class BulkSender {
                 List<Measurement> results = new ArrayList<>();
                 if (sweep.get()) {
                     // A progress line (bytes sent, rate) on a terminal only; silent when piped.
-                    tcpip.narration.Progress progress = tcpip.narration.Progress.start(Msg.get("BulkSender.progress.sweep"), -1);
+                    Progress progress = Progress.start(Msg.get("BulkSender.progress.sweep"), -1);
                     SWEEPING.set(true);
                     for (Setting s : sweepSettings()) {
                         Measurement m = measure(server, s.mode(), s.size(), perSize.get(), file);
@@ -94,7 +100,7 @@ public final class BulkSender {
                     Measurement m = measure(server, mode.get(), (int) (long) size.get(), duration.get(), file);
                     ThreadCpu used = ThreadCpu.now().minus(before);
                     System.out.println(Msg.get("BulkSender.result", m.label(), String.format("%,.1f", m.mbPerSecond()),
-                            String.format("%,d", m.bytes()), tcpip.narration.Narrator.human(m.elapsed())));
+                            String.format("%,d", m.bytes()), Narrator.human(m.elapsed())));
                     if (cpu.get()) {
                         System.out.println(used.perGigabyte(m));
                     }
@@ -111,18 +117,18 @@ public final class BulkSender {
      * piped, in the sweep (it has its own line) or without ss.
      */
     private static Thread progressWatcher(SocketChannel channel, Duration duration) throws IOException {
-        if (!tcpip.narration.Progress.onTerminal() || duration.compareTo(PROGRESS_AFTER) < 0 || SWEEPING.get()) {
+        if (!Progress.onTerminal() || duration.compareTo(PROGRESS_AFTER) < 0 || SWEEPING.get()) {
             return null;
         }
         int local = ((InetSocketAddress) channel.getLocalAddress()).getPort();
         int remote = ((InetSocketAddress) channel.getRemoteAddress()).getPort();
         long endMillis = System.currentTimeMillis() + duration.toMillis();
-        tcpip.narration.Progress progress = tcpip.narration.Progress.start(
-                Msg.get("BulkSender.progress.sending", tcpip.narration.Narrator.human(duration)), -1);
+        Progress progress = Progress.start(
+                Msg.get("BulkSender.progress.sending", Narrator.human(duration)), -1);
         return Thread.ofVirtual().start(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted() && System.currentTimeMillis() < endMillis) {
-                    tcpip.kernel.SsInfo.of(local, remote).map(i -> i.number("bytes_acked")).filter(v -> v > 0)
+                    SsInfo.of(local, remote).map(i -> i.number("bytes_acked")).filter(v -> v > 0)
                             .ifPresent(progress::update);
                     Thread.sleep(PROGRESS_EVERY.toMillis()); // a display refresh, not synchronisation
                 }
@@ -144,7 +150,7 @@ public final class BulkSender {
      */
     record ThreadCpu(long userNanos, long totalNanos) {
         static ThreadCpu now() {
-            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             return mx.isCurrentThreadCpuTimeSupported()
                     ? new ThreadCpu(mx.getCurrentThreadUserTime(), mx.getCurrentThreadCpuTime()) : new ThreadCpu(-1, -1);
         }

@@ -13,6 +13,7 @@ import tcpip.narration.Stage;
 import tcpip.net.AcceptLoop;
 import tcpip.segmentation.Msg;
 import tcpip.segmentation.StageSupport;
+import java.nio.channels.ServerSocketChannel;
 
 /** 데이터 송수신 at full speed: MB/s by write size. */
 public final class ThroughputStages {
@@ -29,7 +30,7 @@ public final class ThroughputStages {
     static void throughput(Narrator n) throws Exception {
         Duration each = Duration.ofMillis(250);
         Path file = Files.createTempFile("segmentation-demo", ".bin");
-        try (java.nio.channels.ServerSocketChannel channel = java.nio.channels.ServerSocketChannel.open()) {
+        try (ServerSocketChannel channel = ServerSocketChannel.open()) {
             channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             ServerSocket listener = channel.socket();
             BulkSender.fill(file);

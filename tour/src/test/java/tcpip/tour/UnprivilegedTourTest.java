@@ -161,6 +161,8 @@ class UnprivilegedTourTest {
         String out = run("ch3-loss-drop-middle");
         assertThat(out).as(out).containsPattern("SEQ \\d+:\\d+ was sent 2 times")
                 .contains("[retransmission]").contains("= the sender's (intact)")
+                .as("who resent it, from this namespace's counters").contains("expects SACK recovery, resent before any timer: matches")
+                .as("no trace for a normal user, said once").contains("readable by root only")
                 .doesNotContain("does NOT match").doesNotContain("not run here");
     }
 }

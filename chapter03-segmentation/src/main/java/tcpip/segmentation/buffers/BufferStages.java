@@ -221,10 +221,15 @@ public final class BufferStages {
      * every other program's traffic, so there they are not shown.
      */
     public static void counters(Narrator n, TcpCounters before, TcpCounters after) {
+        counters(n, before, after, PacketAccess.inPrivateNamespace());
+    }
+
+    /** The same, {@code ownNamespace} saying whether the counters are this namespace's alone. */
+    static void counters(Narrator n, TcpCounters before, TcpCounters after, boolean ownNamespace) {
         if (!after.available()) {
             return;
         }
-        if (!PacketAccess.inPrivateNamespace()) {
+        if (!ownNamespace) {
             n.note(Msg.get("BufferStages.counters.hostWide"));
             return;
         }

@@ -174,11 +174,13 @@ final class Lab implements AutoCloseable {
         return counters;
     }
 
-    /** after − before for the counters that changed, in a fixed order of interest. */
+    /** after − before for each named counter this kernel has, in a fixed order of interest. */
     static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after, List<String> names) {
         Map<String, Long> d = new LinkedHashMap<>();
         for (String n : names) {
-            d.put(n, after.getOrDefault(n, 0L) - before.getOrDefault(n, 0L));
+            if (after.containsKey(n)) { // a counter this kernel lacks stays out
+                d.put(n, after.get(n) - before.getOrDefault(n, 0L));
+            }
         }
         return d;
     }

@@ -20,7 +20,7 @@ final class LabSupport {
     /** The namespace's TCP counters the experiments read (nstat names), in the order they are printed. */
     static final List<String> COUNTERS = List.of("TcpRetransSegs", "TcpExtTCPFastRetrans", "TcpExtTCPSackRecovery",
             "TcpExtTCPSACKReorder", "TcpExtTCPLossProbes", "TcpExtTCPLossProbeRecovery", "TcpExtTCPTimeouts",
-            "TcpExtTCPSpuriousRTOs", "TcpExtTCPDSACKRecv");
+            "TcpExtTCPSpuriousRTOs", "TcpExtTCPDSACKRecv", "TcpExtTCPDSACKRecvSegs");
     private static final Pattern NFT_PACKETS = Pattern.compile("packets (\\d+)");
 
     private LabSupport() {

@@ -92,12 +92,14 @@ final class RandomLoss {
      */
     static String extra(LossRow r) {
         long extra = r.retransSegs() - r.dropped();
-        long dsack = LabSupport.counter(r.counters(), "TcpExtTCPDSACKRecv");
+        // segments the receiver reported as duplicates (one DSACK block may cover several: TCPDSACKRecvSegs)
+        long dsack = r.counters().containsKey("TcpExtTCPDSACKRecvSegs")
+                ? LabSupport.counter(r.counters(), "TcpExtTCPDSACKRecvSegs")
+                : LabSupport.counter(r.counters(), "TcpExtTCPDSACKRecv");
         long probes = LabSupport.counter(r.counters(), "TcpExtTCPLossProbes");
         long timeouts = LabSupport.counter(r.counters(), "TcpExtTCPTimeouts");
         long reorder = LabSupport.counter(r.counters(), "TcpExtTCPSACKReorder");
-        String key = dsack >= extra ? "LossLab.random.extra.dsack"
-                : probes + timeouts >= extra ? "LossLab.random.extra.timers" : "LossLab.random.extra.notMatch";
+        String key = dsack >= extra ? "LossLab.random.extra.dsack" : "LossLab.random.extra.notMatch";
         return Msg.get(key, r.percent(), extra, dsack, probes, timeouts, reorder);
     }
 }

@@ -83,4 +83,16 @@ class ExplanationsTest {
         assertThat(tooLate.verdict()).as("Recovery after the count rule's ACK cannot be").isEqualTo(
                 RecoveryDecision.Verdict.NOT_MATCHED);
     }
+
+    @Test
+    void extraResendsAreSpuriousOnlyWhenTheReceiverReportedThemAsDuplicates() {
+        Map<String, Long> dsacked = Map.of("TcpRetransSegs", 60L, "TcpExtTCPDSACKRecvSegs", 35L, "TcpExtTCPDSACKRecv", 24L,
+                "TcpExtTCPLossProbes", 5L);
+        RandomLoss.LossRow row = new RandomLoss.LossRow(1, 8.4, 25, 60, "154", true, dsacked);
+        assertThat(RandomLoss.extra(row)).as("35 extra, 35 duplicate segments reported")
+                .contains("35 resend(s) more").contains("resends of data that had arrived").doesNotContain("NOT");
+        Map<String, Long> unexplained = Map.of("TcpRetransSegs", 60L, "TcpExtTCPDSACKRecvSegs", 10L);
+        assertThat(RandomLoss.extra(new RandomLoss.LossRow(1, 8.4, 25, 60, "154", true, unexplained)))
+                .endsWith("does NOT match");
+    }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The command line of every program in this collection: {@code --help}, the same flags
@@ -106,7 +107,7 @@ public final class Cli {
     }
 
     private static final java.util.regex.Pattern IPV4 =
-            java.util.regex.Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+            Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
     /**
@@ -340,8 +341,21 @@ public final class Cli {
     public static String describe(Throwable e) {
         String msg = e.getMessage();
         String type = e.getClass().getSimpleName();
-        return msg == null ? type : type + ": " + msg;
+        return msg == null ? type : type + ": " + withoutCallName(msg);
     }
+
+    /**
+     * Some JDK builds add the failed call's name to the kernel's error text ("Connection refused
+     * (connect failed)"), others do not: the error (ECONNREFUSED, ETIMEDOUT) is the same, so the
+     * output keeps only the kernel's words and reads the same on every JDK.
+     */
+    static String withoutCallName(String message) {
+        return JDK_CALL_SUFFIX.matcher(message).replaceFirst("");
+    }
+
+    /** The suffix such a JDK adds: " (connect failed)", " (bind failed)", … */
+    private static final Pattern JDK_CALL_SUFFIX =
+            Pattern.compile(" \\([a-z_]+ failed\\)$");
 
     static String show(Object value) {
         if (value instanceof Enum<?> e) {
@@ -391,7 +405,7 @@ public final class Cli {
     }
 
     private static final java.util.regex.Pattern DURATION =
-            java.util.regex.Pattern.compile("(\\d{1,9})(?:\\.(\\d{1,3}))?(ms|s|m|h)");
+            Pattern.compile("(\\d{1,9})(?:\\.(\\d{1,3}))?(ms|s|m|h)");
 
     /**
      * Parses {@code 250ms}, {@code 30s}, {@code 1.5s}, {@code 2m}, {@code 1h}. Strict: a unit is

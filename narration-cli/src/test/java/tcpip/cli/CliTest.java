@@ -14,6 +14,18 @@ class CliTest {
     enum Mode { ITERATIVE, THREAD_PER_CLIENT, VIRTUAL }
 
     @Test
+    void aFailedCallReadsTheSameOnEveryJdkTheKernelsWordsWithoutTheCallName() {
+        assertThat(Cli.describe(new java.net.ConnectException("Connection refused (connect failed)")))
+                .isEqualTo("ConnectException: Connection refused");
+        assertThat(Cli.describe(new java.net.ConnectException("Connection refused")))
+                .isEqualTo("ConnectException: Connection refused");
+        assertThat(Cli.describe(new java.net.BindException("Address already in use (Bind failed)")))
+                .as("only the JDK's lower-case suffix goes").endsWith("(Bind failed)");
+        assertThat(Cli.describe(new java.io.IOException("a (b failed) c"))).endsWith("(b failed) c");
+        assertThat(Cli.describe(new java.io.EOFException())).isEqualTo("EOFException");
+    }
+
+    @Test
     void defaultsAndGivenValues() throws Exception {
         Cli cli = new Cli("Demo", "a demo");
         Cli.Option<Integer> port = cli.port(7007);

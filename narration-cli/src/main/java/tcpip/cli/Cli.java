@@ -1,21 +1,22 @@
 package tcpip.cli;
 
 import java.io.PrintStream;
-import tcpip.kernel.TextWidth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
+import tcpip.kernel.TextWidth;
 
 /**
- * The command line of every program in this collection: {@code --help}, the same flags
- * everywhere ({@code --host}, {@code --port}, {@code --bind}), and bad input turned into one
- * line on stderr with exit code 2, never a stack trace.
+ * The command line of every program in this collection: its options, {@code --help}, the same
+ * flags everywhere ({@code --host}, {@code --port}, {@code --bind}), bad input turned into one line
+ * on stderr with exit code 2 (never a stack trace), and how a main ends ({@link #run}, {@link #exit}).
+ * How each kind of value is read is {@link Values}' job; an error repeats a value only through
+ * {@link ShownValue}.
  *
  * <pre>{@code
  * Cli cli = new Cli("EchoServer", "Echoes every byte back until the client closes.");
@@ -32,6 +33,8 @@ public final class Cli {
     public static final int EXIT_FAILURE = 1;
     /** The address every server binds and every client connects to unless told otherwise. */
     public static final String LOOPBACK = "127.0.0.1";
+    /** Longest time any flag accepts unless it says otherwise (a socket timeout is an int of ms). */
+    public static final Duration MAX_DURATION = Values.MAX_DURATION;
 
     private static final Messages MSG = Messages.of("tcpip.cli.messages");
     private static final int HELP_COLUMN = 28;
@@ -45,11 +48,8 @@ public final class Cli {
     public Cli(String program, String summary) {
         this.program = program;
         this.summary = summary;
-        add(new Option<Lang>("--lang", "en|ko", null, () -> MSG.get("cli.lang"), s -> {
-            Lang l = Lang.parse(s);
-            if (l == null) {
-                throw new IllegalArgumentException(MSG.get("cli.expects.choice", "en|ko", s));
-            }
+        add(new Option<Lang>("--lang", Values.LANGUAGES, null, () -> MSG.get("cli.lang"), s -> {
+            Lang l = Values.lang(s);
             Lang.set(l);
             return l;
         }));
@@ -59,7 +59,7 @@ public final class Cli {
     public static final class Option<T> {
         private final String name;
         private final String valueName;
-        private final java.util.function.Supplier<String> help; // looked up when --help prints: --lang may come later
+        private final Supplier<String> help; // looked up when --help prints: --lang may come later
         private final Function<String, T> parser;
         private T value;
         private boolean given;
@@ -68,7 +68,7 @@ public final class Cli {
             this(name, valueName, defaultValue, () -> help, parser);
         }
 
-        Option(String name, String valueName, T defaultValue, java.util.function.Supplier<String> help,
+        Option(String name, String valueName, T defaultValue, Supplier<String> help,
                 Function<String, T> parser) {
             this.name = name;
             this.valueName = valueName;
@@ -93,81 +93,33 @@ public final class Cli {
 
     /** {@code --port N}: a TCP port, 0 to 65535 (0 = the kernel picks one). */
     public Option<Integer> port(int defaultPort) {
-        return add(new Option<>("--port", "N", defaultPort, () -> MSG.get("cli.opt.port"), wholeNumber(0, 65_535)));
+        return add(new Option<>("--port", "N", defaultPort, () -> MSG.get("cli.opt.port"), Values.wholeNumber(0, 65_535)));
     }
 
     /** {@code --host ADDR}: where a client connects (127.0.0.1 by default; ::1 works too). */
     public Option<String> host() {
-        return add(new Option<>("--host", "ADDR", LOOPBACK, () -> MSG.get("cli.opt.host"), Cli::address));
+        return add(new Option<>("--host", "ADDR", LOOPBACK, () -> MSG.get("cli.opt.host"), Values::address));
     }
 
     /** {@code --bind ADDR}: where a server listens (127.0.0.1 by default). */
     public Option<String> bind() {
-        return add(new Option<>("--bind", "ADDR", LOOPBACK, () -> MSG.get("cli.opt.bind"), Cli::address));
+        return add(new Option<>("--bind", "ADDR", LOOPBACK, () -> MSG.get("cli.opt.bind"), Values::address));
     }
 
-    private static final java.util.regex.Pattern IPV4 =
-            Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
-
-    /**
-     * An address given on the command line: an IP literal or {@code localhost}. Anything else
-     * (a typo, a host name) is a usage error at once, instead of a wait for a DNS look-up.
-     */
-    public static String address(String s) {
-        String t = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
-        if (t.equalsIgnoreCase("localhost") || IPV4.matcher(t).matches()) {
-            return t;
-        }
-        if (IPV6.matcher(t).matches()) {
-            try {
-                java.net.InetAddress.getByName(t); // a literal: parsed locally, no DNS
-                return t;
-            } catch (java.net.UnknownHostException e) {
-                // falls through to the error below
-            }
-        }
-        throw new IllegalArgumentException(MSG.get("cli.expects.address", s));
-    }
-
+    /** Text: not empty, no control characters ({@link Values#text}). */
     public Option<String> stringOption(String name, String defaultValue, String help) {
-        return add(new Option<>(name, "TEXT", defaultValue, help, s -> s));
+        return add(new Option<>(name, "TEXT", defaultValue, help, Values::text));
     }
 
+    /** A whole number in {@code [min, max]} ({@link Values#wholeNumber}). */
     public Option<Integer> intOption(String name, int defaultValue, int min, int max, String help) {
-        return add(new Option<>(name, "N", defaultValue, help, wholeNumber(min, max)));
+        return add(new Option<>(name, "N", defaultValue, help, Values.wholeNumber(min, max)));
     }
 
-    private static Function<String, Integer> wholeNumber(int min, int max) {
-        return s -> {
-            int v;
-            try {
-                v = Integer.parseInt(s.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(MSG.get("cli.expects.number", s));
-            }
-            if (v < min || v > max) {
-                throw new IllegalArgumentException(MSG.get("cli.range", String.valueOf(min), String.valueOf(max),
-                        String.valueOf(v)));
-            }
-            return v;
-        };
-    }
-
-    /** A byte count: {@code 1048576}, {@code 64K}, {@code 1M}, {@code 1MiB}, {@code 2G}. */
+    /** A byte count: {@code 1048576}, {@code 64K}, {@code 1M}, {@code 1MiB}, {@code 2G} ({@link Values#size}). */
     public Option<Long> sizeOption(String name, long defaultValue, long min, long max, String help) {
-        return add(new Option<>(name, "SIZE", defaultValue, help, s -> {
-            long v = parseSize(s);
-            if (v < min || v > max) {
-                throw new IllegalArgumentException(MSG.get("cli.range.bytes", String.valueOf(min), String.valueOf(max),
-                        String.valueOf(v)));
-            }
-            return v;
-        }));
+        return add(new Option<>(name, "SIZE", defaultValue, help, Values.size(min, max)));
     }
-
-    /** Longest time any flag accepts unless it says otherwise (a socket timeout is an int of ms). */
-    public static final Duration MAX_DURATION = Duration.ofHours(24);
 
     /**
      * A duration with a unit: {@code 250ms}, {@code 30s}, {@code 1.5s}, {@code 2m}, {@code 1h};
@@ -179,33 +131,22 @@ public final class Cli {
 
     /** A duration with a unit, checked against {@code [min, max]} (give min 0 where 0 means "none"). */
     public Option<Duration> durationOption(String name, Duration defaultValue, Duration min, Duration max, String help) {
-        return add(new Option<>(name, "TIME", defaultValue, help, s -> {
-            Duration d = parseDuration(s);
-            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw new IllegalArgumentException(MSG.get("cli.range.time", show(min), show(max), s));
-            }
-            return d;
-        }));
+        return add(new Option<>(name, "TIME", defaultValue, help, Values.duration(min, max)));
     }
 
+    /** A path to a file or a directory ({@link Values#path}). */
     public Option<Path> pathOption(String name, Path defaultValue, String help) {
-        return add(new Option<>(name, "PATH", defaultValue, help, Path::of));
+        return add(new Option<>(name, "PATH", defaultValue, help, Values::path));
+    }
+
+    /** A path to a file, never {@code /} or a path ending in {@code /} ({@link Values#file}). */
+    public Option<Path> fileOption(String name, Path defaultValue, String help) {
+        return add(new Option<>(name, "FILE", defaultValue, help, Values::file));
     }
 
     /** One of an enum's constants, written in lower case with '-' for '_' (e.g. {@code --mode virtual}). */
     public <E extends Enum<E>> Option<E> enumOption(String name, Class<E> type, E defaultValue, String help) {
-        StringBuilder choices = new StringBuilder();
-        for (E e : type.getEnumConstants()) {
-            choices.append(choices.isEmpty() ? "" : "|").append(spell(e));
-        }
-        return add(new Option<>(name, choices.toString(), defaultValue, help, s -> {
-            for (E e : type.getEnumConstants()) {
-                if (spell(e).equals(s.toLowerCase(Locale.ROOT))) {
-                    return e;
-                }
-            }
-            throw new IllegalArgumentException(MSG.get("cli.expects.choice", choices.toString(), s));
-        }));
+        return add(new Option<>(name, Values.choices(type), defaultValue, help, Values.choice(type)));
     }
 
     /** A switch without a value: false unless given. */
@@ -263,7 +204,7 @@ public final class Cli {
             Option<?> option = options.get(name);
             if (option == null) {
                 throw new UsageException(MSG.get(arg.startsWith("-") ? "cli.unknown.option" : "cli.unknown.argument",
-                        program, arg));
+                        program, ShownValue.of(arg)));
             }
             String value;
             if (option.isFlag()) {
@@ -301,7 +242,7 @@ public final class Cli {
         for (Option<?> o : options.values()) {
             String left = o.name + (o.isFlag() ? "" : " " + o.valueName);
             String def = o.isFlag() || o.value == null || o.name.equals("--lang") ? ""
-                    : " " + MSG.get("cli.default", show(o.value));
+                    : " " + MSG.get("cli.default", Values.show(o.value));
             out.println("  " + TextWidth.padRight(left, HELP_COLUMN) + " " + o.help.get() + def);
         }
         out.println("  " + TextWidth.padRight("-h, --help", HELP_COLUMN) + " " + MSG.get("cli.help"));
@@ -341,94 +282,6 @@ public final class Cli {
     public static String describe(Throwable e) {
         String msg = e.getMessage();
         String type = e.getClass().getSimpleName();
-        return msg == null ? type : type + ": " + withoutCallName(msg);
-    }
-
-    /**
-     * Some JDK builds add the failed call's name to the kernel's error text ("Connection refused
-     * (connect failed)"), others do not: the error (ECONNREFUSED, ETIMEDOUT) is the same, so the
-     * output keeps only the kernel's words and reads the same on every JDK.
-     */
-    static String withoutCallName(String message) {
-        return JDK_CALL_SUFFIX.matcher(message).replaceFirst("");
-    }
-
-    /** The suffix such a JDK adds: " (connect failed)", " (bind failed)", … */
-    private static final Pattern JDK_CALL_SUFFIX =
-            Pattern.compile(" \\([a-z_]+ failed\\)$");
-
-    static String show(Object value) {
-        if (value instanceof Enum<?> e) {
-            return spell(e);
-        }
-        if (value instanceof Duration d) {
-            long ms = d.toMillis();
-            if (ms != 0 && ms % 3_600_000 == 0) {
-                return ms / 3_600_000 + "h";
-            }
-            if (ms != 0 && ms % 60_000 == 0) {
-                return ms / 60_000 + "m";
-            }
-            return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
-        }
-        return String.valueOf(value);
-    }
-
-    private static String spell(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    /** Parses {@code 64K}, {@code 1M}, {@code 1MiB}, {@code 2G} or a plain byte count. */
-    public static long parseSize(String s) {
-        String t = s.trim().toUpperCase(Locale.ROOT).replace("_", "");
-        long unit = 1;
-        if (t.endsWith("IB")) {
-            t = t.substring(0, t.length() - 2);
-        } else if (t.endsWith("B")) {
-            t = t.substring(0, t.length() - 1);
-        }
-        if (t.endsWith("K")) {
-            unit = 1L << 10;
-        } else if (t.endsWith("M")) {
-            unit = 1L << 20;
-        } else if (t.endsWith("G")) {
-            unit = 1L << 30;
-        }
-        if (unit != 1) {
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            return Math.multiplyExact(Long.parseLong(t), unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException(MSG.get("cli.expects.size", s));
-        }
-    }
-
-    private static final java.util.regex.Pattern DURATION =
-            Pattern.compile("(\\d{1,9})(?:\\.(\\d{1,3}))?(ms|s|m|h)");
-
-    /**
-     * Parses {@code 250ms}, {@code 30s}, {@code 1.5s}, {@code 2m}, {@code 1h}. Strict: a unit is
-     * required, only these four units exist ({@code 2d} is an error, not 2 seconds), and a value
-     * too large to be a timeout is an error, not an overflow.
-     */
-    public static Duration parseDuration(String s) {
-        java.util.regex.Matcher m = DURATION.matcher(s.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches() || (m.group(2) != null && m.group(3).equals("ms"))) {
-            throw new IllegalArgumentException(MSG.get("cli.expects.time", s));
-        }
-        long whole = Long.parseLong(m.group(1));
-        long unitMs = switch (m.group(3)) {
-            case "ms" -> 1;
-            case "s" -> 1_000;
-            case "m" -> 60_000;
-            default -> 3_600_000;
-        };
-        long fractionMs = 0;
-        if (m.group(2) != null) {
-            String f = (m.group(2) + "00").substring(0, 3); // thousandths of the unit
-            fractionMs = Long.parseLong(f) * unitMs / 1_000;
-        }
-        return Duration.ofMillis(whole * unitMs + fractionMs); // at most 999,999,999 h: no overflow
+        return msg == null ? type : type + ": " + msg;
     }
 }

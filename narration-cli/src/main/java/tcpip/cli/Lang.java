@@ -91,15 +91,30 @@ public enum Lang {
         for (int i = 0; i < args.length; i++) {
             String v = args[i].startsWith("--lang=") ? args[i].substring(7)
                     : args[i].equals("--lang") && i + 1 < args.length ? args[i + 1] : null;
-            if (v != null && parse(v) != null) {
-                set(parse(v));
+            if (v != null && fromFlag(v) != null) {
+                set(fromFlag(v)); // anything else is left to Cli, which refuses it with one line
             }
         }
         outputThatShowsHangul();
         return current();
     }
 
-    /** {@code en} or {@code ko} (also {@code ko_KR.UTF-8}, {@code english} …); null if neither. */
+    /**
+     * The value of {@code --lang}: {@code en} or {@code ko}, in any case, and nothing else
+     * ({@code en-US}, {@code korean} and the empty string are null): the flag has two spellings.
+     */
+    public static Lang fromFlag(String s) {
+        if (s == null || s.length() != 2 || !Values.ascii(s)) {
+            return null;
+        }
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "en" -> EN;
+            case "ko" -> KO;
+            default -> null;
+        };
+    }
+
+    /** A locale's language, {@code en} or {@code ko} (also {@code ko_KR.UTF-8}, {@code english} …); null if neither. */
     public static Lang parse(String s) {
         String t = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
         if (t.startsWith("ko")) {

@@ -34,7 +34,7 @@ public final class Stages {
         Cli.Option<String> only = cli.stringOption("--only", null, MSG.get("stages.opt.only"));
         Cli.Option<Boolean> noPause = cli.flag("--no-pause", MSG.get("stages.opt.no.pause"));
         Cli.Option<Path> pcap = cli.pathOption("--pcap", null, MSG.get("stages.opt.pcap"));
-        Cli.Option<Path> html = cli.pathOption("--html", null, MSG.get("stages.opt.html"));
+        Cli.Option<Path> html = cli.fileOption("--html", null, MSG.get("stages.opt.html"));
         Cli.Option<Boolean> plain = cli.flag("--plain", MSG.get("stages.opt.plain"));
         cli.parse(args);
         if (list.get()) {

@@ -74,28 +74,6 @@ class CliTest {
     }
 
     @Test
-    void sizesAndDurations() {
-        assertThat(Cli.parseSize("64K")).isEqualTo(65_536);
-        assertThat(Cli.parseSize("1_000")).isEqualTo(1000);
-        assertThat(Cli.parseSize("2g")).isEqualTo(2L << 30);
-        assertThatThrownBy(() -> Cli.parseSize("lots")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(Cli.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(Cli.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Cli.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Cli.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
-        assertThatThrownBy(() -> Cli.parseDuration("-1s")).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void durationsAreStrict() {
-        // "2d" used to be read as 2 seconds (Double.parseDouble accepts a 'd' suffix); a bare number too.
-        for (String bad : new String[] {"2d", "3", "1.5ms", "5 s", "s", "1e3s", "9999999999h", "-1s"}) {
-            assertThatThrownBy(() -> Cli.parseDuration(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("500ms");
-        }
-    }
-
-    @Test
     void durationFlagsAreRangeChecked() throws Exception {
         Cli cli = new Cli("T", "t");
         Cli.Option<Duration> read = cli.durationOption("--read-timeout", Duration.ofSeconds(30), "read deadline");
@@ -124,6 +102,76 @@ class CliTest {
             cli.host();
             assertThatThrownBy(() -> cli.parseOrHelp(new String[] {"--host", bad})).as(bad)
                     .isInstanceOf(UsageException.class).hasMessageContaining("expects an IP address");
+        }
+    }
+
+    /** A main with one option of every kind, as the flag fuzz drives them. */
+    public static final class EveryKind {
+        static volatile boolean ran;
+
+        public static void main(String[] args) {
+            Lang.chooseFrom(args);
+            Cli cli = new Cli("EveryKind", "every kind of value");
+            cli.port(7007);
+            cli.host();
+            cli.bind();
+            cli.intOption("--clients", 4, 1, 1000, "how many");
+            cli.sizeOption("--size", 64, 1, 1L << 30, "bytes");
+            cli.durationOption("--read-timeout", Duration.ofSeconds(30), "per read");
+            cli.durationOption("--drain", Duration.ofSeconds(1), Duration.ZERO, Duration.ofMinutes(5), "0 = none");
+            cli.stringOption("--message", null, "text");
+            cli.pathOption("--root", null, "a directory");
+            cli.fileOption("--out", null, "a file");
+            cli.enumOption("--mode", Mode.class, Mode.VIRTUAL, "mode");
+            cli.flag("--quiet", "quiet");
+            cli.parse(args);
+            cli.run(() -> ran = true);
+        }
+    }
+
+    private static final String LONG = "9".repeat(5000);
+
+    @Test
+    void everyKindOfValueRefusesWhatItCannotMeanInOneLineWithExitTwo() {
+        String[][] bad = {
+            {"--port", ""}, {"--port", "-1"}, {"--port", "65536"}, {"--port", LONG}, {"--port", "80\n"}, {"--port", "8\u00000"},
+            {"--port", "٨٠"}, {"--host", ""}, {"--host", "example.org"}, {"--host", "::1\nforged"}, {"--host", "localho\u017Ft"},
+            {"--bind", "127.0.0.1\u0000"}, {"--clients", "0"}, {"--clients", "-3"}, {"--clients", "99999999999999999999"},
+            {"--size", ""}, {"--size", "0"}, {"--size", "-1"}, {"--size", "99999999999999999999G"}, {"--size", "1K\n"},
+            {"--read-timeout", ""}, {"--read-timeout", "0s"}, {"--read-timeout", "-1s"}, {"--read-timeout", "999999999h"},
+            {"--read-timeout", "5s\n"}, {"--drain", "6m"}, {"--message", ""}, {"--message", "a\nb"}, {"--message", "a\u0000"},
+            {"--message", "\u001b[31mred"}, {"--root", ""}, {"--root", "a\u0000b"}, {"--root", "a\nb"}, {"--out", "/"},
+            {"--out", ""}, {"--out", "reports/"}, {"--out", "."}, {"--out", "..\n"}, {"--mode", ""}, {"--mode", "fast"},
+            {"--mode", "virtual\n"}, {"--quiet=yes"}, {"--lang", "EN-us"}, {"--lang", ""}, {"--lang", "korean"},
+            {"--lang=en_US.UTF-8"}, {"--lang", "ko\n"}, {"--no-such\noption"}, {"stray\u202Eeno"}, {"x".repeat(5000)},
+        };
+        for (String[] args : bad) {
+            EveryKind.ran = false;
+            InProcess.Result r = InProcess.run(EveryKind.class, args);
+            String shown = ShownValue.escaped(String.join(" ", args));
+            assertThat(r.exitCode()).as("exit code of %s (stderr %s)", shown, r.stderr()).isEqualTo(Cli.EXIT_USAGE);
+            assertThat(EveryKind.ran).as("%s: the program must not run", shown).isFalse();
+            String line = r.stderr();
+            assertThat(line).as(shown).endsWith("(try --help)" + System.lineSeparator()).startsWith("EveryKind: ");
+            String body = line.substring(0, line.length() - System.lineSeparator().length());
+            assertThat(body.codePoints().filter(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT))
+                    .as("%s: one line, no control or format characters: %s", shown, ShownValue.escaped(line)).isEmpty();
+            assertThat(body.length()).as("%s: a short line", shown).isLessThan(300);
+        }
+    }
+
+    @Test
+    void theGoodSpellingsStillRun() {
+        String[][] good = {
+            {"--port", "0", "--host", "[::1]", "--bind", "localhost", "--clients", "1_000", "--size", "64KiB"},
+            {"--read-timeout", "1.5s", "--drain", "0s", "--message", "héllo, 한글", "--root", "/", "--out", "r.html"},
+            {"--mode=THREAD-PER-CLIENT", "--quiet", "--lang", "KO"}, {"--lang=en", "--out", "/tmp/x/report.html"},
+        };
+        for (String[] args : good) {
+            EveryKind.ran = false;
+            InProcess.Result r = InProcess.run(EveryKind.class, args);
+            assertThat(r.exitCode()).as("%s: %s", String.join(" ", args), r.stderr()).isZero();
+            assertThat(EveryKind.ran).isTrue();
         }
     }
 }

@@ -3,7 +3,10 @@ package tcpip.kernel;
 import java.util.List;
 import java.util.Locale;
 
-/** Draws a {@link Ladder} as inline SVG: two lifelines, one sloped arrow per packet, states beside them. */
+/**
+ * Draws a {@link Ladder} as inline SVG: two lifelines, one sloped arrow per packet, states beside
+ * them ({@link LadderText} draws the same model for a terminal).
+ */
 final class LadderSvg {
 
     private static final int WIDTH = 760;
@@ -16,8 +19,7 @@ final class LadderSvg {
     private LadderSvg() {
     }
 
-    static String render(Ladder ladder, String id, String clientName, String serverName, TcpState clientStart,
-            TcpState serverStart) {
+    static String render(Ladder ladder, String id) {
         List<Object> rows = ladder.rows();
         int height = TOP + ROW * (rows.size() + 1) + 30;
         StringBuilder sb = new StringBuilder();
@@ -28,10 +30,10 @@ final class LadderSvg {
         sb.append("<defs><marker id=\"").append(esc(id)).append("-head\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
                 + "markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" "
                 + "fill=\"context-stroke\"/></marker></defs>\n");
-        sb.append(text(LEFT, 18, "middle", "bold", clientName + " " + ladder.client()));
-        sb.append(text(RIGHT, 18, "middle", "bold", serverName + " " + ladder.server()));
-        sb.append(text(LEFT - 8, TOP - 8, "end", "state", clientStart.name()));
-        sb.append(text(RIGHT + 8, TOP - 8, "start", "state", serverStart.name()));
+        sb.append(text(LEFT, 18, "middle", "bold", ladder.name(Ladder.Side.CLIENT) + " " + ladder.client()));
+        sb.append(text(RIGHT, 18, "middle", "bold", ladder.name(Ladder.Side.SERVER) + " " + ladder.server()));
+        sb.append(text(LEFT - 8, TOP - 8, "end", "state", ladder.start(Ladder.Side.CLIENT).name()));
+        sb.append(text(RIGHT + 8, TOP - 8, "start", "state", ladder.start(Ladder.Side.SERVER).name()));
         sb.append(text(8, TOP - 8, "start", "", KernelText.get("ladder.time.ms")));
         int bottom = height - 20;
         sb.append(line(LEFT, TOP - 20, LEFT, bottom, "#444", 2, ""));

@@ -2,6 +2,8 @@ package tcpip.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -181,6 +183,39 @@ class LadderTest {
         assertThat(l.path(Ladder.Side.CLIENT)).startsWith(TcpState.ESTABLISHED);
         assertThat(l.text(false)).anySatisfy(line -> assertThat(line).startsWith("no handshake in this capture"));
         assertThat(l.arrows().get(0).relativeSeq()).isZero(); // relative to the first number seen
+    }
+
+    @Test
+    void aClientTheProgramKnowsNeedsNoGuess() throws Exception {
+        List<Segment> midway = conversation().subList(3, 11); // no SYN: the packets alone cannot tell
+        InetSocketAddress client = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 45678);
+        Ladder known = Ladder.of(midway, client);
+        assertThat(known.roleReason()).isEmpty();
+        assertThat(known.client()).isEqualTo("127.0.0.1:45678");
+        assertThat(known.arrows().get(0).from()).isEqualTo(Ladder.Side.CLIENT);
+        // Even the wrong way round: a capture whose first packet is the server's.
+        Ladder reply = Ladder.of(conversation().subList(5, 11), new InetSocketAddress(45678));
+        assertThat(reply.roleReason()).isEmpty();
+        assertThat(reply.arrows().get(0).from()).isEqualTo(Ladder.Side.SERVER);
+        assertThat(reply.server()).isEqualTo("127.0.0.1:7007");
+        // A client that is not in the capture changes nothing.
+        assertThat(Ladder.of(midway, new InetSocketAddress(client.getAddress(), 1)).roleReason())
+                .isEqualTo(Ladder.of(midway).roleReason());
+    }
+
+    @Test
+    void aKnownClientPicksItsOwnConnectionFromSeveral() {
+        List<Segment> two = new ArrayList<>(conversation());
+        for (Segment s : conversation()) { // a second connection from port 45679
+            two.add(new Segment(s.time() + 1, s.src(), s.srcPort() == 45678 ? 45679 : s.srcPort(), s.dst(),
+                    s.dstPort() == 45678 ? 45679 : s.dstPort(), s.flags(), s.seq(), s.seqEnd(), s.ack(), s.window(),
+                    s.length(), s.mss(), s.wscale()));
+        }
+        assertThat(Ladder.of(two).client()).isEqualTo("127.0.0.1:45678");
+        Ladder second = Ladder.of(two, new InetSocketAddress(InetAddress.getLoopbackAddress(), 45679));
+        assertThat(second.client()).isEqualTo("127.0.0.1:45679");
+        assertThat(second.arrows()).hasSize(11);
+        assertThat(second.otherConnections()).isEqualTo(1);
     }
 
     @Test

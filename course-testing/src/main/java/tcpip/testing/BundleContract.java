@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,7 +22,7 @@ public final class BundleContract {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+)[^}]*}");
     /** Narrated texts that are data, the same in both languages: no Hangul is expected in them. */
-    private static final java.util.List<Pattern> DATA_TEXTS = java.util.List.of(
+    private static final List<Pattern> DATA_TEXTS = List.of(
             Pattern.compile("\\w+\\.java \\[[\\w-]+]"), // a code excerpt's header: EchoCore.java [echo]
             Pattern.compile("\\d+ > \\d+ .*"), // a tcpdump segment: 35118 > 34953 SYN ...
             Pattern.compile("\\S+:(\\d+|\\*)\\s+-> \\S+\\s+[A-Z_0-9]+\\s.*"), // a /proc/net/tcp* row

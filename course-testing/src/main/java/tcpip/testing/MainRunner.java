@@ -3,12 +3,15 @@ package tcpip.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a program's main in its own JVM (same java, same classpath as the test) and captures
@@ -64,7 +67,7 @@ public final class MainRunner {
      * is still running after {@code timeout} gives exit code -1.
      */
     public static Result runHere(Duration timeout, Class<?> main, String... args) {
-        java.lang.reflect.Method inProcess;
+        Method inProcess;
         try {
             inProcess = Class.forName("tcpip.cli.InProcess").getMethod("run", Class.class, String[].class);
         } catch (ReflectiveOperationException e) {
@@ -83,9 +86,9 @@ public final class MainRunner {
         });
         try {
             return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             return new Result(-1, "", main.getSimpleName() + " still running after " + timeout);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("could not run " + main.getName() + " in this JVM", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -8,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -50,7 +53,7 @@ public final class SocketTable {
         List<SocketRow> rows = new ArrayList<>();
         readInto(TCP4, false, rows);
         readInto(TCP6, true, rows);
-        java.util.Set<List<Object>> seen = new java.util.HashSet<>();
+        Set<List<Object>> seen = new HashSet<>();
         rows.removeIf(r -> !seen.add(List.of(r.ipv6Table(), r.local(), r.remote(), r.state(), r.inode())));
         return rows;
     }
@@ -66,12 +69,12 @@ public final class SocketTable {
     }
 
     /** The row of one connection, seen from the end whose local port is {@code localPort}. */
-    public static java.util.Optional<SocketRow> connection(int localPort, int remotePort) {
+    public static Optional<SocketRow> connection(int localPort, int remotePort) {
         return read(r -> r.localPort() == localPort && r.remotePort() == remotePort).stream().findFirst();
     }
 
     /** The LISTEN row of a server port. */
-    public static java.util.Optional<SocketRow> listener(int port) {
+    public static Optional<SocketRow> listener(int port) {
         return read(r -> r.localPort() == port && r.state() == TcpState.LISTEN).stream().findFirst();
     }
 

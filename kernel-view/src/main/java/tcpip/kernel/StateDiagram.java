@@ -2,6 +2,7 @@ package tcpip.kernel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,7 +48,7 @@ public final class StateDiagram {
     }
 
     private final char[][] canvas = new char[HEIGHT][WIDTH];
-    private final Map<Box, List<String>> marks = new java.util.EnumMap<>(Box.class);
+    private final Map<Box, List<String>> marks = new EnumMap<>(Box.class);
     private final List<TcpState> clientPath;
     private final List<TcpState> serverPath;
 

@@ -1,8 +1,10 @@
 package tcpip.kernel;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A Stevens / tcptrace time-sequence graph of one connection as inline SVG, like Wireshark's:
@@ -43,7 +45,7 @@ public final class TimeSequenceGraph {
         String bestSender = "";
         long bestBytes = -1;
         for (List<Segment> conn : Ladder.connections(segments)) {
-            java.util.Map<String, Long> bytes = new java.util.HashMap<>();
+            Map<String, Long> bytes = new HashMap<>();
             for (Segment s : conn) {
                 bytes.merge(endpoint(s, true), (long) s.length(), Long::sum);
             }

@@ -1,6 +1,7 @@
 package tcpip.cli;
 
 import java.text.MessageFormat;
+import java.util.Locale;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 
@@ -56,7 +57,7 @@ public final class Messages {
 
     private ResourceBundle bundle(Lang lang) {
         // Root bundle = English; the Korean one is looked up without falling back to the JVM's locale.
-        return lang == Lang.EN ? ResourceBundle.getBundle(baseName, java.util.Locale.ROOT, NO_FALLBACK)
+        return lang == Lang.EN ? ResourceBundle.getBundle(baseName, Locale.ROOT, NO_FALLBACK)
                 : ResourceBundle.getBundle(baseName, lang.locale(), NO_FALLBACK);
     }
 }

@@ -1,5 +1,6 @@
 package tcpip.narration;
 
+import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -74,13 +75,13 @@ public final class Progress {
 
     /** True if this program talks to a terminal ({@code System.console()}), not to a pipe or file. */
     public static boolean onTerminal() {
-        java.io.Console console = System.console();
+        Console console = System.console();
         if (console == null) {
             return false;
         }
         try {
             // Java 22+: a console object exists even when redirected; isTerminal() tells the truth.
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
         } catch (ReflectiveOperationException e) {
             return true; // Java 21: System.console() is null unless stdin and stdout are a terminal
         }

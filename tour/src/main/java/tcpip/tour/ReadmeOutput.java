@@ -1,5 +1,6 @@
 package tcpip.tour;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,6 +16,7 @@ import java.util.stream.Stream;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
+import tcpip.kernel.KernelText;
 
 /**
  * Keeps the READMEs' output excerpts real. An excerpt is a {@code ```text} fence right after a
@@ -125,13 +128,13 @@ public final class ReadmeOutput {
         // The excerpt's language is its README's (README.ko.md: Korean), whatever the locale of whoever runs this.
         String lang = e.readme().getFileName().toString().endsWith(".ko.md") ? "ko" : "en";
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-D" + tcpip.kernel.KernelText.LANGUAGE_PROPERTY + "=" + lang, "-cp",
+                "-D" + KernelText.LANGUAGE_PROPERTY + "=" + lang, "-cp",
                 System.getProperty("java.class.path"), mainClass(root, e.module(), e.main())));
         cmd.addAll(e.args());
         Process p = new ProcessBuilder(cmd).directory(root.resolve(e.module()).toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        var stdout = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        var stdout = CompletableFuture.supplyAsync(() -> {
             try (var in = p.getInputStream()) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException ex) {

@@ -1,6 +1,7 @@
 package tcpip.kernel;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,7 +180,7 @@ public final class PacketAccess {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("CapEff:")) {
-                    return new java.math.BigInteger(line.substring(7).trim(), 16).testBit(bit);
+                    return new BigInteger(line.substring(7).trim(), 16).testBit(bit);
                 }
             }
         } catch (IOException | NumberFormatException e) {

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -33,7 +35,7 @@ public final class PacketCapture implements AutoCloseable {
     /** With headers only, 8 MiB holds a burst of tens of thousands of segments. */
     private static final int CAPTURE_BUFFER_KIB = 8192;
     /** Ports captures were started for, newest last: the server side of what they capture. */
-    private static final java.util.Deque<Integer> CAPTURED_PORTS = new java.util.ArrayDeque<>();
+    private static final Deque<Integer> CAPTURED_PORTS = new ArrayDeque<>();
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration POLL = Duration.ofMillis(2);
     /** tcpdump processes still running: ended by a shutdown hook on Ctrl-C or SIGTERM, not left behind. */
@@ -251,8 +253,8 @@ public final class PacketCapture implements AutoCloseable {
     }
 
     /** The .pcap file tcpdump writes, if one was asked for and tcpdump runs. */
-    public java.util.Optional<Path> pcapFile() {
-        return java.util.Optional.ofNullable(process == null ? null : pcapFile);
+    public Optional<Path> pcapFile() {
+        return Optional.ofNullable(process == null ? null : pcapFile);
     }
 
     /** The segments seen so far. */

@@ -2,6 +2,8 @@ package tcpip.kernel;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,11 +83,11 @@ public final class Sysctl {
      */
     public static long mtu(String device) {
         try {
-            java.net.NetworkInterface nic = java.net.NetworkInterface.getByName(device);
+            NetworkInterface nic = NetworkInterface.getByName(device);
             if (nic != null) {
                 return nic.getMTU();
             }
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             // fall back to sysfs below
         }
         try (InputStream in = Files.newInputStream(Path.of("/sys/class/net", device, "mtu"))) {

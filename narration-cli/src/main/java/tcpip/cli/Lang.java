@@ -1,6 +1,11 @@
 package tcpip.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import tcpip.kernel.KernelText;
 
 /**
  * The language programs speak: English or Korean, the article's language. Chosen by
@@ -40,7 +45,7 @@ public enum Lang {
     public static void set(Lang lang) {
         current = lang;
         // The modules below this one (kernel-view, socket-support) read the choice from here.
-        System.setProperty(tcpip.kernel.KernelText.LANGUAGE_PROPERTY, lang == KO ? "ko" : "en");
+        System.setProperty(KernelText.LANGUAGE_PROPERTY, lang == KO ? "ko" : "en");
     }
 
     /**
@@ -58,10 +63,8 @@ public enum Lang {
         if (System.out.charset().newEncoder().canEncode("가─") && System.err.charset().newEncoder().canEncode("가")) {
             return;
         }
-        System.setOut(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                java.nio.charset.StandardCharsets.UTF_8));
-        System.setErr(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
-                java.nio.charset.StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         String[] chosen = characterLocale();
         if (chosen != null && !chosen[1].toLowerCase(Locale.ROOT).replace("-", "").contains("utf8")) {
             System.err.println(Messages.of("tcpip.cli.messages").get("lang.charset", chosen[0] + "=" + chosen[1]));

@@ -3,6 +3,8 @@ package tcpip.narration;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import tcpip.cli.Messages;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Ladder;
@@ -44,7 +46,7 @@ public final class Narrator {
     }
 
     private final PrintStream out;
-    private final List<Skip> skipped = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Skip> skipped = new CopyOnWriteArrayList<>();
     /** The reason this stage already gave for what it cannot show: said once, never repeated. */
     private volatile String saidInStage;
     private boolean warnedUnavailable;
@@ -201,11 +203,11 @@ public final class Narrator {
      * Only that row: an earlier connection that used the same port number as its ephemeral port
      * may still sit in TIME_WAIT on it.
      */
-    public java.util.Optional<SocketRow> listener(int port) {
+    public Optional<SocketRow> listener(int port) {
         if (!available()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        java.util.Optional<SocketRow> row = SocketTable.listener(port);
+        Optional<SocketRow> row = SocketTable.listener(port);
         row.ifPresentOrElse(this::row, () -> kernel(MSG.get("narrator.no.row", String.valueOf(port))));
         return row;
     }

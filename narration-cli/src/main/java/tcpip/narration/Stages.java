@@ -1,5 +1,10 @@
 package tcpip.narration;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
@@ -46,7 +51,7 @@ public final class Stages {
         List<Stage> chosen = stages;
         if (only.given()) {
             // --only NAME, or several: --only a,b,c (in the order given)
-            List<Stage> picked = new java.util.ArrayList<>();
+            List<Stage> picked = new ArrayList<>();
             for (String wanted : only.get().split(",")) {
                 int at = indexOf(stages, wanted.strip());
                 if (at < 0) {
@@ -115,19 +120,19 @@ public final class Stages {
         }
 
         @Override
-        public void write(int c) throws java.io.IOException {
+        public void write(int c) throws IOException {
             a.write(c);
             b.write(c);
         }
 
         @Override
-        public void write(byte[] buf, int off, int len) throws java.io.IOException {
+        public void write(byte[] buf, int off, int len) throws IOException {
             a.write(buf, off, len);
             b.write(buf, off, len);
         }
 
         @Override
-        public void flush() throws java.io.IOException {
+        public void flush() throws IOException {
             a.flush();
             b.flush();
         }
@@ -136,7 +141,7 @@ public final class Stages {
     /** Runs stages in order through one narrator; pauses for Enter between them if asked. */
     public static void run(List<Stage> stages, Narrator narrator, boolean pause) throws Exception {
         // A capture that cannot run says so once in its stage, as soon as it was asked for.
-        java.util.function.Consumer<StageContext.Capture> unavailable = c -> narrator.packetsNotShown(c.unavailableReason());
+        Consumer<StageContext.Capture> unavailable = c -> narrator.packetsNotShown(c.unavailableReason());
         StageContext.addListener(unavailable);
         try {
             runStages(stages, narrator, pause);
@@ -150,9 +155,9 @@ public final class Stages {
 
     /** The end of a run: what could not be shown, grouped by reason, with the stages it concerned. */
     private static void summary(Narrator narrator) {
-        java.util.Map<String, List<Narrator.Skip>> byReason = new java.util.LinkedHashMap<>();
+        Map<String, List<Narrator.Skip>> byReason = new LinkedHashMap<>();
         for (Narrator.Skip s : narrator.skipped()) {
-            byReason.computeIfAbsent((s.packets() ? "p" : "r") + s.reason(), k -> new java.util.ArrayList<>()).add(s);
+            byReason.computeIfAbsent((s.packets() ? "p" : "r") + s.reason(), k -> new ArrayList<>()).add(s);
         }
         if (byReason.isEmpty()) {
             return;

@@ -44,19 +44,17 @@ class MainSourcesTest {
             "chapter04-close", Set.of("CloseCapture.java", "CloseDemo.java", "ClosedPeerClient.java",
                     "ClosedPeerServer.java", "FileProtocol.java", "HalfCloseFileClient.java", "LingerClient.java",
                     "LingerServer.java", "TimeWaitClient.java", "TimeWaitMyths.java"),
-            // chapter03 (the SEQ/ACK and loss core, LossLab split by experiment)
+            // chapter03 (the SEQ/ACK and loss core, LossLab split by experiment: issue 22's chapter03 part)
             "chapter03-segmentation", Set.of("BlockedWriterClient.java", "BufferStages.java", "BulkSender.java",
-                    "Lab.java", "LengthPrefixClient.java", "LineClient.java", "LoopbackCapture.java", "LossLab.java",
-                    "MssClient.java", "NagleStages.java", "Netns.java", "SeqAckCheck.java", "SeqAckSimulator.java",
-                    "SeqAckStages.java", "StageSupport.java", "ThroughputStages.java", "WindowFill.java",
-                    "WriteWriteDeadlock.java"),
+                    "Lab.java", "LabPeer.java", "LengthPrefixClient.java", "LineClient.java", "LossLab.java",
+                    "MssClient.java", "NagleStages.java", "Netns.java", "SegmentationDemo.java", "SeqAckCheck.java",
+                    "SeqAckSimulator.java", "SeqAckStages.java", "StageSupport.java", "ThroughputStages.java",
+                    "WindowFill.java", "WriteWriteDeadlock.java"),
+            // socket-support (chapter01's branch owns it now)
             "socket-support", Set.of("AcceptLoop.java", "LoopbackPair.java"),
             // the grading rewrite (Homework* classes)
             "course-testing", Set.of("HomeworkAnswerKey.java", "HomeworkChecks.java"),
-            // packet capture without root (PacketCapture, Lang's output encoding, Stages and Narrator's
-            // "packets not shown", the tour's opening and closing)
-            "kernel-view", Set.of("PacketCapture.java"),
-            "narration-cli", Set.of("Lang.java", "Narrator.java", "Stages.java"),
+            // the tour's opening and closing
             "tour", Set.of("GuidedTour.java"));
 
     /** A type named through its package: {@code java.util.Map}, {@code tcpip.kernel.KernelText}. */

@@ -33,7 +33,8 @@ class CliContractTest {
                 bad(OrderlyCloseClient.class, a("--port", "70000"), a("--second-close-pause", "11s")),
                 bad(HalfCloseFileServer.class, a("--drain-timeout", "soon"), a("--read-timeout", "600h"),
                         a("--read-timeout", "0s"), a("--drain-timeout", "0s"), a("--write-timeout", "2d")),
-                bad(HalfCloseFileClient.class, a("--port", "7304"), a("--file", "x", "--timeout", "0s")), // --file missing
+                bad(HalfCloseFileClient.class, a("--port", "7304"), a("--file", "x", "--timeout", "0s"), // --file missing
+                        a("--file", "x", "--out", "/"), a("--file", "x", "--out", "copies/"), a("--file", "")),
                 bad(LingerServer.class, a("--linger", "-1")),
                 bad(LingerClient.class, a("--rcvbuf", "lots"), a("--stall", "2d")),
                 bad(ClosedPeerServer.class, a("--unread-data=yes")),

@@ -39,11 +39,6 @@ class MainSourcesTest {
             // chapter01 (topic packages, one endpoint formatter: its branch fixes these)
             "chapter01-echo", Set.of("EchoClient.java", "EchoDemo.java", "EchoLimits.java", "EchoLoad.java",
                     "EchoPing.java", "EchoServer.java", "SelectorEchoServer.java"),
-            // chapter02 and chapter04 (stage classes, cores renamed: their branch fixes these)
-            "chapter02-lifecycle", Set.of("HandshakeCheck.java", "KernelRows.java", "LifecycleDemo.java"),
-            "chapter04-close", Set.of("CloseCapture.java", "CloseDemo.java", "ClosedPeerClient.java",
-                    "ClosedPeerServer.java", "FileProtocol.java", "HalfCloseFileClient.java", "LingerClient.java",
-                    "LingerServer.java", "TimeWaitClient.java", "TimeWaitMyths.java"),
             // chapter03 (the SEQ/ACK and loss core, LossLab split by experiment: issue 22's chapter03 part)
             "chapter03-segmentation", Set.of("BlockedWriterClient.java", "BufferStages.java", "BulkSender.java",
                     "Lab.java", "LabPeer.java", "LengthPrefixClient.java", "LineClient.java", "LossLab.java",

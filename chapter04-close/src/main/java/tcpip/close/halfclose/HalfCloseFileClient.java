@@ -53,7 +53,7 @@ public final class HalfCloseFileClient {
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(HalfCloseFileServer.DEFAULT_PORT);
         Cli.Option<String> file = cli.stringOption("--file", null, CloseMessages.get("HalfCloseFileClient.opt.file"));
-        Cli.Option<Path> out = cli.pathOption("--out", null, CloseMessages.get("HalfCloseFileClient.opt.out"));
+        Cli.Option<Path> out = cli.fileOption("--out", null, CloseMessages.get("HalfCloseFileClient.opt.out"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", DEFAULT_TIMEOUT,
                 CloseMessages.get("HalfCloseFileClient.opt.timeout"));
         Cli.Option<Boolean> heap = cli.flag("--report-heap", CloseMessages.get("HalfCloseFileClient.opt.reportHeap"));

@@ -1,21 +1,23 @@
 package tcpip.narration;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
+import tcpip.cli.ShownValue;
 import tcpip.cli.UsageException;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 import tcpip.kernel.StageContext;
 import tcpip.kernel.TextWidth;
 
@@ -55,7 +57,7 @@ public final class Stages {
             for (String wanted : only.get().split(",")) {
                 int at = indexOf(stages, wanted.strip());
                 if (at < 0) {
-                    System.err.println(MSG.get("stages.no.stage", program, wanted.strip()));
+                    System.err.println(MSG.get("stages.no.stage", program, ShownValue.of(wanted.strip())));
                     Cli.exit(Cli.EXIT_USAGE);
                     return;
                 }
@@ -65,11 +67,17 @@ public final class Stages {
         } else if (from.get() != null) {
             int start = indexOf(stages, from.get());
             if (start < 0) {
-                System.err.println(MSG.get("stages.no.stage", program, from.get()));
+                System.err.println(MSG.get("stages.no.stage", program, ShownValue.of(from.get())));
                 Cli.exit(Cli.EXIT_USAGE);
                 return;
             }
             chosen = stages.subList(start, stages.size());
+        }
+        String unusable = unusableOutput(program, pcap.get(), html.get());
+        if (unusable != null) {
+            System.err.println(unusable);
+            Cli.exit(Cli.EXIT_USAGE);
+            return;
         }
         // Pause unless told not to: under ./mvnw exec:exec the program inherits Maven's stdin (inheritIo in the
         // parent pom), so a person's Enter reaches it, and without input (CI, </dev/null) the first read sees end
@@ -77,6 +85,37 @@ public final class Stages {
         boolean pause = !noPause.get();
         List<Stage> run = chosen;
         cli.run(() -> runWithOptions(program, run, pause, pcap.get(), html.get(), plain.get()));
+    }
+
+    /**
+     * The one-line error for an output that cannot be written, found before any stage runs (not after
+     * a whole run): the {@code --pcap} directory is made now, the {@code --html} file's directory must
+     * exist and be writable. Null if both can be used (or were not asked for).
+     */
+    private static String unusableOutput(String program, Path pcapDir, Path htmlFile) {
+        if (pcapDir != null) {
+            try {
+                Files.createDirectories(pcapDir);
+            } catch (IOException | RuntimeException e) {
+                return MSG.get("stages.pcap.unusable", program, ShownValue.of(pcapDir.toString()),
+                        ShownValue.escaped(Cli.describe(e)));
+            }
+        }
+        if (htmlFile != null) {
+            Path file = htmlFile.toAbsolutePath();
+            Path dir = file.getParent();
+            String shown = ShownValue.of(htmlFile.toString());
+            if (Files.isDirectory(file)) {
+                return MSG.get("stages.html.is.directory", program, shown);
+            }
+            if (dir == null || !Files.isDirectory(dir)) {
+                return MSG.get("stages.html.no.directory", program, shown, ShownValue.of(String.valueOf(dir)));
+            }
+            if (!Files.isWritable(dir) || Files.exists(file) && !Files.isWritable(file)) {
+                return MSG.get("stages.html.read.only", program, shown);
+            }
+        }
+        return null;
     }
 
     /**

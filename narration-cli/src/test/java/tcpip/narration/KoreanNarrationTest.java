@@ -100,7 +100,7 @@ class KoreanNarrationTest {
                         + " | one ran");
         MainRunner.Result missing = MainRunner.run(LIMIT, StagesTest.TwoStages.class, "--lang", "ko", "--stage", "x");
         assertThat(missing.exitCode()).isEqualTo(2);
-        assertThat(missing.stderr().strip()).isEqualTo(MSG.get(Lang.KO, "stages.no.stage", "TwoStages", "x"));
+        assertThat(missing.stderr().strip()).isEqualTo(MSG.get(Lang.KO, "stages.no.stage", "TwoStages", "'x'"));
         MainRunner.Result help = MainRunner.run(LIMIT, Watch.class, "--lang", "ko", "--help");
         assertThat(help.stdout()).contains(MSG.get(Lang.KO, "watch.summary"), MSG.get(Lang.KO, "watch.opt.no.queues"));
     }

@@ -90,4 +90,34 @@ class StagesTest {
         CliContract.assertHelpAndBadArguments(TwoStages.class, new String[] {"--stage", "three"},
                 new String[] {"--only"});
     }
+
+    @Test
+    void outputsThatCannotBeWrittenAreRefusedBeforeAnyStageRuns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("existing"));
+        String[][] bad = {
+            {"--html", "/dev/null/report.html"}, {"--html", dir.resolve("no-such-dir/report.html").toString()},
+            {"--html", dir.resolve("existing").toString()}, {"--pcap", "/dev/null/pcaps"},
+            {"--pcap", "/proc/self/no-such-dir/x"}, {"--html", ""}, {"--html", "reports/"}, {"--pcap", ""},
+        };
+        for (String[] args : bad) {
+            String[] all = {args[0], args[1], "--no-pause"};
+            MainRunner.Result r = MainRunner.runHere(LIMIT, TwoStages.class, all);
+            assertThat(r.exitCode()).as("%s: %s", String.join(" ", args), r.stderr()).isEqualTo(2);
+            assertThat(r.stdout()).as(String.join(" ", args)).doesNotContain("one ran");
+            assertThat(r.stderr().strip().lines()).as(r.stderr()).hasSize(1)
+                    .allSatisfy(line -> assertThat(line).startsWith("TwoStages: " + args[0]));
+        }
+        java.nio.file.Path pcaps = dir.resolve("new/pcaps");
+        MainRunner.Result made = MainRunner.runHere(LIMIT, TwoStages.class, "--pcap", pcaps.toString(), "--no-pause");
+        assertThat(made.exitCode()).as(made.stderr()).isZero();
+        assertThat(pcaps).isDirectory();
+    }
+
+    @Test
+    void anUnknownStageIsRepeatedEscaped() {
+        MainRunner.Result r = MainRunner.runHere(LIMIT, TwoStages.class, "--only", "one,\u202eeno");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).isEqualTo("TwoStages: no stage '\\u202eeno' (try --list)" + System.lineSeparator());
+    }
 }

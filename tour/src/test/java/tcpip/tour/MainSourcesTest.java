@@ -47,8 +47,10 @@ class MainSourcesTest {
                     "WindowFill.java", "WriteWriteDeadlock.java"),
             // socket-support (chapter01's branch owns it now)
             "socket-support", Set.of("AcceptLoop.java", "LoopbackPair.java"),
-            // the grading rewrite (Homework* classes)
-            "course-testing", Set.of("HomeworkAnswerKey.java", "HomeworkChecks.java"),
+            // the grader (HomeworkAnswerKey and the tcpip.testing.grading package)
+            "course-testing", Set.of("HomeworkAnswerKey.java", "AnswerLoader.java", "CourseLoader.java",
+                    "Exercise.java", "ExerciseRun.java", "FixtureRun.java", "Grade.java", "GradedRun.java",
+                    "ModuleBuild.java", "Snapshot.java", "Verdict.java", "Wire.java"),
             // the tour's opening and closing
             "tour", Set.of("GuidedTour.java"));
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import tcpip.kernel.TextWidth;
 
 /**
@@ -282,6 +283,18 @@ public final class Cli {
     public static String describe(Throwable e) {
         String msg = e.getMessage();
         String type = e.getClass().getSimpleName();
-        return msg == null ? type : type + ": " + msg;
+        return msg == null ? type : type + ": " + withoutCallName(msg);
     }
+
+    /**
+     * Some JDK builds add the failed call's name to the kernel's error text ("Connection refused
+     * (connect failed)"), others do not: the error (ECONNREFUSED, ETIMEDOUT) is the same, so the
+     * output keeps only the kernel's words and reads the same on every JDK.
+     */
+    static String withoutCallName(String message) {
+        return JDK_CALL_SUFFIX.matcher(message).replaceFirst("");
+    }
+
+    /** The suffix such a JDK adds: " (connect failed)", " (bind failed)", … */
+    private static final Pattern JDK_CALL_SUFFIX = Pattern.compile(" \\([a-z_]+ failed\\)$");
 }

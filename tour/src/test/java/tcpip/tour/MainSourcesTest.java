@@ -39,12 +39,6 @@ class MainSourcesTest {
             // chapter01 (topic packages, one endpoint formatter: its branch fixes these)
             "chapter01-echo", Set.of("EchoClient.java", "EchoDemo.java", "EchoLimits.java", "EchoLoad.java",
                     "EchoPing.java", "EchoServer.java", "SelectorEchoServer.java"),
-            // chapter03 (the SEQ/ACK and loss core, LossLab split by experiment: issue 22's chapter03 part)
-            "chapter03-segmentation", Set.of("BlockedWriterClient.java", "BufferStages.java", "BulkSender.java",
-                    "Lab.java", "LabPeer.java", "LengthPrefixClient.java", "LineClient.java", "LossLab.java",
-                    "MssClient.java", "NagleStages.java", "Netns.java", "SegmentationDemo.java", "SeqAckCheck.java",
-                    "SeqAckSimulator.java", "SeqAckStages.java", "StageSupport.java", "ThroughputStages.java",
-                    "WindowFill.java", "WriteWriteDeadlock.java"),
             // socket-support (chapter01's branch owns it now)
             "socket-support", Set.of("AcceptLoop.java", "LoopbackPair.java"),
             // the grader (HomeworkAnswerKey and the tcpip.testing.grading package)

@@ -30,7 +30,7 @@ cd "$(dirname "$0")/../.."
 
 bench_find_java
 CP="kernel-view/target/classes:narration-cli/target/classes:socket-support/target/classes:chapter01-echo/target/classes"
-[ -f chapter01-echo/target/classes/tcpip/echo/SelectorEchoServer.class ] \
+[ -f chapter01-echo/target/classes/tcpip/echo/selector/SelectorEchoServer.class ] \
   || { echo "echo-bench: build first: ./mvnw -q -pl chapter01-echo -am compile" >&2; exit 2; }
 ROUNDS="${ROUNDS:-5}"
 REGIME="${REGIME:-idle busy}"
@@ -47,7 +47,7 @@ WORK=$(mktemp -d)
 
 # The read-deadline flag's spelling (--read-timeout; older builds: --read-deadline).
 READ_FLAG=--read-deadline
-if "$JAVA" -cp "$CP" tcpip.echo.EchoServer --help 2>&1 | grep -q -- '--read-timeout'; then READ_FLAG=--read-timeout; fi
+if "$JAVA" -cp "$CP" tcpip.echo.blocking.EchoServer --help 2>&1 | grep -q -- '--read-timeout'; then READ_FLAG=--read-timeout; fi
 
 SERVER_PID=""
 stop_server() {
@@ -70,11 +70,11 @@ start_server() {
   [ "${SERVER_LOG:-}" = 1 ] && quiet=""
   : > "$log"
   case "$kind" in
-    selector) "$@" "$JAVA" -cp "$CP" tcpip.echo.SelectorEchoServer --port 0 $quiet --max-connections "$max" \
+    selector) "$@" "$JAVA" -cp "$CP" tcpip.echo.selector.SelectorEchoServer --port 0 $quiet --max-connections "$max" \
                 "$READ_FLAG" "$deadline" > "$log" 2>&1 & ;;
     before-*) "$@" "$JAVA" -cp "$BEFORE_CP:$CP" tcpip.echo.EchoServer --port 0 --mode "${kind#before-}" $quiet \
                 --max-connections "$max" --idle-timeout "$deadline" > "$log" 2>&1 & ;;
-    *) "$@" "$JAVA" -cp "$CP" tcpip.echo.EchoServer --port 0 --mode "$kind" $quiet --max-connections "$max" \
+    *) "$@" "$JAVA" -cp "$CP" tcpip.echo.blocking.EchoServer --port 0 --mode "$kind" $quiet --max-connections "$max" \
                 "$READ_FLAG" "$deadline" > "$log" 2>&1 & ;;
   esac
   SERVER_PID=$!
@@ -111,7 +111,7 @@ sockperf_p50() {
 ours_p50() {
   start_server "$1" 100 120s
   local line
-  line=$("$JAVA" -cp "$CP" tcpip.echo.EchoClient --port "$SERVER_PORT" --ping "$PINGS" --warmup "$WARMUP" --size 64 \
+  line=$("$JAVA" -cp "$CP" tcpip.echo.blocking.EchoClient --port "$SERVER_PORT" --ping "$PINGS" --warmup "$WARMUP" --size 64 \
     2>&1 | grep 'round trips of' || true)
   stop_server
   # "... p50 12.3 us ..." (below 1 ms), or "p50 1.2 ms"
@@ -246,7 +246,7 @@ load_row() {
   rss_idle=$(kib VmRSS)
   threads_idle=$(kib Threads)
   # The client's own limits end it (120 s to connect, DURATION, 60 s per read); timeout is a last resort.
-  "${client_prefix[@]}" timeout --kill-after=10 $((DURATION + 900)) "$JAVA" -cp "$CP" tcpip.echo.EchoClient \
+  "${client_prefix[@]}" timeout --kill-after=10 $((DURATION + 900)) "$JAVA" -cp "$CP" tcpip.echo.blocking.EchoClient \
     --port "$SERVER_PORT" --load "$c" --sources "$sources" --duration "${DURATION}s" --size 64 --timeout 60s \
     > "$WORK/client.out" 2>&1 &
   local client=$! counters_before
@@ -366,7 +366,7 @@ syscalls_bench() {
         | sed -n 's/.*Total Run.*SentMessages=\([0-9]*\).*/\1/p')
     else
       start_server "$kind" 100 120s perf stat -x, -o "$stats" -e "$SYSCALL_EVENTS" --
-      "$JAVA" -cp "$CP" tcpip.echo.EchoClient --port "$SERVER_PORT" --ping "$PINGS" --warmup "$WARMUP" --size 64 > /dev/null
+      "$JAVA" -cp "$CP" tcpip.echo.blocking.EchoClient --port "$SERVER_PORT" --ping "$PINGS" --warmup "$WARMUP" --size 64 > /dev/null
       trips=$n
     fi
     pkill -TERM -P "$SERVER_PID" 2> /dev/null || true # the program under perf; perf then writes its counts

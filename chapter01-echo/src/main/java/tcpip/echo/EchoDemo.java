@@ -12,10 +12,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.Optional;
+import java.util.Set;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
+import tcpip.echo.blocking.EchoClient;
+import tcpip.echo.blocking.EchoCore;
+import tcpip.echo.blocking.EchoServer;
+import tcpip.echo.selector.SelectorEchoCore;
+import tcpip.echo.selector.SelectorEchoServer;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Descriptors.Descriptor;
+import tcpip.kernel.Endpoint;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
@@ -24,8 +33,8 @@ import tcpip.kernel.TcpState;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
+import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
-import tcpip.kernel.Endpoint;
 
 /**
  * The article's whole cycle in one process: each stage prints the lines of {@link EchoCore} it is
@@ -35,12 +44,12 @@ import tcpip.kernel.Endpoint;
 public final class EchoDemo {
 
     /** How long to wait for the kernel to show a state before giving up (it takes microseconds). */
-    static final Duration WAIT = Duration.ofSeconds(5);
+    public static final Duration WAIT = Duration.ofSeconds(5);
     static final String MESSAGE = "hello, kernel\n";
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     /** Idle connections the blocking-versus-selector stage holds open against each server. */
     static final int IDLE_CONNECTIONS = 100;
-    static final String FIN_TIMEOUT = "net.ipv4.tcp_fin_timeout";
+    public static final String FIN_TIMEOUT = "net.ipv4.tcp_fin_timeout";
     /** The row is read a moment after close(): its timer has run down by at most this much. */
     static final double FIN_TIMER_SLACK_SECONDS = 2.0;
     /** Every sentence below, in the language chosen by --lang (looked up when printed). */
@@ -88,7 +97,7 @@ public final class EchoDemo {
             n.note(MSG.get("EchoDemo.create.controlBlock"));
         }
         n.code(EchoCore.class, "listen");
-        try (ServerSocket listener = EchoCore.listen(new InetSocketAddress(LOOPBACK, 0), EchoServer.BACKLOG)) {
+        try (ServerSocket listener = listen()) {
             n.kernel(MSG.get("EchoDemo.create.port", String.valueOf(listener.getLocalPort())));
             n.listener(listener.getLocalPort()).ifPresent(n::descriptorOf);
             n.note(MSG.get("EchoDemo.create.listener"));
@@ -253,7 +262,7 @@ public final class EchoDemo {
             byte[] hello = MESSAGE.getBytes(StandardCharsets.UTF_8);
             EchoClient.roundTrip(keep(clients, EchoClient.connect(at, WAIT)), hello); // warms up, starts the carriers
             // Threads that start, not a count: the previous server's threads may still be ending now.
-            java.util.Set<Thread> before = Thread.getAllStackTraces().keySet(); // platform threads only
+            Set<Thread> before = Thread.getAllStackTraces().keySet(); // platform threads only
             for (int i = 1; i < IDLE_CONNECTIONS; i++) {
                 EchoClient.roundTrip(keep(clients, EchoClient.connect(at, WAIT)), hello); // served, now idle in read()
             }
@@ -275,7 +284,7 @@ public final class EchoDemo {
     /** The JVM's default thread stack size in KiB (the ThreadStackSize flag), or 0 if it cannot be read. */
     private static long threadStackKib() {
         try {
-            return Long.parseLong(ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+            return Long.parseLong(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
                     .getVMOption("ThreadStackSize").getValue());
         } catch (RuntimeException e) {
             return 0;
@@ -283,9 +292,9 @@ public final class EchoDemo {
     }
 
     /** Explains the FIN_WAIT2 row's timer by net.ipv4.tcp_fin_timeout, or says that it does not match. */
-    static String finWaitTimer(Duration left) {
+    public static String finWaitTimer(Duration left) {
         double seconds = left.toMillis() / 1000.0;
-        java.util.Optional<Long> sysctl = Sysctl.number(FIN_TIMEOUT);
+        Optional<Long> sysctl = Sysctl.number(FIN_TIMEOUT);
         String secondsLeft = String.format("%.1f", seconds);
         if (sysctl.isEmpty()) {
             return MSG.get("EchoDemo.close.finTimer.unknown", secondsLeft);
@@ -297,7 +306,15 @@ public final class EchoDemo {
                 String.valueOf(finTimeout));
     }
 
+    /** A new ServerSocket, bound and listening through the core on a port the kernel picks. */
     private static ServerSocket listen() throws IOException {
-        return EchoCore.listen(new InetSocketAddress(LOOPBACK, 0), EchoServer.BACKLOG);
+        ServerSocket listener = new ServerSocket(); // no kernel socket yet
+        try {
+            EchoCore.listen(listener, new InetSocketAddress(LOOPBACK, 0), AcceptLoop.DEFAULT_BACKLOG);
+            return listener;
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
     }
 }

@@ -1,79 +1,110 @@
 package tcpip.echo;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.Supplier;
 import tcpip.cli.Cli;
 import tcpip.cli.Messages;
+import tcpip.echo.blocking.EchoCore;
 import tcpip.net.AcceptLoop;
+import tcpip.net.RequestDeadline;
 
 /**
  * The caps and deadlines every echo server of this chapter takes, and the flags that set them.
  *
- * @param maxConnections clients served at once; one more is accepted, told "server busy" and closed
- * @param readDeadline   a client that sends nothing for this long is closed
- * @param writeDeadline  a client that does not read is closed once our write has waited this long
- * @param sendBuffer     SO_SNDBUF asked for each connection, 0 = the kernel's default (tcp_wmem)
+ * @param maxConnections  clients served at once; one more is accepted, told "server busy" and closed
+ * @param readDeadline    a client that sends nothing for this long is closed ({@code --read-timeout})
+ * @param writeDeadline   a client that does not read is closed once our write has waited this long ({@code --write-timeout})
+ * @param requestDeadline one request (a line, or {@link EchoCore#BUFFER_SIZE} bytes without a newline) and its
+ *                        echo must be done within this, however slowly the client sends or reads ({@code --request-timeout})
+ * @param sendBuffer      SO_SNDBUF asked for each connection, 0 = the kernel's default (tcp_wmem)
  */
-record EchoLimits(int maxConnections, Duration readDeadline, Duration writeDeadline, int sendBuffer) {
+public record EchoLimits(int maxConnections, Duration readDeadline, Duration writeDeadline, Duration requestDeadline,
+        int sendBuffer) {
 
     /** The largest SO_SNDBUF a flag may ask for (the kernel caps it at net.core.wmem_max anyway). */
-    static final int MAX_SEND_BUFFER = 64 << 20;
+    public static final int MAX_SEND_BUFFER = 64 << 20;
     private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
-    EchoLimits {
-        if (maxConnections < 1 || readDeadline.isNegative() || readDeadline.isZero() || writeDeadline.isNegative()
-                || writeDeadline.isZero() || sendBuffer < 0) {
+    public EchoLimits {
+        if (maxConnections < 1 || !positive(readDeadline) || !positive(writeDeadline) || !positive(requestDeadline)
+                || sendBuffer < 0) {
             throw new IllegalArgumentException("bad limits: " + maxConnections + ", " + readDeadline + ", "
-                    + writeDeadline + ", " + sendBuffer);
+                    + writeDeadline + ", " + requestDeadline + ", " + sendBuffer);
         }
     }
 
-    /** The shared safe defaults: 1,000 connections, 30 s read deadline, 10 s write deadline. */
-    static EchoLimits defaults() {
+    private static boolean positive(Duration d) {
+        return !d.isNegative() && !d.isZero();
+    }
+
+    /** The shared safe defaults: 1,000 connections, 30 s read, 10 s write, 60 s request deadline. */
+    public static EchoLimits defaults() {
         return new EchoLimits(AcceptLoop.DEFAULT_MAX_CONNECTIONS, AcceptLoop.DEFAULT_READ_DEADLINE,
-                AcceptLoop.DEFAULT_WRITE_DEADLINE, 0);
+                AcceptLoop.DEFAULT_WRITE_DEADLINE, AcceptLoop.DEFAULT_REQUEST_DEADLINE, 0);
     }
 
-    EchoLimits withReadDeadline(Duration d) {
-        return new EchoLimits(maxConnections, d, writeDeadline, sendBuffer);
+    public EchoLimits withReadDeadline(Duration d) {
+        return new EchoLimits(maxConnections, d, writeDeadline, requestDeadline, sendBuffer);
     }
 
-    EchoLimits withWriteDeadline(Duration d) {
-        return new EchoLimits(maxConnections, readDeadline, d, sendBuffer);
+    public EchoLimits withWriteDeadline(Duration d) {
+        return new EchoLimits(maxConnections, readDeadline, d, requestDeadline, sendBuffer);
     }
 
-    EchoLimits withMaxConnections(int max) {
-        return new EchoLimits(max, readDeadline, writeDeadline, sendBuffer);
+    public EchoLimits withRequestDeadline(Duration d) {
+        return new EchoLimits(maxConnections, readDeadline, writeDeadline, d, sendBuffer);
     }
 
-    EchoLimits withSendBuffer(int bytes) {
-        return new EchoLimits(maxConnections, readDeadline, writeDeadline, bytes);
+    public EchoLimits withMaxConnections(int max) {
+        return new EchoLimits(max, readDeadline, writeDeadline, requestDeadline, sendBuffer);
     }
 
-    /** Declares --max-connections, --read-deadline, --write-deadline and --send-buffer; read after parse(). */
-    static Supplier<EchoLimits> flags(Cli cli) {
+    public EchoLimits withSendBuffer(int bytes) {
+        return new EchoLimits(maxConnections, readDeadline, writeDeadline, requestDeadline, bytes);
+    }
+
+    /** A new request clock for one connection: a request is a line, or one buffer's worth of bytes without one. */
+    public RequestDeadline newRequestDeadline() {
+        return RequestDeadline.lines(requestDeadline, EchoCore.BUFFER_SIZE);
+    }
+
+    /**
+     * Declares --max-connections, --read-timeout, --write-timeout, --request-timeout and --send-buffer
+     * (and the old spellings --read-deadline, --write-deadline, kept as aliases); read after parse().
+     */
+    public static Supplier<EchoLimits> flags(Cli cli) {
         EchoLimits d = defaults();
         Cli.Option<Integer> max = cli.intOption("--max-connections", d.maxConnections(), 1, 1_000_000,
                 MSG.get("EchoLimits.opt.maxConnections"));
-        Cli.Option<Duration> read = cli.durationOption("--read-deadline", d.readDeadline(),
+        Cli.Option<Duration> read = cli.durationOption("--read-timeout", d.readDeadline(),
                 MSG.get("EchoLimits.opt.readDeadline"));
-        Cli.Option<Duration> write = cli.durationOption("--write-deadline", d.writeDeadline(),
+        Cli.Option<Duration> write = cli.durationOption("--write-timeout", d.writeDeadline(),
                 MSG.get("EchoLimits.opt.writeDeadline"));
+        Cli.Option<Duration> request = cli.durationOption("--request-timeout", d.requestDeadline(),
+                MSG.get("EchoLimits.opt.requestDeadline"));
+        Cli.Option<Duration> readAlias = cli.durationOption("--read-deadline", null,
+                MSG.get("EchoLimits.opt.alias", "--read-timeout"));
+        Cli.Option<Duration> writeAlias = cli.durationOption("--write-deadline", null,
+                MSG.get("EchoLimits.opt.alias", "--write-timeout"));
         Cli.Option<Long> sendBuffer = cli.sizeOption("--send-buffer", 0, 0, MAX_SEND_BUFFER,
                 MSG.get("EchoLimits.opt.sendBuffer"));
-        return () -> new EchoLimits(max.get(), read.get(), write.get(), sendBuffer.get().intValue());
+        return () -> new EchoLimits(max.get(), read.given() || readAlias.get() == null ? read.get() : readAlias.get(),
+                write.given() || writeAlias.get() == null ? write.get() : writeAlias.get(), request.get(),
+                sendBuffer.get().intValue());
     }
 
     /**
      * A server's start-up line, the sentence {@code key}: its own arguments {@code first} (address,
-     * mode…), then these limits: max connections, read and write deadline in ms, buffer bytes.
+     * mode…), then these limits: max connections, read, write and request deadline in ms, buffer bytes.
      */
-    String listening(String key, String... first) {
-        String[] args = java.util.Arrays.copyOf(first, first.length + 4);
+    public String listening(String key, String... first) {
+        String[] args = Arrays.copyOf(first, first.length + 5);
         args[first.length] = String.valueOf(maxConnections);
         args[first.length + 1] = String.valueOf(readDeadline.toMillis());
         args[first.length + 2] = String.valueOf(writeDeadline.toMillis());
-        args[first.length + 3] = String.valueOf(EchoCore.BUFFER_SIZE);
+        args[first.length + 3] = String.valueOf(requestDeadline.toMillis());
+        args[first.length + 4] = String.valueOf(EchoCore.BUFFER_SIZE);
         return MSG.get(key, (Object[]) args);
     }
 }

@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import tcpip.echo.blocking.EchoServer;
+import tcpip.echo.nio.NioEchoServer;
+import tcpip.echo.selector.SelectorEchoServer;
 
 /** Any of the chapter's echo servers, serving on a background thread for one test: loopback, port 0. */
 final class AnyServer implements AutoCloseable {

@@ -4,6 +4,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.testing.CliContract;
+import tcpip.echo.blocking.EchoClient;
+import tcpip.echo.blocking.EchoServer;
+import tcpip.echo.nio.NioEchoClient;
+import tcpip.echo.nio.NioEchoServer;
+import tcpip.echo.selector.SelectorEchoServer;
 
 /**
  * Every main answers --help and turns bad arguments into one line and exit code 2; durations are

@@ -3,8 +3,6 @@ package tcpip.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -12,30 +10,63 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import tcpip.narration.SourceExcerpt;
+import tcpip.echo.blocking.EchoClient;
+import tcpip.echo.blocking.EchoCore;
+import tcpip.echo.blocking.EchoServer;
+import tcpip.echo.blocking.PlainEchoServer;
+import tcpip.echo.nio.NioEchoClient;
+import tcpip.echo.nio.NioEchoCore;
+import tcpip.echo.nio.NioEchoServer;
+import tcpip.echo.selector.SelectorEchoCore;
+import tcpip.echo.selector.SelectorEchoServer;
+import tcpip.testing.CoreContract;
 
 /**
- * The narration shows the real code: every {@code n.code(Core.class, "marker")} the demo makes
- * names a marker pair that exists, every core's markers are balanced, and each core stays short.
+ * What you read is what runs: each core keeps the one core-file rule ({@link CoreContract}), every
+ * core method is called by a program a learner runs, the demo quotes markers that exist in the
+ * lesson's order, the one-screen server fits one screen, and the README leads with it.
  */
 class CoreMarkersTest {
 
     static final List<Class<?>> CORES = List.of(EchoCore.class, NioEchoCore.class, SelectorEchoCore.class);
+    /** Calvert and Donahoo's TCPEchoServer is 34 lines; ours, counted as a core is, at most this. */
+    static final int MAX_ONE_SCREEN_LINES = 40;
+    /** No source file of this chapter's programs is longer than this. */
+    static final int MAX_SOURCE_LINES = 400;
     static final Pattern CODE_CALL = Pattern.compile("\\.code\\((\\w+)\\.class,\\s*\"([a-z0-9-]+)\"\\)");
-    /** A core is read top to bottom on one or two screens. */
-    static final int MAX_CORE_LINES = 90;
+    /** A type written out with its package inside code (an import belongs at the top). */
+    static final Pattern INLINE_QUALIFIED = Pattern.compile("\\b(java|javax|jdk|com\\.sun|tcpip)\\.[a-z0-9_.]+\\.[A-Z]\\w*");
 
     @Test
-    void everyMarkerTheDemoShowsExists() throws IOException {
+    void everyCoreKeepsTheCoreFileRule() {
+        CORES.forEach(CoreContract::assertCoreFile);
+    }
+
+    @Test
+    void theProgramsALearnerRunsCallEveryCoreMethod() {
+        CoreContract.assertEveryCoreMethodRuns(EchoCore.class, PlainEchoServer.class, EchoServer.class, EchoClient.class);
+        CoreContract.assertEveryCoreMethodRuns(NioEchoCore.class, NioEchoServer.class, NioEchoClient.class);
+        CoreContract.assertEveryCoreMethodRuns(SelectorEchoCore.class, SelectorEchoServer.class);
+    }
+
+    @Test
+    void theHardenedServersListenAndAcceptThroughTheirCore() {
+        for (Class<?> server : List.of(EchoServer.class, NioEchoServer.class)) {
+            Class<?> core = server == EchoServer.class ? EchoCore.class : NioEchoCore.class;
+            String owner = core.getName().replace('.', '/');
+            assertThat(CoreContract.reachableFromMain(server)).as("%s runs its core's listen and accept", server.getSimpleName())
+                    .anyMatch(m -> m.startsWith(owner + ".listen(")).anyMatch(m -> m.startsWith(owner + ".accept("));
+        }
+    }
+
+    @Test
+    void everyMarkerTheDemoShowsExistsInTheLessonsOrder() {
+        CoreContract.assertQuotedMarkersExist(List.of(EchoDemo.class), CORES);
         Set<String> shown = new LinkedHashSet<>();
-        Matcher m = CODE_CALL.matcher(source(EchoDemo.class));
+        Matcher m = CODE_CALL.matcher(CoreContract.source(EchoDemo.class));
         while (m.find()) {
-            Class<?> core = CORES.stream().filter(c -> c.getSimpleName().equals(m.group(1))).findFirst()
-                    .orElseThrow(() -> new AssertionError("EchoDemo shows code of an unknown core " + m.group(1)));
-            assertThat(SourceExcerpt.markers(core)).as("markers of %s", core.getSimpleName()).contains(m.group(2));
-            assertThat(SourceExcerpt.lines(core, m.group(2))).as("%s [%s]", core.getSimpleName(), m.group(2))
-                    .isNotEmpty();
             shown.add(m.group(1) + "." + m.group(2));
         }
         assertThat(shown).as("the demo shows the echo lesson's steps in order").containsSubsequence(
@@ -45,29 +76,34 @@ class CoreMarkersTest {
     }
 
     @Test
-    void everyCoreHasBalancedMarkersAndStaysShort() throws IOException {
-        for (Class<?> core : CORES) {
-            assertThat(SourceExcerpt.markers(core)).as("markers of %s", core.getSimpleName()).isNotEmpty();
-            assertThat(source(core).lines().count()).as("lines of %s", SourceExcerpt.path(core))
-                    .isLessThanOrEqualTo(MAX_CORE_LINES);
-        }
+    void theWholeBlockingServerFitsOneScreen() {
+        assertThat(CoreContract.countedLines(CoreContract.source(PlainEchoServer.class)))
+                .as("PlainEchoServer without package, imports and blank lines").isLessThanOrEqualTo(MAX_ONE_SCREEN_LINES);
     }
 
     @Test
-    void theReadmeLinksTheCoreFirst() throws IOException {
-        Path readme = Path.of("README.md");
-        String text = Files.readString(readme);
-        int core = text.indexOf(SourceExcerpt.path(EchoCore.class));
-        assertThat(core).as("README links %s", SourceExcerpt.path(EchoCore.class)).isPositive();
-        assertThat(core).as("the core is the first source file the README links")
-                .isLessThan(text.indexOf("src/main/java/tcpip/echo/EchoServer.java") < 0 ? Integer.MAX_VALUE
-                        : text.indexOf("src/main/java/tcpip/echo/EchoServer.java"));
+    void theReadmeLinksTheOneScreenServerFirstThenTheCore() throws IOException {
+        String text = Files.readString(Path.of("README.md"));
+        int plain = text.indexOf("src/main/java/tcpip/echo/blocking/PlainEchoServer.java");
+        int core = text.indexOf("src/main/java/tcpip/echo/blocking/EchoCore.java");
+        int hardened = text.indexOf("src/main/java/tcpip/echo/blocking/EchoServer.java");
+        int firstSource = text.indexOf("src/main/java/");
+        assertThat(plain).as("README links PlainEchoServer.java").isPositive().isEqualTo(firstSource);
+        assertThat(core).as("then the core it calls").isGreaterThan(plain);
+        assertThat(hardened).as("and the hardened server beside it").isGreaterThan(plain);
     }
 
-    private static String source(Class<?> type) throws IOException {
-        try (InputStream in = type.getResourceAsStream("/" + type.getName().replace('.', '/') + ".java")) {
-            assertThat(in).as("source of %s on the classpath", type.getSimpleName()).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    @Test
+    void noSourceFileIsLongAndNoneSpellsOutAPackageInline() throws IOException {
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                List<String> lines = Files.readAllLines(f);
+                assertThat(lines).as("%s is at most %d lines", f, MAX_SOURCE_LINES).hasSizeLessThanOrEqualTo(MAX_SOURCE_LINES);
+                assertThat(lines.stream().filter(l -> !l.startsWith("import ") && !l.startsWith("package "))
+                        .map(l -> l.replaceAll("^\\s*(\\*|//).*", "")) // comments may name a package
+                        .filter(l -> INLINE_QUALIFIED.matcher(l).find()))
+                        .as("%s: types written with their package inside code (import them)", f).isEmpty();
+            }
         }
     }
 }

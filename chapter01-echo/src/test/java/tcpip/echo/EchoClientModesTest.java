@@ -11,6 +11,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.testing.MainRunner;
+import tcpip.echo.blocking.EchoClient;
+import tcpip.echo.blocking.EchoServer;
+import tcpip.echo.load.EchoLoad;
+import tcpip.echo.load.EchoPing;
+import tcpip.echo.nio.NioEchoClient;
 
 /** The client's line, ping and load modes, in-process and as the program a learner runs. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -15,6 +15,9 @@ import tcpip.narration.Stage;
 import tcpip.narration.Stages;
 import tcpip.kernel.SocketTable;
 import tcpip.testing.MainRunner;
+import tcpip.echo.blocking.EchoCore;
+import tcpip.echo.selector.SelectorEchoCore;
+import tcpip.echo.selector.SelectorEchoServer;
 
 /** The narrated demo runs to its end and shows the states and numbers it promises. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -18,6 +18,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import tcpip.echo.blocking.EchoClient;
+import tcpip.echo.blocking.EchoServer;
+import tcpip.echo.nio.NioEchoClient;
+import tcpip.echo.nio.NioEchoServer;
 
 /** Every byte comes back, in order, for messages from 1 byte to 1 MiB, with both the java.net and NIO pairs. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tcpip.kernel.Descriptors;
+import tcpip.echo.blocking.EchoClient;
 
 /**
  * Every echo server survives clients that reset, abandon their connection, or never read: a

@@ -23,6 +23,11 @@ import tcpip.cli.Lang;
 import tcpip.cli.Messages;
 import tcpip.testing.BundleContract;
 import tcpip.testing.MainRunner;
+import tcpip.echo.blocking.EchoClient;
+import tcpip.echo.blocking.EchoServer;
+import tcpip.echo.nio.NioEchoClient;
+import tcpip.echo.nio.NioEchoServer;
+import tcpip.echo.selector.SelectorEchoServer;
 
 /**
  * The chapter speaks Korean with {@code --lang ko}: every key of {@code tcpip/echo/messages*.properties}

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import tcpip.echo.blocking.EchoClient;
 
 /**
  * A write() that takes only part of the buffer must not leave the rest behind: with small send

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import tcpip.echo.blocking.EchoServer;
 
 /** An EchoServer serving on a background thread for one test: loopback, port 0. */
 final class RunningServer implements AutoCloseable {

@@ -16,6 +16,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
+import tcpip.echo.blocking.EchoClient;
+import tcpip.echo.blocking.EchoServer;
+import tcpip.echo.nio.NioEchoServer;
 
 /** Idle clients are closed, the connection cap refuses politely, a resetting client hurts no one, nothing leaks. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)

@@ -19,6 +19,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
+import tcpip.echo.blocking.EchoClient;
+import tcpip.echo.blocking.EchoCore;
+import tcpip.echo.blocking.EchoServer;
 
 /**
  * The three ways of serving: thread-per-client and virtual threads serve many clients at once;

@@ -4,25 +4,31 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import tcpip.kernel.Endpoint;
 
 /**
  * The accept loop every blocking server of the course shares, so each lesson's core only holds
- * what one connection does. It adds what a server facing real clients needs:
+ * what one connection does. It calls the core's own accept ({@link Acceptor}, e.g.
+ * {@code EchoCore::accept}) and adds what a server facing real clients needs:
  * <ul>
  *   <li>a connection cap: over it, the connection is accepted and handed to the "busy" handler,
  *       which by default closes it at once (the client reads end-of-stream), so the accept queue
  *       keeps draining instead of filling with connections the kernel already finished;</li>
- *   <li>a read deadline (SO_TIMEOUT) and, with a {@link GuardedListener}, a write deadline;</li>
+ *   <li>a read deadline (SO_TIMEOUT) and, with a {@link GuardedListener}, write and request deadlines;</li>
  *   <li>one sanitised log line per failed connection; the loop itself never stops for a client;</li>
- *   <li>accept() failures such as EMFILE (out of descriptors) back off and are logged once per
- *       episode, instead of spinning.</li>
+ *   <li>accept() failures such as EMFILE (out of descriptors) back off ({@link AcceptBackoff}) and are
+ *       logged once per episode, instead of spinning; nothing on that path is loaded for the first
+ *       time ({@link Preload}), and a {@code LinkageError} there does not end the loop.</li>
  * </ul>
  */
 public final class AcceptLoop {
@@ -32,14 +38,15 @@ public final class AcceptLoop {
     /**
      * Accept-queue length for servers facing many clients: a short queue (Java's default is 50)
      * overflows in a burst, and each SYN the kernel then drops costs its client a 1 s retry.
-     * The kernel caps it at net.core.somaxconn.
+     * The kernel caps it at net.core.somaxconn. The one default backlog of the course.
      */
     public static final int DEFAULT_BACKLOG = 1_024;
+    /** {@code --read-timeout}: a client that sends nothing for this long is closed. */
     public static final Duration DEFAULT_READ_DEADLINE = Duration.ofSeconds(30);
+    /** {@code --write-timeout}: a write() blocked this long (the client does not read) ends the connection. */
     public static final Duration DEFAULT_WRITE_DEADLINE = Duration.ofSeconds(10);
-
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(10);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+    /** {@code --request-timeout}: one whole request (a line, a frame, a name) and its reply. */
+    public static final Duration DEFAULT_REQUEST_DEADLINE = Duration.ofSeconds(60);
 
     /** What one connection does: the lesson's core, called with the accepted socket. */
     @FunctionalInterface
@@ -48,8 +55,8 @@ public final class AcceptLoop {
     }
 
     /**
-     * How the loop takes the next connection off the listener: a lesson's core
-     * ({@code HandshakeCore::accept}), so the line the narration quotes is the line the server runs.
+     * How the loop takes the next connection off the listener: a lesson's core ({@code EchoCore::accept},
+     * {@code HandshakeCore::accept}), so the line the narration quotes is the line the server runs.
      */
     @FunctionalInterface
     public interface Acceptor {
@@ -72,11 +79,12 @@ public final class AcceptLoop {
     private final ServerSocket listener;
     private final Acceptor acceptor;
     private final Limits limits;
-    private final ThreadFactory threads;
+    private final Executor workers;
     private final Handler handler;
     private final Handler busy;
     private final Consumer<String> log;
     private final Semaphore slots;
+    private final int capacity;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -96,37 +104,57 @@ public final class AcceptLoop {
     /** The same, taking each connection through {@code acceptor} (the lesson core's accept) instead of {@code accept()}. */
     public AcceptLoop(ServerSocket listener, Acceptor acceptor, Limits limits, ThreadFactory threads, Handler handler,
             Handler busy, Consumer<String> log) {
+        this(listener, acceptor, limits, startEach(threads), handler, busy, log);
+    }
+
+    /** A new thread from {@code threads} for each connection; null (serve on the accepting thread) for null. */
+    private static Executor startEach(ThreadFactory threads) {
+        return threads == null ? null : task -> threads.newThread(task).start();
+    }
+
+    /**
+     * The loop over a lesson core's accept with connections run by {@code workers}: a pool that reuses
+     * idle platform threads ({@code Executors.newCachedThreadPool(factory)}: a {@code Thread.start()} waits
+     * until the new thread runs, milliseconds each on a busy machine), or {@code null} to serve one
+     * connection at a time on the accepting thread.
+     */
+    public static AcceptLoop onExecutor(ServerSocket listener, Acceptor acceptor, Limits limits, Executor workers,
+            Handler handler, Handler busy, Consumer<String> log) {
+        return new AcceptLoop(listener, acceptor, limits, workers, handler, busy, log);
+    }
+
+    // The one constructor every other way ends in; private, so that a null for the threads is never ambiguous outside.
+    private AcceptLoop(ServerSocket listener, Acceptor acceptor, Limits limits, Executor workers, Handler handler,
+            Handler busy, Consumer<String> log) {
         this.listener = listener;
         this.acceptor = acceptor;
         this.limits = limits;
-        this.threads = threads;
+        this.workers = workers;
         this.handler = handler;
         this.busy = busy;
         this.log = log;
-        this.slots = new Semaphore(threads == null ? 1 : limits.maxConnections());
+        this.capacity = workers == null ? 1 : limits.maxConnections();
+        this.slots = new Semaphore(capacity);
+        Preload.failurePaths(); // before the first accept: an EMFILE later must not load a class or a bundle
     }
 
     /** Accepts until the listener is closed (by another thread or a shutdown hook). */
     public void run() {
-        Duration backoff = FIRST_BACKOFF;
-        boolean reported = false;
+        AcceptBackoff backoff = new AcceptBackoff();
         while (!listener.isClosed()) {
             Socket s;
             try {
                 s = acceptor.accept(listener);
-                backoff = FIRST_BACKOFF;
-                reported = false;
-            } catch (IOException e) {
+                backoff.succeeded();
+            } catch (IOException | RuntimeException | LinkageError e) {
                 if (listener.isClosed()) {
                     return; // closed on purpose: the server is stopping
                 }
                 // EMFILE/ENFILE or a connection that died in the queue: wait a little, keep serving.
-                if (!reported) {
-                    log.accept(LogText.get("accept.backoff", LogSafe.failure(e)));
-                    reported = true;
+                if (backoff.firstOfEpisode()) {
+                    say("accept.backoff", e);
                 }
-                LockSupport.parkNanos(backoff.toNanos());
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                LockSupport.parkNanos(backoff.failed().toNanos());
                 continue;
             }
             accepted.incrementAndGet();
@@ -135,29 +163,33 @@ public final class AcceptLoop {
                 serveSafely(s, busy == null ? Socket::close : busy, false);
                 continue;
             }
-            if (threads == null) {
+            if (workers == null) {
                 serveSafely(s, handler, true);
             } else {
                 try {
-                    threads.newThread(() -> serveSafely(s, handler, true)).start();
-                } catch (RuntimeException | OutOfMemoryError e) {
+                    workers.execute(() -> serveSafely(s, handler, true));
+                } catch (RuntimeException | OutOfMemoryError | LinkageError e) {
                     slots.release();
                     Closeables.closeQuietly(s);
-                    log.accept(LogText.get("accept.no.thread", LogSafe.failure(e)));
+                    say("accept.no.thread", e);
                 }
             }
         }
     }
 
     private void serveSafely(Socket s, Handler h, boolean holdsSlot) {
-        String who = describe(s);
         try {
-            s.setSoTimeout(Math.toIntExact(limits.readDeadline().toMillis()));
-            h.serve(s);
-        } catch (Exception e) {
-            // Logged before the close below: once the client sees our FIN, the line is already written.
-            failed.incrementAndGet();
-            log.accept(explain(who, e));
+            String who = describe(s);
+            try {
+                s.setSoTimeout(Math.toIntExact(limits.readDeadline().toMillis()));
+                h.serve(s);
+            } catch (Exception | LinkageError e) {
+                // Logged before the close below: once the client sees our FIN, the line is already written.
+                failed.incrementAndGet();
+                log(explain(who, s, e));
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // even the log line failed (no descriptor for a bundle?): the connection still ends below
         } finally {
             Closeables.closeQuietly(s);
             if (holdsSlot) {
@@ -166,9 +198,29 @@ public final class AcceptLoop {
         }
     }
 
+    /** One log line about the loop itself; if even that fails (out of descriptors), the loop goes on silently. */
+    private void say(String key, Throwable e) {
+        try {
+            log(LogText.get(key, LogSafe.failure(e)));
+        } catch (RuntimeException | LinkageError ignored) {
+            // nothing more to do: the next episode logs again
+        }
+    }
+
+    private void log(String line) {
+        if (log != null) {
+            log.accept(line);
+        }
+    }
+
     /** The one log line for a client that failed: {@code client 127.0.0.1:41234: <why>}. */
-    private String explain(String who, Exception e) {
-        if (e instanceof java.net.SocketTimeoutException) {
+    private String explain(String who, Socket s, Throwable e) {
+        if (e instanceof RequestDeadline.Exceeded) {
+            RequestDeadline d = GuardedListener.requestDeadline(s);
+            return LogText.get("accept.client.request", who,
+                    String.valueOf(d == null ? 0 : d.limit().toMillis()));
+        }
+        if (e instanceof SocketTimeoutException) {
             return LogText.get("accept.client.timeout", who, String.valueOf(limits.readDeadline().toMillis()));
         }
         if (e instanceof SocketException && e.getMessage() != null
@@ -179,7 +231,7 @@ public final class AcceptLoop {
     }
 
     private static String describe(Socket s) {
-        return s.getInetAddress() == null ? "?" : s.getInetAddress().getHostAddress() + ":" + s.getPort();
+        return s.getRemoteSocketAddress() == null ? "?" : Endpoint.text(s.getRemoteSocketAddress());
     }
 
     /** Connections accepted so far, including refused ones. */
@@ -199,6 +251,6 @@ public final class AcceptLoop {
 
     /** Connections being served now. */
     public int active() {
-        return (threads == null ? 1 : limits.maxConnections()) - slots.availablePermits();
+        return capacity - slots.availablePermits();
     }
 }

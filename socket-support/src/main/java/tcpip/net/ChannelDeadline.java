@@ -12,10 +12,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A blocking SocketChannel with a read and a write deadline. SO_TIMEOUT only governs a Socket's
- * streams, and nothing in the JDK bounds a blocked write(): here an alarm closes the channel when
- * one read() or write() has waited longer than its deadline, and the call fails with
- * {@link SocketTimeoutException} (read) or an IOException that says so (write), as a
+ * A blocking SocketChannel with a read, a write and (optionally) a whole-request deadline
+ * ({@link RequestDeadline}). SO_TIMEOUT only governs a Socket's streams, and nothing in the JDK
+ * bounds a blocked write(): here an alarm closes the channel when one read() or write() has waited
+ * longer than its deadline, or than the open request has left, and the call fails with
+ * {@link SocketTimeoutException} (read, request) or an IOException that says so (write), as a
  * {@link GuardedListener} socket does for java.net.
  */
 public final class ChannelDeadline implements ByteChannel {
@@ -28,26 +29,45 @@ public final class ChannelDeadline implements ByteChannel {
 
     static {
         ALARMS.setRemoveOnCancelPolicy(true); // a cancelled alarm leaves the queue at once
+        Preload.failurePaths();
     }
 
     private final SocketChannel channel;
     private final Duration readDeadline;
     private final Duration writeDeadline;
+    private final RequestDeadline request;
 
     public ChannelDeadline(SocketChannel channel, Duration readDeadline, Duration writeDeadline) {
+        this(channel, readDeadline, writeDeadline, null);
+    }
+
+    /** With a request deadline too ({@code null}: none): each read and write waits at most what the request has left. */
+    public ChannelDeadline(SocketChannel channel, Duration readDeadline, Duration writeDeadline,
+            RequestDeadline request) {
         this.channel = channel;
         this.readDeadline = readDeadline;
         this.writeDeadline = writeDeadline;
+        this.request = request;
     }
 
     @Override
     public int read(ByteBuffer into) throws IOException {
-        ScheduledFuture<?> alarm = arm(readDeadline);
+        if (request != null) {
+            request.awaitingInput();
+        }
+        long limit = limitNanos(readDeadline);
+        ScheduledFuture<?> alarm = arm(limit);
+        int from = into.position();
         try {
-            return channel.read(into);
+            int n = channel.read(into);
+            if (request != null) {
+                request.received(into, from);
+            }
+            return n;
         } catch (AsynchronousCloseException e) {
             if (fired(alarm)) {
-                throw new SocketTimeoutException(LogText.get("deadline.read", String.valueOf(readDeadline.toMillis())));
+                throw request != null && request.passed() ? new RequestDeadline.Exceeded(request)
+                        : new SocketTimeoutException(LogText.get("deadline.read", String.valueOf(readDeadline.toMillis())));
             }
             throw e;
         } finally {
@@ -57,12 +77,13 @@ public final class ChannelDeadline implements ByteChannel {
 
     @Override
     public int write(ByteBuffer from) throws IOException {
-        ScheduledFuture<?> alarm = arm(writeDeadline);
+        ScheduledFuture<?> alarm = arm(limitNanos(writeDeadline));
         try {
             return channel.write(from);
         } catch (AsynchronousCloseException e) {
             if (fired(alarm)) {
-                throw new IOException(LogText.get("deadline.write", String.valueOf(writeDeadline.toMillis())));
+                throw request != null && request.passed() ? new RequestDeadline.Exceeded(request)
+                        : new IOException(LogText.get("deadline.write", String.valueOf(writeDeadline.toMillis())));
             }
             throw e;
         } finally {
@@ -70,8 +91,17 @@ public final class ChannelDeadline implements ByteChannel {
         }
     }
 
-    private ScheduledFuture<?> arm(Duration deadline) {
-        return ALARMS.schedule(() -> Closeables.closeQuietly(channel), deadline.toNanos(), TimeUnit.NANOSECONDS);
+    /** The call's own deadline, or what the open request has left if that is shorter; fails at once if it passed. */
+    private long limitNanos(Duration own) throws IOException {
+        long left = request == null ? Long.MAX_VALUE : request.nanosLeft();
+        if (left <= 0) {
+            throw new RequestDeadline.Exceeded(request);
+        }
+        return Math.min(own.toNanos(), left);
+    }
+
+    private ScheduledFuture<?> arm(long nanos) {
+        return ALARMS.schedule(() -> Closeables.closeQuietly(channel), nanos, TimeUnit.NANOSECONDS);
     }
 
     private static boolean fired(ScheduledFuture<?> alarm) {

@@ -1,4 +1,4 @@
-package tcpip.echo;
+package tcpip.echo.blocking;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -8,36 +8,43 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
+import tcpip.echo.EchoLimits;
+import tcpip.echo.EchoLog;
+import tcpip.kernel.Endpoint;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
 import tcpip.net.GuardedListener;
-import tcpip.kernel.Endpoint;
 
 /**
- * The echo server a learner runs (java.net): {@link EchoCore#serveOne} for every client, inside the
- * course's shared accept loop (connection cap, read and write deadlines, one log line per failure).
+ * The echo server a learner runs (java.net): {@link PlainEchoServer}'s calls, the core's
+ * {@link EchoCore#listen}, {@link EchoCore#accept} and {@link EchoCore#serveOne}, wrapped in the
+ * course's hardening: a listening socket whose connections carry write and request deadlines
+ * ({@link GuardedListener}), the shared accept loop (connection cap, read deadline, one log line per
+ * failure, back-off when descriptors run out) and a thread per client.
  */
 public final class EchoServer implements Closeable {
 
     /** The port this chapter's programs use unless told otherwise. */
     public static final int DEFAULT_PORT = 7007;
-    /** Accept-queue length asked of listen(); Linux caps it at net.core.somaxconn. */
-    static final int BACKLOG = 4096;
-    /** Every sentence the echo servers print or send, in the language chosen by --lang. */
     private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     /** How the server hands out its attention. */
     public enum Mode {
         /** One client at a time: the next one is connected by the kernel but waits in the accept queue. */
         ITERATIVE,
-        /** A platform (OS) thread per client. */
+        /** A platform (OS) thread per client; idle ones are reused for the next client. */
         THREAD_PER_CLIENT,
         /** A virtual thread per client: cheap enough for thousands of connections. */
         VIRTUAL
@@ -45,6 +52,7 @@ public final class EchoServer implements Closeable {
 
     private final GuardedListener listener;
     private final EchoLimits limits;
+    private final ExecutorService pool; // thread-per-client only
     private final AcceptLoop loop;
     private final PrintStream log;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -54,25 +62,39 @@ public final class EchoServer implements Closeable {
         this.listener = listener;
         this.limits = limits;
         this.log = log;
-        ThreadFactory threads = switch (mode) {
+        // A platform thread per client, reused once its client left: starting a thread waits until the new
+        // thread runs, which on a busy machine costs milliseconds per connection (a storm of 2,000 dead
+        // connections then took over 10 s to drain with a new thread each).
+        this.pool = mode == Mode.THREAD_PER_CLIENT
+                ? Executors.newCachedThreadPool(Thread.ofPlatform().name("echo-", 0).factory()) : null;
+        ThreadFactory virtual = Thread.ofVirtual().name("echo-", 0).factory();
+        Executor workers = switch (mode) {
             case ITERATIVE -> null; // the accepting thread serves each client itself: nobody else is accepted meanwhile
-            case THREAD_PER_CLIENT -> Thread.ofPlatform().name("echo-", 0).factory();
-            case VIRTUAL -> Thread.ofVirtual().name("echo-", 0).factory();
+            case THREAD_PER_CLIENT -> pool;
+            case VIRTUAL -> task -> virtual.newThread(task).start();
         };
-        this.loop = new AcceptLoop(listener, new AcceptLoop.Limits(limits.maxConnections(), limits.readDeadline()),
-                threads, this::serve, this::refuse, this::say);
+        EchoLog.preloadFailurePaths();
+        this.loop = AcceptLoop.onExecutor(listener, EchoCore::accept, new AcceptLoop.Limits(limits.maxConnections(),
+                limits.readDeadline()), workers, this::serve, this::refuse, this::say);
     }
 
     /**
-     * Binds and listens: a LISTEN row appears and the kernel answers SYNs from here on. Port 0
+     * Listens through the core: a LISTEN row appears and the kernel answers SYNs from here on. Port 0
      * lets the kernel pick one. {@code log} gets a line per connection, or null for silence.
      */
     public static EchoServer bind(InetAddress address, int port, Mode mode, EchoLimits limits, PrintStream log)
             throws IOException {
-        return new EchoServer(new GuardedListener(address, port, BACKLOG, limits.writeDeadline()), mode, limits, log);
+        GuardedListener listener = new GuardedListener(limits.writeDeadline(), limits::newRequestDeadline);
+        try {
+            EchoCore.listen(listener, new InetSocketAddress(address, port), AcceptLoop.DEFAULT_BACKLOG);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+        return new EchoServer(listener, mode, limits, log);
     }
 
-    /** {@link #bind(InetAddress, int, Mode, EchoLimits, PrintStream)} with the default write deadline. */
+    /** {@link #bind(InetAddress, int, Mode, EchoLimits, PrintStream)} with the default write and request deadlines. */
     public static EchoServer bind(InetAddress address, int port, Mode mode, int maxConnections, Duration readDeadline,
             PrintStream log) throws IOException {
         return bind(address, port, mode, EchoLimits.defaults().withMaxConnections(maxConnections)
@@ -109,7 +131,7 @@ public final class EchoServer implements Closeable {
         return loop.refused();
     }
 
-    /** Connections that ended in a failure: reset, read or write deadline. */
+    /** Connections that ended in a failure: reset, read, write or request deadline. */
     public long failedConnections() {
         return loop.failed();
     }
@@ -129,9 +151,9 @@ public final class EchoServer implements Closeable {
             if (limits.sendBuffer() > 0) {
                 client.setSendBufferSize(limits.sendBuffer()); // the kernel doubles it for its bookkeeping
             }
-            say(accepted(peer, open.size()));
+            say(EchoLog.accepted(peer, open.size()));
             long bytes = EchoCore.serveOne(client);
-            say(closed(peer, bytes));
+            say(EchoLog.closed(peer, bytes));
         } finally {
             open.remove(client); // the accept loop closes it: our FIN goes out, the descriptor is freed
         }
@@ -143,9 +165,9 @@ public final class EchoServer implements Closeable {
      * close() with unread bytes sends RST instead of FIN, which could destroy the message.
      */
     private void refuse(Socket client) throws IOException {
-        say(refused(Endpoint.text(client.getRemoteSocketAddress()), open.size(), limits.maxConnections()));
+        say(EchoLog.refused(Endpoint.text(client.getRemoteSocketAddress()), open.size(), limits.maxConnections()));
         // A few dozen bytes into an empty send buffer: this write never waits.
-        client.getOutputStream().write(busy(limits.maxConnections()).getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream().write(EchoLog.busy(limits.maxConnections()).getBytes(StandardCharsets.UTF_8));
         client.shutdownOutput(); // FIN right after the message
         client.getInputStream().skipNBytes(client.getInputStream().available()); // never waits
     }
@@ -155,6 +177,9 @@ public final class EchoServer implements Closeable {
     public void close() throws IOException {
         listener.close();
         open.forEach(Closeables::closeQuietly);
+        if (pool != null) {
+            pool.shutdown(); // idle threads end at once, busy ones when their client is closed
+        }
     }
 
     private void say(String line) {
@@ -163,44 +188,17 @@ public final class EchoServer implements Closeable {
         }
     }
 
-    /** What a client over the connection cap reads before the server closes it: one line. */
-    static String busy(int maxConnections) {
-        return MSG.get("EchoServer.busy", String.valueOf(maxConnections)) + System.lineSeparator();
-    }
-
-    /** The log lines every echo server of this chapter prints, one sentence each. */
-    static String accepted(String peer, int open) {
-        return MSG.get("EchoServer.log.accepted", peer, String.valueOf(open));
-    }
-
-    static String closed(String peer, long bytes) {
-        return MSG.get("EchoServer.log.closed", peer, String.valueOf(bytes));
-    }
-
-    static String refused(String peer, int open, int maxConnections) {
-        return MSG.get("EchoServer.log.refused", peer, String.valueOf(open), String.valueOf(maxConnections));
-    }
-
-    static String stopped(long accepted, long refused, long failed) {
-        return MSG.get("EchoServer.stopped", String.valueOf(accepted), String.valueOf(refused), String.valueOf(failed));
-    }
-
-    /** --quiet, the same on every echo server. */
-    static Cli.Option<Boolean> quietFlag(Cli cli) {
-        return cli.flag("--quiet", MSG.get("EchoServer.opt.quiet"));
-    }
-
     public static void main(String[] args) {
         Lang.chooseFrom(args); // before the help texts below are looked up
         Cli cli = new Cli("EchoServer", MSG.get("EchoServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.VIRTUAL, MSG.get("EchoServer.opt.mode"));
-        java.util.function.Supplier<EchoLimits> limits = EchoLimits.flags(cli);
-        Cli.Option<Boolean> quiet = quietFlag(cli);
+        Supplier<EchoLimits> limits = EchoLimits.flags(cli);
+        Cli.Option<Boolean> quiet = EchoLog.quietFlag(cli);
         cli.example("EchoServer --port 7007");
         cli.example(MSG.get("EchoServer.example.iterative", "EchoServer --mode iterative"));
-        cli.example("EchoServer --bind ::1 --read-deadline 10s --write-deadline 5s");
+        cli.example("EchoServer --bind ::1 --read-timeout 10s --write-timeout 5s --request-timeout 20s");
         cli.parse(args);
         cli.run(() -> {
             EchoServer server = bind(InetAddress.getByName(bind.get()), port.get(), mode.get(), limits.get(),
@@ -214,10 +212,10 @@ public final class EchoServer implements Closeable {
                 } catch (InterruptedException e) {
                     // exiting anyway
                 }
-                System.out.println(stopped(server.loop.accepted(), server.loop.refused(), server.loop.failed()));
+                System.out.println(EchoLog.stopped(server.loop.accepted(), server.loop.refused(), server.loop.failed()));
             }));
             System.out.println(limits.get().listening("EchoServer.listening", Endpoint.text(server.address()),
-                    mode.get().name().toLowerCase().replace('_', '-')));
+                    mode.get().name().toLowerCase(Locale.ROOT).replace('_', '-')));
             server.serve();
         });
     }

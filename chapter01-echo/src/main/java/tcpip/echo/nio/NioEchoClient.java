@@ -1,6 +1,5 @@
-package tcpip.echo;
+package tcpip.echo.nio;
 
-import tcpip.net.ChannelDeadline;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,14 +16,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
+import tcpip.echo.blocking.EchoClient;
+import tcpip.echo.blocking.EchoServer;
+import tcpip.kernel.Endpoint;
+import tcpip.net.ChannelDeadline;
 import tcpip.net.Closeables;
 import tcpip.net.LogSafe;
-import tcpip.kernel.Endpoint;
 
 /** The echo client with a blocking SocketChannel ({@link NioEchoCore}): lines from stdin (or --message), each echo read in full. */
 public final class NioEchoClient {
 
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** After a reply that is not an echo, the rest of it is shown too: up to this many bytes more… */
     static final int REST_OF_REPLY_LIMIT = 1024;
     /** …that arrive within this long (a server that answers with a line and FIN, like "server busy", is quicker). */
@@ -76,7 +78,7 @@ public final class NioEchoClient {
         return echo.flip();
     }
 
-    static void echoLines(SocketChannel channel, BufferedReader lines, Duration timeout) throws IOException {
+    public static void echoLines(SocketChannel channel, BufferedReader lines, Duration timeout) throws IOException {
         System.out.println(MSG.get("NioEchoClient.connected", Endpoint.text(channel.getLocalAddress()),
                 Endpoint.text(channel.getRemoteAddress())));
         long bytes = 0;

@@ -1,4 +1,4 @@
-package tcpip.echo;
+package tcpip.echo.selector;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

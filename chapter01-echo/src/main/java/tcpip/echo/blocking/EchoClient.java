@@ -1,19 +1,23 @@
-package tcpip.echo;
+package tcpip.echo.blocking;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
-import tcpip.net.LogSafe;
+import tcpip.echo.load.EchoLoad;
+import tcpip.echo.load.EchoPing;
 import tcpip.kernel.Endpoint;
+import tcpip.net.LogSafe;
 
 /**
  * Sends each line of stdin (or {@code --message}) to an echo server and prints the echo; with
@@ -22,8 +26,8 @@ import tcpip.kernel.Endpoint;
 public final class EchoClient {
 
     /** Up to this size the echo fits in the two kernels' buffers, so writing all before reading is safe. */
-    static final int INLINE_WRITE_LIMIT = 64 * 1024;
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int INLINE_WRITE_LIMIT = 64 * 1024;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** Every sentence this client prints, in the language chosen by --lang (looked up when printed). */
     private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
@@ -39,7 +43,7 @@ public final class EchoClient {
     }
 
     /** A read deadline and Nagle off on a connected socket (closed if that fails). */
-    static Socket harden(Socket socket, Duration timeout) throws IOException {
+    public static Socket harden(Socket socket, Duration timeout) throws IOException {
         try {
             socket.setSoTimeout(Math.toIntExact(timeout.toMillis())); // a read that waits longer than this fails
             socket.setTcpNoDelay(true); // send each message at once (chapter03 shows what Nagle does otherwise)
@@ -106,7 +110,7 @@ public final class EchoClient {
     }
 
     /** Line mode: one round trip per line of {@code lines}, printing each echo. */
-    static void echoLines(InetSocketAddress server, BufferedReader lines, Duration timeout) throws IOException {
+    public static void echoLines(InetSocketAddress server, BufferedReader lines, Duration timeout) throws IOException {
         try (Socket socket = connect(server, timeout)) {
             System.out.println(MSG.get("EchoClient.connected", Endpoint.text(socket.getLocalSocketAddress()),
                     Endpoint.text(socket.getRemoteSocketAddress()), String.valueOf(socket.getLocalPort())));
@@ -115,11 +119,11 @@ public final class EchoClient {
             while ((line = lines.readLine()) != null) {
                 byte[] message = (line + "\n").getBytes(StandardCharsets.UTF_8);
                 byte[] echo = roundTrip(socket, message);
-                if (!java.util.Arrays.equals(echo, message)) {
+                if (!Arrays.equals(echo, message)) {
                     // Not our bytes back: show what the server said (and whatever else has arrived).
                     // Decoded as one array: a character split between the two (Hangul is 3 bytes) stays whole.
                     byte[] more = readWhatHasArrived(socket.getInputStream());
-                    byte[] reply = java.util.Arrays.copyOf(echo, echo.length + more.length);
+                    byte[] reply = Arrays.copyOf(echo, echo.length + more.length);
                     System.arraycopy(more, 0, reply, echo.length, more.length);
                     throw new IOException(MSG.get("EchoClient.notAnEcho",
                             LogSafe.text(new String(reply, StandardCharsets.UTF_8).strip())));
@@ -179,7 +183,7 @@ public final class EchoClient {
                     Cli.exit(Cli.EXIT_FAILURE);
                 }
             } else if (message.get() != null) {
-                echoLines(server, new BufferedReader(new java.io.StringReader(message.get())), timeout.get());
+                echoLines(server, new BufferedReader(new StringReader(message.get())), timeout.get());
             } else {
                 echoLines(server, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
                         timeout.get());

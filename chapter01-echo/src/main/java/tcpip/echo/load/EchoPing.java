@@ -1,4 +1,4 @@
-package tcpip.echo;
+package tcpip.echo.load;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -7,26 +7,27 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import tcpip.cli.Messages;
-import tcpip.narration.Narrator;
+import tcpip.echo.blocking.EchoClient;
 import tcpip.kernel.Endpoint;
+import tcpip.narration.Narrator;
 
 /** EchoClient's ping mode: N round trips of one fixed-size message on one connection, timed one by one. */
-final class EchoPing {
+public final class EchoPing {
 
-    static final int DEFAULT_WARMUP = 2_000;
+    public static final int DEFAULT_WARMUP = 2_000;
     private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private EchoPing() {
     }
 
     /** Round-trip times in nanoseconds, sorted, plus the summary a learner reads. */
-    record Result(long[] sortedNanos, int size) {
-        long percentile(double p) {
+    public record Result(long[] sortedNanos, int size) {
+        public long percentile(double p) {
             int i = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
             return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, i))];
         }
 
-        String summary() {
+        public String summary() {
             return MSG.get("EchoPing.summary", String.valueOf(sortedNanos.length), String.valueOf(size),
                     show(sortedNanos[0]), show(percentile(50)), show(percentile(99)),
                     show(sortedNanos[sortedNanos.length - 1]));
@@ -38,7 +39,7 @@ final class EchoPing {
         }
     }
 
-    static Result run(InetSocketAddress server, int count, int warmup, int size, Duration timeout) throws IOException {
+    public static Result run(InetSocketAddress server, int count, int warmup, int size, Duration timeout) throws IOException {
         try (Socket socket = EchoClient.connect(server, timeout)) {
             System.out.println(MSG.get("EchoPing.start", Endpoint.text(socket.getRemoteSocketAddress()),
                     Endpoint.text(socket.getLocalSocketAddress()), String.valueOf(warmup), String.valueOf(count)));
@@ -50,7 +51,7 @@ final class EchoPing {
     }
 
     /** Times {@code count} round trips after {@code warmup} untimed ones; every echo is checked. */
-    static Result measure(Socket socket, int count, int warmup, int size) throws IOException {
+    public static Result measure(Socket socket, int count, int warmup, int size) throws IOException {
         byte[] message = new byte[size];
         new Random(size).nextBytes(message);
         for (int i = 0; i < warmup; i++) {

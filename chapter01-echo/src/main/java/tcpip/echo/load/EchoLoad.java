@@ -1,4 +1,4 @@
-package tcpip.echo;
+package tcpip.echo.load;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,18 +17,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
 import tcpip.cli.Messages;
-import tcpip.net.Closeables;
+import tcpip.echo.blocking.EchoClient;
 import tcpip.kernel.Endpoint;
+import tcpip.net.Closeables;
 
 /**
  * EchoClient's load mode: C connections opened at once (one virtual thread each), held open
  * together, each doing round trips and checking every echo byte for byte.
  */
-final class EchoLoad {
+public final class EchoLoad {
 
-    static final int DEFAULT_REQUESTS = 100;
+    public static final int DEFAULT_REQUESTS = 100;
     /** --sources at most: 127.0.0.1 to 127.0.0.254. */
-    static final int MAX_SOURCES = 254;
+    public static final int MAX_SOURCES = 254;
     /** How long all connections may take to be established before the run starts anyway. */
     static final Duration CONNECT_PHASE_LIMIT = Duration.ofSeconds(120);
     private static final Messages MSG = Messages.of("tcpip.echo.messages");
@@ -37,13 +38,13 @@ final class EchoLoad {
     }
 
     /** What a run did: connections that were open at once, good round trips, errors, elapsed time. */
-    record Result(int connections, int connected, long requests, long errors, Duration elapsed, String firstError) {
-        double requestsPerSecond() {
+    public record Result(int connections, int connected, long requests, long errors, Duration elapsed, String firstError) {
+        public double requestsPerSecond() {
             return requests / Math.max(1e-9, elapsed.toNanos() / 1e9);
         }
     }
 
-    static Result run(InetSocketAddress server, int connections, int size, int requests, Duration duration,
+    public static Result run(InetSocketAddress server, int connections, int size, int requests, Duration duration,
             Duration timeout, PrintStream out) throws InterruptedException {
         return run(server, connections, size, requests, duration, timeout, out, 1);
     }
@@ -53,7 +54,7 @@ final class EchoLoad {
      * {@code sources} > 1: each address has its own ephemeral ports, so more connections than one
      * address's port range (net.ipv4.ip_local_port_range) fit against one server port.
      */
-    static Result run(InetSocketAddress server, int connections, int size, int requests, Duration duration,
+    public static Result run(InetSocketAddress server, int connections, int size, int requests, Duration duration,
             Duration timeout, PrintStream out, int sources) throws InterruptedException {
         CountDownLatch connectedOrFailed = new CountDownLatch(connections);
         CountDownLatch go = new CountDownLatch(1);
@@ -134,7 +135,7 @@ final class EchoLoad {
     }
 
     /** True if connections to {@code server} can come from 127.0.0.x: it is an IPv4 loopback address. */
-    static boolean fromManySources(InetSocketAddress server) {
+    public static boolean fromManySources(InetSocketAddress server) {
         return server.getAddress() instanceof Inet4Address a && a.isLoopbackAddress();
     }
 

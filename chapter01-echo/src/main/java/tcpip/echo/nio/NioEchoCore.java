@@ -1,4 +1,4 @@
-package tcpip.echo;
+package tcpip.echo.nio;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -8,14 +8,11 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
-/** The echo lesson with NIO channels in blocking mode: one ByteBuffer between read() and write(). */
+/** The echo lesson with NIO channels in blocking mode: one ByteBuffer between read() and write() (static methods only). */
 public final class NioEchoCore {
 
     /** Bytes one read() may move from the kernel into the ByteBuffer. */
     public static final int BUFFER_SIZE = 8192;
-
-    private NioEchoCore() {
-    }
 
     /** 소켓 생성 (server): open() makes the socket and its descriptor at once; bind() also listens. */
     public static ServerSocketChannel listen(InetSocketAddress at, int backlog) throws IOException {
@@ -24,6 +21,13 @@ public final class NioEchoCore {
         listener.bind(at, backlog); // bind() + listen(): a LISTEN row
         // [/listen]
         return listener;
+    }
+
+    /** 소켓 연결 설정 (server): a connection the kernel finished, as a channel with a descriptor of its own. */
+    public static SocketChannel accept(ServerSocketChannel listener) throws IOException {
+        // [accept]
+        return listener.accept(); // blocking mode: waits until the accept queue holds one
+        // [/accept]
     }
 
     /** 데이터 송수신 (server): echo until the client's FIN; {@code client} may add deadlines around each call. */
@@ -65,8 +69,7 @@ public final class NioEchoCore {
         // [receive]
         while (echo.hasRemaining()) {
             if (channel.read(echo) == -1) { // the server's FIN came before the whole echo
-                throw new EOFException("server closed the connection after " + echo.position() + " of "
-                        + echo.capacity() + " echoed bytes");
+                throw new EOFException("server closed the connection after " + echo.position() + " echoed bytes");
             }
         }
         // [/receive]

@@ -1,4 +1,4 @@
-package tcpip.echo;
+package tcpip.echo.selector;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -13,42 +13,54 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
+import tcpip.echo.EchoLimits;
+import tcpip.echo.EchoLog;
+import tcpip.echo.blocking.EchoServer;
+import tcpip.kernel.Endpoint;
+import tcpip.net.AcceptBackoff;
+import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
 import tcpip.net.LogSafe;
-import tcpip.kernel.Endpoint;
+import tcpip.net.RequestDeadline;
 
 /**
  * The non-blocking echo server: ONE thread serves every connection ({@link SelectorEchoCore}),
  * woken by a Selector (epoll on Linux) only for sockets that are ready. Around the core: a
  * connection cap, a read deadline (nothing received), a write deadline (unsent bytes and no
- * room in the send buffer), one sanitised log line per failure, back-off when accept() fails.
+ * room in the send buffer), a request deadline (a line and its echo, however slowly sent or read),
+ * one sanitised log line per failure, back-off when accept() fails (EMFILE: out of descriptors).
  */
 public final class SelectorEchoServer implements Closeable {
 
-    /** How long accept() pauses after a failure such as EMFILE, at first and at most. */
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(10);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
     /** Deadlines are checked this often, at least (a quarter of the shorter deadline, up to 1 s). */
     private static final Duration MAX_SWEEP = Duration.ofSeconds(1);
     /** What a refused client already sent is read into this and thrown away (its size does not matter). */
     private static final int DISCARD_BUFFER = 128;
+    /** Stands for the bytes of a chunk before its last one when the request deadline counts them (never '\\n'). */
+    private static final byte[] FILLER = new byte[SelectorEchoCore.BUFFER_SIZE];
     private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
-    /** Per connection, around the core's state: who it is and when it last made progress. */
+    /** Per connection, around the core's state: who it is, when it last made progress, its request. */
     private static final class Timing {
         final String peer;
+        final RequestDeadline request;
         long lastReceived;
         long writeWaitSince; // 0 = nothing unsent
 
-        Timing(String peer, long now) {
+        Timing(String peer, long now, RequestDeadline request) {
             this.peer = peer;
             this.lastReceived = now;
+            this.request = request;
         }
     }
 
@@ -58,15 +70,16 @@ public final class SelectorEchoServer implements Closeable {
     private final EchoLimits limits;
     private final PrintStream log;
     private final long sweepNanos;
-    private final java.util.Map<SelectionKey, Timing> timings = new java.util.HashMap<>();
+    private final Map<SelectionKey, Timing> timings = new HashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger peakOpen = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile boolean closing;
+    private final byte[] lastByte = new byte[1];
     private long acceptPausedUntil;
-    private Duration backoff = FIRST_BACKOFF;
+    private final AcceptBackoff backoff = new AcceptBackoff();
 
     private SelectorEchoServer(Selector selector, ServerSocketChannel listener, EchoLimits limits, PrintStream log) {
         this.selector = selector;
@@ -77,6 +90,7 @@ public final class SelectorEchoServer implements Closeable {
         Duration shorter = limits.readDeadline().compareTo(limits.writeDeadline()) < 0 ? limits.readDeadline()
                 : limits.writeDeadline();
         this.sweepNanos = Math.min(MAX_SWEEP.toNanos(), Math.max(1_000_000, shorter.toNanos() / 4));
+        EchoLog.preloadFailurePaths(); // an EMFILE later must not load a class or a bundle for the first time
     }
 
     /** A Selector (epoll instance), and the listener registered with it through the core. */
@@ -85,7 +99,7 @@ public final class SelectorEchoServer implements Closeable {
         Selector selector = Selector.open();
         try {
             ServerSocketChannel listener = SelectorEchoCore.listen(selector, new InetSocketAddress(address, port),
-                    EchoServer.BACKLOG);
+                    AcceptLoop.DEFAULT_BACKLOG);
             return new SelectorEchoServer(selector, listener, limits, log);
         } catch (IOException | RuntimeException e) {
             selector.keys().forEach(k -> Closeables.closeQuietly(k.channel()));
@@ -132,12 +146,16 @@ public final class SelectorEchoServer implements Closeable {
             while (!closing) {
                 selector.select(Math.max(1, sweepNanos / 1_000_000)); // epoll_wait(): sleeps until a socket is ready
                 long now = System.nanoTime();
-                if (serveReady(now)) { // connections first: the ones that died free their slots
-                    acceptAll(now);
-                }
-                if (now - nextSweep >= 0) {
-                    sweep(now);
-                    nextSweep = now + sweepNanos;
+                try {
+                    if (serveReady(now)) { // connections first: the ones that died free their slots
+                        acceptAll(now);
+                    }
+                    if (now - nextSweep >= 0) {
+                        sweep(now);
+                        nextSweep = now + sweepNanos;
+                    }
+                } catch (RuntimeException | LinkageError e) {
+                    sayQuietly("SelectorEchoServer.log.selectFailed", e); // the one thread must survive: next round
                 }
             }
         } finally {
@@ -150,7 +168,7 @@ public final class SelectorEchoServer implements Closeable {
 
     /** Serves every ready connection; true if the listener was ready too (connections wait to be accepted). */
     private boolean serveReady(long now) {
-        java.util.List<SelectionKey> ready = java.util.List.copyOf(selector.selectedKeys());
+        List<SelectionKey> ready = List.copyOf(selector.selectedKeys());
         selector.selectedKeys().clear();
         boolean acceptable = false;
         for (SelectionKey key : ready) {
@@ -178,19 +196,18 @@ public final class SelectorEchoServer implements Closeable {
             SelectionKey key;
             try {
                 key = SelectorEchoCore.accept(listener, selector);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException | LinkageError e) {
                 // EMFILE/ENFILE or a connection that died in the queue: stop watching the accept queue
                 // for a while (the other connections are still served), log once per episode.
-                if (backoff.equals(FIRST_BACKOFF)) {
-                    say(MSG.get("SelectorEchoServer.log.acceptFailed", LogSafe.failure(e)));
+                if (backoff.firstOfEpisode()) {
+                    sayQuietly("SelectorEchoServer.log.acceptFailed", e);
                 }
                 listenerKey.interestOps(0);
-                acceptPausedUntil = now + backoff.toNanos();
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                acceptPausedUntil = now + backoff.failed().toNanos();
                 return;
             }
             if (key == null) {
-                backoff = FIRST_BACKOFF;
+                backoff.succeeded();
                 return;
             }
             accepted.incrementAndGet();
@@ -202,7 +219,7 @@ public final class SelectorEchoServer implements Closeable {
             }
             open.incrementAndGet();
             peakOpen.accumulateAndGet(open.get(), Math::max);
-            timings.put(key, new Timing(peer, now));
+            timings.put(key, new Timing(peer, now, limits.newRequestDeadline()));
             try {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 if (limits.sendBuffer() > 0) {
@@ -212,7 +229,7 @@ public final class SelectorEchoServer implements Closeable {
                 drop(key, "SelectorEchoServer.log.failed", LogSafe.failure(e));
                 continue;
             }
-            say(EchoServer.accepted(peer, open.get()));
+            say(EchoLog.accepted(peer, open.get()));
         }
     }
 
@@ -222,9 +239,10 @@ public final class SelectorEchoServer implements Closeable {
         SelectorEchoCore.Echo echo = (SelectorEchoCore.Echo) key.attachment();
         long received = echo.received;
         long sent = echo.sent;
+        int unsentBefore = echo.buffer.position();
         try {
             if (!SelectorEchoCore.echo(key)) {
-                say(EchoServer.closed(t.peer, echo.received));
+                say(EchoLog.closed(t.peer, echo.received));
                 close(key);
                 return;
             }
@@ -233,10 +251,20 @@ public final class SelectorEchoServer implements Closeable {
                     LogSafe.failure(e));
             return;
         }
+        boolean unsent = echo.buffer.position() > 0;
         if (echo.received > received) {
             t.lastReceived = now;
+            int n = (int) (echo.received - received);
+            // The last byte received is the last one still unsent, or, all sent, where the read put it.
+            // (Newlines inside the chunk are not seen: a request then runs on until the buffer's worth below.)
+            lastByte[0] = echo.buffer.array()[unsent ? echo.buffer.position() - 1 : unsentBefore + n - 1];
+            t.request.received(FILLER, 0, n - 1); // a buffer's worth of bytes ends a request…
+            t.request.received(lastByte, 0, 1); // …and so does a newline
+
         }
-        boolean unsent = echo.buffer.position() > 0;
+        if (!unsent) {
+            t.request.awaitingInput(); // every byte echoed: a finished request is answered
+        }
         if (!unsent) {
             t.writeWaitSince = 0;
         } else if (echo.sent > sent || t.writeWaitSince == 0) {
@@ -249,10 +277,12 @@ public final class SelectorEchoServer implements Closeable {
         if (listenerKey.interestOps() == 0 && now - acceptPausedUntil >= 0 && !closing) {
             listenerKey.interestOps(SelectionKey.OP_ACCEPT);
         }
-        for (SelectionKey key : java.util.List.copyOf(timings.keySet())) {
+        for (SelectionKey key : List.copyOf(timings.keySet())) {
             Timing t = timings.get(key);
             if (t.writeWaitSince != 0 && now - t.writeWaitSince > limits.writeDeadline().toNanos()) {
                 drop(key, "SelectorEchoServer.log.writeDeadline", String.valueOf(limits.writeDeadline().toMillis()));
+            } else if (t.request.passed()) {
+                drop(key, "SelectorEchoServer.log.requestDeadline", String.valueOf(limits.requestDeadline().toMillis()));
             } else if (t.writeWaitSince == 0 && now - t.lastReceived > limits.readDeadline().toNanos()) {
                 drop(key, "SelectorEchoServer.log.readDeadline", String.valueOf(limits.readDeadline().toMillis()));
             }
@@ -262,11 +292,11 @@ public final class SelectorEchoServer implements Closeable {
     /** Over the cap: accepted by the kernel already, so told why and closed at once (see EchoServer.refuse). */
     private void refuse(SelectionKey key, String peer) {
         refused.incrementAndGet();
-        say(EchoServer.refused(peer, open.get(), limits.maxConnections()));
+        say(EchoLog.refused(peer, open.get(), limits.maxConnections()));
         SocketChannel channel = (SocketChannel) key.channel();
         key.cancel();
         try {
-            channel.write(StandardCharsets.UTF_8.encode(EchoServer.busy(limits.maxConnections())));
+            channel.write(StandardCharsets.UTF_8.encode(EchoLog.busy(limits.maxConnections())));
             channel.shutdownOutput();
             ByteBuffer discard = ByteBuffer.allocate(DISCARD_BUFFER);
             while (channel.read(discard.clear()) > 0) {
@@ -295,7 +325,7 @@ public final class SelectorEchoServer implements Closeable {
     }
 
     private static boolean isReset(Exception e) {
-        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
         return m.contains("reset");
     }
 
@@ -320,13 +350,22 @@ public final class SelectorEchoServer implements Closeable {
         }
     }
 
+    /** A log line on a failure path: if even that fails (out of descriptors), the loop goes on silently. */
+    private void sayQuietly(String key, Throwable e) {
+        try {
+            say(MSG.get(key, LogSafe.failure(e)));
+        } catch (RuntimeException | LinkageError ignored) {
+            // the next episode logs again
+        }
+    }
+
     public static void main(String[] args) {
         Lang.chooseFrom(args); // before the help texts below are looked up
         Cli cli = new Cli("SelectorEchoServer", MSG.get("SelectorEchoServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
         Supplier<EchoLimits> limits = EchoLimits.flags(cli);
-        Cli.Option<Boolean> quiet = EchoServer.quietFlag(cli);
+        Cli.Option<Boolean> quiet = EchoLog.quietFlag(cli);
         cli.example("SelectorEchoServer --port 7007");
         cli.example("SelectorEchoServer --max-connections 20000 --quiet");
         cli.parse(args);
@@ -341,7 +380,7 @@ public final class SelectorEchoServer implements Closeable {
                 } catch (InterruptedException e) {
                     // exiting anyway
                 }
-                System.out.println(EchoServer.stopped(server.accepted.get(), server.refused.get(), server.failed.get()));
+                System.out.println(EchoLog.stopped(server.accepted.get(), server.refused.get(), server.failed.get()));
             }));
             System.out.println(limits.get().listening("SelectorEchoServer.listening", Endpoint.text(server.address())));
             server.serve();

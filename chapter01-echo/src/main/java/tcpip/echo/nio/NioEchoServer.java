@@ -1,6 +1,5 @@
-package tcpip.echo;
+package tcpip.echo.nio;
 
-import tcpip.net.ChannelDeadline;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,18 +14,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
-import tcpip.net.AcceptLoop;
-import tcpip.net.Closeables;
+import tcpip.echo.EchoLimits;
+import tcpip.echo.EchoLog;
+import tcpip.echo.blocking.EchoServer;
 import tcpip.kernel.Endpoint;
+import tcpip.net.AcceptLoop;
+import tcpip.net.ChannelDeadline;
+import tcpip.net.Closeables;
 
 /**
- * The echo server with NIO channels in blocking mode ({@link NioEchoCore#serveOne}: a ByteBuffer
- * filled by read(), flipped, drained by write()), a virtual thread per client, inside the shared
- * accept loop; {@link ChannelDeadline} gives each channel its read and write deadlines.
+ * The echo server with NIO channels in blocking mode: the core's {@link NioEchoCore#listen},
+ * {@link NioEchoCore#accept} and {@link NioEchoCore#serveOne} (a ByteBuffer filled by read(), flipped,
+ * drained by write()), a virtual thread per client, inside the shared accept loop;
+ * {@link ChannelDeadline} gives each channel its read, write and request deadlines.
  */
 public final class NioEchoServer implements Closeable {
 
@@ -42,16 +47,19 @@ public final class NioEchoServer implements Closeable {
         this.listener = listener;
         this.limits = limits;
         this.log = log;
-        // The channel's socket() view lets the shared java.net accept loop drive a channel listener.
-        this.loop = new AcceptLoop(listener.socket(), new AcceptLoop.Limits(limits.maxConnections(),
-                limits.readDeadline()), Thread.ofVirtual().name("nio-echo-", 0).factory(), this::serve, this::refuse,
-                this::say);
+        ThreadFactory virtual = Thread.ofVirtual().name("nio-echo-", 0).factory();
+        EchoLog.preloadFailurePaths();
+        // The shared accept loop takes each connection with the core's accept; it drives the channel
+        // listener through its socket() view, and the handler gets the channel back from the socket.
+        this.loop = new AcceptLoop(listener.socket(), l -> NioEchoCore.accept(listener).socket(),
+                new AcceptLoop.Limits(limits.maxConnections(), limits.readDeadline()),
+                virtual, this::serve, this::refuse, this::say);
     }
 
     /** open(), bind() and listen() through the core; port 0 lets the kernel pick one. */
     public static NioEchoServer bind(InetAddress address, int port, EchoLimits limits, PrintStream log)
             throws IOException {
-        return new NioEchoServer(NioEchoCore.listen(new InetSocketAddress(address, port), EchoServer.BACKLOG), limits,
+        return new NioEchoServer(NioEchoCore.listen(new InetSocketAddress(address, port), AcceptLoop.DEFAULT_BACKLOG), limits,
                 log);
     }
 
@@ -80,6 +88,11 @@ public final class NioEchoServer implements Closeable {
         return loop.accepted();
     }
 
+    /** Connections that ended in a failure: reset, read, write or request deadline. */
+    public long failedConnections() {
+        return loop.failed();
+    }
+
     /** Accepts clients until {@link #close()}; each gets a virtual thread. */
     public void serve() {
         loop.run();
@@ -94,9 +107,10 @@ public final class NioEchoServer implements Closeable {
             if (limits.sendBuffer() > 0) {
                 client.setOption(StandardSocketOptions.SO_SNDBUF, limits.sendBuffer());
             }
-            say(EchoServer.accepted(peer, open.size()));
-            long bytes = NioEchoCore.serveOne(new ChannelDeadline(client, limits.readDeadline(), limits.writeDeadline()));
-            say(EchoServer.closed(peer, bytes));
+            say(EchoLog.accepted(peer, open.size()));
+            long bytes = NioEchoCore.serveOne(new ChannelDeadline(client, limits.readDeadline(), limits.writeDeadline(),
+                    limits.newRequestDeadline()));
+            say(EchoLog.closed(peer, bytes));
         } finally {
             open.remove(client);
         }
@@ -105,8 +119,8 @@ public final class NioEchoServer implements Closeable {
     /** Over the cap: the message and FIN, then close (see EchoServer.refuse). */
     private void refuse(Socket accepted) throws IOException {
         SocketChannel client = accepted.getChannel();
-        say(EchoServer.refused(Endpoint.text(client.getRemoteAddress()), open.size(), limits.maxConnections()));
-        NioEchoCore.send(client, StandardCharsets.UTF_8.encode(EchoServer.busy(limits.maxConnections())));
+        say(EchoLog.refused(Endpoint.text(client.getRemoteAddress()), open.size(), limits.maxConnections()));
+        NioEchoCore.send(client, StandardCharsets.UTF_8.encode(EchoLog.busy(limits.maxConnections())));
         client.shutdownOutput(); // FIN right after the message
         accepted.getInputStream().skipNBytes(accepted.getInputStream().available()); // unread bytes would mean RST
     }
@@ -129,16 +143,16 @@ public final class NioEchoServer implements Closeable {
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
         Supplier<EchoLimits> limits = EchoLimits.flags(cli);
-        Cli.Option<Boolean> quiet = EchoServer.quietFlag(cli);
+        Cli.Option<Boolean> quiet = EchoLog.quietFlag(cli);
         cli.example("NioEchoServer --port 7007");
-        cli.example("NioEchoServer --bind ::1 --read-deadline 5s --send-buffer 4K");
+        cli.example("NioEchoServer --bind ::1 --read-timeout 5s --request-timeout 20s --send-buffer 4K");
         cli.parse(args);
         cli.run(() -> {
             NioEchoServer server = bind(InetAddress.getByName(bind.get()), port.get(), limits.get(),
                     quiet.get() ? null : System.out);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 Closeables.closeQuietly(server);
-                System.out.println(EchoServer.stopped(server.loop.accepted(), server.loop.refused(),
+                System.out.println(EchoLog.stopped(server.loop.accepted(), server.loop.refused(),
                         server.loop.failed()));
             }));
             System.out.println(limits.get().listening("NioEchoServer.listening", Endpoint.text(server.address())));

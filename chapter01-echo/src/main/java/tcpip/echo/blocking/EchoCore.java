@@ -1,4 +1,4 @@
-package tcpip.echo;
+package tcpip.echo.blocking;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -8,22 +8,17 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-/** The echo lesson: every socket call of server and client in the article's order, nothing else. */
+/** The echo lesson: every socket call of server and client in the article's order, nothing else (static methods only). */
 public final class EchoCore {
 
     /** Bytes one read() may take out of the kernel: the only memory a connection costs the server. */
     public static final int BUFFER_SIZE = 8192;
 
-    private EchoCore() {
-    }
-
-    /** 소켓 생성 (server): socket(), bind(), listen(); port 0 lets the kernel pick one. */
-    public static ServerSocket listen(InetSocketAddress at, int backlog) throws IOException {
-        ServerSocket listener = new ServerSocket(); // no kernel socket yet: the JDK makes it at the first call
+    /** 소켓 생성 (server): a new ServerSocket has no kernel socket yet; bind() makes it, binds and listens. */
+    public static void listen(ServerSocket listener, InetSocketAddress at, int backlog) throws IOException {
         // [listen]
         listener.bind(at, backlog); // socket() + bind() + listen(): a LISTEN row; the kernel answers SYNs alone
         // [/listen]
-        return listener;
     }
 
     /** 소켓 연결 설정 (server): take one connection whose handshake the kernel already finished. */
@@ -66,9 +61,8 @@ public final class EchoCore {
     /** 데이터 송수신 (client): one read() returns what arrived so far, so read until the echo is whole. */
     public static void receive(Socket socket, byte[] echo) throws IOException {
         // [receive]
-        InputStream in = socket.getInputStream();
         for (int got = 0, n; got < echo.length; got += n) {
-            if ((n = in.read(echo, got, echo.length - got)) == -1) { // the server's FIN came first
+            if ((n = socket.getInputStream().read(echo, got, echo.length - got)) == -1) { // the server's FIN came first
                 throw new EOFException("server closed the connection after " + got + " of " + echo.length + " echoed bytes");
             }
         }

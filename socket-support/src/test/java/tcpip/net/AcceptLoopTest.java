@@ -220,6 +220,18 @@ class AcceptLoopTest {
     }
 
     @Test
+    void logSafeEscapesFormatCharactersSoNoClientCanReorderALogLine() {
+        // U+202E (right-to-left override), U+200B (zero width space), U+FEFF, U+2066 and the tag U+E0041 (Cf)
+        // were written raw before: "evil\u202Etxt.exe" then displays as "evilexe.txt".
+        assertThat(LogSafe.text("evil\u202Etxt.exe")).isEqualTo("evil\\u202etxt.exe");
+        assertThat(LogSafe.text("a\u200Bb\uFEFFc\u2066d")).isEqualTo("a\\u200bb\\ufeffc\\u2066d");
+        assertThat(LogSafe.text("tag" + new String(Character.toChars(0xE0041)))).isEqualTo("tag\\U000e0041");
+        assertThat(LogSafe.text("lone \uD800 surrogate")).isEqualTo("lone \\ud800 surrogate");
+        assertThat(LogSafe.text("한글 and é stay")).isEqualTo("한글 and é stay");
+        assertThat(LogSafe.text("\u0085next")).isEqualTo("\\x85next");
+    }
+
+    @Test
     void logSafeEscapesControlCharactersAndCutsLongValues() {
         assertThat(LogSafe.text("a\nb\r\u001b[2J\u0000")).isEqualTo("a\\nb\\r\\x1b[2J\\x00");
         assertThat(LogSafe.text("x".repeat(500))).hasSizeLessThan(150).endsWith("(500 chars)");

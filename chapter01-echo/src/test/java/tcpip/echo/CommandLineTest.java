@@ -3,6 +3,7 @@ package tcpip.echo;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tcpip.echo.blocking.PlainEchoServer;
 import tcpip.testing.CliContract;
 import tcpip.echo.blocking.EchoClient;
 import tcpip.echo.blocking.EchoServer;
@@ -55,5 +56,10 @@ class CommandLineTest {
     @Test
     void echoDemo() {
         CliContract.assertHelpAndBadArguments(EchoDemo.class, new String[] {"--only", "no-such-stage"});
+    }
+
+    @Test
+    void plainEchoServer() {
+        CliContract.assertHelpAndBadArguments(PlainEchoServer.class, new String[] {"--port", "-1"});
     }
 }

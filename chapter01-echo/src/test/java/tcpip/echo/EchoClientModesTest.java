@@ -114,6 +114,15 @@ class EchoClientModesTest {
             assertThat(r.stderr().strip().lines().count()).isEqualTo(1);
             assertThat(r.stderr()).contains("EchoClient: ").doesNotContain("\tat ");
         }
+        // The load mode too: its report goes to stdout, and a failed run still says so in one line on stderr
+        // (it used to exit 1 with an empty stderr).
+        MainRunner.Result load = MainRunner.run(PROGRAM_LIMIT, EchoClient.class, "--port", String.valueOf(closedPort),
+                "--load", "3", "--requests", "1");
+        if (load.exitCode() != 0) {
+            assertThat(load.exitCode()).isEqualTo(1);
+            assertThat(load.stderr().strip().lines().toList()).as("stderr of a failed --load").singleElement()
+                    .asString().contains("EchoClient: ").contains("3 of 3 connections failed");
+        }
     }
 
     @Test

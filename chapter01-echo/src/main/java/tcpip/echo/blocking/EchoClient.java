@@ -179,8 +179,9 @@ public final class EchoClient {
             } else if (load.get() > 0) {
                 EchoLoad.Result r = EchoLoad.run(server, load.get(), size.get().intValue(), requests.get(),
                         duration.get(), timeout.get(), System.out, sources.get());
-                if (r.errors() > 0) {
-                    Cli.exit(Cli.EXIT_FAILURE);
+                if (r.errors() > 0) { // the report above is on stdout; the failure is one line on stderr, exit 1
+                    throw new IOException(MSG.get("EchoClient.loadFailed", String.valueOf(r.errors()),
+                            String.valueOf(r.connections()), r.firstError()));
                 }
             } else if (message.get() != null) {
                 echoLines(server, new BufferedReader(new StringReader(message.get())), timeout.get());

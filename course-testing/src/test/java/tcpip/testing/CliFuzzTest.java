@@ -1,0 +1,85 @@
+package tcpip.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The fuzz catches each way a main can mishandle a bad value (a stack trace, a value taken and run
+ * with, two lines, a raw escape, an error that names nothing), and a main still running at the limit
+ * does not stop the cases after it.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CliFuzzTest {
+
+    /** A main with one flag, --quiet, that refuses everything else in one clear line. */
+    public static final class Strict {
+        public static void main(String[] args) {
+            if (args.length == 1 && args[0].equals("--help")) {
+                System.out.println("Usage: Strict [options]\n\nOptions:\n  --quiet    say less\n  -h, --help");
+                System.exit(0);
+            }
+            System.err.println("Strict: " + args[0].split("=", 2)[0] + " is not allowed here");
+            System.exit(2);
+        }
+    }
+
+    /** The same flag, but: a stack trace for an unknown option, a stray word taken and run with, --quiet=yes ignored. */
+    public static final class Sloppy {
+        public static void main(String[] args) throws InterruptedException {
+            if (args.length == 1 && args[0].equals("--help")) {
+                System.out.println("Usage: Sloppy [options]\n\nOptions:\n  --quiet    say less\n  -h, --help");
+                return;
+            }
+            switch (args[0]) {
+                case "--no-such-flag" -> throw new IllegalArgumentException(args[0]);
+                case "stray" -> new CountDownLatch(1).await(); // serves forever, as a server that took the value
+                default -> System.exit(0);
+            }
+        }
+    }
+
+    @Test
+    void aMainThatRefusesEveryBadValueInOneLinePasses() {
+        CliFuzz.of(Strict.class).limit(Duration.ofSeconds(20)).assertEveryBadValueRefused();
+    }
+
+    @Test
+    void aStackTraceAValueTakenAndAnIgnoredFlagAreEachFound() {
+        CliFuzz fuzz = CliFuzz.of(Sloppy.class).limit(Duration.ofSeconds(5));
+        List<CliFuzz.Outcome> outcomes = fuzz.run();
+        assertThat(outcomes).extracting(CliFuzz.Outcome::shown).containsExactly("--no-such-flag", "stray",
+                "--quiet=yes");
+        assertThat(outcomes).extracting(CliFuzz.Outcome::problem).containsExactly("a stack trace",
+                "accepted: still running after the time limit", "accepted: exit 0");
+        assertThatThrownBy(() -> fuzz.assertRefused(outcomes))
+                .hasMessageContaining("Sloppy stray -> accepted: still running");
+    }
+
+    @Test
+    void aRefusalMustBeOneCleanLineThatNamesTheFlagOrTheValue() {
+        assertThat(outcome(List.of("--port", "x"), 2, "P: --port expects a number, got 'x'\n").problem()).isNull();
+        assertThat(outcome(List.of("--only", "nope"), 2, "P: no stage 'nope' (try --list)\n").problem()).isNull();
+        assertThat(outcome(List.of("--port", "1\nforged"), 2, "P: --port got '1\nforged'\n").problem())
+                .isEqualTo("more than one line");
+        assertThat(outcome(List.of("--port", "\u001b[2J"), 2, "P: --port got '\u001b[2J'\n").problem())
+                .isEqualTo("a raw control or format character in the line");
+        assertThat(outcome(List.of("--port", "\u202e1"), 2, "P: --port got '\u202e1'\n").problem())
+                .isEqualTo("a raw control or format character in the line");
+        assertThat(outcome(List.of("--port", "٣"), 1, "P: ConnectException: Connection refused\n").problem())
+                .isEqualTo("the line names neither --port nor its value");
+        assertThat(outcome(List.of("--html", ""), 1, "P: FileSystemException: : Is a directory\n").problem())
+                .as("an empty value is named by nothing").isEqualTo("the line names neither --html nor its value");
+        assertThat(outcome(List.of("--port", "x"), 2, "").problem()).isEqualTo("exit 2 with nothing on stderr");
+    }
+
+    private static CliFuzz.Outcome outcome(List<String> args, int exit, String stderr) {
+        return new CliFuzz.Outcome(args, exit, "", stderr);
+    }
+}

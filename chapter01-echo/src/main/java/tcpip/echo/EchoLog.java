@@ -48,11 +48,13 @@ public final class EchoLog {
     }
 
     /**
-     * Before a server accepts: every sentence a failure path may need is formatted once, so that a
-     * server out of descriptors (EMFILE) loads no class and no bundle for the first time.
+     * Before a server accepts: every sentence a failure path may need is formatted once, and every class
+     * a connection needs is loaded ({@code server}'s package, this one, socket-support's; the JDK's
+     * virtual-thread poller started), so that a server out of descriptors (EMFILE) loads no class and no
+     * bundle for the first time.
      */
-    public static void preloadFailurePaths() {
-        Preload.failurePaths();
+    public static void preloadFailurePaths(Class<?> server) {
+        Preload.connectionPaths(server, EchoLog.class);
         String peer = "127.0.0.1:1";
         String line = busy(1) + accepted(peer, 1) + closed(peer, 1) + refused(peer, 1, 1) + stopped(1, 1, 1);
         for (String key : new String[] {"SelectorEchoServer.log.selectFailed", "SelectorEchoServer.log.acceptFailed",

@@ -5,7 +5,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 import tcpip.kernel.Endpoint;
 
 /**
@@ -47,5 +58,91 @@ public final class Preload {
             throw new IOException(loaded.length + why);
         });
         done = true;
+    }
+
+    /**
+     * Loads what serving a connection needs, before the first accept: every class of socket-support's
+     * package and of each {@code anchor}'s package (from its directory or jar, loaded, not initialised),
+     * then one wait in a socket read on a virtual thread, through {@link ChannelDeadline}.
+     * The first connection's handler may run only after accept() has used up the descriptors: a class
+     * loaded then needs an open() that fails, and the JVM remembers a failed resolution for good, so
+     * every later client failed the same way (measured under {@code prlimit --nofile=256}:
+     * "NoClassDefFoundError: tcpip/net/ChannelDeadline" for each client of NioEchoServer). The JDK's
+     * virtual-thread poller opens its epoll descriptors the first time a virtual thread waits for a
+     * socket; failing then, it stays broken ("Could not initialize class sun.nio.ch.Poller" on JDK 21:
+     * every later client whose bytes were not there at its first read was closed unanswered).
+     */
+    public static void connectionPaths(Class<?>... anchors) {
+        failurePaths();
+        List<Class<?>> packages = new ArrayList<>(List.of(anchors));
+        packages.add(Preload.class);
+        for (Class<?> anchor : packages) {
+            for (String name : classesBeside(anchor)) {
+                try {
+                    Class.forName(name, false, anchor.getClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // best effort: such a class fails the same way later, as it would have without this
+                }
+            }
+        }
+        if (!pollerReady) {
+            pollerReady = waitOnceOnAVirtualThread();
+        }
+    }
+
+    private static volatile boolean pollerReady;
+
+    /** The binary names of the classes in {@code anchor}'s package, where {@code anchor} was loaded from. */
+    static List<String> classesBeside(Class<?> anchor) {
+        List<String> names = new ArrayList<>();
+        String pkg = anchor.getPackageName();
+        String dir = pkg.replace('.', '/');
+        try {
+            var source = anchor.getProtectionDomain().getCodeSource();
+            Path where = source == null ? null : Path.of(source.getLocation().toURI());
+            if (where != null && Files.isDirectory(where)) {
+                try (Stream<Path> files = Files.list(where.resolve(dir))) {
+                    files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".class"))
+                            .forEach(f -> names.add(pkg + "." + f.substring(0, f.length() - 6)));
+                }
+            } else if (where != null && Files.isRegularFile(where)) {
+                try (JarFile jar = new JarFile(where.toFile())) {
+                    jar.stream().map(JarEntry::getName)
+                            .filter(e -> e.startsWith(dir + "/") && e.endsWith(".class") && e.indexOf('/', dir.length() + 1) < 0)
+                            .forEach(e -> names.add(e.substring(0, e.length() - 6).replace('/', '.')));
+                }
+            }
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            // nothing to list (a custom class loader): the classes load when first used, as before
+        }
+        return names;
+    }
+
+    /** A virtual thread waits 1 ms for a byte that never comes, through a ChannelDeadline; true if it waited. */
+    private static boolean waitOnceOnAVirtualThread() {
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+            try (SocketChannel client = SocketChannel.open(listener.getLocalAddress());
+                    SocketChannel server = listener.accept()) {
+                ChannelDeadline quiet = new ChannelDeadline(server, Duration.ofMillis(1), Duration.ofMillis(1));
+                boolean[] timedOut = {false};
+                Thread waiter = Thread.ofVirtual().name("preload-poller").start(() -> {
+                    try {
+                        quiet.read(ByteBuffer.allocate(1)); // nothing comes: the deadline's alarm ends the wait
+                    } catch (SocketTimeoutException e) {
+                        timedOut[0] = true;
+                    } catch (IOException e) {
+                        // the wait happened all the same
+                    }
+                });
+                waiter.join(Duration.ofSeconds(10));
+                return timedOut[0];
+            }
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

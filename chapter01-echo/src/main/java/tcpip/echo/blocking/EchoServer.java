@@ -73,7 +73,7 @@ public final class EchoServer implements Closeable {
             case THREAD_PER_CLIENT -> pool;
             case VIRTUAL -> task -> virtual.newThread(task).start();
         };
-        EchoLog.preloadFailurePaths();
+        EchoLog.preloadFailurePaths(EchoServer.class);
         this.loop = AcceptLoop.onExecutor(listener, EchoCore::accept, new AcceptLoop.Limits(limits.maxConnections(),
                 limits.readDeadline()), workers, this::serve, this::refuse, this::say);
     }

@@ -48,7 +48,7 @@ public final class NioEchoServer implements Closeable {
         this.limits = limits;
         this.log = log;
         ThreadFactory virtual = Thread.ofVirtual().name("nio-echo-", 0).factory();
-        EchoLog.preloadFailurePaths();
+        EchoLog.preloadFailurePaths(NioEchoServer.class);
         // The shared accept loop takes each connection with the core's accept; it drives the channel
         // listener through its socket() view, and the handler gets the channel back from the socket.
         this.loop = new AcceptLoop(listener.socket(), l -> NioEchoCore.accept(listener).socket(),

@@ -90,7 +90,7 @@ public final class SelectorEchoServer implements Closeable {
         Duration shorter = limits.readDeadline().compareTo(limits.writeDeadline()) < 0 ? limits.readDeadline()
                 : limits.writeDeadline();
         this.sweepNanos = Math.min(MAX_SWEEP.toNanos(), Math.max(1_000_000, shorter.toNanos() / 4));
-        EchoLog.preloadFailurePaths(); // an EMFILE later must not load a class or a bundle for the first time
+        EchoLog.preloadFailurePaths(SelectorEchoServer.class); // an EMFILE later must not load a class or a bundle for the first time
     }
 
     /** A Selector (epoll instance), and the listener registered with it through the core. */

@@ -31,14 +31,19 @@ final class AnyServer implements AutoCloseable {
     }
 
     static AnyServer start(Kind kind, EchoLimits limits) throws IOException {
+        return start(kind, limits, null);
+    }
+
+    /** With the server's own log lines going to {@code log} (null: silent). */
+    static AnyServer start(Kind kind, EchoLimits limits, java.io.PrintStream log) throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         return switch (kind) {
             case NIO -> {
-                NioEchoServer s = NioEchoServer.bind(lo, 0, limits, null);
+                NioEchoServer s = NioEchoServer.bind(lo, 0, limits, log);
                 yield new AnyServer(s, s.address(), s::openConnections, s::acceptedConnections, s::serve);
             }
             case SELECTOR -> {
-                SelectorEchoServer s = SelectorEchoServer.bind(lo, 0, limits, null);
+                SelectorEchoServer s = SelectorEchoServer.bind(lo, 0, limits, log);
                 yield new AnyServer(s, s.address(), s::openConnections, s::acceptedConnections, () -> {
                     try {
                         s.serve();
@@ -48,7 +53,7 @@ final class AnyServer implements AutoCloseable {
                 });
             }
             default -> {
-                EchoServer s = EchoServer.bind(lo, 0, EchoServer.Mode.valueOf(kind.name()), limits, null);
+                EchoServer s = EchoServer.bind(lo, 0, EchoServer.Mode.valueOf(kind.name()), limits, log);
                 yield new AnyServer(s, s.address(), s::openConnections, s::acceptedConnections, s::serve);
             }
         };

@@ -6,6 +6,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -143,7 +144,7 @@ public final class EchoLoad {
     static InetAddress source(int i) {
         try {
             return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (1 + i)});
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // only for a wrong length, never for 4 bytes
         }
     }

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
 import tcpip.cli.Messages;
 import tcpip.echo.blocking.EchoClient;
@@ -35,7 +36,7 @@ public final class EchoPing {
 
         /** Below 1 ms in microseconds with one decimal: a loopback round trip is a few microseconds. */
         private static String show(long nanos) {
-            return nanos < 1_000_000 ? String.format(java.util.Locale.ROOT, "%.1f us", nanos / 1e3) : Narrator.human(Duration.ofNanos(nanos));
+            return nanos < 1_000_000 ? String.format(Locale.ROOT, "%.1f us", nanos / 1e3) : Narrator.human(Duration.ofNanos(nanos));
         }
     }
 

@@ -56,7 +56,7 @@ public final class ChannelDeadline implements ByteChannel {
             request.awaitingInput();
         }
         long limit = limitNanos(readDeadline);
-        ScheduledFuture<?> alarm = arm(limit);
+        Alarm alarm = arm(limit);
         int from = into.position();
         try {
             int n = channel.read(into);
@@ -65,29 +65,29 @@ public final class ChannelDeadline implements ByteChannel {
             }
             return n;
         } catch (AsynchronousCloseException e) {
-            if (fired(alarm)) {
+            if (alarm.fired()) {
                 throw request != null && request.passed() ? new RequestDeadline.Exceeded(request)
                         : new SocketTimeoutException(LogText.get("deadline.read", String.valueOf(readDeadline.toMillis())));
             }
             throw e;
         } finally {
-            alarm.cancel(false);
+            alarm.cancel();
         }
     }
 
     @Override
     public int write(ByteBuffer from) throws IOException {
-        ScheduledFuture<?> alarm = arm(limitNanos(writeDeadline));
+        Alarm alarm = arm(limitNanos(writeDeadline));
         try {
             return channel.write(from);
         } catch (AsynchronousCloseException e) {
-            if (fired(alarm)) {
+            if (alarm.fired()) {
                 throw request != null && request.passed() ? new RequestDeadline.Exceeded(request)
                         : new IOException(LogText.get("deadline.write", String.valueOf(writeDeadline.toMillis())));
             }
             throw e;
         } finally {
-            alarm.cancel(false);
+            alarm.cancel();
         }
     }
 
@@ -100,12 +100,31 @@ public final class ChannelDeadline implements ByteChannel {
         return Math.min(own.toNanos(), left);
     }
 
-    private ScheduledFuture<?> arm(long nanos) {
-        return ALARMS.schedule(() -> Closeables.closeQuietly(channel), nanos, TimeUnit.NANOSECONDS);
+    private Alarm arm(long nanos) {
+        Alarm alarm = new Alarm();
+        alarm.future = ALARMS.schedule(() -> {
+            alarm.fired = true; // before the close: the call that fails on the close then sees why
+            Closeables.closeQuietly(channel);
+        }, nanos, TimeUnit.NANOSECONDS);
+        return alarm;
     }
 
-    private static boolean fired(ScheduledFuture<?> alarm) {
-        return alarm.isDone() && !alarm.isCancelled();
+    /**
+     * One armed deadline. Whether it fired is its own flag, set before it closes the channel: the
+     * future's "done" is set only after the close, so a call failing on that close could still see it
+     * not done and report a plain AsynchronousCloseException instead of the deadline (seen under load).
+     */
+    private static final class Alarm {
+        private volatile boolean fired;
+        private ScheduledFuture<?> future;
+
+        boolean fired() {
+            return fired;
+        }
+
+        void cancel() {
+            future.cancel(false);
+        }
     }
 
     @Override

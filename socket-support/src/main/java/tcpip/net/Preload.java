@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -118,25 +119,37 @@ public final class Preload {
         return names;
     }
 
-    /** A virtual thread waits 1 ms for a byte that never comes, through a ChannelDeadline; true if it waited. */
+    /**
+     * A virtual thread waits in a read through a {@link ChannelDeadline} until a byte comes; the byte
+     * is sent only once the thread is seen waiting (parked by the JDK's poller), so the poller surely
+     * started, however late the thread runs on a loaded machine (a 1 ms deadline could close the channel
+     * before the thread even read: no wait, no poller). True if the thread was seen waiting.
+     */
     private static boolean waitOnceOnAVirtualThread() {
         try (ServerSocketChannel listener = ServerSocketChannel.open()) {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
             try (SocketChannel client = SocketChannel.open(listener.getLocalAddress());
                     SocketChannel server = listener.accept()) {
-                ChannelDeadline quiet = new ChannelDeadline(server, Duration.ofMillis(1), Duration.ofMillis(1));
-                boolean[] timedOut = {false};
+                ChannelDeadline reader = new ChannelDeadline(server, POLLER_WAIT, POLLER_WAIT);
                 Thread waiter = Thread.ofVirtual().name("preload-poller").start(() -> {
                     try {
-                        quiet.read(ByteBuffer.allocate(1)); // nothing comes: the deadline's alarm ends the wait
-                    } catch (SocketTimeoutException e) {
-                        timedOut[0] = true;
+                        reader.read(ByteBuffer.allocate(1));
                     } catch (IOException e) {
-                        // the wait happened all the same
+                        // the deadline: the wait happened all the same
                     }
                 });
-                waiter.join(Duration.ofSeconds(10));
-                return timedOut[0];
+                long end = System.nanoTime() + POLLER_WAIT.toNanos();
+                boolean waited = false;
+                while (!waited && waiter.isAlive() && System.nanoTime() < end) {
+                    Thread.State state = waiter.getState();
+                    waited = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+                    if (!waited) {
+                        LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+                    }
+                }
+                client.write(ByteBuffer.wrap(new byte[] {1})); // wakes the reader
+                waiter.join(POLLER_WAIT);
+                return waited;
             }
         } catch (IOException e) {
             return false;
@@ -145,4 +158,7 @@ public final class Preload {
             return false;
         }
     }
+
+    /** The most the poller warm-up waits (a loaded machine may start the virtual thread late). */
+    private static final Duration POLLER_WAIT = Duration.ofSeconds(10);
 }

@@ -7,6 +7,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -18,11 +19,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Fuzzes a main's flags: reads its options from its {@code --help}, gives each one values that are
@@ -76,7 +79,7 @@ public final class CliFuzz {
                     o -> o.exitCode() == 2 && o.args().stream().anyMatch(CliFuzz::hasControlOrFormat)),
             new Known("Lang.parse takes any --lang value that starts with en or ko (EN-us, ko-what), not only en|ko",
                     o -> o.args().size() == 2 && o.args().get(0).equals("--lang")
-                            && o.args().get(1).toLowerCase(java.util.Locale.ROOT).matches("(en|ko).+")),
+                            && o.args().get(1).toLowerCase(Locale.ROOT).matches("(en|ko).+")),
             new Known("Cli's whole numbers and sizes take any Unicode digit (Integer.parseInt): --port \u0663 is port 3",
                     o -> o.args().stream().anyMatch(a -> a.chars().anyMatch(c -> c > 127 && Character.isDigit(c)))),
             new Known("Stages' --pcap DIR is taken and ignored by a demo that captures nothing, whatever DIR is",
@@ -186,7 +189,7 @@ public final class CliFuzz {
      */
     public List<List<String>> cases(int port) {
         String otherDigits = String.valueOf(port).chars().mapToObj(c -> String.valueOf((char) ('\u0660' + c - '0')))
-                .collect(java.util.stream.Collectors.joining());
+                .collect(Collectors.joining());
         MainRunner.Result help = MainRunner.runHere(limit, main, "--help");
         assertThat(help.exitCode()).as("%s --help (stderr: %s)", main.getSimpleName(), help.stderr()).isZero();
         List<List<String>> cases = new ArrayList<>();
@@ -279,7 +282,7 @@ public final class CliFuzz {
         List<Outcome> done = new ArrayList<>();
         try {
             Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            try (Writer in = new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.US_ASCII)) {
+            try (Writer in = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.US_ASCII)) {
                 for (List<String> c : cases) {
                     List<String> args = new ArrayList<>(first);
                     args.addAll(c);

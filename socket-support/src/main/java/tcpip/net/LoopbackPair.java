@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 
 /**
  * Both ends of one loopback connection in this JVM, for demos and tests: a listener on port 0,
@@ -47,7 +48,7 @@ public record LoopbackPair(Socket client, Socket server) implements AutoCloseabl
     }
 
     /** Puts a read deadline (SO_TIMEOUT) on both ends, so a test's read can never block forever. */
-    public LoopbackPair readTimeout(java.time.Duration limit) throws IOException {
+    public LoopbackPair readTimeout(Duration limit) throws IOException {
         client.setSoTimeout(Math.toIntExact(limit.toMillis()));
         server.setSoTimeout(Math.toIntExact(limit.toMillis()));
         return this;

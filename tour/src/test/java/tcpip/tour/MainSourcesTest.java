@@ -36,11 +36,6 @@ class MainSourcesTest {
      * needs to be here, so this list only shrinks. Module -> file names (any package of its src/main).
      */
     static final Map<String, Set<String>> NOT_YET = Map.of(
-            // chapter01 (topic packages, one endpoint formatter: its branch fixes these)
-            "chapter01-echo", Set.of("EchoClient.java", "EchoDemo.java", "EchoLimits.java", "EchoLoad.java",
-                    "EchoPing.java", "EchoServer.java", "SelectorEchoServer.java"),
-            // socket-support (chapter01's branch owns it now)
-            "socket-support", Set.of("AcceptLoop.java", "LoopbackPair.java"),
             // the grader (HomeworkAnswerKey and the tcpip.testing.grading package)
             "course-testing", Set.of("HomeworkAnswerKey.java", "AnswerLoader.java", "CourseLoader.java",
                     "Exercise.java", "ExerciseRun.java", "FixtureRun.java", "Grade.java", "GradedRun.java",

@@ -286,7 +286,8 @@ public final class ReadmeOutput {
         // is the run's, like its packets; the boxes and their names are the shape.
         shape = shape.replaceAll("#= (?:[cs]?# )+=*#", "+-+").replaceAll("#=+#", "+-+")
                 .replaceAll("#( [A-Z][A-Z_#]* )#", "|$1|").replaceAll("\\+-{2,}\\+", "+-+");
-        return shape.replaceAll("[#█▉▊▋▌▍▎▏]{2,}", "#").replaceAll("#(,#)+", "#");
+        // A bar shorter than one cell is drawn as '.', so "|." and "|###" are the same shape.
+        return shape.replaceAll("\\|\\.(?= )", "|#").replaceAll("[#█▉▊▋▌▍▎▏]{2,}", "#").replaceAll("#(,#)+", "#");
     }
 
     private static List<String> words(String s) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import tcpip.echo.blocking.EchoClient;
 import tcpip.echo.blocking.EchoCore;
@@ -33,11 +32,7 @@ class CoreMarkersTest {
     static final List<Class<?>> CORES = List.of(EchoCore.class, NioEchoCore.class, SelectorEchoCore.class);
     /** Calvert and Donahoo's TCPEchoServer is 34 lines; ours, counted as a core is, at most this. */
     static final int MAX_ONE_SCREEN_LINES = 40;
-    /** No source file of this chapter's programs is longer than this. */
-    static final int MAX_SOURCE_LINES = 400;
     static final Pattern CODE_CALL = Pattern.compile("\\.code\\((\\w+)\\.class,\\s*\"([a-z0-9-]+)\"\\)");
-    /** A type written out with its package inside code (an import belongs at the top). */
-    static final Pattern INLINE_QUALIFIED = Pattern.compile("\\b(java|javax|jdk|com\\.sun|tcpip)\\.[a-z0-9_.]+\\.[A-Z]\\w*");
 
     @Test
     void everyCoreKeepsTheCoreFileRule() {
@@ -91,19 +86,5 @@ class CoreMarkersTest {
         assertThat(plain).as("README links PlainEchoServer.java").isPositive().isEqualTo(firstSource);
         assertThat(core).as("then the core it calls").isGreaterThan(plain);
         assertThat(hardened).as("and the hardened server beside it").isGreaterThan(plain);
-    }
-
-    @Test
-    void noSourceFileIsLongAndNoneSpellsOutAPackageInline() throws IOException {
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                List<String> lines = Files.readAllLines(f);
-                assertThat(lines).as("%s is at most %d lines", f, MAX_SOURCE_LINES).hasSizeLessThanOrEqualTo(MAX_SOURCE_LINES);
-                assertThat(lines.stream().filter(l -> !l.startsWith("import ") && !l.startsWith("package "))
-                        .map(l -> l.replaceAll("^\\s*(\\*|//).*", "")) // comments may name a package
-                        .filter(l -> INLINE_QUALIFIED.matcher(l).find()))
-                        .as("%s: types written with their package inside code (import them)", f).isEmpty();
-            }
-        }
     }
 }

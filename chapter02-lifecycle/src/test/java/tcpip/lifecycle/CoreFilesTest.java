@@ -3,18 +3,10 @@ package tcpip.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import tcpip.testing.CoreContract;
 import tcpip.lifecycle.backlog.BacklogCore;
 import tcpip.lifecycle.backlog.BacklogStages;
 import tcpip.lifecycle.backlog.NonAcceptingServer;
@@ -53,69 +45,25 @@ class CoreFilesTest {
     /** Everything that prints core lines with {@code n.code(Core.class, "marker")}. */
     private static final List<Class<?>> NARRATED = List.of(CreationStages.class, SocketCreationProbe.class,
             HandshakeStages.class, BacklogStages.class, RefusedStages.class, OptionsStages.class);
-    /** A core a learner reads top to bottom on one screen: lines without package, imports and blanks. */
-    private static final int CORE_MAX_LINES = 60;
-    private static final Pattern CODE_CALL = Pattern.compile("\\.code\\((\\w+)\\.class,\\s*\"([a-z0-9-]+)\"\\)");
 
-    private static String source(Class<?> c) throws IOException {
-        try (InputStream in = c.getResourceAsStream("/" + c.getName().replace('.', '/') + ".java")) {
-            assertThat(in).as("source of %s on the classpath", c.getSimpleName()).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static long codeLines(String source) {
-        return source.lines().filter(l -> !l.isBlank() && !l.startsWith("package ") && !l.startsWith("import "))
-                .count();
+    @Test
+    void everyCoreKeepsTheCoreFileRule() {
+        CORES.keySet().forEach(CoreContract::assertCoreFile);
     }
 
     @Test
-    void everyCoreIsShortHasBalancedMarkersAndNoMain() throws IOException {
+    void everyCoreMethodIsCalledByAProgramALearnerRuns() {
+        CORES.forEach((core, programs) -> CoreContract.assertEveryCoreMethodRuns(core, programs.toArray(Class<?>[]::new)));
+    }
+
+    @Test
+    void everyMarkerTheNarrationPrintsExistsAndEveryCoreIsShown() {
+        CoreContract.assertQuotedMarkersExist(NARRATED, CORES.keySet());
+        String narration = NARRATED.stream().map(CoreContract::source).reduce("", String::concat);
         for (Class<?> core : CORES.keySet()) {
-            String source = source(core);
-            assertThat(SourceExcerpt.markers(core)).as("markers of %s", core.getSimpleName()).isNotEmpty();
-            assertThat(codeLines(source)).as("lines of %s", core.getSimpleName()).isLessThanOrEqualTo(CORE_MAX_LINES);
-            assertThat(source).as("%s has no main", core.getSimpleName()).doesNotContain("void main(");
+            assertThat(narration).as("the narration shows %s", core.getSimpleName())
+                    .contains(".code(" + core.getSimpleName() + ".class");
         }
-    }
-
-    @Test
-    void everyCoreMethodIsCalledByAProgramALearnerRuns() throws IOException {
-        for (Map.Entry<Class<?>, List<Class<?>>> e : CORES.entrySet()) {
-            String core = e.getKey().getSimpleName();
-            StringBuilder programs = new StringBuilder();
-            for (Class<?> program : e.getValue()) {
-                programs.append(source(program));
-            }
-            List<String> methods = Arrays.stream(e.getKey().getDeclaredMethods())
-                    .filter(m -> Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()))
-                    .map(Method::getName).distinct().toList();
-            assertThat(methods).as("public methods of %s", core).isNotEmpty();
-            for (String method : methods) {
-                assertThat(programs.toString()).as("%s.%s is called by one of %s", core, method, e.getValue())
-                        .containsAnyOf(core + "." + method + "(", core + "::" + method);
-            }
-        }
-    }
-
-    @Test
-    void everyMarkerTheNarrationPrintsExists() throws IOException {
-        List<String> used = new ArrayList<>();
-        for (Class<?> narrated : NARRATED) {
-            Matcher m = CODE_CALL.matcher(source(narrated));
-            while (m.find()) {
-                String name = m.group(1);
-                Class<?> core = CORES.keySet().stream().filter(c -> c.getSimpleName().equals(name)).findFirst()
-                        .orElseThrow(() -> new AssertionError(narrated.getSimpleName() + " prints " + name
-                                + ", which is not a core"));
-                assertThat(SourceExcerpt.markers(core)).as("%s prints %s [%s]", narrated.getSimpleName(), name,
-                        m.group(2)).contains(m.group(2));
-                assertThat(SourceExcerpt.lines(core, m.group(2))).isNotEmpty();
-                used.add(name);
-            }
-        }
-        assertThat(used).as("the narration shows every core")
-                .containsAll(CORES.keySet().stream().map(Class::getSimpleName).toList());
     }
 
     @Test

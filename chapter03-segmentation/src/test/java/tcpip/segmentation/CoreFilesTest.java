@@ -3,21 +3,13 @@ package tcpip.segmentation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import tcpip.testing.CoreContract;
 import tcpip.narration.Narrator;
-import tcpip.narration.SourceExcerpt;
 import tcpip.segmentation.buffers.BlockedWriterClient;
 import tcpip.segmentation.buffers.BufferStages;
 import tcpip.segmentation.buffers.BufferCore;
@@ -69,84 +61,26 @@ class CoreFilesTest {
             ThroughputCore.class, List.of(BulkReceiver.class, BulkSender.class),
             LossCore.class, List.of(LabPeer.class));
 
-    /** A core is read top to bottom on one screen: lines without the package line, imports and blank lines. */
-    private static final int MAX_LINES = 60;
-
     @Test
-    void everyCoreIsShortAndItsMarkersBalanceAndHoldCode() throws IOException {
-        for (Class<?> core : CORES.keySet()) {
-            long lines = source(core).lines().filter(l -> !l.isBlank() && !l.startsWith("package ") && !l.startsWith("import "))
-                    .count();
-            assertThat(lines).as("%s lines without package, imports and blanks", core.getSimpleName())
-                    .isLessThanOrEqualTo(MAX_LINES);
-            Set<String> markers = SourceExcerpt.markers(core); // throws if one is opened and not closed
-            assertThat(markers).as("%s markers", core.getSimpleName()).isNotEmpty();
-            for (String m : markers) {
-                assertThat(SourceExcerpt.lines(core, m)).as("%s [%s]", core.getSimpleName(), m)
-                        .anyMatch(l -> l.contains("(") && l.contains(";"));
-            }
-        }
+    void everyCoreKeepsTheCoreFileRule() {
+        CORES.keySet().forEach(CoreContract::assertCoreFile);
     }
 
     @Test
-    void everyMainCallsItsCore() throws IOException {
-        for (Map.Entry<Class<?>, List<Class<?>>> e : CORES.entrySet()) {
-            for (Class<?> main : e.getValue()) {
-                assertThat(source(main)).as("%s must call %s", main.getSimpleName(), e.getKey().getSimpleName())
-                        .contains(e.getKey().getSimpleName() + ".");
-            }
-        }
-    }
-
-    @Test
-    void everyCoreMethodIsCalledByAProgramALearnerRuns() throws IOException {
-        List<String> uncalled = new ArrayList<>();
-        for (Map.Entry<Class<?>, List<Class<?>>> e : CORES.entrySet()) {
-            StringBuilder programs = new StringBuilder();
-            for (Class<?> main : e.getValue()) {
-                programs.append(source(main));
-            }
-            for (Method m : e.getKey().getDeclaredMethods()) {
-                if (Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers())
-                        && !programs.toString().contains(e.getKey().getSimpleName() + "." + m.getName() + "(")) {
-                    uncalled.add(e.getKey().getSimpleName() + "." + m.getName());
-                }
-            }
-        }
-        assertThat(uncalled).as("core methods no program of theirs calls (the lines the demo prints must run)").isEmpty();
+    void everyCoreMethodIsCalledByAProgramALearnerRuns() {
+        CORES.forEach((core, programs) -> CoreContract.assertEveryCoreMethodRuns(core, programs.toArray(Class<?>[]::new)));
     }
 
     @Test
     void everyMarkerTheDemoPrintsExistsAndTheDemoShowsRealLines() throws Exception {
-        StringBuilder all = new StringBuilder();
-        for (Class<?> stages : List.of(FramingStages.class, BufferStages.class, NagleStages.class, MssStages.class,
-                ThroughputStages.class)) {
-            all.append(source(stages));
-        }
-        String demo = all.toString();
-        Matcher m = Pattern.compile("n\\.code\\((\\w+)\\.class, \"([a-z0-9-]+)\"\\)")
-                .matcher(demo);
-        int found = 0;
-        while (m.find()) {
-            found++;
-            String core = m.group(1);
-            Class<?> c = CORES.keySet().stream().filter(k -> k.getSimpleName().equals(core)).findFirst().orElseThrow(
-                    () -> new AssertionError("the demo prints " + core + ", which is not a listed core"));
-            assertThat(SourceExcerpt.markers(c)).as("%s has the marker the demo prints", core).contains(m.group(2));
-        }
-        assertThat(found).as("n.code(...) calls in the demo").isGreaterThanOrEqualTo(CORES.size());
+        List<Class<?>> narrated = List.of(FramingStages.class, BufferStages.class, NagleStages.class, MssStages.class,
+                ThroughputStages.class);
+        CoreContract.assertQuotedMarkersExist(narrated, CORES.keySet());
 
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Narrator n = new Narrator(new PrintStream(buf, true, StandardCharsets.UTF_8));
         n.code(StreamCore.class, "one-write");
         assertThat(buf.toString(StandardCharsets.UTF_8)).contains("StreamCore.java [one-write]")
                 .contains("socket.getOutputStream().write(data);");
-    }
-
-    private static String source(Class<?> c) throws IOException {
-        try (InputStream in = c.getResourceAsStream("/" + c.getName().replace('.', '/') + ".java")) {
-            assertThat(in).as("source of %s on the classpath", c.getSimpleName()).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

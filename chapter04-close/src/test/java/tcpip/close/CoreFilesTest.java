@@ -2,17 +2,10 @@ package tcpip.close;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import tcpip.testing.CoreContract;
 import tcpip.close.halfclose.HalfCloseCore;
 import tcpip.close.halfclose.HalfCloseFileClient;
 import tcpip.close.halfclose.HalfCloseFileServer;
@@ -56,72 +49,27 @@ class CoreFilesTest {
     /** Everything that prints core lines with {@code n.code(Core.class, "marker")}. */
     private static final List<Class<?>> NARRATED = List.of(OrderlyStages.class, HalfCloseStages.class,
             ResetStages.class, TimeWaitStages.class, CloseStates.class);
-    /** A core a learner reads top to bottom on one screen: lines without package, imports and blanks. */
-    private static final int MAX_CORE_LINES = 60;
-    private static final Pattern CODE_CALL = Pattern.compile("\\.code\\((\\w+)\\.class, \"([a-z0-9-]+)\"\\)");
-
-    private static String source(Class<?> c) throws IOException {
-        try (InputStream in = c.getResourceAsStream("/" + c.getName().replace('.', '/') + ".java")) {
-            assertThat(in).as("source of %s on the classpath", c.getSimpleName()).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
 
     @Test
-    void everyCoreHasItsMarkersBalancedAndNonEmpty() {
+    void everyCoreKeepsTheCoreFileRuleWithItsMarkersInArticleOrder() {
         CORES.forEach((core, markers) -> {
+            CoreContract.assertCoreFile(core);
             assertThat(SourceExcerpt.markers(core)).as(core.getSimpleName()).containsExactlyElementsOf(markers);
-            markers.forEach(m -> assertThat(SourceExcerpt.lines(core, m)).as(core.getSimpleName() + " [" + m + "]")
-                    .isNotEmpty().anyMatch(l -> l.contains("//")));
+            assertThat(core.getSimpleName()).as("a core is named like the other chapters' cores").endsWith("Core");
         });
     }
 
     @Test
-    void coresStayShortAndMainFree() throws IOException {
-        for (Class<?> core : CORES.keySet()) {
-            String source = source(core);
-            long lines = source.lines().filter(l -> !l.isBlank() && !l.startsWith("package ") && !l.startsWith("import "))
-                    .count();
-            assertThat(lines).as(core.getSimpleName() + " is short").isLessThanOrEqualTo(MAX_CORE_LINES);
-            assertThat(source).as(core.getSimpleName() + " has no main").doesNotContain("void main(");
-            assertThat(core.getSimpleName()).as("a core is named like the other chapters' cores").endsWith("Core");
-        }
-    }
-
-    @Test
-    void everyCoreMethodIsCalledByAProgramALearnerRuns() throws IOException {
+    void everyCoreMethodIsCalledByAProgramALearnerRuns() {
         assertThat(PROGRAMS.keySet()).isEqualTo(CORES.keySet());
-        for (Map.Entry<Class<?>, List<Class<?>>> e : PROGRAMS.entrySet()) {
-            String core = e.getKey().getSimpleName();
-            StringBuilder programs = new StringBuilder();
-            for (Class<?> program : e.getValue()) {
-                programs.append(source(program));
-            }
-            List<String> methods = Arrays.stream(e.getKey().getDeclaredMethods())
-                    .filter(m -> Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()))
-                    .map(Method::getName).distinct().toList();
-            assertThat(methods).as("public methods of %s", core).isNotEmpty();
-            for (String method : methods) {
-                assertThat(programs.toString()).as("%s.%s is called by one of %s", core, method, e.getValue())
-                        .containsAnyOf(core + "." + method + "(", core + "::" + method);
-            }
-        }
+        PROGRAMS.forEach((core, programs) -> CoreContract.assertEveryCoreMethodRuns(core, programs.toArray(Class<?>[]::new)));
     }
 
     @Test
-    void everyMarkerTheNarrationPrintsExists() throws IOException {
+    void everyMarkerTheNarrationPrintsExists() {
+        CoreContract.assertQuotedMarkersExist(NARRATED, CORES.keySet());
         for (Class<?> narrated : NARRATED) {
-            Matcher m = CODE_CALL.matcher(source(narrated));
-            int found = 0;
-            while (m.find()) {
-                found++;
-                String name = m.group(1);
-                Class<?> core = CORES.keySet().stream().filter(c -> c.getSimpleName().equals(name)).findFirst()
-                        .orElseThrow(() -> new AssertionError(narrated.getSimpleName() + " prints " + name
-                                + ", which is not a core"));
-                assertThat(CORES.get(core)).as(narrated.getSimpleName() + " prints " + m.group(0)).contains(m.group(2));
-            }
-            assertThat(found).as(narrated.getSimpleName() + " prints core lines").isPositive();
+            assertThat(CoreContract.source(narrated)).as(narrated.getSimpleName() + " prints core lines").contains(".code(");
         }
     }
 }

@@ -25,7 +25,9 @@ public final class BigEchoClient {
     /**
      * Sends {@code message} on the non-blocking {@code channel} and returns the echo, exactly
      * {@code message.length} bytes, using only this thread. EOFException if the server's FIN comes
-     * first; SocketTimeoutException if nothing moves for 3 s.
+     * first; SocketTimeoutException if nothing moves for 3 s (a limit on silence: a slow server that keeps
+     * answering is waited for). Whether it returns or throws, the caller's channel stays open and no Selector
+     * is left open (a Selector holds a descriptor, and keeps the channel registered).
      */
     public static byte[] echo(SocketChannel channel, byte[] message) throws IOException {
         ByteBuffer out = ByteBuffer.wrap(message);

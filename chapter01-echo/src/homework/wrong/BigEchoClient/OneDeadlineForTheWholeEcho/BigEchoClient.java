@@ -1,0 +1,54 @@
+package tcpip.echo.homework;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+
+/**
+ * WRONG (test fixture: 3 s for the whole echo instead of 3 s without progress: a server that keeps answering, slowly, is cut off).
+ * Exercise (reference solution): an echo client for messages larger than every buffer on the way,
+ * in ONE thread: a non-blocking channel and a Selector interleave writing and reading (데이터
+ * 송수신: write() only copies what fits into the send buffer; when both sides' buffers are full,
+ * a blocking write() would wait forever).
+ */
+public final class BigEchoClient {
+
+    /** Longest wait for the kernel to make any progress (room to write or bytes to read). */
+    static final long IDLE_MILLIS = 3_000;
+
+    private BigEchoClient() {
+    }
+
+    /**
+     * Sends {@code message} on the non-blocking {@code channel} and returns the echo, exactly
+     * {@code message.length} bytes, using only this thread. EOFException if the server's FIN comes
+     * first; SocketTimeoutException if nothing moves for 3 s.
+     */
+    public static byte[] echo(SocketChannel channel, byte[] message) throws IOException {
+        ByteBuffer out = ByteBuffer.wrap(message);
+        ByteBuffer in = ByteBuffer.allocate(message.length);
+        try (Selector selector = Selector.open()) {
+            SelectionKey key = channel.register(selector, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            long deadline = System.nanoTime() + IDLE_MILLIS * 1_000_000; // set once: 3 s for the whole echo
+            while (in.hasRemaining()) {
+                key.interestOps(out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0 || selector.select(left) == 0) { // the kernel: no room in the send buffer, nothing received
+                    throw new SocketTimeoutException("no progress for " + IDLE_MILLIS + " ms");
+                }
+                selector.selectedKeys().clear();
+                if (key.isWritable()) {
+                    channel.write(out); // copies what fits into the send buffer, maybe only part
+                }
+                if (key.isReadable() && channel.read(in) == -1) { // whatever arrived; -1: the server's FIN
+                    throw new EOFException("the server closed after " + in.position() + " of " + message.length + " bytes");
+                }
+            }
+        }
+        return in.array();
+    }
+}

@@ -2,6 +2,7 @@ package tcpip.lifecycle.homework;
 
 import tcpip.testing.Within;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
@@ -9,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.kernel.TcpState;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 
 /** Grades HandshakeBeforeAccept: its evidence must come from before accept() and from the server's side. */
 @ExtendWith(TodoHint.class)
@@ -38,7 +41,9 @@ class HandshakeBeforeAcceptGradedTest {
         assumeTrue(tcpip.kernel.SocketTable.available(), tcpip.kernel.SocketTable.unavailableMessage());
     }
 
+    /** The exercise's point (the server's side, read before accept()): weighted so that missing it keeps under half. */
     @Test
+    @Weight(3)
     void theServerSideIsEstablishedAndQueuedBeforeAccept() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 5, LOOPBACK);
                 Socket client = new Socket(LOOPBACK, listener.getLocalPort())) {
@@ -71,6 +76,29 @@ class HandshakeBeforeAcceptGradedTest {
             try (Socket accepted = e.accepted()) {
                 assertThat(e.acceptQueue()).as("three clients connected, nobody accepted yet: all three handshakes are"
                         + " finished and queued").isEqualTo(3);
+            }
+        }
+    }
+
+    /** No client ever connects from that port: observe() gives up after the timeout IT was given, and accepts nothing. */
+    @Test
+    void aClientThatNeverConnectedEndsInATimeoutExceptionAfterTheTimeoutGiven() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, LOOPBACK);
+                ServerSocket elsewhere = new ServerSocket(0, 1, LOOPBACK)) { // its port: one no client of listener uses
+            int noClient = elsewhere.getLocalPort();
+            Duration timeout = Duration.ofMillis(300);
+            long start = System.nanoTime();
+            try {
+                HandshakeBeforeAccept.Evidence e = Within.call(Duration.ofSeconds(4), "observe of a client that never"
+                        + " connected, with a 300 ms timeout", () -> HandshakeBeforeAccept.observe(listener, noClient, timeout));
+                if (e.accepted() != null) {
+                    e.accepted().close();
+                }
+                fail("observe() returned %s although no client on port %d ever connected: throw TimeoutException", e,
+                        noClient);
+            } catch (TimeoutException expected) {
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time until observe() gave up with a 300 ms"
+                        + " timeout: pass the timeout it was given to the wait for the row").isLessThan(Duration.ofSeconds(2));
             }
         }
     }

@@ -123,7 +123,7 @@ class IsnReaderGradedTest {
      * lines only misses half of the handshakes (weighted so that it cannot keep most of the points).
      */
     @Test
-    @Weight(6)
+    @Weight(7)
     void readsIpv6HandshakesAsWellAsIpv4Ones() throws Exception {
         assertThat(handshake(IPV6_AND_IPV4, 57752)).as("the handshake of client port 57752 over ::1 (IP6 lines), with an"
                 + " IPv4 handshake in between").isEqualTo(new IsnReader.Handshake(57752, 45991, 933262073L, 2610083544L));
@@ -182,6 +182,23 @@ class IsnReaderGradedTest {
         assertThat(relative(clientIsn, clientIsn)).as("relative number of the SYN itself").isEqualTo(0);
     }
 
+    /**
+     * tcpdump drops packets when it cannot keep up ("N packets dropped by kernel"): this capture lost the handshake's
+     * pure ACK, and the client's first data segment ([P.], with ack = the server's ISN + 1) is its third segment.
+     */
+    static final List<String> LOST_PURE_ACK = List.of(
+            "1795980000.000050 IP 127.0.0.1.40700 > 127.0.0.1.7007: Flags [S], seq 2000000000, win 65495, options [mss 65495,sackOK,TS val 100 ecr 0,nop,wscale 10], length 0",
+            "1795980000.000051 IP 127.0.0.1.7007 > 127.0.0.1.40700: Flags [S.], seq 3900000000, ack 2000000001, win 65483, options [mss 65495,sackOK,TS val 200 ecr 100,nop,wscale 10], length 0",
+            "1795980000.000053 IP 127.0.0.1.40700 > 127.0.0.1.7007: Flags [P.], seq 2000000001:2000000006, ack 3900000001, win 64, options [nop,nop,TS val 101 ecr 200], length 5",
+            "1795980000.000054 IP 127.0.0.1.7007 > 127.0.0.1.40700: Flags [.], ack 2000000006, win 64, options [nop,nop,TS val 201 ecr 101], length 0");
+
+    @Test
+    void aDataSegmentCanBeTheThirdSegmentToo() throws Exception {
+        assertThat(handshake(LOST_PURE_ACK, 40700)).as("the capture lost the pure ACK; the client's next segment is [P.]"
+                + " with data, and its ack (3900000001) is the server's ISN + 1 just as well: flags [.] or [P.]")
+                .isEqualTo(new IsnReader.Handshake(40700, 7007, 2000000000L, 3900000000L));
+    }
+
     @Test
     void refusesAHandshakeWhoseAcksDoNotFitTheIsns() throws Exception {
         assertThat(refused(List.of(
@@ -201,6 +218,8 @@ class IsnReaderGradedTest {
                 "1795980000.000041 IP 127.0.0.1.7007 > 127.0.0.1.40500: Flags [S.], seq 123456789, ack 3000000001, win 65483, options [mss 65495,sackOK,TS val 200 ecr 100,nop,wscale 10], length 0"), 40500))
                 .as("SYN and SYN+ACK but no final ACK: not a complete handshake, handshake() must throw IOException")
                 .isNotNull();
+        assertThat(refused(TWO_CONNECTIONS, 40999)).as("a client port that has no handshake in the lines at all:"
+                + " handshake() must throw IOException (null is not an answer)").isNotNull();
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -24,6 +25,7 @@ import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 
 /** Grades PoliteBusyServer: it reports its accept queue and turns clients away with a BUSY line. */
 @ExtendWith(TodoHint.class)
@@ -80,7 +82,9 @@ class PoliteBusyServerGradedTest {
         }
     }
 
+    /** The exercise's point: at capacity, a BUSY line with the queue length and a close, not a client left waiting. */
     @Test
+    @Weight(2)
     void welcomesUpToCapacityThenSaysBusyWithTheQueueLength() throws Exception {
         try (PoliteBusyServer server = new PoliteBusyServer(5, 1)) {
             List<Socket> clients = queue(server, 3);
@@ -117,5 +121,29 @@ class PoliteBusyServerGradedTest {
         }
         assertThat(Descriptors.newTcpSockets(before)).as("served and turned-away connections and the listening"
                 + " socket must all be closed").isEmpty();
+    }
+
+    /**
+     * A client that gives up while it waits in the accept queue: its RST makes the kernel drop the connection's row,
+     * but accept() still returns its socket, and writing to it fails. That socket must be closed all the same.
+     */
+    @Test
+    void aClientThatLeftWhileQueuedIsClosedNotLeaked() throws Exception {
+        List<Descriptor> before = Descriptors.tcpSockets();
+        try (PoliteBusyServer server = new PoliteBusyServer(5, 1)) {
+            Socket gone = new Socket(LOOPBACK, server.port());
+            int port = gone.getLocalPort();
+            KernelAwait.await(server.port(), port, TcpState.ESTABLISHED, WAIT);
+            gone.setSoLinger(true, 0);
+            gone.close(); // RST: the queued connection is reset before anyone accepted it
+            KernelAwait.awaitGone(server.port(), port, WAIT);
+            try {
+                server.acceptOne(); // the WELCOME write meets the reset
+            } catch (IOException expected) {
+                // the client left: telling the caller is fine, leaving its socket open is not
+            }
+        }
+        assertThat(Descriptors.newTcpSockets(before)).as("descriptors left after close(): the accepted socket of a client"
+                + " that had already reset (its write failed) must be closed too, on the failure path as well").isEmpty();
     }
 }

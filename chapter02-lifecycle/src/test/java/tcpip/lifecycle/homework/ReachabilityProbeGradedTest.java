@@ -2,6 +2,7 @@ package tcpip.lifecycle.homework;
 
 import tcpip.testing.Within;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
@@ -25,6 +26,7 @@ import tcpip.lifecycle.homework.ReachabilityProbe.Reachability;
 import tcpip.lifecycle.homework.ReachabilityProbe.Result;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 
 /** Grades ReachabilityProbe: listening, refused and no answer, told apart by one connect(). */
 @ExtendWith(TodoHint.class)
@@ -65,7 +67,9 @@ class ReachabilityProbeGradedTest {
         }
     }
 
+    /** One of the three findings, and the one that needs the timeout: a probe that misses it keeps at most half. */
     @Test
+    @Weight(2)
     void aFullAcceptQueueGivesNoAnswerUntilTheTimeout() throws Exception {
         assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
         try (ServerSocket full = new ServerSocket(0, 1, LOOPBACK);
@@ -81,6 +85,45 @@ class ReachabilityProbeGradedTest {
                     .isEqualTo(Reachability.NO_ANSWER);
             assertThat(r.took()).as("silence is only noticed when the timeout runs out; measure around connect()")
                     .isGreaterThanOrEqualTo(TIMEOUT.minusMillis(20));
+        }
+    }
+
+    /**
+     * Any positive timeout is a timeout: under 1 ms it must not turn into connect()'s 0 ("wait forever"), and 30 days
+     * do not fit an int of milliseconds (a plain cast makes them negative, which connect() refuses).
+     */
+    @Test
+    void timeoutsUnderAMillisecondAndOfDaysWorkToo() throws Exception {
+        assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
+        try (ServerSocket full = new ServerSocket(0, 1, LOOPBACK);
+                Socket first = new Socket(LOOPBACK, full.getLocalPort());
+                Socket second = new Socket(LOOPBACK, full.getLocalPort())) {
+            KernelAwait.await(full.getLocalPort(), second.getLocalPort(), TcpState.ESTABLISHED, Duration.ofSeconds(5));
+            Result r = Within.call(Duration.ofSeconds(3), "probe with a 0.5 ms timeout of a port whose accept queue is"
+                    + " full (a timeout that became 0, i.e. forever?)", () -> ReachabilityProbe.probe(
+                            new InetSocketAddress(LOOPBACK, full.getLocalPort()), Duration.ofNanos(500_000)));
+            assertThat(r.reachability()).as("a 0.5 ms timeout against dropped SYNs: (int) toMillis() is 0, and"
+                    + " connect(address, 0) waits forever; wait at least 1 ms").isEqualTo(Reachability.NO_ANSWER);
+        }
+        try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK)) {
+            Result r = Within.call(Duration.ofSeconds(3), "probe with a 30-day timeout", () -> ReachabilityProbe.probe(
+                    new InetSocketAddress(LOOPBACK, server.getLocalPort()), Duration.ofDays(30)));
+            assertThat(r.reachability()).as("a listening server probed with a 30-day timeout (more milliseconds than an"
+                    + " int holds: cap them at Integer.MAX_VALUE)").isEqualTo(Reachability.LISTENING);
+        }
+    }
+
+    /** Only an RST is REFUSED: an address that cannot even be resolved is another I/O error, and is thrown. */
+    @Test
+    void otherIoErrorsAreThrownNotCalledRefused() throws Exception {
+        InetSocketAddress unresolved = InetSocketAddress.createUnresolved("unresolved.invalid", 7007);
+        try {
+            Result r = Within.call(Duration.ofSeconds(3), "probe of an unresolved address",
+                    () -> ReachabilityProbe.probe(unresolved, TIMEOUT));
+            fail("probe() of an address that cannot be resolved returned %s: no SYN was ever sent, so nothing was refused;"
+                    + " let other IOExceptions (here UnknownHostException) out", r);
+        } catch (java.io.IOException expected) {
+            // UnknownHostException: what connect() throws for an unresolved address
         }
     }
 }

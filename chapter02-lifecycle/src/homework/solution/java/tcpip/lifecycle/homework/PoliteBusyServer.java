@@ -50,19 +50,25 @@ public final class PoliteBusyServer implements AutoCloseable {
     /**
      * Accepts one connection. While fewer than {@code capacity} clients are served, writes
      * "WELCOME\n", keeps the connection and returns true; otherwise writes "BUSY n\n" (n = the
-     * accept-queue length right after this accept) and closes it, returning false.
+     * accept-queue length right after this accept) and closes it, returning false. A client that left
+     * while it waited in the queue (the write fails) is closed too, and the IOException thrown: no accepted
+     * socket is ever left open outside {@code served}.
      */
     public boolean acceptOne() throws IOException {
         Socket client = server.accept(); // takes a connection the kernel already finished
-        if (served.size() < capacity) {
-            client.getOutputStream().write((WELCOME + "\n").getBytes(StandardCharsets.UTF_8));
-            served.add(client);
-            return true;
-        }
-        try (client) {
+        try {
+            if (served.size() < capacity) {
+                client.getOutputStream().write((WELCOME + "\n").getBytes(StandardCharsets.UTF_8));
+                served.add(client);
+                return true;
+            }
             client.getOutputStream().write((BUSY + " " + acceptQueueLength() + "\n").getBytes(StandardCharsets.UTF_8));
+            client.close(); // FIN after the BUSY line
+            return false;
+        } catch (IOException e) {
+            client.close(); // the client left before we answered (its RST arrived while it was queued)
+            throw e;
         }
-        return false;
     }
 
     /** Closes every served connection and the listening socket. */

@@ -31,20 +31,26 @@ public final class ReachabilityProbe {
     }
 
     /**
-     * Connects once to {@code address} with {@code timeout}, closes the socket whatever happened,
-     * and reports which of the three situations it met. Other I/O errors are thrown.
+     * Connects once to {@code address} with {@code timeout} (any positive length, from under a
+     * millisecond to days), closes the socket whatever happened, and reports which of the three
+     * situations it met. Other I/O errors (an address that cannot be resolved, say) are thrown.
      */
     public static Result probe(InetSocketAddress address, Duration timeout) throws IOException {
         long start = System.nanoTime();
         try (Socket socket = new Socket()) {
             // connect(): SYN out; SYN+ACK -> returns, RST -> ConnectException, silence -> timeout.
-            socket.connect(address, (int) Math.max(1, timeout.toMillis()));
+            socket.connect(address, connectMillis(timeout));
             return new Result(Reachability.LISTENING, since(start));
         } catch (ConnectException e) {
             return new Result(Reachability.REFUSED, since(start));
         } catch (SocketTimeoutException e) {
             return new Result(Reachability.NO_ANSWER, since(start));
         }
+    }
+
+    /** connect()'s timeout in ms: 0 would mean "wait forever", and an int holds at most about 24.8 days. */
+    private static int connectMillis(Duration timeout) {
+        return Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE);
     }
 
     private static Duration since(long start) {

@@ -29,7 +29,8 @@ public final class HandshakeBeforeAccept {
      * A client on local port {@code clientPort} has connected to {@code listener}. Without calling
      * accept() first: wait for the server side's row of that connection (local port = the
      * listener's, remote port = clientPort) and read the listener's accept-queue length; then
-     * accept() and return all three.
+     * accept() and return all three. If that row does not appear within {@code timeout}, throw
+     * TimeoutException (and accept nothing).
      */
     public static Evidence observe(ServerSocket listener, int clientPort, Duration timeout)
             throws IOException, TimeoutException {

@@ -49,7 +49,9 @@ public final class PoliteBusyServer implements AutoCloseable {
     /**
      * Accepts one connection. While fewer than {@code capacity} clients are served, writes
      * "WELCOME\n", keeps the connection and returns true; otherwise writes "BUSY n\n" (n = the
-     * accept-queue length right after this accept) and closes it, returning false.
+     * accept-queue length right after this accept) and closes it, returning false. A client that left
+     * while it waited in the queue (the write fails) is closed too, and the IOException thrown: no accepted
+     * socket is ever left open outside {@code served}.
      */
     public boolean acceptOne() throws IOException {
         throw new UnsupportedOperationException("TODO: accept() one connection; if served.size() < capacity write"

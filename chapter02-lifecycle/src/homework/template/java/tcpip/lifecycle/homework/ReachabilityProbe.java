@@ -28,8 +28,9 @@ public final class ReachabilityProbe {
     }
 
     /**
-     * Connects once to {@code address} with {@code timeout}, closes the socket whatever happened,
-     * and reports which of the three situations it met. Other I/O errors are thrown.
+     * Connects once to {@code address} with {@code timeout} (any positive length, from under a
+     * millisecond to days), closes the socket whatever happened, and reports which of the three
+     * situations it met. Other I/O errors (an address that cannot be resolved, say) are thrown.
      */
     public static Result probe(InetSocketAddress address, Duration timeout) throws IOException {
         throw new UnsupportedOperationException("TODO: connect once with the timeout and close the socket in every case;"

@@ -2,12 +2,16 @@ package tcpip.segmentation.homework;
 
 import tcpip.testing.Within;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -103,5 +107,55 @@ class MssReaderGradedTest {
                         end.getPort()).isEqualTo(truth);
             }
         }
+    }
+
+    @Test
+    void refusesOutputWithoutThatConnection() throws Exception {
+        for (int[] ports : new int[][] {{40000, 9999}, {7007, 40000}}) {
+            try {
+                int mss = MssReader.parse(SS, ports[0], ports[1]);
+                fail("parse() returned %d for %d -> %d, a connection the output does not list: throw IOException (a"
+                        + " made-up number such as -1 or 0 would be taken for an MSS)", mss, ports[0], ports[1]);
+            } catch (IOException expected) {
+                // no such connection
+            }
+        }
+    }
+
+    /**
+     * ss writes into a pipe that holds 64 KiB; with 150 connections (300 ends) it prints about 130 KB, and blocks
+     * until someone reads: read its output while it runs (readAllBytes, then waitFor), not after waiting for it.
+     */
+    @Test
+    void readsSsOutputLongerThanAPipeHolds() throws Exception {
+        assumeTrue(SsInfo.installed(), SsInfo.unavailableMessage());
+        List<Socket> open = new ArrayList<>();
+        try (ServerSocket listener = new ServerSocket(0, MANY, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < MANY; i++) {
+                open.add(new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort()));
+                open.add(listener.accept());
+            }
+            Socket last = open.get(open.size() - 2);
+            int got = Within.call(Duration.ofSeconds(8), "mss with " + MANY + " connections open (ss prints more than a"
+                    + " pipe holds: does ss wait for its output to be read?)", () -> MssReader.mss(last));
+            long truth = SsInfo.of(last.getLocalPort(), last.getPort()).orElseThrow().number("mss");
+            assertThat((long) got).as("mss of one of %d connections", MANY).isEqualTo(truth);
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
+            stuckSs().forEach(ProcessHandle::destroyForcibly); // an ss blocked on a full pipe never ends by itself
+        }
+    }
+
+    /** Connections open in {@link #readsSsOutputLongerThanAPipeHolds}: about 130 KB of ss output, twice a pipe. */
+    static final int MANY = 150;
+
+    /** This JVM's ss processes that have run for seconds: one run takes milliseconds, unless nobody reads its output. */
+    private static List<ProcessHandle> stuckSs() {
+        java.time.Instant seconds = java.time.Instant.now().minusSeconds(2);
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/ss") || c.equals("ss")).orElse(false))
+                .filter(p -> p.info().startInstant().map(t -> t.isBefore(seconds)).orElse(false)).toList();
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 
 /**
  * Grades NagleFix against the stall this kernel really shows: the test first measures the naive
@@ -129,7 +130,9 @@ class NagleFixGradedTest {
         }
     }
 
+    /** The exercise's point, so a send() that still stalls keeps under half of the points. */
     @Test
+    @Weight(2)
     void theFixIsSeveralTimesFasterThanTheStall() throws Exception {
         Duration stalled = naive();
         assertThat(stalled).as("control: the naive header-then-body client's median round trip on this kernel (the"
@@ -153,6 +156,48 @@ class NagleFixGradedTest {
                     () -> NagleFix.medianRoundTrip(s, HEADER, BODY, ROUNDS));
             assertThat(measured).as("medianRoundTrip() of your fixed client, next to the naive client's %d ms",
                     stalled.toMillis()).isPositive().isLessThan(stalled.dividedBy(FACTOR));
+        }
+    }
+
+    /** How long the test's slow server waits before each reply, in ms: the round trips' median is the 100 ms ones. */
+    static final long[] REPLY_DELAYS = {900, 100, 0, 100, 0};
+
+    /**
+     * A round trip runs from before send() until the reply's byte is read, and the median is the middle one of the
+     * sorted round trips: here about 100 ms, while their mean is about 220 ms, the time send() alone takes about 0, and
+     * the middle one of the unsorted rounds 0.
+     */
+    @Test
+    void theMedianIsTheMiddleRoundTripNotTheMeanNorTheSendTime() throws Exception {
+        try (ServerSocket slow = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
+            Thread server = Thread.ofVirtual().start(() -> {
+                try (Socket s = slow.accept()) {
+                    s.setSoTimeout(10_000);
+                    for (long delay : REPLY_DELAYS) {
+                        if (s.getInputStream().readNBytes(HEADER.length + BODY.length).length < HEADER.length + BODY.length
+                                || over.await(delay, TimeUnit.MILLISECONDS)) {
+                            return; // the client left, or the test is over
+                        }
+                        s.getOutputStream().write('+');
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client left
+                }
+            });
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), slow.getLocalPort())) {
+                s.setSoTimeout(5_000);
+                Duration median = Within.call(Duration.ofSeconds(10), "medianRoundTrip against a slow server",
+                        () -> NagleFix.medianRoundTrip(s, HEADER, BODY, REPLY_DELAYS.length));
+                assertThat(median).as("medianRoundTrip() of %d rounds whose replies the server held back %s ms: time each"
+                        + " round from before send() until the reply's byte is read (write() returns as soon as the bytes"
+                        + " are copied), sort the times and take the middle one (the mean, about 220 ms, follows one slow"
+                        + " round)", REPLY_DELAYS.length, java.util.Arrays.toString(REPLY_DELAYS))
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(100)).isLessThan(Duration.ofMillis(200));
+            } finally {
+                over.countDown();
+                server.join(3_000);
+            }
         }
     }
 }

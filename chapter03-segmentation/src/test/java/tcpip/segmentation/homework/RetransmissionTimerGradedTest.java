@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 
 /** Grades RetransmissionTimer against RFC 6298, with the values a test computes itself (in ms). */
 @ExtendWith(TodoHint.class)
@@ -38,6 +39,7 @@ class RetransmissionTimerGradedTest {
         RetransmissionTimer t = linux();
         assertThat(t.rto()).as("RTO before any sample: the initial RTO parameter (1 s, RFC 6298 2.1)").isEqualTo(RFC_INITIAL);
         assertThat(t.srtt()).as("SRTT before any sample").isEmpty();
+        assertThat(t.rttvar()).as("RTTVAR before any sample").isEmpty();
     }
 
     @Test
@@ -129,6 +131,19 @@ class RetransmissionTimerGradedTest {
     }
 
     @Test
+    void karnsRuleHoldsForTheVeryFirstSampleToo() {
+        RetransmissionTimer t = linux();
+        t.onTimeout(); // the first segment was never acknowledged in time: RTO 2 s, and it is sent again
+        t.onAck(Duration.ofMillis(5), true); // its ACK may answer either copy
+        assertThat(t.srtt()).as("SRTT after the only ACK so far, of a RETRANSMITTED segment: still no estimate (Karn's"
+                + " rule holds before the first sample too)").isEmpty();
+        assertThat(t.rto()).as("RTO after that ACK: still the backed-off 2 s").isEqualTo(Duration.ofSeconds(2));
+        t.onAck(Duration.ofMillis(100), false);
+        assertThat(ms(t.srtt().orElseThrow())).as("SRTT after the first unambiguous sample, 100 ms (2.2)").isCloseTo(100, within());
+        assertThat(ms(t.rto())).as("RTO after it: 100 + 4*50").isCloseTo(300, within());
+    }
+
+    @Test
     void aValidSampleAfterBackoffRecomputesTheRto() {
         RetransmissionTimer t = linux();
         t.onAck(Duration.ofMillis(100), false);
@@ -148,6 +163,51 @@ class RetransmissionTimerGradedTest {
         }
         assertThat(ms(t.rto())).as("RTO = SRTT + max(G, 4*RTTVAR) with G = 500 ms and RTTVAR near 0")
                 .isCloseTo(600, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    /**
+     * A connection's life in one trace: a lost first segment and its ambiguous ACK, samples that vary, timeouts and
+     * another ambiguous ACK, a fast path down to the floor, backoff up to the ceiling, and a huge sample. The RTO is
+     * checked after every step (values worked out by hand from RFC 6298, in ms). Weighted so that a mistake in any one
+     * rule (Karn's, the update order, the floor, the ceiling) loses at least half of the points, not one check's worth.
+     */
+    @Test
+    @Weight(12)
+    void aWholeConnectionFollowsEveryRuleAtEveryStep() {
+        RetransmissionTimer t = linux();
+        int[] step = {0};
+        step(t, step, "a timeout before any ACK: 2 x the initial 1 s", RetransmissionTimer::onTimeout, 2000);
+        step(t, step, "the ACK of that retransmitted first segment, 5 ms: no sample (Karn), no estimate yet",
+                x -> x.onAck(Duration.ofMillis(5), true), 2000);
+        step(t, step, "the first sample, 100 ms: 100 + 4*50", x -> x.onAck(Duration.ofMillis(100), false), 300);
+        step(t, step, "300 ms: RTTVAR 3/4*50 + 1/4*|100-300| = 87.5 (the OLD SRTT), SRTT 125",
+                x -> x.onAck(Duration.ofMillis(300), false), 475);
+        step(t, step, "50 ms: RTTVAR 84.375, SRTT 115.625", x -> x.onAck(Duration.ofMillis(50), false), 453.125);
+        step(t, step, "a timeout: doubled", RetransmissionTimer::onTimeout, 906.25);
+        step(t, step, "the ACK of the retransmitted segment, 10 ms: no sample (Karn)",
+                x -> x.onAck(Duration.ofMillis(10), true), 906.25);
+        step(t, step, "another timeout: doubled again", RetransmissionTimer::onTimeout, 1812.5);
+        step(t, step, "a fresh sample, 200 ms: RTTVAR 84.375, SRTT 126.171875",
+                x -> x.onAck(Duration.ofMillis(200), false), 463.671875);
+        step(t, step, "30 samples of 1 ms: SRTT + 4*RTTVAR falls below the 200 ms floor", x -> {
+            for (int i = 0; i < 30; i++) {
+                x.onAck(Duration.ofMillis(1), false);
+            }
+        }, 200);
+        step(t, step, "10 timeouts: 200 ms x 2^10 is above the 120 s ceiling", x -> {
+            for (int i = 0; i < 10; i++) {
+                x.onTimeout();
+            }
+        }, 120_000);
+        step(t, step, "a 200 s sample: the computed RTO is above the ceiling too", x -> x.onAck(Duration.ofSeconds(200), false),
+                120_000);
+    }
+
+    private static void step(RetransmissionTimer t, int[] step, String what,
+            java.util.function.Consumer<RetransmissionTimer> action, double expectedMs) {
+        action.accept(t);
+        step[0]++;
+        assertThat(ms(t.rto())).as("RTO (ms) after step %d of the trace, %s", step[0], what).isCloseTo(expectedMs, within());
     }
 
     private static org.assertj.core.data.Offset<Double> within() {

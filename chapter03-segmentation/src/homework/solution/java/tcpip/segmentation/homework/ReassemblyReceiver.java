@@ -60,7 +60,10 @@ public final class ReassemblyReceiver {
         return (isn + absolute) % MOD;
     }
 
-    /** Room left: capacity minus bytes held (unread or waiting for a gap), the window to advertise. */
+    /**
+     * The window to advertise: capacity minus the bytes delivered but not yet read. It starts at the ACK
+     * number, so bytes waiting for a gap lie inside it and do not shrink it.
+     */
     public int window() {
         return (int) (capacity - (next - readUpTo));
     }

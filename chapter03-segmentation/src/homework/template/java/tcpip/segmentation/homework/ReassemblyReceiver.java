@@ -9,7 +9,8 @@ package tcpip.segmentation.homework;
  * {@code capacity} bytes, counting bytes delivered but not yet read AND bytes waiting for a gap:
  * a byte whose stream index is at or beyond (first unread index + capacity) is dropped. Sequence
  * numbers are 32 bits: after 2^32 - 1 comes 0. The SYN takes sequence number isn, so the first
- * data byte is isn + 1; the FIN takes one number after the last byte.
+ * data byte is isn + 1; the FIN takes one number after the last byte, and no room: it counts
+ * when every byte of its segment fits, even if the last one fills the capacity exactly.
  *
  * <p>Grade it: {@code ./homework grade chapter03-segmentation ReassemblyReceiver}
  */
@@ -39,7 +40,10 @@ public final class ReassemblyReceiver {
         throw new UnsupportedOperationException("TODO: (isn + 1 + bytes in order + (FIN in order ? 1 : 0)) mod 2^32");
     }
 
-    /** Room left: capacity minus bytes held (unread or waiting for a gap), the window to advertise. */
+    /**
+     * The window to advertise: capacity minus the bytes delivered but not yet read. It starts at the ACK
+     * number, so bytes waiting for a gap lie inside it and do not shrink it.
+     */
     public int window() {
         throw new UnsupportedOperationException("TODO: capacity minus the bytes delivered but not read yet");
     }

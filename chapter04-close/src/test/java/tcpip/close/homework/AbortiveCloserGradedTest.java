@@ -20,6 +20,7 @@ import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 
 /** Grades AbortiveCloser: the peer sees "Connection reset", and the kernel keeps nothing of the connection. */
 @ExtendWith(TodoHint.class)
@@ -33,7 +34,9 @@ class AbortiveCloserGradedTest {
     @RegisterExtension
     static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(AbortiveCloser.class);
 
+    /** The RST the peer sees is the exercise's point: an abort that first sends a FIN keeps at most a third. */
     @Test
+    @Weight(2)
     void thePeerSeesConnectionResetNotAnEndOfStream() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());

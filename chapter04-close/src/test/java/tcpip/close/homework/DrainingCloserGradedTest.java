@@ -26,6 +26,7 @@ import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 
 /** Grades DrainingCloser: the server's connection must end with FIN both ways, never with RST. */
 @ExtendWith(TodoHint.class)
@@ -191,6 +192,124 @@ class DrainingCloserGradedTest {
         }
     }
 
+    /**
+     * One server ends five connections in a row, each client different, with sizes and deadlines the checks above do
+     * not use: a client with 200 KB the server never read, one that answers our FIN in Korean, one that trickles, one
+     * that stays silent, one that resets. Weighted so that a mistake on any one path (no FIN first, no drain, no
+     * deadline, a deadline per read, no close on the reset path) keeps at most half of the points.
+     */
+    @Test
+    @Order(5)
+    @Weight(7)
+    void aServerEndsFiveDifferentClientsEachOnItsOwnTerms() throws Exception {
+        assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int big = 200_000;
+            try (Socket client = connect(listener)) { // 1: unread bytes, then the client closes after our FIN
+                Socket server = listener.accept();
+                CompletableFuture<String> clientSaw = CompletableFuture.supplyAsync(() -> { // more than the buffers hold
+                    try {
+                        client.getOutputStream().write(REQUEST);
+                        client.getOutputStream().write(new byte[big]);
+                    } catch (IOException e) {
+                        return "client failed while sending: " + e;
+                    }
+                    return readToEnd(client);
+                });
+                server.getInputStream().readNBytes(REQUEST.length);
+                server.getOutputStream().write("완료\n".getBytes(StandardCharsets.UTF_8));
+                long discarded = Within.call(Duration.ofSeconds(8), "step 1: drainAndClose with 200 KB unread",
+                        () -> DrainingCloser.drainAndClose(server, Duration.ofSeconds(3)));
+                assertThat(clientSaw.get(5, TimeUnit.SECONDS)).as("step 1: what the client read").isEqualTo("완료\n<end of stream>");
+                assertThat(discarded).as("step 1: bytes drained").isEqualTo(big);
+                try {
+                    KernelAwait.await(server.getLocalPort(), client.getLocalPort(), TcpState.TIME_WAIT, Duration.ofSeconds(2));
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("step 1: no TIME_WAIT row for the server's side: the close was an RST", e);
+                }
+            }
+            byte[] goodbye = "잘 가\n".getBytes(StandardCharsets.UTF_8);
+            try (Socket client = connect(listener)) { // 2: speaks only after our FIN, then closes
+                Socket server = listener.accept();
+                CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        int b = client.getInputStream().read();
+                        client.getOutputStream().write(goodbye);
+                        client.close();
+                        return b;
+                    } catch (IOException e) {
+                        return -2;
+                    }
+                });
+                long start = System.nanoTime();
+                long discarded = Within.call(Duration.ofSeconds(8), "step 2: drainAndClose, FIN first",
+                        () -> DrainingCloser.drainAndClose(server, Duration.ofSeconds(3)));
+                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                assertThat(first.get(5, TimeUnit.SECONDS)).as("step 2: the client's first read (-1: your FIN)").isEqualTo(-1);
+                assertThat(tookMs).as("step 2: ms to end a client that closes right after your FIN (deadline 3 s): FIN"
+                        + " first, then read").isLessThan(1500);
+                assertThat(discarded).as("step 2: the client's goodbye, %d bytes", goodbye.length).isEqualTo(goodbye.length);
+            }
+            try (Socket client = connect(listener)) { // 3: a byte every 50 ms, deadline 400 ms
+                Socket server = listener.accept();
+                java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+                Thread trickle = Thread.ofVirtual().start(() -> {
+                    try {
+                        for (int i = 0; i < 120 && !stop.await(50, TimeUnit.MILLISECONDS); i++) {
+                            client.getOutputStream().write('.');
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the server closed
+                    }
+                });
+                long start = System.nanoTime();
+                Within.call(Duration.ofSeconds(8), "step 3: drainAndClose of a trickling client, deadline 400 ms",
+                        () -> DrainingCloser.drainAndClose(server, Duration.ofMillis(400)));
+                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                stop.countDown();
+                trickle.join(5_000);
+                assertThat(tookMs).as("step 3: ms with a 400 ms deadline for the whole drain").isLessThan(1600);
+                assertThat(server.isClosed()).as("step 3: the socket closed").isTrue();
+            }
+            try (Socket client = connect(listener)) { // 4: silent, deadline 200 ms
+                Socket server = listener.accept();
+                long start = System.nanoTime();
+                Within.call(Duration.ofSeconds(3), "step 4: drainAndClose of a silent client, deadline 200 ms",
+                        () -> DrainingCloser.drainAndClose(server, Duration.ofMillis(200)));
+                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                assertThat(tookMs).as("step 4: ms with a 200 ms deadline").isLessThan(1500);
+                assertThat(server.isClosed()).as("step 4: the socket closed").isTrue();
+                assertThat(client.getInputStream().read()).as("step 4: the client sees your FIN").isEqualTo(-1);
+            }
+            Socket server;
+            try (Socket client = connect(listener)) { // 5: resets
+                server = listener.accept();
+                client.getOutputStream().write(new byte[1000]);
+                client.setSoLinger(true, 0);
+            }
+            KernelAwait.awaitGone(server.getLocalPort(), server.getPort(), Duration.ofSeconds(3));
+            try {
+                Within.call(Duration.ofSeconds(4), "step 5: drainAndClose of a reset connection",
+                        () -> DrainingCloser.drainAndClose(server, Duration.ofSeconds(1)));
+            } catch (IOException expected) {
+                // telling the caller is fine
+            }
+            try {
+                assertThat(server.isClosed()).as("step 5: the socket after a reset: closed on every path").isTrue();
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    private static Socket connect(ServerSocket listener) throws IOException {
+        Socket client = new Socket();
+        client.connect(listener.getLocalSocketAddress(), 5_000);
+        client.setSoTimeout(10_000);
+        return client;
+    }
+
     private static String readToEnd(Socket s) {
         try {
             InputStream in = s.getInputStream();
@@ -199,6 +318,37 @@ class DrainingCloserGradedTest {
             return text + "<end of stream>";
         } catch (IOException e) {
             return "client failed: " + e;
+        }
+    }
+
+    /** A client that resets while the server drains: drainAndClose() may throw, but it closes the socket all the same. */
+    @Test
+    @Order(2)
+    void aClientThatResetsIsClosedAllTheSame() throws Exception {
+        assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Socket server;
+            try (Socket client = new Socket()) {
+                client.connect(listener.getLocalSocketAddress(), 5_000);
+                server = listener.accept();
+                client.getOutputStream().write(REQUEST);
+                client.setSoLinger(true, 0);
+            } // the client's close() with SO_LINGER 0: RST
+            KernelAwait.awaitGone(server.getLocalPort(), server.getPort(), Duration.ofSeconds(3)); // the RST arrived
+            try {
+                Within.call(Duration.ofSeconds(4), "drainAndClose of a reset connection",
+                        () -> DrainingCloser.drainAndClose(server, DRAIN_DEADLINE));
+            } catch (IOException expected) {
+                // "Connection reset": telling the caller is fine
+            }
+            try {
+                assertThat(server.isClosed()).as("the socket after drainAndClose() met a reset (shutdownOutput() or"
+                        + " read() threw): close it on every path (try-with-resources or finally), or its descriptor"
+                        + " stays open").isTrue();
+            } finally {
+                server.close();
+            }
         }
     }
 }

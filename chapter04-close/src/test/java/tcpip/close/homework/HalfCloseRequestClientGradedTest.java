@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
+import tcpip.testing.Weight;
 
 /** Grades HalfCloseRequestClient against a server that answers only after the request's FIN. */
 @ExtendWith(TodoHint.class)
@@ -80,6 +81,114 @@ class HalfCloseRequestClientGradedTest {
                 .startsWith("PING\nPING\n");
     }
 
+    /**
+     * A response in Korean: 3 bytes per Hangul syllable, and 700 KB arrive in many reads whose ends fall inside
+     * characters. Decode the bytes once, after the last read; a String per read() cuts characters in two.
+     */
+    @Test
+    void aResponseInKoreanComesBackWhole() throws Exception {
+        String request = "핑 요청\n";
+        String response = Within.call(Duration.ofSeconds(6), "request", () -> HalfCloseRequestClient.request(
+                "127.0.0.1", server.getLocalPort(), request, Duration.ofSeconds(2)));
+        assertThat(seenByServer.get(5, TimeUnit.SECONDS)).as("what the server read before your FIN (write UTF-8)")
+                .isEqualTo(request);
+        int broken = response.indexOf('\uFFFD');
+        assertThat(broken).as("index of the first replacement character (-1: none) in the %d-character response: a"
+                + " Hangul syllable is 3 UTF-8 bytes, and a read() may end after 1 or 2 of them; collect every byte, then"
+                + " decode once", response.length()).isEqualTo(-1);
+        assertThat(response).as("the response: the request %d times", RESPONSE_REPEAT).isEqualTo(request.repeat(RESPONSE_REPEAT));
+    }
+
+    /**
+     * One client against four servers in a row, with inputs the checks above do not use: a Korean request and a
+     * 560 KB Korean response, an empty response (only a FIN), a server that never answers (250 ms timeout, and no
+     * socket left open), and a server whose accept queue is full. Weighted so that a mistake on any one path (no FIN,
+     * one read, decoding per read, no read or connect timeout, a socket left open) keeps at most half of the points.
+     */
+    @Test
+    @Weight(5)
+    void oneClientMeetsFourServersEachOnItsOwnTerms() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(tcpip.kernel.SocketTable.available(),
+                tcpip.kernel.SocketTable.unavailableMessage());
+        String request = "한글 요청: 가나다라\n"; // with "응답 ", 35 bytes (odd): reads of 2^k bytes end inside characters
+        String reply = "응답 " + request;
+        int repeat = 16_000;
+        try (ServerSocket answering = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> seen = answerOnce(answering, r -> ("응답 " + r).repeat(repeat));
+            String response = Within.call(Duration.ofSeconds(6), "step 1: request with a Korean reply",
+                    () -> HalfCloseRequestClient.request("127.0.0.1", answering.getLocalPort(), request, Duration.ofSeconds(2)));
+            assertThat(seen.get(5, TimeUnit.SECONDS)).as("step 1: what the server read before your FIN").isEqualTo(request);
+            assertThat(response.indexOf('\uFFFD')).as("step 1: first replacement character in the response (-1: none)")
+                    .isEqualTo(-1);
+            assertThat(response.length()).as("step 1: characters in the response").isEqualTo(reply.length() * repeat);
+            assertThat(response).as("step 1: the response").isEqualTo(reply.repeat(repeat));
+
+            CompletableFuture<String> seenEmpty = answerOnce(answering, r -> "");
+            String empty = Within.call(Duration.ofSeconds(6), "step 2: request whose reply is only a FIN",
+                    () -> HalfCloseRequestClient.request("127.0.0.1", answering.getLocalPort(), "x", Duration.ofSeconds(2)));
+            assertThat(seenEmpty.get(5, TimeUnit.SECONDS)).as("step 2: what the server read").isEqualTo("x");
+            assertThat(empty).as("step 2: a server that answers with its FIN alone: an empty response").isEmpty();
+        }
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CountDownLatch stepDone = new java.util.concurrent.CountDownLatch(1);
+            CompletableFuture<Integer> clientPort = new CompletableFuture<>();
+            Thread holder = Thread.ofVirtual().start(() -> {
+                try (Socket s = silent.accept()) {
+                    clientPort.complete(s.getPort());
+                    s.setSoTimeout(5_000);
+                    s.getInputStream().readAllBytes();
+                    stepDone.await(5, TimeUnit.SECONDS);
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up
+                }
+            });
+            long start = System.nanoTime();
+            try {
+                Within.call(Duration.ofSeconds(2), "step 3: request to a silent server", () -> HalfCloseRequestClient
+                        .request("127.0.0.1", silent.getLocalPort(), "ping\n", Duration.ofMillis(250)));
+                fail("step 3: request() returned although the server never answered");
+            } catch (SocketTimeoutException expected) {
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("step 3: time to give up with a 250 ms timeout")
+                        .isLessThan(Duration.ofMillis(1500));
+            }
+            int port = clientPort.get(3, TimeUnit.SECONDS);
+            assertThat(tcpip.kernel.SocketTable.connection(port, silent.getLocalPort()).map(r -> r.inode()).orElse(0L))
+                    .as("step 3: inode of the client's side after the timeout (0: no descriptor holds it)").isZero();
+            stepDone.countDown();
+            holder.join(5_000);
+        }
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket first = new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort());
+                Socket second = new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort())) {
+            tcpip.kernel.KernelAwait.await(full.getLocalPort(), second.getLocalPort(), tcpip.kernel.TcpState.ESTABLISHED,
+                    Duration.ofSeconds(5));
+            long start = System.nanoTime();
+            try {
+                Within.call(Duration.ofSeconds(3), "step 4: request to a server whose accept queue is full",
+                        () -> HalfCloseRequestClient.request("127.0.0.1", full.getLocalPort(), "ping\n", Duration.ofMillis(250)));
+                fail("step 4: request() returned although the server never accepted the connection");
+            } catch (SocketTimeoutException expected) {
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("step 4: time to give up with a 250 ms timeout")
+                        .isLessThan(Duration.ofMillis(1500));
+            }
+        }
+    }
+
+    /** Accepts one connection, reads the request until the client's FIN, answers {@code reply} of it, then FIN. */
+    private static CompletableFuture<String> answerOnce(ServerSocket listener,
+            java.util.function.UnaryOperator<String> reply) {
+        return CompletableFuture.supplyAsync(() -> { // a thread of its own: the pool's may all wait in accept()
+            try (Socket s = listener.accept()) {
+                s.setSoTimeout(10_000);
+                String request = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                s.getOutputStream().write(reply.apply(request).getBytes(StandardCharsets.UTF_8));
+                return request;
+            } catch (IOException e) {
+                return "server failed: " + e;
+            }
+        }, r -> Thread.ofVirtual().start(r));
+    }
+
     /** A server whose accept queue is full drops the SYN: only a connect timeout ends the wait (Linux: after ~2 min). */
     @Test
     void aServerWhoseAcceptQueueIsFullEndsInATimeoutNotAHang() throws Exception {
@@ -108,8 +217,10 @@ class HalfCloseRequestClientGradedTest {
     void aServerThatNeverAnswersEndsInATimeoutNotAHang() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             java.util.concurrent.CountDownLatch testDone = new java.util.concurrent.CountDownLatch(1);
+            CompletableFuture<Integer> clientPort = new CompletableFuture<>();
             Thread holder = Thread.ofVirtual().start(() -> {
                 try (Socket s = silent.accept()) {
+                    clientPort.complete(s.getPort());
                     s.setSoTimeout(5_000);
                     s.getInputStream().readAllBytes(); // reads the request, then says nothing and keeps the connection
                     testDone.await(5, TimeUnit.SECONDS); // silent, connection kept, until the test is over
@@ -125,6 +236,13 @@ class HalfCloseRequestClientGradedTest {
             } catch (SocketTimeoutException expected) {
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to give up with a 300 ms timeout")
                         .isLessThan(Duration.ofSeconds(2));
+            }
+            if (tcpip.kernel.SocketTable.available()) {
+                int port = clientPort.get(3, TimeUnit.SECONDS);
+                assertThat(tcpip.kernel.SocketTable.connection(port, silent.getLocalPort()).map(r -> r.inode()).orElse(0L))
+                        .as("inode of the client's side (port %d) after request() gave up: not 0, so a descriptor of"
+                        + " this process still holds the socket; close it on every path (try-with-resources)", port)
+                        .isZero();
             }
             testDone.countDown();
             holder.join(5_000);

@@ -16,7 +16,8 @@ public final class HalfCloseRequestClient {
 
     /**
      * Sends {@code request}, marks its end with shutdownOutput(), and returns the whole response:
-     * everything the server sends until its FIN (read() == -1).
+     * everything the server sends until its FIN (read() == -1), decoded as UTF-8. The socket is closed
+     * on every path, a timeout included.
      *
      * @param timeout connect deadline and the longest silence while reading
      */

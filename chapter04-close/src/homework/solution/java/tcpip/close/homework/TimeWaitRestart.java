@@ -46,7 +46,9 @@ public final class TimeWaitRestart {
 
     /**
      * A new listener on 127.0.0.1:{@code port} that binds although TIME_WAIT connections still use
-     * the port: SO_REUSEADDR must be on BEFORE bind(), because bind() is when the kernel checks.
+     * the port: SO_REUSEADDR must be on BEFORE bind(), because bind() is when the kernel checks. If
+     * bind() fails all the same (a listening socket holds the port), the socket is closed and the
+     * exception thrown.
      */
     public static ServerSocket rebind(int port) throws IOException {
         ServerSocket listener = new ServerSocket();

@@ -13,7 +13,8 @@ public final class DrainingCloser {
     /**
      * Ends a connection without an RST: shutdownOutput() (our FIN: the client reads -1), then read
      * and discard whatever the client still sends until its FIN or until {@code deadline} passes,
-     * then close(). Closing with unread bytes would make Linux send RST instead.
+     * then close(). Closing with unread bytes would make Linux send RST instead. The socket is closed
+     * on every path, also when the client resets it halfway (the IOException may then go to the caller).
      *
      * <p>Hint: before each read, setSoTimeout() to the time left; a SocketTimeoutException means
      * the deadline passed. Count the bytes you discard.

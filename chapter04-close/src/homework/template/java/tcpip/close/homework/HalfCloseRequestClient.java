@@ -11,7 +11,8 @@ public final class HalfCloseRequestClient {
 
     /**
      * Sends {@code request}, marks its end with shutdownOutput(), and returns the whole response:
-     * everything the server sends until its FIN (read() == -1).
+     * everything the server sends until its FIN (read() == -1), decoded as UTF-8. The socket is closed
+     * on every path, a timeout included.
      *
      * <p>Steps: connect with the timeout; setSoTimeout(timeout); write the request as UTF-8;
      * shutdownOutput() so the server's read() returns -1 while your direction to read stays open;

@@ -28,6 +28,8 @@ public final class TimeWaitRestart {
     /**
      * A new listener on 127.0.0.1:{@code port} that binds although TIME_WAIT connections still use
      * the port. Which socket option lets bind() share the port, and must it be set before or after bind()?
+     * If bind() fails all the same (a listening socket holds the port), close the socket and let the
+     * exception out.
      */
     public static ServerSocket rebind(int port) throws IOException {
         throw new UnsupportedOperationException("TODO: create an unbound ServerSocket, set SO_REUSEADDR, then bind 127.0.0.1:port");

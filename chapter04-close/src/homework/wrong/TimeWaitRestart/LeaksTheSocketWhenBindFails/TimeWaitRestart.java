@@ -1,0 +1,58 @@
+package tcpip.close.homework;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * WRONG (test fixture: returns the listener when bind() works, but when it fails (the port is held by a listening socket) the socket it created is never closed).
+ * Exercise (reference solution): restart a server on its old port while the connections it closed
+ * first still sit in TIME_WAIT (소켓 연결 종료: the active closer keeps the connection for 2 MSL).
+ */
+public final class TimeWaitRestart {
+
+    private static final List<Path> TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
+    /** The st column of a TIME_WAIT row (include/net/tcp_states.h: TCP_TIME_WAIT = 6). */
+    private static final String TIME_WAIT = "06";
+
+    private TimeWaitRestart() {
+    }
+
+    /**
+     * How many connections on this machine are in TIME_WAIT with {@code port} as their LOCAL port:
+     * the old server's side of connections it closed first. Reads /proc/net/tcp and tcp6.
+     */
+    public static long timeWaitCount(int port) throws IOException {
+        long count = 0;
+        for (Path table : TABLES) {
+            if (!Files.isReadable(table)) {
+                continue;
+            }
+            List<String> rows = Files.readAllLines(table);
+            for (String line : rows.subList(1, rows.size())) { // the first line is the header
+                String[] f = line.trim().split("\\s+"); // sl local_address rem_address st ...
+                String local = f[1];
+                int localPort = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
+                if (f[3].equals(TIME_WAIT) && localPort == port) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
+     * A new listener on 127.0.0.1:{@code port} that binds although TIME_WAIT connections still use
+     * the port: SO_REUSEADDR must be on BEFORE bind(), because bind() is when the kernel checks.
+     */
+    public static ServerSocket rebind(int port) throws IOException {
+        ServerSocket listener = new ServerSocket();
+        listener.setReuseAddress(true); // bind() may share the port with TIME_WAIT connections
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return listener;
+    }
+}

@@ -1,5 +1,6 @@
 package tcpip.close;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,15 +73,16 @@ public final class CloseCapture {
     }
 
     /**
-     * Prints the captured segments of a close, then what they show, computed from their numbers:
-     * three or four segments, and each FIN's ACK = its seq + 1 (or "does NOT match").
+     * Prints the captured segments of a close ({@code client}'s end drawn as the client), then what
+     * they show, computed from their numbers: three or four segments, and each FIN's ACK = its seq + 1
+     * (or "does NOT match").
      */
-    public static void show(Narrator n, List<Segment> segs, int activePort) {
+    public static void show(Narrator n, List<Segment> segs, int activePort, InetSocketAddress client) {
         if (segs.isEmpty()) {
             n.note(CloseMessages.get("CloseDemo.nothingCaptured"));
             return;
         }
-        n.segments(segs);
+        n.segments(segs, client);
         Optional<FourWay> close = fourWay(segs, activePort);
         if (close.isEmpty()) {
             n.result(CloseMessages.get("CloseDemo.noCompleteClose", activePort));

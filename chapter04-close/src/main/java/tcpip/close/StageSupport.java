@@ -1,6 +1,8 @@
 package tcpip.close;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -46,8 +48,8 @@ public final class StageSupport {
         }
     }
 
-    /** Stops the capture once {@code expected} segments arrived (bounded) and prints them. */
-    public static List<Segment> printSegments(Narrator n, PacketCapture c, int expected) {
+    /** Stops the capture once {@code expected} segments arrived (bounded) and prints them, {@code client}'s end as the client. */
+    public static List<Segment> printSegments(Narrator n, PacketCapture c, int expected, SocketAddress client) {
         if (!c.running()) {
             return List.of();
         }
@@ -56,7 +58,7 @@ public final class StageSupport {
         if (segs.isEmpty()) {
             n.note(CloseMessages.get("CloseDemo.nothingCaptured"));
         }
-        n.segments(segs);
+        n.segments(segs, (InetSocketAddress) client);
         return segs;
     }
 }

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
 import tcpip.kernel.SocketTable;
+import tcpip.testing.LadderHeaders;
 
 /** The narrated demo runs every stage on its own and tells what the kernel did. */
 @Timeout(60)
@@ -43,6 +46,19 @@ class CloseDemoTest {
                     .contains("= seq + 1 (matches: the FIN takes one sequence number)")
                     .contains("(matches: an abortive close)").contains("(matches: shutdown's FIN, then close(2)")
                     .doesNotContain("does NOT match");
+            assertThat(LadderHeaders.guesses(out)).as("every stage knows its client: no ladder guesses").isEmpty();
+            // The server closes first and no SYN is in that capture: the server's FIN comes first, yet the
+            // ladder's client is the client's port (the FIN_WAIT2 row's remote end), never the server's.
+            String serverFirst = out.substring(out.indexOf("(the server closes first")).split("\n=== ", 2)[0];
+            Matcher finWait2 = Pattern.compile(":(\\d+)\\s+-> \\S+:(\\d+)\\s+FIN_WAIT2").matcher(serverFirst);
+            assertThat(finWait2.find()).as("the server's FIN_WAIT2 row\n%s", serverFirst).isTrue();
+            int server = Integer.parseInt(finWait2.group(1));
+            int client = Integer.parseInt(finWait2.group(2));
+            assertThat(LadderHeaders.of(serverFirst)).as("the server-closes-first ladder\n%s", serverFirst)
+                    .singleElement().satisfies(h -> {
+                        assertThat(h.clientPort()).isEqualTo(client);
+                        assertThat(h.serverPort()).isEqualTo(server);
+                    });
         }
         assertThat(CloseDemo.stages()).extracting(Stage::name).doesNotHaveDuplicates().hasSize(9);
     }

@@ -12,6 +12,10 @@ import java.util.List;
  * Which end of a captured connection is the client, and why when the packets do not say: a
  * client the program named (it knows its own port), else the sender of the SYN, the receiver of
  * the SYN+ACK, the end not on the captured port, the end on an ephemeral port, or the first sender.
+ * Those last three are guesses, kept only for a capture whose client nobody knows (a .pcap file a
+ * learner brings, a test's made-up segments): every program of the course that draws a ladder
+ * knows its own client's port and passes it ({@code Ladder.of(segments, knownClient)},
+ * {@code Narrator.ladder(segments, knownClient)}), so its ladders never guess.
  *
  * @param endpoint the client's {@code address:port} as tcpdump wrote the address
  * @param reason   the sentence saying how it was guessed, or "" when the packets (or the program) told

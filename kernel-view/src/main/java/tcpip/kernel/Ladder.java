@@ -118,8 +118,18 @@ public final class Ladder {
     }
 
     /**
+     * True if {@code endpoint} (may be null) sent any of {@code segments}: the capture holds that
+     * endpoint's connection. A wildcard address matches the port alone.
+     */
+    public static boolean involves(List<Segment> segments, InetSocketAddress endpoint) {
+        return ClientSide.involves(segments, endpoint);
+    }
+
+    /**
      * The ladder of the first connection in {@code segments} (see {@link #otherConnections()}); the
      * client is the side that sent the SYN, or, without one, a guess that {@link #roleReason()} states.
+     * Only for a capture whose client nobody knows (a .pcap file someone brings): a program that made
+     * the connection calls {@link #of(List, InetSocketAddress)} with its own client, and nothing is guessed.
      */
     public static Ladder of(List<Segment> segments) {
         return of(segments, null);

@@ -1,6 +1,7 @@
 package tcpip.narration;
 
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -230,18 +231,44 @@ public final class Narrator {
     /**
      * Prints captured segments, one per line, then draws them: a ladder diagram per connection
      * and, when the capture holds a handshake or a close, the TCP state diagram with the path
-     * each side took. With no segments, one line says why there is no picture.
+     * each side took. With no segments, one line says why there is no picture. Only for a capture
+     * whose client nobody knows: a program that made the connection calls
+     * {@link #segments(List, InetSocketAddress)}.
      */
     public void segments(List<Segment> segments) {
-        String packet = MSG.get("narrator.label.packet");
-        segments.forEach(s -> line(packet, s.describe()));
-        ladder(segments);
+        segments(segments, null);
     }
 
-    /** Draws the ladder (and, for a handshake or close, the state diagram) of captured segments. */
+    /**
+     * Like {@link #segments(List)}, for a program that knows its client's endpoint: the ladder is that
+     * connection's, with {@code knownClient} as its client (nothing guessed; a wildcard address matches
+     * the port alone).
+     */
+    public void segments(List<Segment> segments, InetSocketAddress knownClient) {
+        String packet = MSG.get("narrator.label.packet");
+        segments.forEach(s -> line(packet, s.describe()));
+        ladder(segments, knownClient);
+    }
+
+    /**
+     * Draws the ladder (and, for a handshake or close, the state diagram) of captured segments,
+     * their client taken from the packets (a guess, said under the ladder, when they hold no SYN).
+     * Only for a capture whose client nobody knows: a program calls {@link #ladder(List, InetSocketAddress)}.
+     */
     public void ladder(List<Segment> segments) {
+        ladder(segments, null);
+    }
+
+    /**
+     * Draws the ladder of the connection whose client is {@code knownClient} (the program made it, so
+     * it knows its own address and port; a wildcard address matches the port alone): that end is the
+     * client, whatever the packets hold, and the ladder says nothing was guessed. Other connections
+     * of the capture are counted, not drawn. With {@code null}, or a client the capture does not
+     * hold, this is {@link #ladder(List)}.
+     */
+    public void ladder(List<Segment> segments, InetSocketAddress knownClient) {
         if (report != null) {
-            report.ladder(segments);
+            report.ladder(segments, knownClient);
         }
         String ladderLabel = MSG.get("narrator.label.ladder");
         if (segments.isEmpty()) {
@@ -253,22 +280,22 @@ public final class Narrator {
             }
             return;
         }
-        List<List<Segment>> connections = Ladder.connections(segments);
-        for (int i = 0; i < Math.min(MAX_LADDERS, connections.size()); i++) {
-            List<Segment> conn = connections.get(i);
-            Ladder ladder = Ladder.of(conn).named(MSG.get("narrator.ladder.client"), MSG.get("narrator.ladder.server"));
-            line(ladderLabel, connections.size() > 1
-                    ? MSG.get("narrator.ladder.drawn.of", String.valueOf(conn.size()), String.valueOf(i + 1),
-                            String.valueOf(connections.size()))
-                    : MSG.get("narrator.ladder.drawn", String.valueOf(conn.size())));
+        LadderChoice choice = LadderChoice.of(segments, knownClient, MAX_LADDERS);
+        for (LadderChoice.Drawn d : choice.drawn()) {
+            Ladder ladder = d.ladder();
+            String packets = String.valueOf(ladder.arrows().size());
+            line(ladderLabel, choice.connections() > 1
+                    ? MSG.get("narrator.ladder.drawn.of", packets, String.valueOf(d.number()),
+                            String.valueOf(choice.connections()))
+                    : MSG.get("narrator.ladder.drawn", packets));
             ladder.text(unicode).forEach(l -> out.println(PICTURE_INDENT + l));
-            if (conn.stream().anyMatch(s -> s.syn() || s.fin())) {
+            if (ladder.arrows().stream().anyMatch(a -> a.segment().syn() || a.segment().fin())) {
                 line(MSG.get("narrator.label.states"), MSG.get("narrator.states"));
                 StateDiagram.of(ladder).text(unicode).forEach(l -> out.println(PICTURE_INDENT + l));
             }
         }
-        if (connections.size() > MAX_LADDERS) {
-            line(ladderLabel, MSG.get("narrator.ladder.more", String.valueOf(connections.size() - MAX_LADDERS)));
+        if (choice.notDrawn() > 0) {
+            line(ladderLabel, MSG.get("narrator.ladder.more", String.valueOf(choice.notDrawn())));
         }
     }
 

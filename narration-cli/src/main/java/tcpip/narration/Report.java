@@ -3,6 +3,7 @@ package tcpip.narration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +30,14 @@ public final class Report {
     /** Stages whose names match get a time-sequence graph of every capture that carried data. */
     public static final Pattern GRAPH_STAGES = Pattern.compile(".*(window|throughput|loss|retrans|bulk).*");
 
+    /** Segments a stage asked to draw, and its client when the program knows it (else null). */
+    private record LadderRequest(List<Segment> segments, InetSocketAddress knownClient) {
+    }
+
     private static final class StageRecord {
         final Stage stage;
         final ByteArrayOutputStream text = new ByteArrayOutputStream();
-        final List<List<Segment>> ladders = new ArrayList<>();
+        final List<LadderRequest> ladders = new ArrayList<>();
         final List<List<Segment>> graphs = new ArrayList<>();
         final List<StageContext.Capture> captures = new ArrayList<>();
 
@@ -89,9 +94,9 @@ public final class Report {
         current = null;
     }
 
-    synchronized void ladder(List<Segment> segments) {
+    synchronized void ladder(List<Segment> segments, InetSocketAddress knownClient) {
         if (current != null && !segments.isEmpty()) {
-            current.ladders.add(List.copyOf(segments));
+            current.ladders.add(new LadderRequest(List.copyOf(segments), knownClient));
         }
     }
 
@@ -145,16 +150,18 @@ public final class Report {
                     .append(esc(r.stage.articleSection())).append(" — ").append(esc(r.stage.title())).append("</h2>\n")
                     .append("<pre class=\"narration\">").append(esc(r.text.toString(StandardCharsets.UTF_8)))
                     .append("</pre>\n");
-            List<List<Segment>> ladders = new ArrayList<>(r.ladders);
+            // The stage's own ladders, each with its known client; a stage that drew none gets its captures,
+            // each started for the port a program listened on, so each connection's client is its other end.
+            List<LadderChoice> ladders = new ArrayList<>();
+            r.ladders.forEach(l -> ladders.add(LadderChoice.of(l.segments(), l.knownClient(), Narrator.MAX_LADDERS)));
             if (ladders.isEmpty()) {
-                r.captures.stream().filter(c -> !c.segments().isEmpty()).forEach(c -> ladders.add(c.segments()));
+                r.captures.stream().filter(c -> !c.segments().isEmpty())
+                        .forEach(c -> ladders.add(LadderChoice.ofServer(c.segments(), c.port(), Narrator.MAX_LADDERS)));
             }
-            for (List<Segment> segs : ladders) {
-                List<List<Segment>> connections = Ladder.connections(segs);
-                for (int i = 0; i < Math.min(Narrator.MAX_LADDERS, connections.size()); i++) {
-                    Ladder ladder = Ladder.of(connections.get(i)).named(MSG.get("narrator.ladder.client"),
-                            MSG.get("narrator.ladder.server"));
-                    String packets = String.valueOf(connections.get(i).size());
+            for (LadderChoice choice : ladders) {
+                for (LadderChoice.Drawn d : choice.drawn()) {
+                    Ladder ladder = d.ladder();
+                    String packets = String.valueOf(ladder.arrows().size());
                     String caption = ladder.roleReason().isEmpty()
                             ? MSG.get("report.ladder.caption", packets, ladder.client(), ladder.server())
                             : MSG.get("report.ladder.caption.guess", packets, ladder.client(), ladder.server(),

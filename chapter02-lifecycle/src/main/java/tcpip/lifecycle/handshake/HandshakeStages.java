@@ -149,7 +149,8 @@ public final class HandshakeStages {
 
     /** Prints the captured handshake and every relation computed from its numbers. */
     static void explainHandshake(Narrator n, List<Segment> seen, int clientPort, int serverPort) {
-        n.segments(seen.subList(0, Math.min(seen.size(), HANDSHAKE_SEGMENTS)));
+        // The client connected from LOOPBACK: its end is known, so the ladder never guesses which side it is.
+        n.segments(seen.subList(0, Math.min(seen.size(), HANDSHAKE_SEGMENTS)), new InetSocketAddress(LOOPBACK, clientPort));
         BufferFacts facts = BufferFacts.ofThisKernel();
         List<HandshakeCheck.Finding> findings = HandshakeCheck.check(seen, clientPort, serverPort,
                 facts.known() ? facts.autotunedWindowScale() : -1);

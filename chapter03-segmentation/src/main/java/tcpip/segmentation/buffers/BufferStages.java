@@ -1,6 +1,7 @@
 package tcpip.segmentation.buffers;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -102,11 +103,13 @@ public final class BufferStages {
         n.program(Msg.get("BufferStages.again16k", PROBE_WATCH.toMillis()));
         PacketCapture[] capture = new PacketCapture[1];
         int[] ports = new int[2];
+        InetSocketAddress[] writerEnd = new InetSocketAddress[1]; // the client writes: the ladder's client
         WindowFill.Result r;
         try {
             r = WindowFill.run(small, small, 64L << 20, StageSupport.TIMEOUT, PROBE_WATCH, pair -> {
                 ports[0] = pair.clientPort();
                 ports[1] = pair.serverPort();
+                writerEnd[0] = (InetSocketAddress) pair.client().getLocalSocketAddress();
                 capture[0] = PacketCapture.start(pair.serverPort());
             });
         } finally {
@@ -115,7 +118,7 @@ public final class BufferStages {
             }
         }
         report(n, r);
-        zeroWindowProbes(n, capture[0], ports[0], ports[1], r.writerSs());
+        zeroWindowProbes(n, capture[0], writerEnd[0], ports[1], r.writerSs());
         resends(n, capture[0], ports[0], r.writerSs());
         n.code(WindowCore.class, "drain");
 
@@ -145,14 +148,14 @@ public final class BufferStages {
     /** How long after the last probe its answer (the reader's window) is still part of the picture. */
     private static final double PROBE_ANSWER_SECONDS = 0.005;
 
-    private static void zeroWindowProbes(Narrator n, PacketCapture capture, int writer, int reader,
+    private static void zeroWindowProbes(Narrator n, PacketCapture capture, InetSocketAddress writerEnd, int reader,
             Optional<SsInfo> writerSs) {
         if (capture == null || !capture.running()) {
             n.note(capture == null ? Msg.get("BufferStages.noCapture") : capture.unavailableReason());
             n.note(Msg.get("BufferStages.withoutCapture"));
             return;
         }
-        ZeroWindowProbes z = ZeroWindowProbes.find(capture.segments(), writer, reader);
+        ZeroWindowProbes z = ZeroWindowProbes.find(capture.segments(), writerEnd.getPort(), reader);
         if (z.zeroWindow() == null) {
             n.result(Msg.get("BufferStages.noZeroWindow"));
             return;
@@ -180,7 +183,7 @@ public final class BufferStages {
         double lastProbe = z.probes().isEmpty() ? z.zeroWindow().time() : z.probes().get(z.probes().size() - 1).time();
         List<Segment> zeroOn = capture.segments().stream() // the zero window, the probes, their answers
                 .filter(s -> s.time() >= z.zeroWindow().time() && s.time() <= lastProbe + PROBE_ANSWER_SECONDS).toList();
-        n.ladder(zeroOn); // the zero window and the probes, as a picture
+        n.ladder(zeroOn, writerEnd); // the zero window and the probes, as a picture; the writer is the client
         n.timeSequence(capture.segments());
     }
 

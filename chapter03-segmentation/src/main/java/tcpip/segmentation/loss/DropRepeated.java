@@ -77,7 +77,7 @@ final class DropRepeated {
             double t0 = times.get(0);
             List<Packet> shown = ps.stream().filter(p -> p.segment().time() >= t0).limit(times.size() + 1L).toList();
             shown.forEach(p -> n.line(Narrator.label("packet"), p.describe(t0)));
-            n.ladder(shown.stream().map(Packet::segment).toList());
+            n.ladder(shown.stream().map(Packet::segment).toList(), c.client());
             narrate(n, r);
             return r;
         }

@@ -141,7 +141,7 @@ final class DropRun {
                 n.line(Narrator.label("packet"), Msg.get("LossLab.more", window.size() - SHOWN));
             }
         }
-        n.ladder(window.stream().map(Packet::segment).toList());
+        n.ladder(window.stream().map(Packet::segment).toList(), o.conn().client());
         n.timeSequence(ps.stream().map(Packet::segment).toList());
         n.result(Msg.get("LossLab.sentTimes", r.seq(), r.end(), r.transmissions(), r.dupAcks(), r.sackAcks()));
         n.result(Msg.get("LossLab.recovered", r.end(), Narrator.human(r.recovery())));

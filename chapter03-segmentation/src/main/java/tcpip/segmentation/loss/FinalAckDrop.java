@@ -56,7 +56,7 @@ final class FinalAckDrop {
                     && p.segment().time() >= firstFinAt).toList();
             double t0 = closing.isEmpty() ? 0 : closing.get(0).segment().time();
             closing.forEach(p -> n.line(Narrator.label("packet"), p.describe(t0)));
-            n.ladder(closing.stream().map(Packet::segment).toList());
+            n.ladder(closing.stream().map(Packet::segment).toList(), c.client());
             List<Double> fins = ps.stream().map(Packet::segment).filter(s -> s.srcPort() == port && s.fin())
                     .map(Segment::time).toList();
             double firstFin = fins.isEmpty() ? Double.MAX_VALUE : fins.get(0);

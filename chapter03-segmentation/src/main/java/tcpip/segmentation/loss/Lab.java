@@ -3,6 +3,7 @@ package tcpip.segmentation.loss;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +70,11 @@ final class Lab implements AutoCloseable {
 
     /** The two ends of one lab connection: the server's port (the listener's), the client's, how long connect() took. */
     record Conn(int serverPort, int clientPort, long connectMicros) {
+
+        /** The client's end as the lab knows it (the peer said its port): a ladder's client, never a guess. */
+        InetSocketAddress client() {
+            return new InetSocketAddress(clientPort); // any address: the port alone tells the ends apart
+        }
     }
 
     /** A fresh listener in the peer, on 127.0.0.1 and a port the kernel picks. */

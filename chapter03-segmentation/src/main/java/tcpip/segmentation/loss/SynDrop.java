@@ -67,7 +67,7 @@ final class SynDrop {
             List<Double> syns = synTimes(ps, c.clientPort());
             double t0 = syns.isEmpty() ? 0 : syns.get(0);
             ps.stream().limit(4).forEach(p -> n.line(Narrator.label("packet"), p.describe(t0)));
-            n.ladder(ps.stream().limit(4).map(Packet::segment).toList());
+            n.ladder(ps.stream().limit(4).map(Packet::segment).toList(), c.client());
             n.result(Msg.get("LossLab.syn.returned", Narrator.human(Duration.ofNanos(c.connectMicros() * 1000))));
             boolean onTime = syns.size() >= 2 && TimerTicks.ofThisKernel().firedOnTime(schedule.wait(0),
                     LabSupport.micros(syns.get(1) - syns.get(0)));

@@ -1,6 +1,7 @@
 package tcpip.segmentation.nagle;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
@@ -19,27 +20,29 @@ public final class NagleProbe {
 
     /** Times {@code requests} write-write-read requests; returns each one in nanoseconds. */
     public static long[] run(boolean nodelay, int requests) throws IOException, InterruptedException {
-        return run(nodelay, requests, null, new int[1]);
+        return run(nodelay, requests, null, new int[1], new InetSocketAddress[1]);
     }
 
     /** The same, with tcpdump on the connection's port while the requests run (for the ladder). */
     public static Captured runCaptured(boolean nodelay, int requests) throws IOException, InterruptedException {
         List<Segment> segments = new ArrayList<>();
         int[] port = new int[1];
-        long[] nanos = run(nodelay, requests, segments, port);
-        return new Captured(nanos, segments, port[0]);
+        InetSocketAddress[] client = new InetSocketAddress[1];
+        long[] nanos = run(nodelay, requests, segments, port, client);
+        return new Captured(nanos, segments, port[0], client[0]);
     }
 
-    /** Request times, the packets tcpdump saw (empty without tcpdump), and the server's port. */
-    public record Captured(long[] nanos, List<Segment> segments, int serverPort) {
+    /** Request times, the packets tcpdump saw (empty without tcpdump), the server's port and the client's end. */
+    public record Captured(long[] nanos, List<Segment> segments, int serverPort, InetSocketAddress client) {
     }
 
-    private static long[] run(boolean nodelay, int requests, List<Segment> capture, int[] serverPort)
-            throws IOException, InterruptedException {
+    private static long[] run(boolean nodelay, int requests, List<Segment> capture, int[] serverPort,
+            InetSocketAddress[] clientEnd) throws IOException, InterruptedException {
         try (LoopbackPair pair = LoopbackPair.open((client, listener) -> client.setTcpNoDelay(nodelay))
                 .readTimeout(LIMIT);
                 PacketCapture tcpdump = capture == null ? null : PacketCapture.start(pair.serverPort())) {
             serverPort[0] = pair.serverPort();
+            clientEnd[0] = (InetSocketAddress) pair.client().getLocalSocketAddress();
             AtomicReference<IOException> failed = new AtomicReference<>();
             Thread server = Thread.ofPlatform().daemon().name("request-server").start(() -> {
                 try {

@@ -30,7 +30,7 @@ public final class NagleStages {
         n.result(Msg.get("NagleStages.median.on", Narrator.human(NagleClient.median(nodelay))));
         n.program(Msg.get("NagleStages.slowest"));
         List<Segment> slowest = slowestRequest(captured.segments(), captured.serverPort());
-        n.segments(slowest);
+        n.segments(slowest, captured.client());
         if (slowest.size() >= 3 && slowest.get(0).length() > 0) {
             Segment header = slowest.get(0);
             slowest.stream().filter(s -> s.srcPort() == captured.serverPort() && s.ack() >= header.seq() + header.length())

@@ -52,11 +52,13 @@ public final class SeqAckStages {
             int port = listener.getLocalPort();
             // No capture possible: the stage says once why, and the model above still stands.
             PacketCapture capture = PacketCapture.start(port);
+            InetSocketAddress firstClient;
             try {
                 try (Socket client = new Socket()) {
                     client.setTcpNoDelay(true);
                     client.setSoTimeout((int) TIMEOUT.toMillis());
                     client.connect(listener.getLocalSocketAddress());
+                    firstClient = (InetSocketAddress) client.getLocalSocketAddress(); // the ladder's client
                     try (Socket server = listener.accept()) {
                         server.setSoTimeout((int) TIMEOUT.toMillis());
                         OutputStream out = client.getOutputStream();
@@ -79,7 +81,7 @@ public final class SeqAckStages {
                 if (capture.running()) {
                     capture.await(ps -> SeqAckCheck.clientIsns(segments(ps)).size() > ISN_CONNECTIONS
                             && ps.size() >= MIN_SEGMENTS, TIMEOUT);
-                    check(n, capture.stop(), port);
+                    check(n, capture.stop(), port, firstClient);
                 }
             } finally {
                 capture.close();
@@ -95,17 +97,17 @@ public final class SeqAckStages {
         return packets.stream().map(PacketCapture.Packet::segment).toList();
     }
 
-    /** Prints the first connection's segments, then every SEQ/ACK relation computed from them. */
-    static void check(Narrator n, List<Segment> all, int port) {
+    /** Prints the first connection's segments ({@code client}'s), then every SEQ/ACK relation computed from them. */
+    static void check(Narrator n, List<Segment> all, int port, InetSocketAddress client) {
         if (all.isEmpty()) {
             n.result(Msg.get("SeqAckStages.nothingCaptured", port));
             return;
         }
-        int firstClient = all.get(0).srcPort() == port ? all.get(0).dstPort() : all.get(0).srcPort();
-        List<Segment> first = all.stream().filter(s -> s.srcPort() == firstClient || s.dstPort() == firstClient)
+        int clientPort = client.getPort();
+        List<Segment> first = all.stream().filter(s -> s.srcPort() == clientPort || s.dstPort() == clientPort)
                 .toList();
         first.forEach(s -> n.line(Narrator.label("packet"), s.describe()));
-        n.ladder(first); // the data exchange as a picture: handshake, segments, ACKs, FIN
+        n.ladder(first, client); // the data exchange as a picture: handshake, segments, ACKs, FIN
         List<SeqAckCheck.Check> checks = SeqAckCheck.acks(first);
         checks.forEach(c -> n.result(c.describe()));
         long bad = checks.stream().filter(c -> !c.matches()).count();

@@ -23,6 +23,7 @@ import tcpip.kernel.PacketAccess;
 import tcpip.kernel.SynRetrySchedule;
 import tcpip.kernel.TimerTicks;
 import tcpip.narration.Narrator;
+import tcpip.testing.LadderHeaders;
 
 /**
  * The loss lab against the real kernel (root, or a normal user inside the private namespace): a dropped
@@ -76,13 +77,21 @@ class LossLabTest {
 
     @Test
     void droppedSegmentIsSentTwiceAndTheBytesArriveIntact() throws Exception {
-        DropRun.DropResult r = DropMiddle.run(lab, n).result();
+        DropRun.Outcome o = DropMiddle.run(lab, n);
+        DropRun.DropResult r = o.result();
         assertThat(r.seq()).as("a SEQ range appears twice in the capture (empty capture or no drop fails here)\n%s",
                 said()).isPositive();
         assertThat(r.transmissions()).as("the dropped SEQ range is in the capture twice\n%s", said()).isEqualTo(2);
         assertThat(r.dupAcks()).as("the receiver ACKed the hole again before the resend").isPositive();
         assertThat(r.shaGot()).as("SHA-256 of the receiver's bytes = the sender's").isEqualTo(r.shaSent());
         assertThat(said()).contains("= the sender's (intact)");
+        // The capture starts at the hole, without a SYN: the lab knows its client's port, so the ladder
+        // names the writer client and the listener server, and guesses nothing.
+        assertThat(LadderHeaders.of(said())).as("the drop-middle ladder\n%s", said()).singleElement().satisfies(h -> {
+            assertThat(h.clientPort()).as("the writing client's port").isEqualTo(o.conn().clientPort());
+            assertThat(h.serverPort()).as("the listener's port").isEqualTo(o.conn().serverPort());
+        });
+        assertThat(LadderHeaders.guesses(said())).isEmpty();
     }
 
     @Test

@@ -43,12 +43,14 @@ public final class OrderlyCloseClient {
             n.note(tcpdump.unavailableReason());
         }
         int activePort = -1;
+        InetSocketAddress me = null; // this client's end: the ladder's client, known rather than guessed
         try (Socket socket = new Socket()) {
             socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
             socket.connect(new InetSocketAddress(host, port), Math.toIntExact(timeout.toMillis())); // SYN, SYN+ACK, ACK
             n.program(CloseMessages.get("OrderlyCloseClient.connected", Endpoint.text(socket.getRemoteSocketAddress()),
                     socket.getLocalPort()));
             activePort = first == Closer.CLIENT ? socket.getLocalPort() : port;
+            me = (InetSocketAddress) socket.getLocalSocketAddress();
             if (first == Closer.CLIENT) {
                 CloseStates.closeFirst(socket, n, false);
             } else {
@@ -57,7 +59,7 @@ public final class OrderlyCloseClient {
         } finally {
             if (tcpdump != null && tcpdump.running()) {
                 tcpdump.awaitSegments(7, Duration.ofSeconds(2));
-                CloseCapture.show(n, tcpdump.stop(), activePort);
+                CloseCapture.show(n, tcpdump.stop(), activePort, me);
             }
         }
     }

@@ -3,6 +3,7 @@ package tcpip.close.orderly;
 import static tcpip.close.StageSupport.WAIT;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import tcpip.close.CloseCapture;
@@ -85,7 +86,7 @@ public final class OrderlyStages {
                 }
                 if (tcpdump.running()) {
                     tcpdump.awaitSegments(quick ? THREE_SEGMENTS : FOUR_SEGMENTS, CAPTURE_WAIT);
-                    CloseCapture.show(n, tcpdump.stop(), a);
+                    CloseCapture.show(n, tcpdump.stop(), a, (InetSocketAddress) p.client().getLocalSocketAddress());
                 }
             } finally {
                 tcpdump.stop();

@@ -84,7 +84,7 @@ public final class ResetStages {
                     n.kernel(timeWait ? CloseMessages.get("CloseDemo.lingerZero.timeWaitRemains")
                             : CloseMessages.get("CloseDemo.lingerZero.noTimeWait", port));
                 }
-                List<Segment> segs = StageSupport.printSegments(n, tcpdump, 5);
+                List<Segment> segs = StageSupport.printSegments(n, tcpdump, 5, client.getLocalSocketAddress());
                 if (!segs.isEmpty()) {
                     n.result(CloseCapture.abortive(segs, port));
                 }
@@ -153,7 +153,7 @@ public final class ResetStages {
                 n.program(readOutcome(p.client().getInputStream()));
                 // DATA, ACK, FIN, RST, and sometimes the client's ACK of the FIN before the RST: wait for the RST.
                 StageSupport.awaitUntil(tcpdump, segs -> segs.stream().anyMatch(Segment::rst), RST_WAIT);
-                List<Segment> segs = StageSupport.printSegments(n, tcpdump, 4);
+                List<Segment> segs = StageSupport.printSegments(n, tcpdump, 4, p.client().getLocalSocketAddress());
                 if (!segs.isEmpty()) {
                     n.result(CloseCapture.finThenRst(segs, p.serverPort()));
                 }
@@ -177,7 +177,7 @@ public final class ResetStages {
                 n.program(CloseMessages.get("CloseDemo.unread.serverChannelClose", UNREAD.length));
                 server.close(); // close(2) with unread data: Linux sends RST only
                 n.program(readOutcome(client.getInputStream()));
-                List<Segment> segs = StageSupport.printSegments(n, tcpdump, 6);
+                List<Segment> segs = StageSupport.printSegments(n, tcpdump, 6, client.getLocalSocketAddress());
                 if (!segs.isEmpty()) {
                     n.result(CloseCapture.abortive(segs, port));
                 }

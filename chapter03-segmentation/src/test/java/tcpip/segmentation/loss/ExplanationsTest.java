@@ -88,11 +88,43 @@ class ExplanationsTest {
     void extraResendsAreSpuriousOnlyWhenTheReceiverReportedThemAsDuplicates() {
         Map<String, Long> dsacked = Map.of("TcpRetransSegs", 60L, "TcpExtTCPDSACKRecvSegs", 35L, "TcpExtTCPDSACKRecv", 24L,
                 "TcpExtTCPLossProbes", 5L);
-        RandomLoss.LossRow row = new RandomLoss.LossRow(1, 8.4, 25, 60, "154", true, dsacked);
+        RandomLoss.LossRow row = new RandomLoss.LossRow(1, 8.4, 25, 60, "154", true, dsacked, 2980, 2955);
         assertThat(RandomLoss.extra(row)).as("35 extra, 35 duplicate segments reported")
                 .contains("35 resend(s) more").contains("resends of data that had arrived").doesNotContain("NOT");
         Map<String, Long> unexplained = Map.of("TcpRetransSegs", 60L, "TcpExtTCPDSACKRecvSegs", 10L);
-        assertThat(RandomLoss.extra(new RandomLoss.LossRow(1, 8.4, 25, 60, "154", true, unexplained)))
-                .endsWith("does NOT match");
+        assertThat(RandomLoss.extra(new RandomLoss.LossRow(1, 8.4, 25, 60, "154", true, unexplained, -1, -1)))
+                .as("DSACK short and ss unread: nothing else accounts for them").endsWith("does NOT match")
+                .contains("took in ? segment(s)");
+    }
+
+    /** A 5 % row measured on a loaded machine: 485 resends, 150 dropped, the sender recognised 326 duplicates. */
+    private static RandomLoss.LossRow measured(long retransSegs, long dropped, long ssRetrans, long sent, long received) {
+        Map<String, Long> counters = Map.of("TcpRetransSegs", retransSegs, "TcpExtTCPDSACKRecvSegs", 326L,
+                "TcpExtTCPDSACKRecv", 303L, "TcpExtTCPDSACKOldSent", 303L, "TcpExtTCPDSACKOfoSent", 30L,
+                "TcpExtTCPTimeouts", 1L, "TcpExtTCPSACKReorder", 71L);
+        return new RandomLoss.LossRow(5, 20.7, dropped, ssRetrans, "208", true, counters, sent, received);
+    }
+
+    @Test
+    void extraResendsTheSenderDidNotRecogniseAreAccountedForByWhatTheReceiverTookIn() {
+        // the receiver took in 3244 data segments, the sender sent 3394 - 485 = 2909 once: 335 second copies
+        assertThat(RandomLoss.extra(measured(485, 150, 485, 3394, 3244))).as("335 extra, all arrived twice")
+                .contains("335 resend(s) more").contains("all of them reached the receiver")
+                .contains("took in 3244 data segments, 335 more than the 2909")
+                .contains("the receiver sent 333 DSACK(s)").contains("the sender recognised 326")
+                .doesNotContain("NOT");
+        // a spurious resend the rule itself dropped: counted in dropped, never DSACKed, the receiver took in one less
+        assertThat(RandomLoss.extra(measured(485, 151, 485, 3394, 3243))).as("334 extra, 334 arrived twice")
+                .contains("334 resend(s) more").contains("all of them reached the receiver").doesNotContain("NOT");
+    }
+
+    @Test
+    void extraResendsNotAllSeenArrivingDoNotMatch() {
+        assertThat(RandomLoss.extra(measured(485, 150, 485, 3394, 3243)))
+                .as("one segment lost besides the rule's drops (e.g. a full backlog queue)")
+                .endsWith("does NOT match").contains("took in 334 segment(s) more").contains("with 1 lost besides");
+        assertThat(RandomLoss.extra(measured(486, 150, 485, 3394, 3244)))
+                .as("the namespace counted a resend this connection's ss did not (the other end's, or not data)")
+                .endsWith("does NOT match").contains("336 resend(s) more");
     }
 }

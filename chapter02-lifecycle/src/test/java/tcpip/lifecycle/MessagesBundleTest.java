@@ -44,6 +44,7 @@ import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
 import tcpip.testing.BundleContract;
+import tcpip.testing.Glossary;
 import tcpip.testing.MainRunner;
 
 /**
@@ -78,6 +79,11 @@ class MessagesBundleTest {
     @Test
     void everySentenceExistsInBothLanguagesWithTheSamePlaceholders() {
         BundleContract.assertComplete(BUNDLE);
+    }
+
+    @Test
+    void everyKoreanSentenceUsesTheGlossarysTerms() {
+        Glossary.assertFollowed(BUNDLE);
     }
 
     @Test

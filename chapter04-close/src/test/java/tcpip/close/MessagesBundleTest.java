@@ -34,6 +34,7 @@ import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
 import tcpip.testing.BundleContract;
+import tcpip.testing.Glossary;
 import tcpip.testing.MainRunner;
 
 /**
@@ -60,6 +61,11 @@ class MessagesBundleTest {
     @Test
     void everyKeyExistsInBothLanguagesWithTheSamePlaceholders() {
         BundleContract.assertComplete(BUNDLE);
+    }
+
+    @Test
+    void everyKoreanSentenceUsesTheGlossarysTerms() {
+        Glossary.assertFollowed(BUNDLE);
     }
 
     @Test

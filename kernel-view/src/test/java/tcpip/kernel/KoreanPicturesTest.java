@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tcpip.testing.BundleContract;
+import tcpip.testing.Glossary;
 
 /**
  * The kernel view speaks Korean when the process chose it, and its pictures stay aligned: a
@@ -35,6 +36,11 @@ class KoreanPicturesTest {
     @Test
     void everyKernelSentenceExistsInBothLanguages() {
         BundleContract.assertComplete("tcpip.kernel.messages");
+    }
+
+    @Test
+    void everyKoreanSentenceUsesTheGlossarysTerms() {
+        Glossary.assertFollowed("tcpip.kernel.messages");
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tcpip.kernel.TextWidth;
 import tcpip.testing.BundleContract;
+import tcpip.testing.Glossary;
 
 /** English and Korean: every sentence in both, Korean chosen by --lang or the locale, aligned output. */
 class LangTest {
@@ -18,6 +19,11 @@ class LangTest {
     @Test
     void everyCliSentenceExistsInBothLanguages() {
         BundleContract.assertComplete("tcpip.cli.messages");
+    }
+
+    @Test
+    void everyKoreanSentenceUsesTheGlossarysTerms() {
+        Glossary.assertFollowed("tcpip.cli.messages");
     }
 
     @Test

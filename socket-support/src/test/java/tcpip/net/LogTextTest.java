@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import tcpip.testing.BundleContract;
+import tcpip.testing.Glossary;
 
 /** The accept loop's log lines exist in both languages and follow the process's language. */
 class LogTextTest {
@@ -11,6 +12,11 @@ class LogTextTest {
     @Test
     void everyLogSentenceExistsInBothLanguages() {
         BundleContract.assertComplete("tcpip.net.messages");
+    }
+
+    @Test
+    void everyKoreanSentenceUsesTheGlossarysTerms() {
+        Glossary.assertFollowed("tcpip.net.messages");
     }
 
     @Test

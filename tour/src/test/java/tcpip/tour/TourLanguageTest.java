@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
 import tcpip.testing.BundleContract;
+import tcpip.testing.Glossary;
 import tcpip.testing.MainRunner;
 
 /** The tour's own sentences exist in English and Korean; --lang and the locale environment choose. */
@@ -23,6 +24,11 @@ class TourLanguageTest {
     @Test
     void everyTourSentenceExistsInBothLanguages() {
         BundleContract.assertComplete("tcpip.tour.messages");
+    }
+
+    @Test
+    void everyKoreanSentenceUsesTheGlossarysTerms() {
+        Glossary.assertFollowed("tcpip.tour.messages");
     }
 
     /** The intro of the Korean tour run that {@link KoreanTourTest} checks stage by stage (no extra run). */

@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -62,11 +61,21 @@ public final class RefusedStages {
             } catch (ConnectException e) {
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 n.result(msg("LifecycleDemo.refused.result", Cli.describe(e), Narrator.human(took),
-                        HandshakeClient.classify(e).name().toLowerCase(Locale.ROOT)));
+                        outcome(HandshakeClient.classify(e))));
                 n.kernel(msg("LifecycleDemo.refused.rst"));
                 n.note(msg("LifecycleDemo.refused.note"));
             }
         }
+    }
+
+    /** How a failed connect() was sorted, in words: refused (RST), timed out, failed. */
+    private static String outcome(HandshakeClient.Outcome outcome) {
+        return switch (outcome) {
+            case REFUSED -> msg("HandshakeClient.outcome.refused");
+            case TIMED_OUT -> msg("HandshakeClient.outcome.timedOut");
+            case FAILED -> msg("HandshakeClient.outcome.failed");
+            case CONNECTED -> msg("HandshakeClient.outcome.connected");
+        };
     }
 
     static void retry(Narrator n) throws Exception {

@@ -201,7 +201,7 @@ public final class AcceptLoop {
     /** One log line about the loop itself; if even that fails (out of descriptors), the loop goes on silently. */
     private void say(String key, Throwable e) {
         try {
-            log(LogText.get(key, LogSafe.failure(e)));
+            log(Msg.get(key, LogSafe.failure(e)));
         } catch (RuntimeException | LinkageError ignored) {
             // nothing more to do: the next episode logs again
         }
@@ -217,17 +217,17 @@ public final class AcceptLoop {
     private String explain(String who, Socket s, Throwable e) {
         if (e instanceof RequestDeadline.Exceeded) {
             RequestDeadline d = GuardedListener.requestDeadline(s);
-            return LogText.get("accept.client.request", who,
+            return Msg.get("accept.client.request", who,
                     String.valueOf(d == null ? 0 : d.limit().toMillis()));
         }
         if (e instanceof SocketTimeoutException) {
-            return LogText.get("accept.client.timeout", who, String.valueOf(limits.readDeadline().toMillis()));
+            return Msg.get("accept.client.timeout", who, String.valueOf(limits.readDeadline().toMillis()));
         }
         if (e instanceof SocketException && e.getMessage() != null
                 && e.getMessage().toLowerCase(Locale.ROOT).contains("reset")) {
-            return LogText.get("accept.client.reset", who);
+            return Msg.get("accept.client.reset", who);
         }
-        return LogText.get("accept.client.failed", who, LogSafe.failure(e));
+        return Msg.get("accept.client.failed", who, LogSafe.failure(e));
     }
 
     private static String describe(Socket s) {

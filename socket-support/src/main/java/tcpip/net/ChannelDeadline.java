@@ -67,7 +67,7 @@ public final class ChannelDeadline implements ByteChannel {
         } catch (AsynchronousCloseException e) {
             if (alarm.fired()) {
                 throw request != null && request.passed() ? new RequestDeadline.Exceeded(request)
-                        : new SocketTimeoutException(LogText.get("deadline.read", String.valueOf(readDeadline.toMillis())));
+                        : new SocketTimeoutException(Msg.get("deadline.read", String.valueOf(readDeadline.toMillis())));
             }
             throw e;
         } finally {
@@ -83,7 +83,7 @@ public final class ChannelDeadline implements ByteChannel {
         } catch (AsynchronousCloseException e) {
             if (alarm.fired()) {
                 throw request != null && request.passed() ? new RequestDeadline.Exceeded(request)
-                        : new IOException(LogText.get("deadline.write", String.valueOf(writeDeadline.toMillis())));
+                        : new IOException(Msg.get("deadline.write", String.valueOf(writeDeadline.toMillis())));
             }
             throw e;
         } finally {

@@ -247,7 +247,7 @@ public final class GuardedListener extends ServerSocket {
     /** A write that stayed blocked longer than the deadline: the peer stopped reading. */
     public static final class WriteDeadlineException extends IOException {
         WriteDeadlineException(Duration deadline, IOException cause) {
-            super(LogText.get("deadline.write", String.valueOf(deadline.toMillis())), cause);
+            super(Msg.get("deadline.write", String.valueOf(deadline.toMillis())), cause);
         }
     }
 }

@@ -47,7 +47,7 @@ public final class Preload {
         for (String key : new String[] {"accept.backoff", "accept.no.thread", "accept.client.failed",
                 "accept.client.timeout", "accept.client.reset", "accept.client.request", "deadline.read",
                 "deadline.write", "deadline.request"}) {
-            LogText.get(key, who, why);
+            Msg.get(key, who, why);
         }
         RequestDeadline sampleDeadline = RequestDeadline.lines(Duration.ofSeconds(1), 1);
         sampleDeadline.received(new byte[] {'\n'}, 0, 1);

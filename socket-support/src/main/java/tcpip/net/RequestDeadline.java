@@ -134,7 +134,7 @@ public final class RequestDeadline {
 
     /** The log line's sentence when a request outlived this deadline. */
     public String explain() {
-        return LogText.get("deadline.request", String.valueOf(limit().toMillis()));
+        return Msg.get("deadline.request", String.valueOf(limit().toMillis()));
     }
 
     /** A request (or its reply) took longer than its deadline; a {@code SocketTimeoutException}, as a read deadline's. */

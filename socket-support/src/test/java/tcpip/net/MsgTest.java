@@ -7,7 +7,7 @@ import tcpip.testing.BundleContract;
 import tcpip.testing.Glossary;
 
 /** The accept loop's log lines exist in both languages and follow the process's language. */
-class LogTextTest {
+class MsgTest {
 
     @Test
     void everyLogSentenceExistsInBothLanguages() {
@@ -25,10 +25,10 @@ class LogTextTest {
         try {
             String hostile = LogSafe.text("evil\nclient 1.2.3.4:5: fake line");
             System.setProperty("tcpip.lang", "ko");
-            String korean = LogText.get("accept.client.failed", "127.0.0.1:40000", hostile);
+            String korean = Msg.get("accept.client.failed", "127.0.0.1:40000", hostile);
             assertThat(korean).startsWith("클라이언트 127.0.0.1:40000: ").doesNotContain("\n");
             System.setProperty("tcpip.lang", "en");
-            assertThat(LogText.get("accept.client.timeout", "127.0.0.1:40000", "250"))
+            assertThat(Msg.get("accept.client.timeout", "127.0.0.1:40000", "250"))
                     .isEqualTo("client 127.0.0.1:40000: no data for 250 ms (read deadline), closed");
         } finally {
             if (before == null) {

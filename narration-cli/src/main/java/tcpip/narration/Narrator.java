@@ -93,7 +93,12 @@ public final class Narrator {
         return out;
     }
 
-    /** Starts a stage, named by the article section it demonstrates. */
+    /** Starts a stage that is not a {@link Stage} (an experiment of a lab), named by the article section it shows. */
+    public void section(ArticleSection section, String title) {
+        section(section.title(), title);
+    }
+
+    /** Starts a stage under its header: the article's section titles ({@link Stage#articleSection()}) and its title. */
     public void section(String articleSection, String title) {
         saidInStage = null;
         out.println();

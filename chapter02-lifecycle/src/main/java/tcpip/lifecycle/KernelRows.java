@@ -1,6 +1,5 @@
 package tcpip.lifecycle;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.net.Inet4Address;
 import tcpip.kernel.SocketRow;
@@ -14,8 +13,8 @@ public final class KernelRows {
     /** One line: which /proc file holds the row and how the address is really stored there. */
     public static String whereFrom(SocketRow row) {
         if (row.ipv6Table() && row.localAddress() instanceof Inet4Address) {
-            return msg("KernelRows.dualStack");
+            return Msg.get("KernelRows.dualStack");
         }
-        return msg("KernelRows.from", row.ipv6Table() ? "/proc/net/tcp6" : "/proc/net/tcp");
+        return Msg.get("KernelRows.from", row.ipv6Table() ? "/proc/net/tcp6" : "/proc/net/tcp");
     }
 }

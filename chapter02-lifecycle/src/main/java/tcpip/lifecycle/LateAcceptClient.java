@@ -1,6 +1,5 @@
 package tcpip.lifecycle;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,12 +21,12 @@ public final class LateAcceptClient {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("LateAcceptClient", msg("LateAcceptClient.summary"));
+        Cli cli = new Cli("LateAcceptClient", Msg.get("LateAcceptClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(LateAcceptServer.DEFAULT_PORT);
-        Cli.Option<Integer> count = cli.intOption("--connections", 3, 1, 10, msg("LateAcceptClient.opt.connections"));
+        Cli.Option<Integer> count = cli.intOption("--connections", 3, 1, 10, Msg.get("LateAcceptClient.opt.connections"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(30),
-                msg("LateAcceptClient.opt.timeout"));
+                Msg.get("LateAcceptClient.opt.timeout"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=LateAcceptClient -Dargs=\"--port 7101\"");
         cli.parse(args);
         cli.run(() -> {
@@ -37,15 +36,15 @@ public final class LateAcceptClient {
                     long start = System.nanoTime();
                     sockets.add(HandshakeCore.connect(new InetSocketAddress(host.get(), port.get()), timeout.get()));
                     Duration took = Duration.ofNanos(System.nanoTime() - start);
-                    System.out.println(msg("LateAcceptClient.connected", i, Narrator.human(took)));
+                    System.out.println(Msg.get("LateAcceptClient.connected", i, Narrator.human(took)));
                 }
                 long connected = System.nanoTime();
                 for (Socket socket : sockets) { // the server's line arrives only once its accept() took us
                     socket.setSoTimeout(Math.toIntExact(timeout.get().toMillis()));
                     if (socket.getInputStream().readNBytes(LateAcceptServer.ACCEPTED.length).length == 0) {
-                        throw new IOException(msg("LateAcceptClient.closed"));
+                        throw new IOException(Msg.get("LateAcceptClient.closed"));
                     }
-                    System.out.println(msg("LateAcceptClient.accepted", sockets.indexOf(socket) + 1,
+                    System.out.println(Msg.get("LateAcceptClient.accepted", sockets.indexOf(socket) + 1,
                             Narrator.human(Duration.ofNanos(System.nanoTime() - connected))));
                 }
             } finally {

@@ -1,6 +1,5 @@
 package tcpip.lifecycle;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,24 +26,24 @@ public final class LateAcceptServer {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("LateAcceptServer", msg("LateAcceptServer.summary"));
+        Cli cli = new Cli("LateAcceptServer", Msg.get("LateAcceptServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Duration> busy = cli.durationOption("--busy", Duration.ofSeconds(2),
-                msg("LateAcceptServer.opt.busy"));
+                Msg.get("LateAcceptServer.opt.busy"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=LateAcceptServer -Dargs=\"--port 7101\"");
         cli.parse(args);
         cli.run(() -> {
             InetSocketAddress address = new InetSocketAddress(bind.get(), port.get());
             try (ServerSocket server = HandshakeCore.listen(address, AcceptLoop.DEFAULT_BACKLOG)) {
-                System.out.println(msg("LateAcceptServer.listening", Endpoint.text(server.getLocalSocketAddress())));
+                System.out.println(Msg.get("LateAcceptServer.listening", Endpoint.text(server.getLocalSocketAddress())));
                 while (true) {
                     try (Socket client = HandshakeCore.accept(server)) {
                         client.getOutputStream().write(ACCEPTED);
-                        System.out.println(msg("LateAcceptServer.accepted",
+                        System.out.println(Msg.get("LateAcceptServer.accepted",
                                 Endpoint.text(client.getRemoteSocketAddress())));
                     } catch (IOException e) { // a client that reset its connection costs one line, not the server
-                        System.out.println(msg("LateAcceptServer.failed", LogSafe.failure(e)));
+                        System.out.println(Msg.get("LateAcceptServer.failed", LogSafe.failure(e)));
                     }
                     Thread.sleep(busy.get()); // the subject: meanwhile the kernel completes the next handshakes alone
                 }

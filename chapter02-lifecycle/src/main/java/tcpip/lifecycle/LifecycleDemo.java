@@ -1,6 +1,5 @@
 package tcpip.lifecycle;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.util.List;
 import tcpip.cli.Lang;
@@ -26,7 +25,7 @@ public final class LifecycleDemo {
     public static void main(String[] args) {
         PrivateNetwork.enter(args); // not root: continue in a private network namespace, with packets
         Lang.chooseFrom(args);
-        Stages.main("LifecycleDemo", msg("LifecycleDemo.summary"), stages(), args);
+        Stages.main("LifecycleDemo", Msg.get("LifecycleDemo.summary"), stages(), args);
     }
 
     /** The stages in the article's order; titles in the language chosen when this is called. */

@@ -6,13 +6,9 @@ import java.time.Duration;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 
-/** What every stage of this chapter's demo shares: the article's section titles, loopback port 0, the waits. */
+/** What every stage of this chapter's demo shares: loopback port 0, the waits. */
 public final class StageSupport {
 
-    /** The article's sections this chapter shows, as the article titles them. */
-    public static final String CREATION = "소켓 생성";
-    public static final String CONNECT = "소켓 연결 설정";
-    public static final String HANDSHAKE = "Three way handshake";
     public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     /** Port 0: the kernel picks a free one, so stages never collide with each other or a running server. */
     public static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress(LOOPBACK, 0);

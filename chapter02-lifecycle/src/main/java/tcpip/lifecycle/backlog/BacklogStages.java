@@ -1,6 +1,5 @@
 package tcpip.lifecycle.backlog;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 import static tcpip.lifecycle.StageSupport.ANY_LOOPBACK_PORT;
 import static tcpip.lifecycle.StageSupport.KERNEL_WAIT;
 import static tcpip.lifecycle.StageSupport.LOOPBACK;
@@ -18,8 +17,10 @@ import tcpip.cli.Cli;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SynRetrySchedule;
 import tcpip.kernel.TcpState;
+import tcpip.lifecycle.Msg;
 import tcpip.lifecycle.StageSupport;
 import tcpip.lifecycle.handshake.HandshakeCore;
+import tcpip.narration.ArticleSection;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.net.Closeables;
@@ -32,7 +33,7 @@ public final class BacklogStages {
 
     /** The stage {@code backlog-full-timeout}. */
     public static Stage backlogFull() {
-        return new Stage("backlog-full-timeout", StageSupport.HANDSHAKE, msg("LifecycleDemo.backlog.title"),
+        return new Stage("backlog-full-timeout", ArticleSection.THREE_WAY_HANDSHAKE, Msg.get("LifecycleDemo.backlog.title"),
                 BacklogStages::backlogFull);
     }
 
@@ -50,22 +51,22 @@ public final class BacklogStages {
                 if (n.available()) {
                     KernelAwait.await(port, client.getLocalPort(), TcpState.ESTABLISHED, KERNEL_WAIT);
                 }
-                n.result(n.available() ? msg("LifecycleDemo.backlog.connectedQueue", i, Narrator.human(took),
-                        acceptQueue(port)) : msg("LifecycleDemo.backlog.connected", i, Narrator.human(took)));
+                n.result(n.available() ? Msg.get("LifecycleDemo.backlog.connectedQueue", i, Narrator.human(took),
+                        acceptQueue(port)) : Msg.get("LifecycleDemo.backlog.connected", i, Narrator.human(took)));
             }
             n.code(HandshakeCore.class, "connect");
             long start = System.nanoTime();
             try (Socket extra = HandshakeCore.connect(address, SHORT_CONNECT_TIMEOUT)) {
-                n.result(msg("LifecycleDemo.backlog.notFull", BacklogCore.SMALL_BACKLOG + 2));
+                n.result(Msg.get("LifecycleDemo.backlog.notFull", BacklogCore.SMALL_BACKLOG + 2));
             } catch (SocketTimeoutException e) {
-                n.result(msg("LifecycleDemo.backlog.timedOut", BacklogCore.SMALL_BACKLOG + 2, Cli.describe(e),
+                n.result(Msg.get("LifecycleDemo.backlog.timedOut", BacklogCore.SMALL_BACKLOG + 2, Cli.describe(e),
                         Narrator.human(Duration.ofNanos(System.nanoTime() - start))));
                 SynRetrySchedule schedule = SynRetrySchedule.ofThisKernel();
-                n.kernel(msg("LifecycleDemo.backlog.dropped", Narrator.human(SHORT_CONNECT_TIMEOUT),
+                n.kernel(Msg.get("LifecycleDemo.backlog.dropped", Narrator.human(SHORT_CONNECT_TIMEOUT),
                         schedule.synsWithin(SHORT_CONNECT_TIMEOUT)));
-                n.note(msg("LifecycleDemo.backlog.schedule", schedule.describe()));
+                n.note(Msg.get("LifecycleDemo.backlog.schedule", schedule.describe()));
             }
-            n.simplifies(msg("LifecycleDemo.backlog.simplifies", BacklogCore.SMALL_BACKLOG, clients.size()));
+            n.simplifies(Msg.get("LifecycleDemo.backlog.simplifies", BacklogCore.SMALL_BACKLOG, clients.size()));
         } finally {
             clients.forEach(Closeables::closeQuietly);
         }

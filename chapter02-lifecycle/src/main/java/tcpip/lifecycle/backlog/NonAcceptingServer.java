@@ -1,6 +1,5 @@
 package tcpip.lifecycle.backlog;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,6 +14,7 @@ import tcpip.kernel.Endpoint;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
+import tcpip.lifecycle.Msg;
 import tcpip.narration.Narrator;
 
 /**
@@ -33,15 +33,15 @@ public final class NonAcceptingServer {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("NonAcceptingServer", msg("NonAcceptingServer.summary"));
+        Cli cli = new Cli("NonAcceptingServer", Msg.get("NonAcceptingServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Integer> backlog = cli.intOption("--backlog", BacklogCore.SMALL_BACKLOG, 1, 4_096,
-                msg("NonAcceptingServer.opt.backlog"));
+                Msg.get("NonAcceptingServer.opt.backlog"));
         Cli.Option<Duration> duration = cli.durationOption("--duration", Duration.ofMinutes(10),
-                msg("NonAcceptingServer.opt.duration"));
+                Msg.get("NonAcceptingServer.opt.duration"));
         Cli.Option<Integer> rows = cli.intOption("--rows", DEFAULT_ROWS, 0, 1_000,
-                msg("NonAcceptingServer.opt.rows"));
+                Msg.get("NonAcceptingServer.opt.rows"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=NonAcceptingServer -Dargs=\"--port 7103 --backlog 2\"");
         cli.parse(args);
         cli.run(() -> {
@@ -58,8 +58,8 @@ public final class NonAcceptingServer {
     public static void watch(Narrator n, ServerSocket server, int backlog, int maxRows, Duration duration,
             CountDownLatch stop) throws InterruptedException {
         int listening = server.getLocalPort();
-        n.program(msg("NonAcceptingServer.listening", Endpoint.text(server.getLocalSocketAddress()), backlog));
-        n.note(msg("NonAcceptingServer.try", listening, backlog + 2, backlog + 1));
+        n.program(Msg.get("NonAcceptingServer.listening", Endpoint.text(server.getLocalSocketAddress()), backlog));
+        n.note(Msg.get("NonAcceptingServer.try", listening, backlog + 2, backlog + 1));
         if (!n.available()) {
             stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
             return;
@@ -82,18 +82,18 @@ public final class NonAcceptingServer {
     }
 
     private static void report(Narrator n, int port, int backlog, int maxRows, SocketRow listener) {
-        n.kernel(msg("NonAcceptingServer.queue", listener.rxQueue(), backlog, listener.describe()));
+        n.kernel(Msg.get("NonAcceptingServer.queue", listener.rxQueue(), backlog, listener.describe()));
         List<SocketRow> waiting = SocketTable.read(r -> r.localPort() == port && r.state() != TcpState.LISTEN
                 && r.inode() == 0 && r.state() != TcpState.TIME_WAIT);
         waiting.stream().limit(maxRows).forEach(n::row);
         if (waiting.size() > maxRows) {
-            n.kernel(msg("NonAcceptingServer.moreRows", waiting.size() - maxRows, maxRows));
+            n.kernel(Msg.get("NonAcceptingServer.moreRows", waiting.size() - maxRows, maxRows));
         }
         if (waiting.stream().anyMatch(r -> r.state() == TcpState.CLOSE_WAIT)) {
-            n.note(msg("NonAcceptingServer.closeWait"));
+            n.note(Msg.get("NonAcceptingServer.closeWait"));
         }
         if (listener.rxQueue() > backlog) {
-            n.note(msg("NonAcceptingServer.full", listener.rxQueue()));
+            n.note(Msg.get("NonAcceptingServer.full", listener.rxQueue()));
         }
     }
 }

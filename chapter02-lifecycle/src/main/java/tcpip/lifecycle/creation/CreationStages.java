@@ -1,13 +1,14 @@
 package tcpip.lifecycle.creation;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 import static tcpip.lifecycle.StageSupport.ANY_LOOPBACK_PORT;
 import static tcpip.lifecycle.StageSupport.LOOPBACK;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import tcpip.lifecycle.Msg;
 import tcpip.lifecycle.StageSupport;
 import tcpip.lifecycle.handshake.HandshakeCore;
+import tcpip.narration.ArticleSection;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.net.AcceptLoop;
@@ -20,7 +21,7 @@ public final class CreationStages {
 
     /** The stage {@code creation}. */
     public static Stage creation() {
-        return new Stage("creation", StageSupport.CREATION, msg("LifecycleDemo.creation.title"), CreationStages::creation);
+        return new Stage("creation", ArticleSection.SOCKET_CREATION, Msg.get("LifecycleDemo.creation.title"), CreationStages::creation);
     }
 
     static void creation(Narrator n) throws IOException {

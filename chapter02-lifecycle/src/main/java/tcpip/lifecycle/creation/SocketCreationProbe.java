@@ -1,6 +1,5 @@
 package tcpip.lifecycle.creation;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -17,6 +16,7 @@ import tcpip.kernel.Endpoint;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.lifecycle.KernelRows;
+import tcpip.lifecycle.Msg;
 import tcpip.narration.Narrator;
 
 /**
@@ -32,7 +32,7 @@ public final class SocketCreationProbe {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("SocketCreationProbe", msg("SocketCreationProbe.summary"));
+        Cli cli = new Cli("SocketCreationProbe", Msg.get("SocketCreationProbe.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=SocketCreationProbe -Dargs=\"--port 7102\"");
@@ -48,28 +48,28 @@ public final class SocketCreationProbe {
         List<Descriptor> before = Descriptors.tcpSockets();
         n.code(CreationCore.class, "new-socket");
         try (Socket socket = CreationCore.newSocket()) {
-            n.kernel(msg("SocketCreationProbe.lazy", Descriptors.newTcpSockets(before).size()));
+            n.kernel(Msg.get("SocketCreationProbe.lazy", Descriptors.newTcpSockets(before).size()));
             n.code(CreationCore.class, "first-option");
             CreationCore.firstOption(socket);
-            n.kernel(msg("SocketCreationProbe.created", Descriptors.newTcpSockets(before)));
+            n.kernel(Msg.get("SocketCreationProbe.created", Descriptors.newTcpSockets(before)));
         }
         n.code(CreationCore.class, "bind-only");
         try (Socket bound = CreationCore.newSocket()) {
             CreationCore.bindOnly(bound, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             List<SocketRow> rows = n.available() ? SocketTable.onPort(bound.getLocalPort()) : List.of();
-            n.kernel(msg("SocketCreationProbe.bound", bound.getLocalPort(), Descriptors.newTcpSockets(before),
+            n.kernel(Msg.get("SocketCreationProbe.bound", bound.getLocalPort(), Descriptors.newTcpSockets(before),
                     rows.size()));
         }
         InetSocketAddress server = new InetSocketAddress(host, port);
         n.code(CreationCore.class, "channel-open");
         try (SocketChannel channel = CreationCore.openChannel()) {
             List<Descriptor> created = Descriptors.newTcpSockets(before);
-            n.kernel(msg("SocketCreationProbe.channel", created));
+            n.kernel(Msg.get("SocketCreationProbe.channel", created));
             n.code(CreationCore.class, "connect-row");
             try {
                 CreationCore.connect(channel, server);
             } catch (ConnectException e) {
-                throw new ConnectException(msg("SocketCreationProbe.refused", Endpoint.text(server), port));
+                throw new ConnectException(Msg.get("SocketCreationProbe.refused", Endpoint.text(server), port));
             }
             int localPort = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             if (n.available()) {
@@ -77,7 +77,7 @@ public final class SocketCreationProbe {
                     n.row(row);
                     n.descriptorOf(row);
                     n.note(KernelRows.whereFrom(row));
-                    n.note(msg("SocketCreationProbe.row", row.inode(), created));
+                    n.note(Msg.get("SocketCreationProbe.row", row.inode(), created));
                 });
             }
         }

@@ -1,12 +1,12 @@
 package tcpip.lifecycle.handshake;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import tcpip.kernel.Segment;
+import tcpip.lifecycle.Msg;
 
 /**
  * Checks the numbers of a captured handshake instead of stating them (Three way handshake): each
@@ -33,7 +33,7 @@ public final class HandshakeCheck {
         Optional<Segment> synAck = first(segments, serverPort, clientPort, s -> s.syn() && s.hasAck());
         Optional<Segment> ack = first(segments, clientPort, serverPort, s -> !s.syn() && s.hasAck() && !s.rst());
         if (syn.isEmpty() || synAck.isEmpty() || ack.isEmpty()) {
-            findings.add(new Finding(false, msg("HandshakeCheck.incomplete", segments.size())));
+            findings.add(new Finding(false, Msg.get("HandshakeCheck.incomplete", segments.size())));
             return findings;
         }
         long clientIsn = syn.get().seq();
@@ -44,7 +44,7 @@ public final class HandshakeCheck {
                 "HandshakeCheck.finalAck.differs"));
         if (expectedWscale >= 0) {
             int announced = syn.get().wscale();
-            findings.add(new Finding(announced == expectedWscale, msg(announced == expectedWscale
+            findings.add(new Finding(announced == expectedWscale, Msg.get(announced == expectedWscale
                     ? "HandshakeCheck.wscale.matches" : "HandshakeCheck.wscale.differs", announced, expectedWscale)));
         }
         return findings;
@@ -54,7 +54,7 @@ public final class HandshakeCheck {
     private static Finding relation(long ack, long isn, String holdsKey, String differsKey) {
         long expected = next(isn);
         boolean holds = ack == expected;
-        return new Finding(holds, holds ? msg(holdsKey, ack, isn) : msg(differsKey, ack, isn, expected));
+        return new Finding(holds, holds ? Msg.get(holdsKey, ack, isn) : Msg.get(differsKey, ack, isn, expected));
     }
 
     /** Sequence numbers wrap at 2^32. */

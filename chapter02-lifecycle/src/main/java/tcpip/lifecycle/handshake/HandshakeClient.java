@@ -1,6 +1,5 @@
 package tcpip.lifecycle.handshake;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -23,6 +22,7 @@ import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 import tcpip.lifecycle.KernelRows;
 import tcpip.kernel.SynRetrySchedule;
+import tcpip.lifecycle.Msg;
 import tcpip.narration.Narrator;
 import tcpip.net.Closeables;
 
@@ -60,15 +60,15 @@ public final class HandshakeClient {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("HandshakeClient", msg("HandshakeClient.summary"));
+        Cli cli = new Cli("HandshakeClient", Msg.get("HandshakeClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Integer> connections = cli.intOption("--connections", 1, 1, MAX_CONNECTIONS,
-                msg("HandshakeClient.opt.connections"));
+                Msg.get("HandshakeClient.opt.connections"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(3), Duration.ZERO,
-                Cli.MAX_DURATION, msg("HandshakeClient.opt.timeout"));
+                Cli.MAX_DURATION, Msg.get("HandshakeClient.opt.timeout"));
         Cli.Option<Duration> hold = cli.durationOption("--hold", Duration.ZERO, Duration.ZERO, Cli.MAX_DURATION,
-                msg("HandshakeClient.opt.hold"));
+                Msg.get("HandshakeClient.opt.hold"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeClient -Dargs=\"--port 7102\"");
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeClient -Dargs=\"--port 7103 --connections 4 --timeout 1s\"");
         cli.parse(args);
@@ -82,7 +82,7 @@ public final class HandshakeClient {
                     case TIMED_OUT -> "HandshakeClient.failure.timedOut";
                     default -> "HandshakeClient.failure.failed";
                 };
-                System.err.println(msg(key, attempts.size(), Endpoint.text(new InetSocketAddress(host.get(), port.get())),
+                System.err.println(Msg.get(key, attempts.size(), Endpoint.text(new InetSocketAddress(host.get(), port.get())),
                         Narrator.human(last.took()),
                         last.why()));
                 Cli.exit(Cli.EXIT_FAILURE);
@@ -97,7 +97,7 @@ public final class HandshakeClient {
         List<Socket> open = new ArrayList<>();
         SynRetrySchedule schedule = SynRetrySchedule.ofThisKernel();
         if (timeout.isZero()) {
-            n.note(msg("HandshakeClient.noTimeout", schedule.describe()));
+            n.note(Msg.get("HandshakeClient.noTimeout", schedule.describe()));
         }
         try {
             for (int i = 1; i <= count; i++) {
@@ -114,7 +114,7 @@ public final class HandshakeClient {
                 }
             }
             if (!open.isEmpty() && hold.isPositive()) {
-                n.program(msg("HandshakeClient.holding", open.size(), Narrator.human(hold)));
+                n.program(Msg.get("HandshakeClient.holding", open.size(), Narrator.human(hold)));
                 LockSupport.parkNanos(hold.toNanos()); // the pause is the point: time to look from outside
             }
         } finally {
@@ -138,14 +138,14 @@ public final class HandshakeClient {
     private static Attempt failed(Narrator n, int number, IOException e, Duration took, Duration timeout,
             SynRetrySchedule schedule) {
         Outcome outcome = classify(e);
-        n.result(msg("HandshakeClient.failed", number, Cli.describe(e), Narrator.human(took)));
+        n.result(Msg.get("HandshakeClient.failed", number, Cli.describe(e), Narrator.human(took)));
         String why = switch (outcome) {
-            case REFUSED -> msg("HandshakeClient.why.refused");
+            case REFUSED -> Msg.get("HandshakeClient.why.refused");
             case TIMED_OUT -> e instanceof SocketTimeoutException
-                    ? msg("HandshakeClient.why.dropped", schedule.synsWithin(timeout), Narrator.human(timeout))
-                    : msg("HandshakeClient.why.gaveUp", schedule.retransmissions());
-            case FAILED -> e instanceof NoRouteToHostException ? msg("HandshakeClient.why.noRoute")
-                    : msg("HandshakeClient.why.other");
+                    ? Msg.get("HandshakeClient.why.dropped", schedule.synsWithin(timeout), Narrator.human(timeout))
+                    : Msg.get("HandshakeClient.why.gaveUp", schedule.retransmissions());
+            case FAILED -> e instanceof NoRouteToHostException ? Msg.get("HandshakeClient.why.noRoute")
+                    : Msg.get("HandshakeClient.why.other");
             case CONNECTED -> "";
         };
         n.kernel(why);
@@ -154,7 +154,7 @@ public final class HandshakeClient {
 
     private static Attempt connected(Narrator n, int number, Socket socket, int serverPort, Duration took) {
         int localPort = socket.getLocalPort();
-        n.result(msg(number == 1 ? "HandshakeClient.connected.first" : "HandshakeClient.connected", number,
+        n.result(Msg.get(number == 1 ? "HandshakeClient.connected.first" : "HandshakeClient.connected", number,
                 Narrator.human(took), localPort));
         if (n.available()) {
             showRows(n, number, localPort, serverPort);
@@ -175,10 +175,10 @@ public final class HandshakeClient {
             SocketRow serverEnd = KernelAwait.await(serverPort, localPort, TcpState.ESTABLISHED, ROW_WAIT);
             n.row(serverEnd);
         } catch (TimeoutException e) {
-            n.kernel(msg("HandshakeClient.remote"));
+            n.kernel(Msg.get("HandshakeClient.remote"));
             return;
         }
-        SocketTable.listener(serverPort).ifPresent(row -> n.kernel(msg("HandshakeClient.listenRow", row.rxQueue(),
+        SocketTable.listener(serverPort).ifPresent(row -> n.kernel(Msg.get("HandshakeClient.listenRow", row.rxQueue(),
                 row.describe())));
     }
 }

@@ -1,6 +1,5 @@
 package tcpip.lifecycle.handshake;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +18,7 @@ import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 import tcpip.lifecycle.KernelRows;
+import tcpip.lifecycle.Msg;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
@@ -44,17 +44,17 @@ public final class HandshakeServer {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("HandshakeServer", msg("HandshakeServer.summary"));
+        Cli cli = new Cli("HandshakeServer", Msg.get("HandshakeServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Integer> backlog = cli.intOption("--backlog", AcceptLoop.DEFAULT_BACKLOG, 1, 65_535,
-                msg("HandshakeServer.opt.backlog"));
+                Msg.get("HandshakeServer.opt.backlog"));
         Cli.Option<Integer> max = cli.intOption("--max-connections", AcceptLoop.DEFAULT_MAX_CONNECTIONS, 1, 100_000,
-                msg("HandshakeServer.opt.maxConnections"));
+                Msg.get("HandshakeServer.opt.maxConnections"));
         Cli.Option<Duration> readTimeout = cli.durationOption("--read-timeout", AcceptLoop.DEFAULT_READ_DEADLINE,
-                msg("HandshakeServer.opt.readTimeout"));
+                Msg.get("HandshakeServer.opt.readTimeout"));
         Cli.Option<Integer> shown = cli.intOption("--show", DEFAULT_SHOWN, 0, 10_000,
-                msg("HandshakeServer.opt.show"));
+                Msg.get("HandshakeServer.opt.show"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeServer -Dargs=\"--port 7102\"");
         cli.parse(args);
         cli.run(() -> {
@@ -62,7 +62,7 @@ public final class HandshakeServer {
             RowReadingListener server = new RowReadingListener(n, shown.get());
             HandshakeCore.listen(server, new InetSocketAddress(bind.get(), port.get()), backlog.get());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
-            n.program(msg("HandshakeServer.listening", Endpoint.text(server.getLocalSocketAddress()), backlog.get()));
+            n.program(Msg.get("HandshakeServer.listening", Endpoint.text(server.getLocalSocketAddress()), backlog.get()));
             serve(n, server, new Settings(max.get(), readTimeout.get(), shown.get()));
         });
     }
@@ -79,7 +79,7 @@ public final class HandshakeServer {
                 Thread.ofVirtual().name("client-", 1).factory(), client -> readToEnd(n, client, clients.incrementAndGet()),
                 null, line -> n.line("log", line));
         loop.run();
-        n.program(msg("HandshakeServer.closed", loop.accepted(), loop.refused(), loop.failed()));
+        n.program(Msg.get("HandshakeServer.closed", loop.accepted(), loop.refused(), loop.failed()));
         return loop;
     }
 
@@ -93,7 +93,7 @@ public final class HandshakeServer {
         while ((got = in.read(buf)) != -1) {
             total += got;
         }
-        n.program(msg("HandshakeServer.clientDone", number, total));
+        n.program(Msg.get("HandshakeServer.clientDone", number, total));
     }
 
     /**
@@ -118,32 +118,32 @@ public final class HandshakeServer {
                 int port = getLocalPort();
                 queued = SocketTable.read(r -> r.localPort() == port && r.state() != TcpState.LISTEN && r.inode() == 0)
                         .stream().collect(Collectors.toMap(SocketRow::remotePort, Function.identity(), (a, b) -> a));
-                SocketTable.listener(port).ifPresent(row -> n.kernel(msg("HandshakeServer.queue", row.rxQueue())));
+                SocketTable.listener(port).ifPresent(row -> n.kernel(Msg.get("HandshakeServer.queue", row.rxQueue())));
             }
             Socket client = super.accept();
             int number = accepted.incrementAndGet();
             if (show) {
                 report(number, client, queued.get(client.getPort()));
             } else if (number == shown + 1) {
-                n.note(msg("HandshakeServer.more", shown));
+                n.note(Msg.get("HandshakeServer.more", shown));
             }
             return client;
         }
 
         private void report(int number, Socket client, SocketRow before) {
-            n.program(msg("HandshakeServer.accepted", number, Endpoint.text(client.getRemoteSocketAddress())));
+            n.program(Msg.get("HandshakeServer.accepted", number, Endpoint.text(client.getRemoteSocketAddress())));
             if (before == null) {
-                n.kernel(msg("HandshakeServer.noRow"));
+                n.kernel(Msg.get("HandshakeServer.noRow"));
                 return;
             }
-            n.kernel(msg("HandshakeServer.row", before.describe()));
+            n.kernel(Msg.get("HandshakeServer.row", before.describe()));
             if (number == 1) {
                 n.note(KernelRows.whereFrom(before));
             }
             if (before.state() == TcpState.ESTABLISHED) {
-                n.note(msg("HandshakeServer.established"));
+                n.note(Msg.get("HandshakeServer.established"));
             } else {
-                n.note(msg(before.state() == TcpState.CLOSE_WAIT ? "HandshakeServer.finSent" : "HandshakeServer.movedOn",
+                n.note(Msg.get(before.state() == TcpState.CLOSE_WAIT ? "HandshakeServer.finSent" : "HandshakeServer.movedOn",
                         before.state()));
             }
         }

@@ -1,6 +1,5 @@
 package tcpip.lifecycle.handshake;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 import static tcpip.lifecycle.StageSupport.ANY_LOOPBACK_PORT;
 import static tcpip.lifecycle.StageSupport.KERNEL_WAIT;
 import static tcpip.lifecycle.StageSupport.LOOPBACK;
@@ -22,8 +21,10 @@ import tcpip.kernel.SocketTable;
 import tcpip.kernel.Sysctl;
 import tcpip.kernel.TcpState;
 import tcpip.lifecycle.KernelRows;
+import tcpip.lifecycle.Msg;
 import tcpip.lifecycle.StageSupport;
 import tcpip.lifecycle.options.BufferFacts;
+import tcpip.narration.ArticleSection;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.net.AcceptLoop;
@@ -42,18 +43,18 @@ public final class HandshakeStages {
 
     /** The stage {@code connect}. */
     public static Stage connect() {
-        return new Stage("connect", StageSupport.CONNECT, msg("LifecycleDemo.connect.title"), HandshakeStages::connect);
+        return new Stage("connect", ArticleSection.SOCKET_CONNECT, Msg.get("LifecycleDemo.connect.title"), HandshakeStages::connect);
     }
 
     /** The stage {@code handshake-in-kernel}. */
     public static Stage handshakeInKernel() {
-        return new Stage("handshake-in-kernel", StageSupport.HANDSHAKE, msg("LifecycleDemo.handshake.title"),
+        return new Stage("handshake-in-kernel", ArticleSection.THREE_WAY_HANDSHAKE, Msg.get("LifecycleDemo.handshake.title"),
                 HandshakeStages::handshakeInKernel);
     }
 
     /** The stage {@code packets}. */
     public static Stage packets() {
-        return new Stage("packets", StageSupport.HANDSHAKE, msg("LifecycleDemo.packets.title"), HandshakeStages::packets);
+        return new Stage("packets", ArticleSection.THREE_WAY_HANDSHAKE, Msg.get("LifecycleDemo.packets.title"), HandshakeStages::packets);
     }
 
     static void connect(Narrator n) throws Exception {
@@ -64,20 +65,20 @@ public final class HandshakeStages {
             long start = System.nanoTime();
             try (Socket client = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, port), KERNEL_WAIT)) {
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
-                n.result(msg("LifecycleDemo.connect.returned", Narrator.human(took)));
-                n.kernel(msg("LifecycleDemo.connect.ephemeral", client.getLocalPort(),
+                n.result(Msg.get("LifecycleDemo.connect.returned", Narrator.human(took)));
+                n.kernel(Msg.get("LifecycleDemo.connect.ephemeral", client.getLocalPort(),
                         Sysctl.read("net.ipv4.ip_local_port_range").orElse("?")));
                 if (n.available()) {
                     SocketRow ours = KernelAwait.await(client.getLocalPort(), port, TcpState.ESTABLISHED, KERNEL_WAIT);
                     n.row(ours);
                     n.row(KernelAwait.await(port, client.getLocalPort(), TcpState.ESTABLISHED, KERNEL_WAIT));
                     n.note(KernelRows.whereFrom(ours));
-                    n.kernel(msg("LifecycleDemo.connect.queued", acceptQueue(port)));
+                    n.kernel(Msg.get("LifecycleDemo.connect.queued", acceptQueue(port)));
                 }
                 n.code(HandshakeCore.class, "accept");
                 try (Socket accepted = HandshakeCore.accept(server)) {
                     if (n.available()) {
-                        n.kernel(msg("LifecycleDemo.connect.accepted", acceptQueue(port)));
+                        n.kernel(Msg.get("LifecycleDemo.connect.accepted", acceptQueue(port)));
                         n.descriptorOf(SocketTable.connection(port, client.getLocalPort()).orElseThrow());
                     }
                 }
@@ -89,21 +90,21 @@ public final class HandshakeStages {
         try (ServerSocket server = HandshakeCore.listen(ANY_LOOPBACK_PORT, AcceptLoop.DEFAULT_BACKLOG);
                 Socket client = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, server.getLocalPort()), KERNEL_WAIT)) {
             int port = server.getLocalPort();
-            n.program(msg("LifecycleDemo.handshake.program"));
+            n.program(Msg.get("LifecycleDemo.handshake.program"));
             if (n.available()) {
                 SocketRow serverEnd = KernelAwait.await(port, client.getLocalPort(), TcpState.ESTABLISHED, KERNEL_WAIT);
-                n.kernel(msg("LifecycleDemo.handshake.before", serverEnd.describe()));
+                n.kernel(Msg.get("LifecycleDemo.handshake.before", serverEnd.describe()));
                 n.note(serverEnd.state() == TcpState.ESTABLISHED && serverEnd.inode() == 0
-                        ? msg("LifecycleDemo.handshake.matches") : msg("LifecycleDemo.handshake.differs"));
+                        ? Msg.get("LifecycleDemo.handshake.matches") : Msg.get("LifecycleDemo.handshake.differs"));
             }
             n.code(HandshakeCore.class, "accept");
             try (Socket accepted = HandshakeCore.accept(server)) {
                 if (n.available()) {
                     SocketRow row = SocketTable.connection(port, client.getLocalPort()).orElseThrow();
-                    n.kernel(msg("LifecycleDemo.handshake.after", row.describe()));
+                    n.kernel(Msg.get("LifecycleDemo.handshake.after", row.describe()));
                     n.descriptorOf(row);
                 }
-                n.simplifies(msg("LifecycleDemo.handshake.simplifies"));
+                n.simplifies(Msg.get("LifecycleDemo.handshake.simplifies"));
             }
         }
     }
@@ -115,7 +116,7 @@ public final class HandshakeStages {
             try (PacketCapture capture = PacketCapture.start(port)) {
                 if (!capture.running()) {
                     n.note(capture.unavailableReason());
-                    n.note(msg("LifecycleDemo.packets.otherPort", StageSupport.CHAPTER_PORT,
+                    n.note(Msg.get("LifecycleDemo.packets.otherPort", StageSupport.CHAPTER_PORT,
                             PacketCapture.command(StageSupport.CHAPTER_PORT)));
                     return;
                 }
@@ -161,12 +162,12 @@ public final class HandshakeStages {
         Segment syn = seen.stream().filter(s -> s.syn() && !s.hasAck()).findFirst().orElseThrow();
         Segment ack = seen.stream().filter(s -> s.srcPort() == clientPort && !s.syn() && s.hasAck()).findFirst()
                 .orElseThrow();
-        n.note(msg("LifecycleDemo.packets.isn"));
+        n.note(Msg.get("LifecycleDemo.packets.isn"));
         long mtu = loopbackMtu();
         long expectedMss = Math.min(mtu, MAX_IPV4_DATAGRAM) - IPV4_TCP_HEADERS;
-        n.note(msg(syn.mss() == expectedMss ? "LifecycleDemo.packets.mss.matches" : "LifecycleDemo.packets.mss.differs",
+        n.note(Msg.get(syn.mss() == expectedMss ? "LifecycleDemo.packets.mss.matches" : "LifecycleDemo.packets.mss.differs",
                 syn.mss(), mtu, MAX_IPV4_DATAGRAM, IPV4_TCP_HEADERS, expectedMss));
-        n.note(msg("LifecycleDemo.packets.window", ack.window(), syn.wscale(), ack.window() << syn.wscale()));
+        n.note(Msg.get("LifecycleDemo.packets.window", ack.window(), syn.wscale(), ack.window() << syn.wscale()));
     }
 
     private static long loopbackMtu() {

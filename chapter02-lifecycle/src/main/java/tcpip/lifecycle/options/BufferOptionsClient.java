@@ -1,6 +1,5 @@
 package tcpip.lifecycle.options;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +11,7 @@ import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.kernel.PacketCapture;
 import tcpip.kernel.SsInfo;
+import tcpip.lifecycle.Msg;
 import tcpip.narration.Narrator;
 import tcpip.net.LogSafe;
 
@@ -40,13 +40,13 @@ public final class BufferOptionsClient {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("BufferOptionsClient", msg("BufferOptionsClient.summary"));
+        Cli cli = new Cli("BufferOptionsClient", Msg.get("BufferOptionsClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", DEFAULT_RCVBUF, 1, 64L << 20,
-                msg("BufferOptionsClient.opt.rcvbuf"));
+                Msg.get("BufferOptionsClient.opt.rcvbuf"));
         Cli.Option<When> when = cli.enumOption("--set", When.class, When.BEFORE_CONNECT,
-                msg("BufferOptionsClient.opt.set"));
+                Msg.get("BufferOptionsClient.opt.set"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=BufferOptionsClient -Dargs=\"--port 7105 --set after-connect\"");
         cli.parse(args);
         cli.run(() -> run(Narrator.stdout(), host.get(), port.get(), rcvbuf.get().intValue(), when.get()));
@@ -59,21 +59,21 @@ public final class BufferOptionsClient {
         InetSocketAddress server = new InetSocketAddress(host, port);
         try (Socket socket = when == When.BEFORE_CONNECT ? OptionsCore.connectWithBufferFirst(server, rcvbuf)
                 : OptionsCore.connectWithBufferLater(server, rcvbuf)) {
-            n.program(msg(when == When.BEFORE_CONNECT ? "BufferOptionsClient.setBefore" : "BufferOptionsClient.setAfter",
+            n.program(Msg.get(when == When.BEFORE_CONNECT ? "BufferOptionsClient.setBefore" : "BufferOptionsClient.setAfter",
                     rcvbuf, socket.getLocalPort()));
             long expected = facts.storedReceiveBuffer(rcvbuf, minimum);
-            n.kernel(msg("BufferOptionsClient.stored", rcvbuf, facts.rmemMax(), minimum, expected,
+            n.kernel(Msg.get("BufferOptionsClient.stored", rcvbuf, facts.rmemMax(), minimum, expected,
                     socket.getReceiveBufferSize()));
             SsInfo.of(socket.getLocalPort(), port).ifPresent(ss -> {
                 long rb = ss.number("skmem.rb");
-                n.kernel(msg(rb == expected ? "BufferOptionsClient.ss.matches" : "BufferOptionsClient.ss.differs", rb,
+                n.kernel(Msg.get(rb == expected ? "BufferOptionsClient.ss.matches" : "BufferOptionsClient.ss.differs", rb,
                         expected, facts.tcpRmemMax()));
             });
             int expectedScale = when == When.BEFORE_CONNECT ? BufferFacts.lockedWindowScale(expected)
                     : facts.autotunedWindowScale();
             n.note(when == When.BEFORE_CONNECT
-                    ? msg("BufferOptionsClient.scaleLocked", expectedScale, expected / 2)
-                    : msg("BufferOptionsClient.scaleAutotuned", expectedScale, facts.tcpRmemMax(), facts.rmemMax()));
+                    ? Msg.get("BufferOptionsClient.scaleLocked", expectedScale, expected / 2)
+                    : Msg.get("BufferOptionsClient.scaleAutotuned", expectedScale, facts.tcpRmemMax(), facts.rmemMax()));
             showScale(n, socket.getLocalPort(), port, expectedScale);
             readReply(n, socket);
         }
@@ -92,10 +92,10 @@ public final class BufferOptionsClient {
         WindowScale.of(localPort, remotePort).ifPresentOrElse(w -> {
             n.kernel(w.describe());
             if (expected >= 0) {
-                n.kernel(msg(w.receive() == expected ? "BufferOptionsClient.scale.matches"
+                n.kernel(Msg.get(w.receive() == expected ? "BufferOptionsClient.scale.matches"
                         : "BufferOptionsClient.scale.differs", w.receive(), expected));
             }
-        }, () -> n.kernel(msg("BufferOptionsClient.noSs", localPort, PacketCapture.command(remotePort))));
+        }, () -> n.kernel(Msg.get("BufferOptionsClient.noSs", localPort, PacketCapture.command(remotePort))));
     }
 
     private static void readReply(Narrator n, Socket socket) throws IOException {
@@ -103,7 +103,7 @@ public final class BufferOptionsClient {
         InputStream in = socket.getInputStream();
         byte[] reply = in.readNBytes(MAX_REPLY); // up to the server's FIN (read() == -1) or MAX_REPLY bytes
         if (reply.length > 0) {
-            n.result(msg("BufferOptionsClient.reply", LogSafe.text(new String(reply, StandardCharsets.UTF_8).strip())));
+            n.result(Msg.get("BufferOptionsClient.reply", LogSafe.text(new String(reply, StandardCharsets.UTF_8).strip())));
         }
     }
 }

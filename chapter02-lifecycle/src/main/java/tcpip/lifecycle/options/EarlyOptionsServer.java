@@ -1,6 +1,5 @@
 package tcpip.lifecycle.options;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -13,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.kernel.Endpoint;
+import tcpip.lifecycle.Msg;
 import tcpip.lifecycle.handshake.HandshakeCore;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
@@ -55,19 +55,19 @@ public final class EarlyOptionsServer {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("EarlyOptionsServer", msg("EarlyOptionsServer.summary"));
+        Cli cli = new Cli("EarlyOptionsServer", Msg.get("EarlyOptionsServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Boolean> noReuse = cli.flag("--no-reuse-address",
-                msg("EarlyOptionsServer.opt.noReuseAddress"));
+                Msg.get("EarlyOptionsServer.opt.noReuseAddress"));
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 64L << 20,
-                msg("EarlyOptionsServer.opt.rcvbuf"));
+                Msg.get("EarlyOptionsServer.opt.rcvbuf"));
         Cli.Option<RcvbufOn> on = cli.enumOption("--rcvbuf-on", RcvbufOn.class, RcvbufOn.LISTENER,
-                msg("EarlyOptionsServer.opt.rcvbufOn"));
+                Msg.get("EarlyOptionsServer.opt.rcvbufOn"));
         Cli.Option<Integer> backlog = cli.intOption("--backlog", AcceptLoop.DEFAULT_BACKLOG, 1, 65_535,
-                msg("EarlyOptionsServer.opt.backlog"));
+                Msg.get("EarlyOptionsServer.opt.backlog"));
         Cli.Option<Integer> shown = cli.intOption("--show", DEFAULT_SHOWN, 0, 10_000,
-                msg("EarlyOptionsServer.opt.show"));
+                Msg.get("EarlyOptionsServer.opt.show"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=EarlyOptionsServer -Dargs=\"--port 7105 --rcvbuf 4K\"");
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=EarlyOptionsServer -Dargs=\"--port 7105 --no-reuse-address\"");
         cli.parse(args);
@@ -84,20 +84,20 @@ public final class EarlyOptionsServer {
     /** Binds with the options set first; explains a BindException before rethrowing it. */
     static ServerSocket listen(Narrator n, InetSocketAddress address, boolean reuseAddress, int listenerRcvbuf,
             int backlog) throws IOException {
-        String options = listenerRcvbuf > 0 ? msg("EarlyOptionsServer.options.rcvbuf", reuseAddress, listenerRcvbuf)
-                : msg("EarlyOptionsServer.options", reuseAddress);
+        String options = listenerRcvbuf > 0 ? Msg.get("EarlyOptionsServer.options.rcvbuf", reuseAddress, listenerRcvbuf)
+                : Msg.get("EarlyOptionsServer.options", reuseAddress);
         ServerSocket server;
         try {
             server = OptionsCore.listen(address, reuseAddress, listenerRcvbuf, backlog);
         } catch (BindException e) {
             n.program(options);
-            n.result(msg("EarlyOptionsServer.bindFailed", Endpoint.text(address), e.getMessage()));
-            n.kernel(msg("EarlyOptionsServer.portHeld", address.getPort()));
+            n.result(Msg.get("EarlyOptionsServer.bindFailed", Endpoint.text(address), e.getMessage()));
+            n.kernel(Msg.get("EarlyOptionsServer.portHeld", address.getPort()));
             throw e;
         }
         // Printed once bind() returned: whoever waits for this server's first line finds it listening.
         n.program(options);
-        n.program(msg("EarlyOptionsServer.listening", Endpoint.text(server.getLocalSocketAddress())));
+        n.program(Msg.get("EarlyOptionsServer.listening", Endpoint.text(server.getLocalSocketAddress())));
         return server;
     }
 
@@ -109,7 +109,7 @@ public final class EarlyOptionsServer {
                 client -> answer(n, client, server.getLocalPort(), settings, count.incrementAndGet()), null,
                 line -> n.line("log", line));
         loop.run();
-        n.program(msg("EarlyOptionsServer.closed", loop.accepted(), loop.failed()));
+        n.program(Msg.get("EarlyOptionsServer.closed", loop.accepted(), loop.failed()));
         return loop;
     }
 
@@ -120,11 +120,11 @@ public final class EarlyOptionsServer {
             // After the handshake: the SYN+ACK already announced the scale.
             client.setReceiveBufferSize(settings.rcvbuf());
             if (show) {
-                n.program(msg("EarlyOptionsServer.tooLate", settings.rcvbuf()));
+                n.program(Msg.get("EarlyOptionsServer.tooLate", settings.rcvbuf()));
             }
         }
         if (show) {
-            n.program(msg("EarlyOptionsServer.accepted", Endpoint.text(client.getRemoteSocketAddress()),
+            n.program(Msg.get("EarlyOptionsServer.accepted", Endpoint.text(client.getRemoteSocketAddress()),
                     client.getReceiveBufferSize()));
             BufferOptionsClient.showScale(n, serverPort, client.getPort(), -1);
         }
@@ -132,9 +132,9 @@ public final class EarlyOptionsServer {
         // close() first (AcceptLoop closes after this returns): our FIN goes out first, so this
         // side will hold the TIME_WAIT.
         if (show) {
-            n.program(msg("EarlyOptionsServer.closingFirst", serverPort));
+            n.program(Msg.get("EarlyOptionsServer.closingFirst", serverPort));
         } else if (number == settings.shown() + 1) {
-            n.note(msg("EarlyOptionsServer.more", settings.shown()));
+            n.note(Msg.get("EarlyOptionsServer.more", settings.shown()));
         }
     }
 }

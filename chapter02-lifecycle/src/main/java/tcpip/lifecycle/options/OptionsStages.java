@@ -1,6 +1,5 @@
 package tcpip.lifecycle.options;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 import static tcpip.lifecycle.StageSupport.ANY_LOOPBACK_PORT;
 import static tcpip.lifecycle.StageSupport.KERNEL_WAIT;
 import static tcpip.lifecycle.StageSupport.LOOPBACK;
@@ -12,8 +11,10 @@ import java.net.Socket;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SsInfo;
 import tcpip.kernel.TcpState;
+import tcpip.lifecycle.Msg;
 import tcpip.lifecycle.StageSupport;
 import tcpip.lifecycle.handshake.HandshakeCore;
+import tcpip.narration.ArticleSection;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.net.AcceptLoop;
@@ -31,7 +32,7 @@ public final class OptionsStages {
 
     /** The stage {@code options-before-handshake}. */
     public static Stage optionsBeforeHandshake() {
-        return new Stage("options-before-handshake", StageSupport.HANDSHAKE, msg("LifecycleDemo.options.title"),
+        return new Stage("options-before-handshake", ArticleSection.THREE_WAY_HANDSHAKE, Msg.get("LifecycleDemo.options.title"),
                 OptionsStages::optionsBeforeHandshake);
     }
 
@@ -51,7 +52,7 @@ public final class OptionsStages {
                                 : clamped ? "LifecycleDemo.options.asked.matches.clamped" : "LifecycleDemo.options.asked.matches"
                         : raised ? "LifecycleDemo.options.asked.differs.minimum"
                                 : clamped ? "LifecycleDemo.options.asked.differs.clamped" : "LifecycleDemo.options.asked.differs";
-                n.kernel(msg(key, request, kernel, expected, facts.rmemMax(), unconnected.getReceiveBufferSize()));
+                n.kernel(Msg.get(key, request, kernel, expected, facts.rmemMax(), unconnected.getReceiveBufferSize()));
             }
         }
         try (ServerSocket server = HandshakeCore.listen(ANY_LOOPBACK_PORT, AcceptLoop.DEFAULT_BACKLOG)) {
@@ -59,9 +60,9 @@ public final class OptionsStages {
             n.code(OptionsCore.class, "rcvbuf-before-connect");
             try (Socket client = OptionsCore.connectWithBufferFirst(address, SMALL_RCVBUF);
                     Socket accepted = HandshakeCore.accept(server)) {
-                n.kernel(msg("LifecycleDemo.options.stored", SMALL_RCVBUF, stored, facts.rmemMax(), minimum,
+                n.kernel(Msg.get("LifecycleDemo.options.stored", SMALL_RCVBUF, stored, facts.rmemMax(), minimum,
                         client.getReceiveBufferSize()));
-                SsInfo.of(client.getLocalPort(), address.getPort()).ifPresent(ss -> n.kernel(msg(
+                SsInfo.of(client.getLocalPort(), address.getPort()).ifPresent(ss -> n.kernel(Msg.get(
                         ss.number("skmem.rb") == stored ? "LifecycleDemo.options.ss.matches"
                                 : "LifecycleDemo.options.ss.differs", ss.number("skmem.rb"), stored)));
                 BufferOptionsClient.showScale(n, client.getLocalPort(), address.getPort(),
@@ -71,7 +72,7 @@ public final class OptionsStages {
             try (Socket client = OptionsCore.connectWithBufferLater(address, SMALL_RCVBUF);
                     Socket accepted = HandshakeCore.accept(server)) {
                 BufferOptionsClient.showScale(n, client.getLocalPort(), address.getPort(), facts.autotunedWindowScale());
-                n.note(msg("LifecycleDemo.options.scale", facts.autotunedWindowScale(), facts.tcpRmemMax(),
+                n.note(Msg.get("LifecycleDemo.options.scale", facts.autotunedWindowScale(), facts.tcpRmemMax(),
                         facts.rmemMax()));
             }
         }
@@ -92,12 +93,12 @@ public final class OptionsStages {
         n.code(OptionsCore.class, "server-options");
         InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
         try (ServerSocket restarted = OptionsCore.listen(address, false, 0, AcceptLoop.DEFAULT_BACKLOG)) {
-            n.result(msg("LifecycleDemo.reuse.noTimeWait"));
+            n.result(Msg.get("LifecycleDemo.reuse.noTimeWait"));
         } catch (BindException e) {
-            n.result(msg("LifecycleDemo.reuse.refused", port, e.getMessage()));
+            n.result(Msg.get("LifecycleDemo.reuse.refused", port, e.getMessage()));
         }
         try (ServerSocket restarted = OptionsCore.listen(address, true, 0, AcceptLoop.DEFAULT_BACKLOG)) {
-            n.result(msg("LifecycleDemo.reuse.listening", port));
+            n.result(Msg.get("LifecycleDemo.reuse.listening", port));
         }
     }
 }

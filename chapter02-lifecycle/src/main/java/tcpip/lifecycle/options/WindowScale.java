@@ -1,9 +1,9 @@
 package tcpip.lifecycle.options;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.util.Optional;
 import tcpip.kernel.SsInfo;
+import tcpip.lifecycle.Msg;
 
 /**
  * The window scale both ends agreed on in the SYN and SYN+ACK, as {@code ss -ti} reports it
@@ -31,6 +31,6 @@ public record WindowScale(int send, int receive) {
 
     /** e.g. {@code wscale send 10, receive 0 (our window can never exceed 65535 bytes)}. */
     public String describe() {
-        return msg("WindowScale.describe", send, receive, largestReceiveWindow());
+        return Msg.get("WindowScale.describe", send, receive, largestReceiveWindow());
     }
 }

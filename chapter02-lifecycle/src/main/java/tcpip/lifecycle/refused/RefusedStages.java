@@ -1,6 +1,5 @@
 package tcpip.lifecycle.refused;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 import static tcpip.lifecycle.StageSupport.ANY_LOOPBACK_PORT;
 import static tcpip.lifecycle.StageSupport.KERNEL_WAIT;
 import static tcpip.lifecycle.StageSupport.LOOPBACK;
@@ -17,10 +16,12 @@ import java.util.concurrent.TimeUnit;
 import tcpip.cli.Cli;
 import tcpip.kernel.Endpoint;
 import tcpip.kernel.SocketTable;
+import tcpip.lifecycle.Msg;
 import tcpip.lifecycle.StageSupport;
 import tcpip.lifecycle.creation.CreationCore;
 import tcpip.lifecycle.handshake.HandshakeClient;
 import tcpip.lifecycle.handshake.HandshakeCore;
+import tcpip.narration.ArticleSection;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.net.AcceptLoop;
@@ -38,12 +39,12 @@ public final class RefusedStages {
 
     /** The stage {@code refused}. */
     public static Stage refused() {
-        return new Stage("refused", StageSupport.CONNECT, msg("LifecycleDemo.refused.title"), RefusedStages::refused);
+        return new Stage("refused", ArticleSection.SOCKET_CONNECT, Msg.get("LifecycleDemo.refused.title"), RefusedStages::refused);
     }
 
     /** The stage {@code retry}. */
     public static Stage retry() {
-        return new Stage("retry", StageSupport.CONNECT, msg("LifecycleDemo.retry.title"), RefusedStages::retry);
+        return new Stage("retry", ArticleSection.SOCKET_CONNECT, Msg.get("LifecycleDemo.retry.title"), RefusedStages::retry);
     }
 
     static void refused(Narrator n) throws Exception {
@@ -52,18 +53,18 @@ public final class RefusedStages {
             CreationCore.bindOnly(bound, ANY_LOOPBACK_PORT);
             int port = bound.getLocalPort();
             if (n.available()) {
-                n.kernel(msg("LifecycleDemo.refused.bound", port, SocketTable.onPort(port).size()));
+                n.kernel(Msg.get("LifecycleDemo.refused.bound", port, SocketTable.onPort(port).size()));
             }
             n.code(HandshakeCore.class, "connect");
             long start = System.nanoTime();
             try (Socket client = HandshakeCore.connect(new InetSocketAddress(LOOPBACK, port), SHORT_CONNECT_TIMEOUT)) {
-                n.result(msg("LifecycleDemo.refused.connected", port));
+                n.result(Msg.get("LifecycleDemo.refused.connected", port));
             } catch (ConnectException e) {
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
-                n.result(msg("LifecycleDemo.refused.result", Cli.describe(e), Narrator.human(took),
+                n.result(Msg.get("LifecycleDemo.refused.result", Cli.describe(e), Narrator.human(took),
                         outcome(HandshakeClient.classify(e))));
-                n.kernel(msg("LifecycleDemo.refused.rst"));
-                n.note(msg("LifecycleDemo.refused.note"));
+                n.kernel(Msg.get("LifecycleDemo.refused.rst"));
+                n.note(Msg.get("LifecycleDemo.refused.note"));
             }
         }
     }
@@ -71,10 +72,10 @@ public final class RefusedStages {
     /** How a failed connect() was sorted, in words: refused (RST), timed out, failed. */
     private static String outcome(HandshakeClient.Outcome outcome) {
         return switch (outcome) {
-            case REFUSED -> msg("HandshakeClient.outcome.refused");
-            case TIMED_OUT -> msg("HandshakeClient.outcome.timedOut");
-            case FAILED -> msg("HandshakeClient.outcome.failed");
-            case CONNECTED -> msg("HandshakeClient.outcome.connected");
+            case REFUSED -> Msg.get("HandshakeClient.outcome.refused");
+            case TIMED_OUT -> Msg.get("HandshakeClient.outcome.timedOut");
+            case FAILED -> Msg.get("HandshakeClient.outcome.failed");
+            case CONNECTED -> Msg.get("HandshakeClient.outcome.connected");
         };
     }
 
@@ -83,12 +84,12 @@ public final class RefusedStages {
             InetSocketAddress address = new InetSocketAddress(LOOPBACK, reserved.port());
             CountDownLatch firstFailure = new CountDownLatch(1);
             n.code(RetryCore.class, "retry");
-            n.program(msg("LifecycleDemo.retry.program", Endpoint.text(address)));
+            n.program(Msg.get("LifecycleDemo.retry.program", Endpoint.text(address)));
             CompletableFuture<Socket> connected = CompletableFuture.supplyAsync(() -> {
                 try {
                     return RetryCore.connect(address, RETRY_DEADLINE, RETRY_ATTEMPT_TIMEOUT, RETRY_FIRST_PAUSE,
                             RETRY_MAX_PAUSE, (attempt, why, pause) -> {
-                                n.result(msg("LifecycleDemo.retry.attempt", attempt, Cli.describe(why),
+                                n.result(Msg.get("LifecycleDemo.retry.attempt", attempt, Cli.describe(why),
                                         Narrator.human(pause)));
                                 firstFailure.countDown();
                             });
@@ -97,13 +98,13 @@ public final class RefusedStages {
                 }
             });
             if (!firstFailure.await(KERNEL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(msg("LifecycleDemo.retry.noFailure"));
+                throw new IllegalStateException(Msg.get("LifecycleDemo.retry.noFailure"));
             }
             try (ServerSocket server = reserved.listen(AcceptLoop.DEFAULT_BACKLOG);
                     Socket socket = connected.get(KERNEL_WAIT.toSeconds() * 2, TimeUnit.SECONDS);
                     Socket accepted = HandshakeCore.accept(server)) {
-                n.program(msg("LifecycleDemo.retry.serverUp"));
-                n.result(msg("LifecycleDemo.retry.connected", socket.getLocalPort()));
+                n.program(Msg.get("LifecycleDemo.retry.serverUp"));
+                n.result(Msg.get("LifecycleDemo.retry.connected", socket.getLocalPort()));
             }
         }
     }

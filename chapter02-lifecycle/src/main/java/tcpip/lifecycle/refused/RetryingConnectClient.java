@@ -1,6 +1,5 @@
 package tcpip.lifecycle.refused;
 
-import static tcpip.lifecycle.LifecycleMessages.msg;
 
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -9,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
+import tcpip.lifecycle.Msg;
 import tcpip.narration.Narrator;
 
 /**
@@ -34,7 +34,7 @@ public final class RetryingConnectClient {
         String message = String.valueOf(e.getMessage());
         int last = message.indexOf(LAST_FAILURE);
         String lastFailure = last < 0 ? message : message.substring(last + LAST_FAILURE.length());
-        SocketTimeoutException translated = new SocketTimeoutException(msg("RetryingConnectClient.gaveUp", attempts,
+        SocketTimeoutException translated = new SocketTimeoutException(Msg.get("RetryingConnectClient.gaveUp", attempts,
                 deadline.toMillis(), lastFailure));
         translated.initCause(e);
         return translated;
@@ -42,17 +42,17 @@ public final class RetryingConnectClient {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("RetryingConnectClient", msg("RetryingConnectClient.summary"));
+        Cli cli = new Cli("RetryingConnectClient", Msg.get("RetryingConnectClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<Duration> deadline = cli.durationOption("--deadline", Duration.ofSeconds(30),
-                msg("RetryingConnectClient.opt.deadline"));
+                Msg.get("RetryingConnectClient.opt.deadline"));
         Cli.Option<Duration> attemptTimeout = cli.durationOption("--attempt-timeout", Duration.ofSeconds(2),
-                msg("RetryingConnectClient.opt.attemptTimeout"));
+                Msg.get("RetryingConnectClient.opt.attemptTimeout"));
         Cli.Option<Duration> firstPause = cli.durationOption("--first-pause", Duration.ofMillis(100),
-                msg("RetryingConnectClient.opt.firstPause"));
+                Msg.get("RetryingConnectClient.opt.firstPause"));
         Cli.Option<Duration> maxPause = cli.durationOption("--max-pause", Duration.ofSeconds(2),
-                msg("RetryingConnectClient.opt.maxPause"));
+                Msg.get("RetryingConnectClient.opt.maxPause"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=RetryingConnectClient -Dargs=\"--port 7104\"");
         cli.parse(args);
         Narrator n = Narrator.stdout();
@@ -63,11 +63,11 @@ public final class RetryingConnectClient {
             try (Socket socket = RetryCore.connect(server, deadline.get(), attemptTimeout.get(), firstPause.get(),
                     maxPause.get(), (attempt, why, pause) -> {
                         failures.incrementAndGet();
-                        n.result(msg("RetryingConnectClient.attempt", attempt, Cli.describe(why), Narrator.human(pause)));
+                        n.result(Msg.get("RetryingConnectClient.attempt", attempt, Cli.describe(why), Narrator.human(pause)));
                     })) {
-                n.result(msg("RetryingConnectClient.connected", Narrator.human(Duration.ofNanos(System.nanoTime() - start)),
+                n.result(Msg.get("RetryingConnectClient.connected", Narrator.human(Duration.ofNanos(System.nanoTime() - start)),
                         socket.getLocalPort()));
-                n.note(msg("RetryingConnectClient.closing"));
+                n.note(Msg.get("RetryingConnectClient.closing"));
             } catch (SocketTimeoutException e) {
                 throw gaveUp(e, failures.get() + 1, deadline.get());
             }

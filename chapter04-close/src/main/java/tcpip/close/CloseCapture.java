@@ -28,9 +28,9 @@ public final class CloseCapture {
         /** One line that says which of the two shapes this close had. */
         public String shape() {
             return switch (count()) {
-                case 3 -> CloseMessages.get("CloseCapture.shape.three");
-                case 4 -> CloseMessages.get("CloseCapture.shape.four");
-                default -> CloseMessages.get("CloseCapture.shape.other", count());
+                case 3 -> Msg.get("CloseCapture.shape.three");
+                case 4 -> Msg.get("CloseCapture.shape.four");
+                default -> Msg.get("CloseCapture.shape.other", count());
             };
         }
     }
@@ -79,13 +79,13 @@ public final class CloseCapture {
      */
     public static void show(Narrator n, List<Segment> segs, int activePort, InetSocketAddress client) {
         if (segs.isEmpty()) {
-            n.note(CloseMessages.get("CloseDemo.nothingCaptured"));
+            n.note(Msg.get("CloseDemo.nothingCaptured"));
             return;
         }
         n.segments(segs, client);
         Optional<FourWay> close = fourWay(segs, activePort);
         if (close.isEmpty()) {
-            n.result(CloseMessages.get("CloseDemo.noCompleteClose", activePort));
+            n.result(Msg.get("CloseDemo.noCompleteClose", activePort));
             return;
         }
         n.result(close.get().shape());
@@ -95,7 +95,7 @@ public final class CloseCapture {
     /** Adds the sentence {@code which + "matches"} or {@code which + "mismatch"}: ack = FIN seq + 1, or not. */
     private static boolean relation(List<String> out, String which, long finSeq, long ack) {
         boolean match = ack == finSeq + 1;
-        out.add(CloseMessages.get(which + (match ? "matches" : "mismatch"), finSeq, ack));
+        out.add(Msg.get(which + (match ? "matches" : "mismatch"), finSeq, ack));
         return match;
     }
 
@@ -109,9 +109,9 @@ public final class CloseCapture {
         String flags = captured.stream().filter(s -> s.srcPort() == closerPort && s.rst()).map(Segment::kind)
                 .findFirst().orElse("no RST");
         if (rst && !fin) {
-            return CloseMessages.get("CloseCapture.abortive.matches", flags, closerPort);
+            return Msg.get("CloseCapture.abortive.matches", flags, closerPort);
         }
-        return CloseMessages.get(rst ? "CloseCapture.abortive.rstAndFin" : fin ? "CloseCapture.abortive.finNoRst"
+        return Msg.get(rst ? "CloseCapture.abortive.rstAndFin" : fin ? "CloseCapture.abortive.finNoRst"
                 : "CloseCapture.abortive.neither", closerPort);
     }
 
@@ -132,7 +132,7 @@ public final class CloseCapture {
         } else {
             key = rst >= 0 ? "CloseCapture.finThenRst.noFin" : "CloseCapture.finThenRst.neither";
         }
-        return CloseMessages.get(key, closerPort);
+        return Msg.get(key, closerPort);
     }
 
     private static int indexOf(List<Segment> list, int from, Predicate<Segment> p) {

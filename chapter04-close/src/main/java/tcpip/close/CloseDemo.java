@@ -22,7 +22,7 @@ public final class CloseDemo {
     public static void main(String[] args) {
         PrivateNetwork.enter(args); // not root: continue in a private network namespace, with packets
         Lang.chooseFrom(args); // before the stage titles and the summary are looked up
-        Stages.main("CloseDemo", CloseMessages.get("CloseDemo.summary"), stages(), args);
+        Stages.main("CloseDemo", Msg.get("CloseDemo.summary"), stages(), args);
     }
 
     /** The stages in order; titles in the language chosen when this is called. */

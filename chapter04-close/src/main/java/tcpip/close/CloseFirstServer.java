@@ -21,7 +21,7 @@ public final class CloseFirstServer {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("CloseFirstServer", CloseMessages.get("CloseFirstServer.summary"));
+        Cli cli = new Cli("CloseFirstServer", Msg.get("CloseFirstServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         cli.example("./mvnw -q -pl chapter04-close -am compile exec:exec -Dmain=CloseFirstServer -Dargs=\"--port 7300\"");
@@ -29,15 +29,15 @@ public final class CloseFirstServer {
         cli.run(() -> {
             // SO_REUSEADDR on: a restart can bind beside the TIME_WAIT rows this server leaves on its port.
             try (ServerSocket server = ReuseAddressCore.listen(InetAddress.getByName(bind.get()), port.get(), true)) {
-                System.out.println(CloseMessages.get("Server.listening", Endpoint.text(server.getLocalSocketAddress())));
+                System.out.println(Msg.get("Server.listening", Endpoint.text(server.getLocalSocketAddress())));
                 while (true) {
                     Socket client = server.accept();
                     String who = Endpoint.text(client.getRemoteSocketAddress());
                     try {
                         OrderlyCloseCore.closeFirst(client); // our FIN goes first: this side ends in TIME_WAIT
-                        System.out.println(CloseMessages.get("CloseFirstServer.closedFirst", who));
+                        System.out.println(Msg.get("CloseFirstServer.closedFirst", who));
                     } catch (IOException e) { // one client's failure is one line, not the server's end
-                        System.out.println(CloseMessages.get("CloseFirstServer.failed", who, LogSafe.failure(e)));
+                        System.out.println(Msg.get("CloseFirstServer.failed", who, LogSafe.failure(e)));
                     }
                 }
             }

@@ -19,11 +19,11 @@ public final class CloseSecondClient {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("CloseSecondClient", CloseMessages.get("CloseSecondClient.summary"));
+        Cli cli = new Cli("CloseSecondClient", Msg.get("CloseSecondClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(CloseFirstServer.DEFAULT_PORT);
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
-                CloseMessages.get("Client.opt.timeout"));
+                Msg.get("Client.opt.timeout"));
         cli.example("./mvnw -q -pl chapter04-close -am compile exec:exec -Dmain=CloseSecondClient -Dargs=\"--port 7300\"");
         cli.parse(args);
         cli.run(() -> {
@@ -31,11 +31,11 @@ public final class CloseSecondClient {
                 socket.connect(new InetSocketAddress(host.get(), port.get()), Math.toIntExact(timeout.get().toMillis()));
                 socket.setSoTimeout(Math.toIntExact(timeout.get().toMillis()));
                 if (OrderlyCloseCore.awaitFin(socket) != -1) {
-                    throw new IOException(CloseMessages.get("CloseSecondClient.notTheServer"));
+                    throw new IOException(Msg.get("CloseSecondClient.notTheServer"));
                 }
-                System.out.println(CloseMessages.get("CloseSecondClient.fin", socket.getLocalPort()));
+                System.out.println(Msg.get("CloseSecondClient.fin", socket.getLocalPort()));
                 OrderlyCloseCore.closeSecond(socket, OrderlyCloseCore.SECOND_CLOSER_PAUSE);
-                System.out.println(CloseMessages.get("CloseSecondClient.closedSecond"));
+                System.out.println(Msg.get("CloseSecondClient.closedSecond"));
                 if (SocketTable.available()) { // the server's side of this connection, as the kernel keeps it now
                     System.out.println(KernelAwait.await(port.get(), socket.getLocalPort(), TcpState.TIME_WAIT,
                             timeout.get()).describe());

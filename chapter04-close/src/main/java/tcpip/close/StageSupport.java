@@ -10,13 +10,9 @@ import tcpip.kernel.PacketCapture;
 import tcpip.kernel.Segment;
 import tcpip.narration.Narrator;
 
-/** What every stage of this chapter's demo shares: the article's section titles, loopback, the waits, the capture. */
+/** What every stage of this chapter's demo shares: loopback, the waits, the capture. */
 public final class StageSupport {
 
-    /** The article's sections this chapter shows, as the article titles them (TIME_WAIT is its note's word). */
-    public static final String CLOSE = "소켓 연결 종료";
-    public static final String FOUR_WAY = "Four way handshake";
-    public static final String TIME_WAIT = "TIME_WAIT";
     /** Longest a stage waits for the kernel (a state, a row gone, a read). */
     public static final Duration WAIT = Duration.ofSeconds(5);
     public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -26,16 +22,16 @@ public final class StageSupport {
     private StageSupport() {
     }
 
-    /** A stage's title in the current language; the article section beside it stays the article's own title. */
+    /** A stage's title in the current language; the article section beside it is an {@code ArticleSection}. */
     public static String title(String stage) {
-        return CloseMessages.get("CloseDemo.title." + stage);
+        return Msg.get("CloseDemo.title." + stage);
     }
 
     /** tcpdump on {@code port}, or one line that says why there are no packets. */
     public static PacketCapture capture(Narrator n, int port) {
         PacketCapture c = PacketCapture.start(port);
         if (!c.running()) {
-            n.note(CloseMessages.get("CloseDemo.noPackets", c.unavailableReason()));
+            n.note(Msg.get("CloseDemo.noPackets", c.unavailableReason()));
         }
         return c;
     }
@@ -56,7 +52,7 @@ public final class StageSupport {
         c.awaitSegments(expected, CAPTURE_WAIT);
         List<Segment> segs = c.stop();
         if (segs.isEmpty()) {
-            n.note(CloseMessages.get("CloseDemo.nothingCaptured"));
+            n.note(Msg.get("CloseDemo.nothingCaptured"));
         }
         n.segments(segs, (InetSocketAddress) client);
         return segs;

@@ -73,12 +73,12 @@ class MessagesBundleTest {
         Lang before = Lang.current();
         try {
             Lang.set(Lang.EN);
-            assertThat(CloseMessages.get("CloseDemo.restart.noReuseBound", 40123))
+            assertThat(Msg.get("CloseDemo.restart.noReuseBound", 40123))
                     .isEqualTo("bind(40123) with SO_REUSEADDR false: succeeded");
-            assertThat(CloseMessages.get("CloseDemo.title.linger-timeout")).contains("peer's window");
-            assertThat(CloseMessages.get("TimeWaitMyths.needsTool", "ip")).isEqualTo("needs the 'ip' command (util-linux / iproute2)");
+            assertThat(Msg.get("CloseDemo.title.linger-timeout")).contains("peer's window");
+            assertThat(Msg.get("TimeWaitMyths.needsTool", "ip")).isEqualTo("needs the 'ip' command (util-linux / iproute2)");
             Lang.set(Lang.KO);
-            assertThat(CloseMessages.get("CloseDemo.restart.noReuseBound", 40123)).contains("bind(40123)").containsPattern(HANGUL);
+            assertThat(Msg.get("CloseDemo.restart.noReuseBound", 40123)).contains("bind(40123)").containsPattern(HANGUL);
         } finally {
             Lang.set(before);
         }

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.net.LogSafe;
 
 /**
@@ -47,7 +47,7 @@ public final class FileProtocol {
         private static final long serialVersionUID = 1L;
 
         public RefusedException(String reason) {
-            super(CloseMessages.get("FileProtocol.refused", reason));
+            super(Msg.get("FileProtocol.refused", reason));
         }
     }
 
@@ -93,7 +93,7 @@ public final class FileProtocol {
     public static int nextChunk(InputStream file, byte[] buf, long left) throws IOException {
         int n = file.readNBytes(buf, 0, (int) Math.min(buf.length, left));
         if (n == 0) {
-            throw new IOException(CloseMessages.get("FileProtocol.shrank"));
+            throw new IOException(Msg.get("FileProtocol.shrank"));
         }
         return n;
     }
@@ -107,7 +107,7 @@ public final class FileProtocol {
         for (int b; (b = in.read()) != '\n'; ) {
             if (b == -1) {
                 if (len == 0) {
-                    throw new EOFException(CloseMessages.get("FileProtocol.noRequest"));
+                    throw new EOFException(Msg.get("FileProtocol.noRequest"));
                 }
                 break; // FIN right after the name: the name is complete
             }
@@ -138,7 +138,7 @@ public final class FileProtocol {
                 // falls through to the error below
             }
         }
-        throw new ProtocolException(CloseMessages.get("FileProtocol.notAHeader", LogSafe.text(line)));
+        throw new ProtocolException(Msg.get("FileProtocol.notAHeader", LogSafe.text(line)));
     }
 
     /** Reads {@code SHA-256 <hex>} and compares it with what we computed over the bytes we received. */
@@ -146,10 +146,10 @@ public final class FileProtocol {
         String line = readLine(in, "trailer");
         String expected = TRAILER + HexFormat.of().formatHex(computed);
         if (!line.startsWith(TRAILER)) {
-            throw new ProtocolException(CloseMessages.get("FileProtocol.noTrailer", LogSafe.text(line)));
+            throw new ProtocolException(Msg.get("FileProtocol.noTrailer", LogSafe.text(line)));
         }
         if (!line.equals(expected)) {
-            throw new ProtocolException(CloseMessages.get("FileProtocol.shaMismatch",
+            throw new ProtocolException(Msg.get("FileProtocol.shaMismatch",
                     LogSafe.text(line.substring(TRAILER.length())), expected.substring(TRAILER.length())));
         }
     }
@@ -176,10 +176,10 @@ public final class FileProtocol {
         int len = 0;
         for (int b; (b = in.read()) != '\n'; ) {
             if (b == -1) {
-                throw new IncompleteException(CloseMessages.get("FileProtocol.closedBefore." + what), null);
+                throw new IncompleteException(Msg.get("FileProtocol.closedBefore." + what), null);
             }
             if (len == buf.length) {
-                throw new ProtocolException(CloseMessages.get("FileProtocol.tooLong." + what, MAX_LINE_BYTES));
+                throw new ProtocolException(Msg.get("FileProtocol.tooLong." + what, MAX_LINE_BYTES));
             }
             buf[len++] = (byte) b;
         }
@@ -190,7 +190,7 @@ public final class FileProtocol {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(CloseMessages.get("FileProtocol.noSha256"), e);
+            throw new IllegalStateException(Msg.get("FileProtocol.noSha256"), e);
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongConsumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.narration.Progress;
 import tcpip.net.LogSafe;
 
@@ -49,19 +49,19 @@ public final class HalfCloseFileClient {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("HalfCloseFileClient", CloseMessages.get("HalfCloseFileClient.summary"));
+        Cli cli = new Cli("HalfCloseFileClient", Msg.get("HalfCloseFileClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(HalfCloseFileServer.DEFAULT_PORT);
-        Cli.Option<String> file = cli.stringOption("--file", null, CloseMessages.get("HalfCloseFileClient.opt.file"));
-        Cli.Option<Path> out = cli.fileOption("--out", null, CloseMessages.get("HalfCloseFileClient.opt.out"));
+        Cli.Option<String> file = cli.stringOption("--file", null, Msg.get("HalfCloseFileClient.opt.file"));
+        Cli.Option<Path> out = cli.fileOption("--out", null, Msg.get("HalfCloseFileClient.opt.out"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", DEFAULT_TIMEOUT,
-                CloseMessages.get("HalfCloseFileClient.opt.timeout"));
-        Cli.Option<Boolean> heap = cli.flag("--report-heap", CloseMessages.get("HalfCloseFileClient.opt.reportHeap"));
+                Msg.get("HalfCloseFileClient.opt.timeout"));
+        Cli.Option<Boolean> heap = cli.flag("--report-heap", Msg.get("HalfCloseFileClient.opt.reportHeap"));
         cli.example("HalfCloseFileClient --port 7304 --file notes.txt")
            .example("HalfCloseFileClient --port 7304 --file big.bin --out /tmp/copy.bin");
         cli.parse(args);
         if (file.get() == null || file.get().isEmpty()) {
-            System.err.println(CloseMessages.get("HalfCloseFileClient.fileRequired"));
+            System.err.println(Msg.get("HalfCloseFileClient.fileRequired"));
             Cli.exit(Cli.EXIT_USAGE);
         }
         Path target = out.get() != null ? out.get() : Path.of(Path.of(file.get()).getFileName().toString());
@@ -71,9 +71,9 @@ public final class HalfCloseFileClient {
         Runtime.getRuntime().addShutdownHook(new Thread(HalfCloseFileClient::deleteParts, "delete-part-files"));
         cli.run(() -> {
             download(host.get(), port.get(), file.get(), target, timeout.get(), System.out,
-                    Progress.start(CloseMessages.get("HalfCloseFileClient.progress", file.get()), -1)); // on a terminal only
+                    Progress.start(Msg.get("HalfCloseFileClient.progress", file.get()), -1)); // on a terminal only
             if (heap.get()) {
-                System.out.println(CloseMessages.get("HeapReport.peak", String.format("%,d", HeapReport.peakHeapUsedKiB())));
+                System.out.println(Msg.get("HeapReport.peak", String.format("%,d", HeapReport.peakHeapUsedKiB())));
             }
         });
     }
@@ -117,17 +117,17 @@ public final class HalfCloseFileClient {
             moved = true;
             String hex = HexFormat.of().formatHex(got.sha256());
             double seconds = (System.nanoTime() - start) / 1e9;
-            log.println(CloseMessages.get("HalfCloseFileClient.received", LogSafe.text(name),
+            log.println(Msg.get("HalfCloseFileClient.received", LogSafe.text(name),
                     String.format("%,d", got.bytes()), hex, target));
             if (timing) {
-                log.println(CloseMessages.get("HalfCloseFileClient.took", String.format("%.3f", seconds),
+                log.println(Msg.get("HalfCloseFileClient.took", String.format("%.3f", seconds),
                         String.format("%.1f", got.bytes() / 1048576.0 / Math.max(seconds, 1e-9))));
             }
             try {
                 HalfCloseCore.thankYou(socket);
-                log.println(CloseMessages.get("HalfCloseFileClient.saidThankYou", FileProtocol.THANK_YOU));
+                log.println(Msg.get("HalfCloseFileClient.saidThankYou", FileProtocol.THANK_YOU));
             } catch (IOException e) { // the file is complete and saved; only the courtesy failed
-                log.println(CloseMessages.get("HalfCloseFileClient.serverGone", FileProtocol.THANK_YOU, Cli.describe(e)));
+                log.println(Msg.get("HalfCloseFileClient.serverGone", FileProtocol.THANK_YOU, Cli.describe(e)));
             }
             return new Download(target, got.bytes(), hex);
         } finally {
@@ -146,13 +146,13 @@ public final class HalfCloseFileClient {
         } catch (FileProtocol.RefusedException e) {
             throw e; // the server's own reason, as it sent it
         } catch (SocketTimeoutException e) {
-            throw new FileProtocol.IncompleteException(CloseMessages.get("HalfCloseFileClient.incompleteSilence",
+            throw new FileProtocol.IncompleteException(Msg.get("HalfCloseFileClient.incompleteSilence",
                     socket.getSoTimeout(), target), e);
         } catch (SocketException e) {
-            throw new FileProtocol.IncompleteException(CloseMessages.get("HalfCloseFileClient.incomplete",
+            throw new FileProtocol.IncompleteException(Msg.get("HalfCloseFileClient.incomplete",
                     Cli.describe(e), target), e);
         } catch (IOException e) {
-            throw new FileProtocol.IncompleteException(CloseMessages.get("HalfCloseFileClient.incomplete",
+            throw new FileProtocol.IncompleteException(Msg.get("HalfCloseFileClient.incomplete",
                     e.getMessage(), target), e);
         }
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.kernel.Endpoint;
 import tcpip.narration.Narrator;
@@ -73,21 +73,21 @@ public final class HalfCloseFileServer implements AutoCloseable {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("HalfCloseFileServer", CloseMessages.get("HalfCloseFileServer.summary"));
+        Cli cli = new Cli("HalfCloseFileServer", Msg.get("HalfCloseFileServer.summary"));
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<String> bind = cli.bind();
-        Cli.Option<Path> root = cli.pathOption("--root", Path.of("."), CloseMessages.get("HalfCloseFileServer.opt.root"));
+        Cli.Option<Path> root = cli.pathOption("--root", Path.of("."), Msg.get("HalfCloseFileServer.opt.root"));
         Cli.Option<Integer> max = cli.intOption("--max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000,
-                CloseMessages.get("HalfCloseFileServer.opt.maxConnections"));
+                Msg.get("HalfCloseFileServer.opt.maxConnections"));
         Cli.Option<Duration> readTimeout = cli.durationOption("--read-timeout", DEFAULT_READ_TIMEOUT,
-                CloseMessages.get("HalfCloseFileServer.opt.readTimeout"));
+                Msg.get("HalfCloseFileServer.opt.readTimeout"));
         Cli.Option<Duration> writeTimeout = cli.durationOption("--write-timeout", DEFAULT_WRITE_TIMEOUT,
-                CloseMessages.get("HalfCloseFileServer.opt.writeTimeout"));
+                Msg.get("HalfCloseFileServer.opt.writeTimeout"));
         Cli.Option<Duration> drain = cli.durationOption("--drain-timeout", DEFAULT_DRAIN_TIMEOUT,
-                CloseMessages.get("HalfCloseFileServer.opt.drainTimeout"));
-        Cli.Option<Boolean> heap = cli.flag("--report-heap", CloseMessages.get("HalfCloseFileServer.opt.reportHeap"));
+                Msg.get("HalfCloseFileServer.opt.drainTimeout"));
+        Cli.Option<Boolean> heap = cli.flag("--report-heap", Msg.get("HalfCloseFileServer.opt.reportHeap"));
         cli.example("HalfCloseFileServer --port 7304 --root /tmp/files")
-           .example(CloseMessages.get("HalfCloseFileServer.example.nc"));
+           .example(Msg.get("HalfCloseFileServer.example.nc"));
         cli.parse(args);
         cli.run(() -> {
             HalfCloseFileServer server = new HalfCloseFileServer(root.get(),
@@ -98,12 +98,12 @@ public final class HalfCloseFileServer implements AutoCloseable {
                 HeapReport.start();
             }
             server.start();
-            System.out.println(CloseMessages.get("HalfCloseFileServer.serving", server.files.root(),
+            System.out.println(Msg.get("HalfCloseFileServer.serving", server.files.root(),
                     Endpoint.text(server.listener.getLocalSocketAddress()),
                     Narrator.human(drain.get())));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 ShutdownReport r = server.shutdown(drain.get());
-                System.out.println(CloseMessages.get("HalfCloseFileServer.shutDown", r.finished(), r.aborted()));
+                System.out.println(Msg.get("HalfCloseFileServer.shutDown", r.finished(), r.aborted()));
             }));
             server.acceptor.join();
         });
@@ -151,11 +151,11 @@ public final class HalfCloseFileServer implements AutoCloseable {
         try {
             name = FileProtocol.readName(client.getInputStream(), new byte[FileProtocol.MAX_NAME_BYTES]);
         } catch (SocketTimeoutException e) {
-            refuse(client, who, CloseMessages.get("HalfCloseFileServer.noName", Narrator.human(limits.readDeadline())));
+            refuse(client, who, Msg.get("HalfCloseFileServer.noName", Narrator.human(limits.readDeadline())));
             return;
         }
         if (name == null) {
-            refuse(client, who, CloseMessages.get("HalfCloseFileServer.nameTooLong", FileProtocol.MAX_NAME_BYTES));
+            refuse(client, who, Msg.get("HalfCloseFileServer.nameTooLong", FileProtocol.MAX_NAME_BYTES));
             return;
         }
         Path file;
@@ -173,12 +173,12 @@ public final class HalfCloseFileServer implements AutoCloseable {
         }
         String reply = done.reply();
         sent.incrementAndGet();
-        log.println(CloseMessages.get("HalfCloseFileServer.sent", LogSafe.text(name), who, String.format("%,d", size),
+        log.println(Msg.get("HalfCloseFileServer.sent", LogSafe.text(name), who, String.format("%,d", size),
                 HexFormat.of().formatHex(done.sha256())));
-        log.println(reply.isEmpty() ? CloseMessages.get("HalfCloseFileServer.saysNothing", who)
-                : CloseMessages.get("HalfCloseFileServer.says", who, LogSafe.text(reply)));
+        log.println(reply.isEmpty() ? Msg.get("HalfCloseFileServer.saysNothing", who)
+                : Msg.get("HalfCloseFileServer.says", who, LogSafe.text(reply)));
         if (reportHeap) {
-            log.println(CloseMessages.get("HeapReport.peak", String.format("%,d", HeapReport.peakHeapUsedKiB())));
+            log.println(Msg.get("HeapReport.peak", String.format("%,d", HeapReport.peakHeapUsedKiB())));
         }
     }
 
@@ -188,7 +188,7 @@ public final class HalfCloseFileServer implements AutoCloseable {
      * into an RST for unread data; a client that keeps sending beyond that is reset.
      */
     private void refuse(Socket client, String who, String reason) throws IOException {
-        log.println(CloseMessages.get("HalfCloseFileServer.refused", who, LogSafe.text(reason)));
+        log.println(Msg.get("HalfCloseFileServer.refused", who, LogSafe.text(reason)));
         client.getOutputStream().write(FileProtocol.error(reason));
         client.shutdownOutput(); // FIN after the ERROR line
         InputStream in = client.getInputStream();
@@ -200,7 +200,7 @@ public final class HalfCloseFileServer implements AutoCloseable {
 
     /** Over the cap: one ERROR line the client prints, then close. */
     private void busy(Socket client) throws IOException {
-        client.getOutputStream().write(FileProtocol.error(CloseMessages.get("HalfCloseFileServer.busy",
+        client.getOutputStream().write(FileProtocol.error(Msg.get("HalfCloseFileServer.busy",
                 limits.maxConnections())));
         client.shutdownOutput();
     }

@@ -19,10 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import tcpip.cli.Cli;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.close.StageSupport;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.TcpState;
+import tcpip.narration.ArticleSection;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 
@@ -40,13 +41,13 @@ public final class HalfCloseStages {
 
     /** The stage {@code half-close-file}. */
     public static Stage halfCloseFile() {
-        return new Stage("half-close-file", StageSupport.CLOSE, StageSupport.title("half-close-file"),
+        return new Stage("half-close-file", ArticleSection.SOCKET_CLOSE, StageSupport.title("half-close-file"),
                 HalfCloseStages::halfCloseFile);
     }
 
     /** The stage {@code graceful-shutdown}. */
     public static Stage gracefulShutdown() {
-        return new Stage("graceful-shutdown", StageSupport.CLOSE, StageSupport.title("graceful-shutdown"),
+        return new Stage("graceful-shutdown", ArticleSection.SOCKET_CLOSE, StageSupport.title("graceful-shutdown"),
                 HalfCloseStages::gracefulShutdown);
     }
 
@@ -66,13 +67,13 @@ public final class HalfCloseStages {
                 ByteArrayOutputStream clientLog = new ByteArrayOutputStream();
                 HalfCloseFileClient.download(LOOPBACK.getHostAddress(), port, "notes.txt", downloads.resolve("notes.txt"),
                         WAIT, new PrintStream(clientLog, true, StandardCharsets.UTF_8), bytes -> { }, false);
-                String client = CloseMessages.get("CloseDemo.label.client");
+                String client = Msg.get("CloseDemo.label.client");
                 clientLog.toString(StandardCharsets.UTF_8).lines().forEach(l -> n.line(client, l));
                 server.shutdown(WAIT); // waits for the server's thread to print the Thank you
-                String serverLabel = CloseMessages.get("CloseDemo.label.server");
+                String serverLabel = Msg.get("CloseDemo.label.server");
                 serverLog.toString(StandardCharsets.UTF_8).lines().forEach(l -> n.line(serverLabel, l));
-                n.note(CloseMessages.get("CloseDemo.halfClose.oneDirection"));
-                n.note(CloseMessages.get("CloseDemo.halfClose.framing"));
+                n.note(Msg.get("CloseDemo.halfClose.oneDirection"));
+                n.note(Msg.get("CloseDemo.halfClose.framing"));
             }
         } finally {
             deleteTree(root);
@@ -96,27 +97,27 @@ public final class HalfCloseStages {
                 slow.getOutputStream().write(FileProtocol.request("big.bin"));
                 if (n.available()) { // the transfer is in flight: the server waits for the client's window
                     KernelAwait.awaitRow(r -> r.localPort() == port && r.remotePort() == slow.getLocalPort()
-                            && r.txQueue() > 0, WAIT, CloseMessages.get("CloseDemo.await.transferInFlight"));
+                            && r.txQueue() > 0, WAIT, Msg.get("CloseDemo.await.transferInFlight"));
                 }
-                n.program(CloseMessages.get("CloseDemo.shutdown.start"));
+                n.program(Msg.get("CloseDemo.shutdown.start"));
                 CompletableFuture<HalfCloseFileServer.ShutdownReport> report =
                         CompletableFuture.supplyAsync(() -> server.shutdown(SHUTDOWN_DEADLINE));
                 if (n.available()) {
                     KernelAwait.awaitTable(rows -> rows.stream().noneMatch(r -> r.localPort() == port
-                            && r.state() == TcpState.LISTEN), WAIT, CloseMessages.get("CloseDemo.await.listenerClosed"));
+                            && r.state() == TcpState.LISTEN), WAIT, Msg.get("CloseDemo.await.listenerClosed"));
                 }
                 try (Socket late = new Socket()) {
                     late.connect(new InetSocketAddress(LOOPBACK, port), Math.toIntExact(LATE_CONNECT_TIMEOUT.toMillis()));
-                    n.program(CloseMessages.get("CloseDemo.shutdown.lateConnected"));
+                    n.program(Msg.get("CloseDemo.shutdown.lateConnected"));
                 } catch (ConnectException e) {
-                    n.program(CloseMessages.get("CloseDemo.shutdown.lateRefused", Cli.describe(e)));
+                    n.program(Msg.get("CloseDemo.shutdown.lateRefused", Cli.describe(e)));
                 }
                 long got = slow.getInputStream().transferTo(OutputStream.nullOutputStream()); // -1 = FIN
-                n.program(CloseMessages.get("CloseDemo.shutdown.inFlightRead", got));
+                n.program(Msg.get("CloseDemo.shutdown.inFlightRead", got));
                 HalfCloseCore.thankYou(slow);
                 HalfCloseFileServer.ShutdownReport r = report.get(SHUTDOWN_WAIT.toSeconds(), TimeUnit.SECONDS);
-                n.result(CloseMessages.get("CloseDemo.shutdown.finished", r.finished(), r.aborted()));
-                String serverLabel = CloseMessages.get("CloseDemo.label.server");
+                n.result(Msg.get("CloseDemo.shutdown.finished", r.finished(), r.aborted()));
+                String serverLabel = Msg.get("CloseDemo.label.server");
                 serverLog.toString(StandardCharsets.UTF_8).lines().forEach(l -> n.line(serverLabel, l));
             } finally {
                 server.close();

@@ -6,7 +6,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 
 /** Maps the file name a client asked for to a regular file under the server's root, refusing every escape. */
 public final class ServedFiles {
@@ -25,7 +25,7 @@ public final class ServedFiles {
     /** Serves files under {@code root}; the root itself is resolved once, links included. */
     public ServedFiles(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
-            throw new NoSuchFileException(CloseMessages.get("ServedFiles.noRoot", root.toAbsolutePath()));
+            throw new NoSuchFileException(Msg.get("ServedFiles.noRoot", root.toAbsolutePath()));
         }
         this.root = root.toRealPath();
     }
@@ -42,35 +42,35 @@ public final class ServedFiles {
      */
     public Path resolve(String name) throws RefusedException {
         if (name.isEmpty()) {
-            throw new RefusedException(CloseMessages.get("ServedFiles.empty"));
+            throw new RefusedException(Msg.get("ServedFiles.empty"));
         }
         Path asked;
         try {
             asked = Path.of(name);
         } catch (InvalidPathException e) {
-            throw new RefusedException(CloseMessages.get("ServedFiles.invalid", e.getReason()));
+            throw new RefusedException(Msg.get("ServedFiles.invalid", e.getReason()));
         }
         if (asked.isAbsolute() || name.startsWith("/") || name.startsWith("\\")) {
-            throw new RefusedException(CloseMessages.get("ServedFiles.absolute"));
+            throw new RefusedException(Msg.get("ServedFiles.absolute"));
         }
         for (Path step : asked) {
             if (step.toString().equals("..")) {
-                throw new RefusedException(CloseMessages.get("ServedFiles.parent"));
+                throw new RefusedException(Msg.get("ServedFiles.parent"));
             }
         }
         Path real;
         try {
             real = root.resolve(asked).toRealPath(); // follows every symbolic link to where it really leads
         } catch (NoSuchFileException e) {
-            throw new RefusedException(CloseMessages.get("ServedFiles.missing", name));
+            throw new RefusedException(Msg.get("ServedFiles.missing", name));
         } catch (IOException e) {
-            throw new RefusedException(CloseMessages.get("ServedFiles.cannotOpen", name, e.getMessage()));
+            throw new RefusedException(Msg.get("ServedFiles.cannotOpen", name, e.getMessage()));
         }
         if (!real.startsWith(root)) {
-            throw new RefusedException(CloseMessages.get("ServedFiles.linkOutside", name));
+            throw new RefusedException(Msg.get("ServedFiles.linkOutside", name));
         }
         if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-            throw new RefusedException(CloseMessages.get("ServedFiles.notRegular", name));
+            throw new RefusedException(Msg.get("ServedFiles.notRegular", name));
         }
         return real;
     }

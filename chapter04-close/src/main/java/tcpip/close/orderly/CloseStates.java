@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.TcpState;
@@ -45,14 +45,14 @@ public final class CloseStates {
         if (showCode) {
             n.code(OrderlyCloseCore.class, "close-first");
         }
-        n.program(CloseMessages.get("CloseStates.closeFirst"));
+        n.program(Msg.get("CloseStates.closeFirst"));
         OrderlyCloseCore.closeFirst(socket);
         if (!kernelView || !n.available()) {
             return;
         }
         Optional<SocketRow> row = awaitStateOrGone(local, remote, EnumSet.of(TcpState.FIN_WAIT2, TcpState.TIME_WAIT));
         if (row.isEmpty()) {
-            n.kernel(CloseMessages.get("CloseStates.resetNoClose", local, remote));
+            n.kernel(Msg.get("CloseStates.resetNoClose", local, remote));
             return;
         }
         if (row.get().state() == TcpState.FIN_WAIT2) {
@@ -61,11 +61,11 @@ public final class CloseStates {
         }
         Optional<SocketRow> timeWait = awaitStateOrGone(local, remote, EnumSet.of(TcpState.TIME_WAIT));
         if (timeWait.isEmpty()) {
-            n.kernel(CloseMessages.get("CloseStates.reset", local, remote));
+            n.kernel(Msg.get("CloseStates.reset", local, remote));
             return;
         }
         n.kernel(describe(timeWait.get()));
-        n.note(CloseMessages.get("CloseStates.timeWait", seconds(timeWait.get().timerLeft())));
+        n.note(Msg.get("CloseStates.timeWait", seconds(timeWait.get().timerLeft())));
     }
 
     /** Passive closer: read() until the peer's FIN, CLOSE_WAIT, then close() after {@code pause}. */
@@ -82,27 +82,27 @@ public final class CloseStates {
         if (showCode) {
             n.code(OrderlyCloseCore.class, "await-fin");
         }
-        n.program(CloseMessages.get("CloseStates.awaitFin"));
+        n.program(Msg.get("CloseStates.awaitFin"));
         int r = OrderlyCloseCore.awaitFin(socket);
         if (r != -1) {
-            throw new IOException(CloseMessages.get("CloseStates.dataNotFin"));
+            throw new IOException(Msg.get("CloseStates.dataNotFin"));
         }
-        n.program(CloseMessages.get("CloseStates.finArrived"));
+        n.program(Msg.get("CloseStates.finArrived"));
         if (kernelView && n.available()) {
             Optional<SocketRow> closeWait = awaitStateOrGone(local, remote, EnumSet.of(TcpState.CLOSE_WAIT));
             closeWait.ifPresent(row -> {
                 n.kernel(describe(row));
-                n.note(CloseMessages.get("CloseStates.closeWait"));
+                n.note(Msg.get("CloseStates.closeWait"));
             });
         }
         if (showCode) {
             n.code(OrderlyCloseCore.class, "close-second");
         }
-        n.program(CloseMessages.get("CloseStates.closeSecond", Narrator.human(pause)));
+        n.program(Msg.get("CloseStates.closeSecond", Narrator.human(pause)));
         OrderlyCloseCore.closeSecond(socket, pause);
         if (kernelView && n.available()) {
             KernelAwait.awaitGone(local, remote, KERNEL_WAIT);
-            n.kernel(CloseMessages.get("CloseStates.passiveGone", local, remote));
+            n.kernel(Msg.get("CloseStates.passiveGone", local, remote));
         }
     }
 
@@ -127,11 +127,11 @@ public final class CloseStates {
     /** The same note as one sentence of the bundle whose keys start with {@code prefix} ({@code held}, {@code orphan} …). */
     private static String finTimeoutNote(SocketRow row, String prefix) {
         if (row.inode() != 0) {
-            return CloseMessages.get(prefix + "held");
+            return Msg.get(prefix + "held");
         }
         Optional<Integer> seconds = finTimeoutSeconds();
-        return seconds.isPresent() ? CloseMessages.get(prefix + "orphan", seconds.get(), FIN_TIMEOUT)
-                : CloseMessages.get(prefix + "orphanUnreadable", FIN_TIMEOUT);
+        return seconds.isPresent() ? Msg.get(prefix + "orphan", seconds.get(), FIN_TIMEOUT)
+                : Msg.get(prefix + "orphanUnreadable", FIN_TIMEOUT);
     }
 
     /** net.ipv4.tcp_fin_timeout in seconds, if this is Linux. */
@@ -148,7 +148,7 @@ public final class CloseStates {
     public static Optional<SocketRow> awaitStateOrGone(int local, int remote, Set<TcpState> states) throws TimeoutException {
         List<SocketRow> rows = KernelAwait.awaitTable(t -> t.stream().noneMatch(r -> matches(r, local, remote))
                 || t.stream().anyMatch(r -> matches(r, local, remote) && states.contains(r.state())), KERNEL_WAIT,
-                CloseMessages.get("CloseStates.await.stateOrGone", local, remote, states));
+                Msg.get("CloseStates.await.stateOrGone", local, remote, states));
         return rows.stream().filter(r -> matches(r, local, remote) && states.contains(r.state())).findFirst();
     }
 

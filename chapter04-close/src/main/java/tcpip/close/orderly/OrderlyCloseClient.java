@@ -6,7 +6,7 @@ import java.time.Duration;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.close.CloseCapture;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.kernel.Endpoint;
 import tcpip.kernel.PacketCapture;
 import tcpip.narration.Narrator;
@@ -19,16 +19,16 @@ public final class OrderlyCloseClient {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("OrderlyCloseClient", CloseMessages.get("OrderlyCloseClient.summary"));
+        Cli cli = new Cli("OrderlyCloseClient", Msg.get("OrderlyCloseClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(OrderlyCloseServer.DEFAULT_PORT);
         Cli.Option<Closer> first = cli.enumOption("--closes-first", Closer.class, Closer.SERVER,
-                CloseMessages.get("OrderlyCloseClient.opt.closesFirst"));
+                Msg.get("OrderlyCloseClient.opt.closesFirst"));
         Cli.Option<Duration> pause = cli.durationOption("--second-close-pause", OrderlyCloseCore.SECOND_CLOSER_PAUSE,
-                Duration.ZERO, Duration.ofSeconds(10), CloseMessages.get("OrderlyCloseClient.opt.secondClosePause"));
+                Duration.ZERO, Duration.ofSeconds(10), Msg.get("OrderlyCloseClient.opt.secondClosePause"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
-                CloseMessages.get("Client.opt.timeout"));
-        Cli.Option<Boolean> capture = cli.flag("--capture", CloseMessages.get("OrderlyCloseClient.opt.capture"));
+                Msg.get("Client.opt.timeout"));
+        Cli.Option<Boolean> capture = cli.flag("--capture", Msg.get("OrderlyCloseClient.opt.capture"));
         cli.example("OrderlyCloseClient --port 7304 --closes-first server")
            .example("OrderlyCloseClient --port 7304 --closes-first client --capture");
         cli.parse(args);
@@ -47,7 +47,7 @@ public final class OrderlyCloseClient {
         try (Socket socket = new Socket()) {
             socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
             socket.connect(new InetSocketAddress(host, port), Math.toIntExact(timeout.toMillis())); // SYN, SYN+ACK, ACK
-            n.program(CloseMessages.get("OrderlyCloseClient.connected", Endpoint.text(socket.getRemoteSocketAddress()),
+            n.program(Msg.get("OrderlyCloseClient.connected", Endpoint.text(socket.getRemoteSocketAddress()),
                     socket.getLocalPort()));
             activePort = first == Closer.CLIENT ? socket.getLocalPort() : port;
             me = (InetSocketAddress) socket.getLocalSocketAddress();

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.kernel.Endpoint;
 import tcpip.narration.Narrator;
@@ -41,17 +41,17 @@ public final class OrderlyCloseServer {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("OrderlyCloseServer", CloseMessages.get("OrderlyCloseServer.summary"));
+        Cli cli = new Cli("OrderlyCloseServer", Msg.get("OrderlyCloseServer.summary"));
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Closer> first = cli.enumOption("--closes-first", Closer.class, Closer.SERVER,
-                CloseMessages.get("OrderlyCloseServer.opt.closesFirst"));
+                Msg.get("OrderlyCloseServer.opt.closesFirst"));
         Cli.Option<Duration> pause = cli.durationOption("--second-close-pause", OrderlyCloseCore.SECOND_CLOSER_PAUSE,
-                Duration.ZERO, Duration.ofSeconds(10), CloseMessages.get("OrderlyCloseServer.opt.secondClosePause"));
+                Duration.ZERO, Duration.ofSeconds(10), Msg.get("OrderlyCloseServer.opt.secondClosePause"));
         Cli.Option<Integer> max = cli.intOption("--max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000,
-                CloseMessages.get("Server.opt.maxConnections"));
+                Msg.get("Server.opt.maxConnections"));
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", DEFAULT_READ_TIMEOUT,
-                CloseMessages.get("OrderlyCloseServer.opt.readTimeout"));
+                Msg.get("OrderlyCloseServer.opt.readTimeout"));
         cli.example("OrderlyCloseServer --port 7304 --closes-first server")
            .example("OrderlyCloseServer --port 7304 --closes-first client --second-close-pause 0s");
         cli.parse(args);
@@ -60,7 +60,7 @@ public final class OrderlyCloseServer {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(bind.get()), port.get());
             try (ServerSocket server = ReuseAddressCore.listen(new ServerSocket(), address, true)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
-                Narrator.stdout().kernel(CloseMessages.get(first.get() == Closer.SERVER
+                Narrator.stdout().kernel(Msg.get(first.get() == Closer.SERVER
                         ? "OrderlyCloseServer.listening.serverFirst" : "OrderlyCloseServer.listening.clientFirst",
                         Endpoint.text(server.getLocalSocketAddress())));
                 loop(server, first.get(), pause.get(), new AcceptLoop.Limits(max.get(), timeout.get()),
@@ -87,8 +87,8 @@ public final class OrderlyCloseServer {
         Narrator n = new Narrator(new PrintStream(buf, true, StandardCharsets.UTF_8));
         boolean view = VIEWS.tryAcquire();
         try {
-            n.program(view ? CloseMessages.get("OrderlyCloseServer.accepted", Endpoint.text(socket.getRemoteSocketAddress()))
-                    : CloseMessages.get("OrderlyCloseServer.acceptedNoView",
+            n.program(view ? Msg.get("OrderlyCloseServer.accepted", Endpoint.text(socket.getRemoteSocketAddress()))
+                    : Msg.get("OrderlyCloseServer.acceptedNoView",
                             Endpoint.text(socket.getRemoteSocketAddress()), KERNEL_VIEWS));
             if (first == Closer.SERVER) {
                 CloseStates.closeFirst(socket, n, false, view);

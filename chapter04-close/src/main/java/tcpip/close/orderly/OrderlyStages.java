@@ -7,12 +7,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import tcpip.close.CloseCapture;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.close.StageSupport;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.PacketCapture;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.TcpState;
+import tcpip.narration.ArticleSection;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.net.LoopbackPair;
@@ -30,13 +31,13 @@ public final class OrderlyStages {
 
     /** The stage {@code server-closes-first}. */
     public static Stage serverClosesFirst() {
-        return new Stage("server-closes-first", StageSupport.FOUR_WAY, StageSupport.title("server-closes-first"),
+        return new Stage("server-closes-first", ArticleSection.FOUR_WAY_HANDSHAKE, StageSupport.title("server-closes-first"),
                 n -> fourWay(n, Closer.SERVER, false));
     }
 
     /** The stage {@code client-closes-first}. */
     public static Stage clientClosesFirst() {
-        return new Stage("client-closes-first", StageSupport.FOUR_WAY, StageSupport.title("client-closes-first"),
+        return new Stage("client-closes-first", ArticleSection.FOUR_WAY_HANDSHAKE, StageSupport.title("client-closes-first"),
                 n -> fourWay(n, Closer.CLIENT, true));
     }
 
@@ -57,31 +58,31 @@ public final class OrderlyStages {
                     OrderlyCloseCore.closeFirst(active);
                     int r = OrderlyCloseCore.awaitFin(passive);
                     OrderlyCloseCore.closeSecond(passive, Duration.ZERO);
-                    n.program(CloseMessages.get(who + "activeClose"));
-                    n.program(CloseMessages.get(who + "passiveReadCloseAtOnce", r));
+                    n.program(Msg.get(who + "activeClose"));
+                    n.program(Msg.get(who + "passiveReadCloseAtOnce", r));
                 } else {
-                    n.program(CloseMessages.get(who + "activeClose"));
+                    n.program(Msg.get(who + "activeClose"));
                     OrderlyCloseCore.closeFirst(active);
                     if (n.available()) {
                         SocketRow finWait2 = KernelAwait.await(a, b, TcpState.FIN_WAIT2, WAIT);
                         SocketRow closeWait = KernelAwait.await(b, a, TcpState.CLOSE_WAIT, WAIT);
                         n.kernel(CloseStates.describe(finWait2));
                         n.kernel(CloseStates.describe(closeWait));
-                        n.note(CloseMessages.get(who + "finWait2CloseWait"));
+                        n.note(Msg.get(who + "finWait2CloseWait"));
                         n.note(CloseStates.finTimeoutNote(finWait2));
                     }
                     n.code(OrderlyCloseCore.class, "await-fin");
-                    n.program(CloseMessages.get(who + "passiveReadEnd", OrderlyCloseCore.awaitFin(passive)));
+                    n.program(Msg.get(who + "passiveReadEnd", OrderlyCloseCore.awaitFin(passive)));
                     n.code(OrderlyCloseCore.class, "close-second");
-                    n.program(CloseMessages.get(who + "passiveCloseAfterAck"));
+                    n.program(Msg.get(who + "passiveCloseAfterAck"));
                     OrderlyCloseCore.closeSecond(passive, Duration.ZERO);
                 }
                 if (n.available()) {
                     SocketRow timeWait = KernelAwait.await(a, b, TcpState.TIME_WAIT, WAIT);
                     KernelAwait.awaitGone(b, a, WAIT);
                     n.kernel(CloseStates.describe(timeWait));
-                    n.kernel(CloseMessages.get(who + "passiveKeepsNothing", b, a));
-                    n.note(CloseMessages.get(who + "timeWaitFollows",
+                    n.kernel(Msg.get(who + "passiveKeepsNothing", b, a));
+                    n.note(Msg.get(who + "timeWaitFollows",
                             String.format("%.2f", timeWait.timerLeft().toMillis() / 1000.0)));
                 }
                 if (tcpdump.running()) {
@@ -92,9 +93,9 @@ public final class OrderlyStages {
                 tcpdump.stop();
             }
             if (first == Closer.SERVER) {
-                n.simplifies(CloseMessages.get("CloseDemo.simplifies.serverFirst"));
+                n.simplifies(Msg.get("CloseDemo.simplifies.serverFirst"));
             } else {
-                n.simplifies(CloseMessages.get("CloseDemo.simplifies.threeSegments"));
+                n.simplifies(Msg.get("CloseDemo.simplifies.threeSegments"));
             }
         }
     }

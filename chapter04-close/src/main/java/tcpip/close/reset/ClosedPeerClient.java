@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 
@@ -20,12 +20,12 @@ public final class ClosedPeerClient {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("ClosedPeerClient", CloseMessages.get("ClosedPeerClient.summary"));
+        Cli cli = new Cli("ClosedPeerClient", Msg.get("ClosedPeerClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(ClosedPeerServer.DEFAULT_PORT);
-        Cli.Option<Boolean> unread = cli.flag("--unread-data", CloseMessages.get("ClosedPeerClient.opt.unreadData"));
+        Cli.Option<Boolean> unread = cli.flag("--unread-data", Msg.get("ClosedPeerClient.opt.unreadData"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
-                CloseMessages.get("Client.opt.timeout"));
+                Msg.get("Client.opt.timeout"));
         cli.example("ClosedPeerClient --port 7304")
            .example("ClosedPeerClient --port 7304 --unread-data");
         cli.parse(args);
@@ -40,17 +40,17 @@ public final class ClosedPeerClient {
                 }
                 int r = ClosedPeerCore.read(socket);
                 if (r != -1) {
-                    throw new IOException(CloseMessages.get("ClosedPeerClient.notClosedPeerServer"));
+                    throw new IOException(Msg.get("ClosedPeerClient.notClosedPeerServer"));
                 }
-                System.out.println(CloseMessages.get("ClosedPeerClient.serverFin"));
+                System.out.println(Msg.get("ClosedPeerClient.serverFin"));
                 ClosedPeerCore.writeFirst(socket, "first\n".getBytes(StandardCharsets.UTF_8));
-                System.out.println(CloseMessages.get("ClosedPeerClient.write1"));
+                System.out.println(Msg.get("ClosedPeerClient.write1"));
                 awaitReset(socket);
                 try {
                     ClosedPeerCore.writeAfterReset(socket, "second\n".getBytes(StandardCharsets.UTF_8));
-                    throw new IOException(CloseMessages.get("ClosedPeerClient.write2Succeeded"));
+                    throw new IOException(Msg.get("ClosedPeerClient.write2Succeeded"));
                 } catch (SocketException e) {
-                    System.out.println(CloseMessages.get("ClosedPeerClient.write2Failed", Cli.describe(e)));
+                    System.out.println(Msg.get("ClosedPeerClient.write2Failed", Cli.describe(e)));
                 }
                 System.out.println(outcome(socket, "ClosedPeerClient.readAgain."));
             }
@@ -68,9 +68,9 @@ public final class ClosedPeerClient {
     static String outcome(Socket socket, String prefix) {
         try {
             int r = ClosedPeerCore.read(socket);
-            return r == -1 ? CloseMessages.get(prefix + "fin") : CloseMessages.get(prefix + "byte", r);
+            return r == -1 ? Msg.get(prefix + "fin") : Msg.get(prefix + "byte", r);
         } catch (IOException e) {
-            return CloseMessages.get(prefix + "failed", Cli.describe(e));
+            return Msg.get(prefix + "failed", Cli.describe(e));
         }
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.close.orderly.OrderlyCloseCore;
 import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.kernel.Endpoint;
@@ -35,19 +35,19 @@ public final class ClosedPeerServer {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("ClosedPeerServer", CloseMessages.get("ClosedPeerServer.summary"));
+        Cli cli = new Cli("ClosedPeerServer", Msg.get("ClosedPeerServer.summary"));
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<String> bind = cli.bind();
-        Cli.Option<Boolean> unread = cli.flag("--unread-data", CloseMessages.get("ClosedPeerServer.opt.unreadData"));
+        Cli.Option<Boolean> unread = cli.flag("--unread-data", Msg.get("ClosedPeerServer.opt.unreadData"));
         Cli.Option<Integer> max = cli.intOption("--max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000,
-                CloseMessages.get("Server.opt.maxConnections"));
+                Msg.get("Server.opt.maxConnections"));
         cli.example("ClosedPeerServer --port 7304")
-           .example(CloseMessages.get("ClosedPeerServer.example.unreadData"));
+           .example(Msg.get("ClosedPeerServer.example.unreadData"));
         cli.parse(args);
         cli.run(() -> {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(bind.get()), port.get());
             try (ServerSocket server = ReuseAddressCore.listen(new ServerSocket(), address, true)) {
-                System.out.println(CloseMessages.get("Server.listening", Endpoint.text(server.getLocalSocketAddress())));
+                System.out.println(Msg.get("Server.listening", Endpoint.text(server.getLocalSocketAddress())));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
                 loop(server, unread.get(), max.get(), System.out::println).run();
             }
@@ -60,14 +60,14 @@ public final class ClosedPeerServer {
                 Thread.ofVirtual().name("closed-peer-", 0).factory(), client -> {
                     if (unread) {
                         if (!awaitUnreadData(client)) {
-                            out.accept(CloseMessages.get("ClosedPeerServer.goneEarly",
+                            out.accept(Msg.get("ClosedPeerServer.goneEarly",
                                     Endpoint.text(client.getRemoteSocketAddress())));
                             return;
                         }
                         ClosedPeerCore.closeUnread(client);
-                        out.accept(CloseMessages.get("ClosedPeerServer.closeUnread"));
+                        out.accept(Msg.get("ClosedPeerServer.closeUnread"));
                     } else {
-                        out.accept(CloseMessages.get("ClosedPeerServer.closeAtOnce",
+                        out.accept(Msg.get("ClosedPeerServer.closeAtOnce",
                                 Endpoint.text(client.getRemoteSocketAddress())));
                         OrderlyCloseCore.closeFirst(client); // FIN: everything received was read
                     }
@@ -86,10 +86,10 @@ public final class ClosedPeerServer {
                 var rows = KernelAwait.awaitTable(t -> t.stream().noneMatch(r -> r.localPort() == local
                         && r.remotePort() == remote && r.state() == TcpState.ESTABLISHED)
                         || t.stream().anyMatch(r -> r.localPort() == local && r.remotePort() == remote && r.rxQueue() > 0),
-                        UNREAD_WAIT, CloseMessages.get("ClosedPeerServer.await.unreadBytes", remote));
+                        UNREAD_WAIT, Msg.get("ClosedPeerServer.await.unreadBytes", remote));
                 return rows.stream().anyMatch(r -> r.localPort() == local && r.remotePort() == remote && r.rxQueue() > 0);
             } catch (TimeoutException e) {
-                throw new IOException(CloseMessages.get("ClosedPeerServer.noBytes", UNREAD_WAIT.toSeconds()));
+                throw new IOException(Msg.get("ClosedPeerServer.noBytes", UNREAD_WAIT.toSeconds()));
             }
         }
         long deadline = System.nanoTime() + UNREAD_WAIT.toNanos();

@@ -8,7 +8,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 
 /** Reads what LingerServer sends and reports how it ended: -1 (FIN) or "Connection reset" (RST). */
 public final class LingerClient {
@@ -18,14 +18,14 @@ public final class LingerClient {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("LingerClient", CloseMessages.get("LingerClient.summary"));
+        Cli cli = new Cli("LingerClient", Msg.get("LingerClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(LingerServer.DEFAULT_PORT);
         Cli.Option<Duration> stall = cli.durationOption("--stall", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(10),
-                CloseMessages.get("LingerClient.opt.stall"));
+                Msg.get("LingerClient.opt.stall"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
-                CloseMessages.get("Client.opt.timeout"));
-        Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 1L << 30, CloseMessages.get("LingerClient.opt.rcvbuf"));
+                Msg.get("Client.opt.timeout"));
+        Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 1L << 30, Msg.get("LingerClient.opt.rcvbuf"));
         cli.example("LingerClient --port 7304")
            .example("LingerClient --port 7304 --stall 10s --rcvbuf 64K");
         cli.parse(args);
@@ -37,9 +37,9 @@ public final class LingerClient {
                 int ms = Math.toIntExact(timeout.get().toMillis());
                 socket.connect(new InetSocketAddress(host.get(), port.get()), ms);
                 socket.setSoTimeout(ms);
-                System.out.println(CloseMessages.get("LingerClient.connected", socket.getLocalPort()));
+                System.out.println(Msg.get("LingerClient.connected", socket.getLocalPort()));
                 if (!stall.get().isZero()) {
-                    System.out.println(CloseMessages.get("LingerClient.stalling", stall.get().toMillis()));
+                    System.out.println(Msg.get("LingerClient.stalling", stall.get().toMillis()));
                     // The pause is the subject: a peer that does not read, so the server's close() has unACKed data.
                     Thread.sleep(stall.get());
                 }
@@ -50,12 +50,12 @@ public final class LingerClient {
                     for (int n; (n = in.read(buf)) != -1; ) { // read() == -1: the server's FIN
                         total += n;
                     }
-                    System.out.println(CloseMessages.get("LingerClient.fin", total));
+                    System.out.println(Msg.get("LingerClient.fin", total));
                 } catch (SocketTimeoutException e) {
-                    throw new IOException(CloseMessages.get("LingerClient.silence", timeout.get().toMillis(), total), e);
+                    throw new IOException(Msg.get("LingerClient.silence", timeout.get().toMillis(), total), e);
                 } catch (IOException e) {
                     // RST: the data already received was read first; then this read fails
-                    System.out.println(CloseMessages.get("LingerClient.reset", total, Cli.describe(e)));
+                    System.out.println(Msg.get("LingerClient.reset", total, Cli.describe(e)));
                 }
             }
         });

@@ -10,7 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.close.orderly.CloseStates;
 import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.kernel.Endpoint;
@@ -31,22 +31,22 @@ public final class LingerServer {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("LingerServer", CloseMessages.get("LingerServer.summary"));
+        Cli cli = new Cli("LingerServer", Msg.get("LingerServer.summary"));
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<String> bind = cli.bind();
-        Cli.Option<Integer> linger = cli.intOption("--linger", 0, 0, 600, CloseMessages.get("LingerServer.opt.linger"));
+        Cli.Option<Integer> linger = cli.intOption("--linger", 0, 0, 600, Msg.get("LingerServer.opt.linger"));
         Cli.Option<Long> bytes = cli.sizeOption("--bytes", DEFAULT_BYTES, 0, 1L << 34,
-                CloseMessages.get("LingerServer.opt.bytes"));
+                Msg.get("LingerServer.opt.bytes"));
         Cli.Option<Integer> max = cli.intOption("--max-connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000,
-                CloseMessages.get("Server.opt.maxConnections"));
+                Msg.get("Server.opt.maxConnections"));
         cli.example("LingerServer --port 7304 --linger 0")
-           .example(CloseMessages.get("LingerServer.example.stall"));
+           .example(Msg.get("LingerServer.example.stall"));
         cli.parse(args);
         cli.run(() -> {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(bind.get()), port.get());
             try (ServerSocketChannel server = ServerSocketChannel.open()) {
                 ReuseAddressCore.listen(server.socket(), address, true); // the channel's socket: accepted ones have channels
-                System.out.println(CloseMessages.get("LingerServer.listening", Endpoint.text(server.getLocalAddress()),
+                System.out.println(Msg.get("LingerServer.listening", Endpoint.text(server.getLocalAddress()),
                         linger.get()));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
                 loop(server.socket(), bytes.get(), linger.get(), max.get(), System.out).run();
@@ -77,18 +77,18 @@ public final class LingerServer {
         int local = ((InetSocketAddress) client.getLocalAddress()).getPort();
         int remote = ((InetSocketAddress) client.getRemoteAddress()).getPort();
         long written = LingerCore.writeUntilFull(client, bytes);
-        n.program(CloseMessages.get(written < bytes ? "LingerServer.wroteUntilFull" : "LingerServer.wroteAll", written, bytes));
+        n.program(Msg.get(written < bytes ? "LingerServer.wroteUntilFull" : "LingerServer.wroteAll", written, bytes));
         if (SocketTable.available()) {
             SocketTable.connection(local, remote).ifPresent(n::row);
         }
-        n.program(CloseMessages.get("LingerServer.lingerClose", lingerSeconds));
+        n.program(Msg.get("LingerServer.lingerClose", lingerSeconds));
         long start = System.nanoTime();
         LingerCore.close(client, lingerSeconds);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        n.result(CloseMessages.get("LingerServer.closeTook", Narrator.human(took)));
+        n.result(Msg.get("LingerServer.closeTook", Narrator.human(took)));
         if (SocketTable.available()) {
             SocketTable.connection(local, remote).ifPresentOrElse(r -> n.kernel(CloseStates.describe(r)),
-                    () -> n.kernel(CloseMessages.get(lingerSeconds == 0 ? "LingerServer.goneAfterRst" : "LingerServer.gone",
+                    () -> n.kernel(Msg.get(lingerSeconds == 0 ? "LingerServer.goneAfterRst" : "LingerServer.gone",
                             local, remote)));
         }
         return took;

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import tcpip.cli.Cli;
 import tcpip.close.CloseCapture;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.close.StageSupport;
 import tcpip.close.orderly.OrderlyCloseCore;
 import tcpip.kernel.KernelAwait;
@@ -23,6 +23,7 @@ import tcpip.kernel.PacketCapture;
 import tcpip.kernel.Segment;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
+import tcpip.narration.ArticleSection;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.net.LoopbackPair;
@@ -42,23 +43,23 @@ public final class ResetStages {
 
     /** The stage {@code linger-zero}. */
     public static Stage lingerZero() {
-        return new Stage("linger-zero", StageSupport.CLOSE, StageSupport.title("linger-zero"), ResetStages::lingerZero);
+        return new Stage("linger-zero", ArticleSection.SOCKET_CLOSE, StageSupport.title("linger-zero"), ResetStages::lingerZero);
     }
 
     /** The stage {@code linger-timeout}. */
     public static Stage lingerTimeout() {
-        return new Stage("linger-timeout", StageSupport.CLOSE, StageSupport.title("linger-timeout"),
+        return new Stage("linger-timeout", ArticleSection.SOCKET_CLOSE, StageSupport.title("linger-timeout"),
                 ResetStages::lingerTimeout);
     }
 
     /** The stage {@code closed-peer}. */
     public static Stage closedPeer() {
-        return new Stage("closed-peer", StageSupport.CLOSE, StageSupport.title("closed-peer"), ResetStages::closedPeer);
+        return new Stage("closed-peer", ArticleSection.SOCKET_CLOSE, StageSupport.title("closed-peer"), ResetStages::closedPeer);
     }
 
     /** The stage {@code unread-close}. */
     public static Stage unreadClose() {
-        return new Stage("unread-close", StageSupport.CLOSE, StageSupport.title("unread-close"),
+        return new Stage("unread-close", ArticleSection.SOCKET_CLOSE, StageSupport.title("unread-close"),
                 ResetStages::unreadClose);
     }
 
@@ -75,14 +76,14 @@ public final class ResetStages {
                 LingerServer.sendAndClose(accepted, SENT_BEFORE_RST, 0, n);
                 InputStream in = client.getInputStream();
                 byte[] got = in.readNBytes(SENT_BEFORE_RST); // the bytes sent before the RST are still there
-                n.program(CloseMessages.get("CloseDemo.lingerZero.readBeforeRst", got.length));
+                n.program(Msg.get("CloseDemo.lingerZero.readBeforeRst", got.length));
                 n.program(readOutcome(in));
                 if (n.available()) {
                     int clientPort = client.getLocalPort();
                     boolean timeWait = SocketTable.read(r -> r.hasPort(port) && r.hasPort(clientPort)
                             && r.state() == TcpState.TIME_WAIT).stream().findAny().isPresent();
-                    n.kernel(timeWait ? CloseMessages.get("CloseDemo.lingerZero.timeWaitRemains")
-                            : CloseMessages.get("CloseDemo.lingerZero.noTimeWait", port));
+                    n.kernel(timeWait ? Msg.get("CloseDemo.lingerZero.timeWaitRemains")
+                            : Msg.get("CloseDemo.lingerZero.noTimeWait", port));
                 }
                 List<Segment> segs = StageSupport.printSegments(n, tcpdump, 5, client.getLocalSocketAddress());
                 if (!segs.isEmpty()) {
@@ -101,44 +102,44 @@ public final class ResetStages {
             client.connect(listener.getLocalAddress(), Math.toIntExact(WAIT.toMillis()));
             SocketChannel accepted = listener.accept();
             accepted.setOption(StandardSocketOptions.SO_SNDBUF, SMALL_BUFFER);
-            n.note(CloseMessages.get("CloseDemo.lingerTimeout.clientDoesNotRead"));
+            n.note(Msg.get("CloseDemo.lingerTimeout.clientDoesNotRead"));
             n.code(LingerCore.class, "fill");
             Duration took = LingerServer.sendAndClose(accepted, MORE_THAN_FITS, 1, n);
-            n.note(CloseMessages.get("CloseDemo.lingerTimeout.closeWaited", Narrator.human(took)));
+            n.note(Msg.get("CloseDemo.lingerTimeout.closeWaited", Narrator.human(took)));
         }
     }
 
     static void closedPeer(Narrator n) throws Exception {
         try (LoopbackPair p = LoopbackPair.open().readTimeout(WAIT)) {
             Socket client = p.client();
-            n.program(CloseMessages.get("CloseDemo.closedPeer.serverCloses"));
+            n.program(Msg.get("CloseDemo.closedPeer.serverCloses"));
             OrderlyCloseCore.closeFirst(p.server()); // FIN to the client
             n.code(ClosedPeerCore.class, "read-fin");
-            n.program(CloseMessages.get("CloseDemo.closedPeer.readFin", ClosedPeerCore.read(client)));
+            n.program(Msg.get("CloseDemo.closedPeer.readFin", ClosedPeerCore.read(client)));
             n.code(ClosedPeerCore.class, "write-first");
             ClosedPeerCore.writeFirst(client, "first".getBytes(StandardCharsets.UTF_8));
-            n.program(CloseMessages.get("CloseDemo.closedPeer.write1"));
+            n.program(Msg.get("CloseDemo.closedPeer.write1"));
             if (n.available()) {
                 KernelAwait.awaitGone(client.getLocalPort(), client.getPort(), WAIT);
-                n.kernel(CloseMessages.get("CloseDemo.closedPeer.rowGone"));
+                n.kernel(Msg.get("CloseDemo.closedPeer.rowGone"));
             }
             n.code(ClosedPeerCore.class, "write-after-rst");
             try {
                 ClosedPeerCore.writeAfterReset(client, "second".getBytes(StandardCharsets.UTF_8));
-                n.program(CloseMessages.get("CloseDemo.closedPeer.write2Returned"));
+                n.program(Msg.get("CloseDemo.closedPeer.write2Returned"));
             } catch (IOException e) {
-                n.program(CloseMessages.get("CloseDemo.closedPeer.write2Threw", Cli.describe(e)));
+                n.program(Msg.get("CloseDemo.closedPeer.write2Threw", Cli.describe(e)));
             }
-            n.program(CloseMessages.get("CloseDemo.closedPeer.readAfterRst", ClosedPeerCore.read(client)));
+            n.program(Msg.get("CloseDemo.closedPeer.readAfterRst", ClosedPeerCore.read(client)));
         }
     }
 
     static void unreadClose(Narrator n) throws Exception {
-        n.note(CloseMessages.get("CloseDemo.unread.socketClose"));
+        n.note(Msg.get("CloseDemo.unread.socketClose"));
         unreadCloseSocket(n);
-        n.note(CloseMessages.get("CloseDemo.unread.channelClose"));
+        n.note(Msg.get("CloseDemo.unread.channelClose"));
         unreadCloseChannel(n);
-        n.note(CloseMessages.get("CloseDemo.unread.why"));
+        n.note(Msg.get("CloseDemo.unread.why"));
     }
 
     private static void unreadCloseSocket(Narrator n) throws Exception {
@@ -148,7 +149,7 @@ public final class ResetStages {
                 p.client().getOutputStream().write(UNREAD);
                 ClosedPeerServer.awaitUnreadData(p.server());
                 n.code(ClosedPeerCore.class, "close-unread");
-                n.program(CloseMessages.get("CloseDemo.unread.serverSocketClose", UNREAD.length));
+                n.program(Msg.get("CloseDemo.unread.serverSocketClose", UNREAD.length));
                 ClosedPeerCore.closeUnread(p.server());
                 n.program(readOutcome(p.client().getInputStream()));
                 // DATA, ACK, FIN, RST, and sometimes the client's ACK of the FIN before the RST: wait for the RST.
@@ -174,7 +175,7 @@ public final class ResetStages {
                 SocketChannel server = listener.accept();
                 client.getOutputStream().write(UNREAD);
                 ClosedPeerServer.awaitUnreadData(server.socket());
-                n.program(CloseMessages.get("CloseDemo.unread.serverChannelClose", UNREAD.length));
+                n.program(Msg.get("CloseDemo.unread.serverChannelClose", UNREAD.length));
                 server.close(); // close(2) with unread data: Linux sends RST only
                 n.program(readOutcome(client.getInputStream()));
                 List<Segment> segs = StageSupport.printSegments(n, tcpdump, 6, client.getLocalSocketAddress());
@@ -190,9 +191,9 @@ public final class ResetStages {
     /** The client's next read(), as one sentence: what it returned, or what it threw. */
     private static String readOutcome(InputStream in) {
         try {
-            return CloseMessages.get("CloseDemo.clientReadReturned", in.read());
+            return Msg.get("CloseDemo.clientReadReturned", in.read());
         } catch (IOException e) {
-            return CloseMessages.get("CloseDemo.clientReadThrew", Cli.describe(e));
+            return Msg.get("CloseDemo.clientReadThrew", Cli.describe(e));
         }
     }
 }

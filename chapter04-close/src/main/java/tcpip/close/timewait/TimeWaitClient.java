@@ -7,7 +7,7 @@ import java.net.Socket;
 import java.time.Duration;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.close.orderly.OrderlyCloseCore;
 
 /** Connects --count times and reads until the server's FIN, so the server closes first each time. */
@@ -18,12 +18,12 @@ public final class TimeWaitClient {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("TimeWaitClient", CloseMessages.get("TimeWaitClient.summary"));
+        Cli cli = new Cli("TimeWaitClient", Msg.get("TimeWaitClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(TimeWaitRestartServer.DEFAULT_PORT);
-        Cli.Option<Integer> count = cli.intOption("--count", 3, 1, 10_000, CloseMessages.get("TimeWaitClient.opt.count"));
+        Cli.Option<Integer> count = cli.intOption("--count", 3, 1, 10_000, Msg.get("TimeWaitClient.opt.count"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
-                CloseMessages.get("Client.opt.timeout"));
+                Msg.get("Client.opt.timeout"));
         cli.example("TimeWaitClient --port 7304 --count 3");
         cli.parse(args);
         int ms = Math.toIntExact(timeout.get().toMillis());
@@ -35,9 +35,9 @@ public final class TimeWaitClient {
                     InputStream in = socket.getInputStream();
                     byte[] line = in.readNBytes(64); // returns at -1: the server's FIN
                     if (OrderlyCloseCore.awaitFin(socket) != -1) {
-                        throw new IOException(CloseMessages.get("TimeWaitClient.notTheServer"));
+                        throw new IOException(Msg.get("TimeWaitClient.notTheServer"));
                     }
-                    System.out.println(CloseMessages.get("TimeWaitClient.connection", i + 1, socket.getLocalPort(),
+                    System.out.println(Msg.get("TimeWaitClient.connection", i + 1, socket.getLocalPort(),
                             line.length));
                     OrderlyCloseCore.closeSecond(socket, Duration.ZERO); // our FIN comes second: no TIME_WAIT here
                 }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.cli.PrivateNetwork;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.close.orderly.CloseStates;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.PacketAccess;
@@ -47,10 +47,10 @@ public final class TimeWaitMyths {
     public static void main(String[] args) {
         PrivateNetwork.enter(args); // not root: continue in a private namespace, where unshare --net works
         Lang.chooseFrom(args);
-        Cli cli = new Cli("TimeWaitMyths", CloseMessages.get("TimeWaitMyths.summary"));
-        Cli.Option<Integer> fin = cli.intOption("--fin-timeout", 5, 1, 60, CloseMessages.get("TimeWaitMyths.opt.finTimeout"));
-        Cli.Option<Boolean> quick = cli.flag("--quick", CloseMessages.get("TimeWaitMyths.opt.quick"));
-        Cli.Option<Boolean> inside = cli.flag(IN_NAMESPACE, CloseMessages.get("TimeWaitMyths.opt.inNamespace"));
+        Cli cli = new Cli("TimeWaitMyths", Msg.get("TimeWaitMyths.summary"));
+        Cli.Option<Integer> fin = cli.intOption("--fin-timeout", 5, 1, 60, Msg.get("TimeWaitMyths.opt.finTimeout"));
+        Cli.Option<Boolean> quick = cli.flag("--quick", Msg.get("TimeWaitMyths.opt.quick"));
+        Cli.Option<Boolean> inside = cli.flag(IN_NAMESPACE, Msg.get("TimeWaitMyths.opt.inNamespace"));
         cli.example("TimeWaitMyths")
            .example("TimeWaitMyths --fin-timeout 3 --quick");
         cli.parse(args);
@@ -59,7 +59,7 @@ public final class TimeWaitMyths {
                 TimeWaitMyths m = new TimeWaitMyths();
                 m.run(fin.get(), !quick.get());
                 if (!m.failed.isEmpty()) {
-                    throw new IllegalStateException(CloseMessages.get("TimeWaitMyths.failed", m.failed.size(), m.failed));
+                    throw new IllegalStateException(Msg.get("TimeWaitMyths.failed", m.failed.size(), m.failed));
                 }
                 return;
             }
@@ -77,7 +77,7 @@ public final class TimeWaitMyths {
             Process p = new ProcessBuilder(cmd).inheritIO().start();
             if (!p.waitFor(2, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new IllegalStateException(CloseMessages.get("TimeWaitMyths.innerTimeout"));
+                throw new IllegalStateException(Msg.get("TimeWaitMyths.innerTimeout"));
             }
             if (p.exitValue() != 0) {
                 Cli.exit(p.exitValue()); // the inner run already printed its one line
@@ -91,11 +91,11 @@ public final class TimeWaitMyths {
         PacketAccess access = PacketAccess.current();
         if (access.kind() != PacketAccess.Kind.ROOT
                 && access.kind() != PacketAccess.Kind.PRIVATE_NAMESPACE) {
-            return CloseMessages.get("TimeWaitMyths.needsRoot", access.canCapture() ? access.kind().name() : access.reason());
+            return Msg.get("TimeWaitMyths.needsRoot", access.canCapture() ? access.kind().name() : access.reason());
         }
         for (String tool : List.of("unshare", "ip")) {
             if (List.of("/usr/bin", "/usr/sbin", "/bin", "/sbin").stream().noneMatch(d -> Files.isExecutable(Path.of(d, tool)))) {
-                return CloseMessages.get("TimeWaitMyths.needsTool", tool);
+                return Msg.get("TimeWaitMyths.needsTool", tool);
             }
         }
         return null;
@@ -104,10 +104,10 @@ public final class TimeWaitMyths {
     private void run(int finTimeout, boolean waitForOrphan) throws Exception {
         exec("ip", "link", "set", "lo", "up"); // a new namespace's loopback starts down
         String reuse = sysctl("tcp_tw_reuse");
-        out.kernel(CloseMessages.get("TimeWaitMyths.kernel", Files.readAllLines(Path.of("/proc/sys/kernel/osrelease")).get(0),
+        out.kernel(Msg.get("TimeWaitMyths.kernel", Files.readAllLines(Path.of("/proc/sys/kernel/osrelease")).get(0),
                 sysctl("tcp_fin_timeout"), reuse));
         if (List.of("0", "1", "2").contains(reuse)) {
-            out.kernel(CloseMessages.get("TimeWaitMyths.reuseMeans." + reuse)); // the kernel's documented values
+            out.kernel(Msg.get("TimeWaitMyths.reuseMeans." + reuse)); // the kernel's documented values
         }
         finTimeoutMyth(finTimeout, waitForOrphan);
         recycleMyth();
@@ -117,7 +117,7 @@ public final class TimeWaitMyths {
     /** Myth 1: "lower tcp_fin_timeout to shorten TIME_WAIT". */
     private void finTimeoutMyth(int finTimeout, boolean waitForOrphan) throws Exception {
         setSysctl("tcp_fin_timeout", String.valueOf(finTimeout));
-        out.line(CloseMessages.get("TimeWaitMyths.label.myth1"), CloseMessages.get("TimeWaitMyths.myth1", sysctl("tcp_fin_timeout")));
+        out.line(Msg.get("TimeWaitMyths.label.myth1"), Msg.get("TimeWaitMyths.myth1", sysctl("tcp_fin_timeout")));
         try (LoopbackPair orphan = LoopbackPair.open().readTimeout(WAIT);
                 LoopbackPair closed = LoopbackPair.open().readTimeout(WAIT)) {
             orphan.client().close(); // its peer never closes: an orphan in FIN_WAIT2
@@ -130,9 +130,9 @@ public final class TimeWaitMyths {
             out.kernel(CloseStates.describe(tw));
             double fw2Left = seconds(fw2.timerLeft());
             double twLeft = seconds(tw.timerLeft());
-            check(fw2Left <= finTimeout, CloseMessages.get("TimeWaitMyths.orphanTimer", String.format("%.2f", fw2Left),
+            check(fw2Left <= finTimeout, Msg.get("TimeWaitMyths.orphanTimer", String.format("%.2f", fw2Left),
                     finTimeout));
-            check(twLeft > finTimeout, CloseMessages.get("TimeWaitMyths.timeWaitTimer", String.format("%.2f", twLeft),
+            check(twLeft > finTimeout, Msg.get("TimeWaitMyths.timeWaitTimer", String.format("%.2f", twLeft),
                     finTimeout));
             if (waitForOrphan) {
                 long start = System.nanoTime();
@@ -140,7 +140,7 @@ public final class TimeWaitMyths {
                 double gone = (System.nanoTime() - start) / 1e9;
                 double left = seconds(KernelAwait.await(closed.clientPort(), closed.serverPort(), TcpState.TIME_WAIT,
                         WAIT).timerLeft());
-                check(left > 0, CloseMessages.get("TimeWaitMyths.orphanGone", String.format("%.1f", gone),
+                check(left > 0, Msg.get("TimeWaitMyths.orphanGone", String.format("%.1f", gone),
                         String.format("%.2f", left)));
             }
         }
@@ -148,9 +148,9 @@ public final class TimeWaitMyths {
 
     /** Myth 2: "turn on tcp_tw_recycle". */
     private void recycleMyth() {
-        out.line(CloseMessages.get("TimeWaitMyths.label.myth2"), CloseMessages.get("TimeWaitMyths.myth2"));
+        out.line(Msg.get("TimeWaitMyths.label.myth2"), Msg.get("TimeWaitMyths.myth2"));
         Path recycle = IPV4.resolve("tcp_tw_recycle");
-        check(!Files.exists(recycle), CloseMessages.get(Files.exists(recycle) ? "TimeWaitMyths.recycleExists"
+        check(!Files.exists(recycle), Msg.get(Files.exists(recycle) ? "TimeWaitMyths.recycleExists"
                 : "TimeWaitMyths.recycleGone", recycle));
     }
 
@@ -160,9 +160,9 @@ public final class TimeWaitMyths {
         if (Files.exists(IPV4.resolve("tcp_tw_reuse_delay"))) {
             String delay = sysctl("tcp_tw_reuse_delay");
             setSysctl("tcp_tw_reuse_delay", "1"); // ms a TIME_WAIT must be old before reuse
-            out.kernel(CloseMessages.get("TimeWaitMyths.reuseDelay", delay, sysctl("tcp_tw_reuse_delay")));
+            out.kernel(Msg.get("TimeWaitMyths.reuseDelay", delay, sysctl("tcp_tw_reuse_delay")));
         }
-        out.line(CloseMessages.get("TimeWaitMyths.label.myth3"), CloseMessages.get("TimeWaitMyths.myth3", sysctl("tcp_tw_reuse")));
+        out.line(Msg.get("TimeWaitMyths.label.myth3"), Msg.get("TimeWaitMyths.myth3", sysctl("tcp_tw_reuse")));
         InetAddress lo = InetAddress.getLoopbackAddress();
         int port;
         try (ServerSocket old = ReuseAddressCore.listen(lo, 0, false); Socket c = new Socket()) {
@@ -175,9 +175,9 @@ public final class TimeWaitMyths {
             KernelAwait.await(port, c.getLocalPort(), TcpState.TIME_WAIT, WAIT);
         }
         try (ServerSocket again = ReuseAddressCore.listen(lo, port, false)) {
-            check(false, CloseMessages.get("TimeWaitMyths.bindSucceeded", port));
+            check(false, Msg.get("TimeWaitMyths.bindSucceeded", port));
         } catch (IOException e) {
-            check(true, CloseMessages.get("TimeWaitMyths.bindFailed", port, Cli.describe(e)));
+            check(true, Msg.get("TimeWaitMyths.bindFailed", port, Cli.describe(e)));
         }
         try (ServerSocket server = ReuseAddressCore.listen(lo, 0, true)) {
             setSysctl("ip_local_port_range", ONLY_PORT + " " + ONLY_PORT); // connect() may pick only this port
@@ -187,23 +187,23 @@ public final class TimeWaitMyths {
                 first.close(); // the client closes first: ITS side ends in TIME_WAIT
                 accepted.close();
                 KernelAwait.await(first.getLocalPort(), server.getLocalPort(), TcpState.TIME_WAIT, WAIT);
-                out.program(CloseMessages.get("TimeWaitMyths.onlyPort", first.getLocalPort()));
+                out.program(Msg.get("TimeWaitMyths.onlyPort", first.getLocalPort()));
             }
             for (String reuse : List.of("0", "1")) {
                 setSysctl("tcp_tw_reuse", reuse);
                 try (Socket next = new Socket()) {
                     next.connect(server.getLocalSocketAddress(), 5_000);
                     server.accept().close();
-                    check(reuse.equals("1"), CloseMessages.get("TimeWaitMyths.reuseConnected", reuse, next.getLocalPort()));
+                    check(reuse.equals("1"), Msg.get("TimeWaitMyths.reuseConnected", reuse, next.getLocalPort()));
                 } catch (IOException e) {
-                    check(reuse.equals("0"), CloseMessages.get("TimeWaitMyths.reuseFailed", reuse, Cli.describe(e)));
+                    check(reuse.equals("0"), Msg.get("TimeWaitMyths.reuseFailed", reuse, Cli.describe(e)));
                 }
             }
         }
     }
 
     private void check(boolean holds, String what) {
-        out.result(holds ? what : CloseMessages.get("TimeWaitMyths.doesNotMatch", what));
+        out.result(holds ? what : Msg.get("TimeWaitMyths.doesNotMatch", what));
         if (!holds) {
             failed.add(what);
         }
@@ -226,7 +226,7 @@ public final class TimeWaitMyths {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(CloseMessages.get("TimeWaitMyths.commandFailed", String.join(" ", cmd), out));
+            throw new IOException(Msg.get("TimeWaitMyths.commandFailed", String.join(" ", cmd), out));
         }
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.kernel.Endpoint;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
@@ -31,15 +31,15 @@ public final class TimeWaitRestartServer {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("TimeWaitRestartServer", CloseMessages.get("TimeWaitRestartServer.summary"));
+        Cli cli = new Cli("TimeWaitRestartServer", Msg.get("TimeWaitRestartServer.summary"));
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> count = cli.intOption("--connections", 3, 1, 10_000,
-                CloseMessages.get("TimeWaitRestartServer.opt.connections"));
+                Msg.get("TimeWaitRestartServer.opt.connections"));
         Cli.Option<Boolean> noReuse = cli.flag("--no-reuse-address",
-                CloseMessages.get("TimeWaitRestartServer.opt.noReuseAddress"));
+                Msg.get("TimeWaitRestartServer.opt.noReuseAddress"));
         cli.example("TimeWaitRestartServer --port 7304")
-           .example(CloseMessages.get("TimeWaitRestartServer.example.noReuse"));
+           .example(Msg.get("TimeWaitRestartServer.example.noReuse"));
         cli.parse(args);
         boolean reuse = !noReuse.get();
         cli.run(() -> {
@@ -47,14 +47,14 @@ public final class TimeWaitRestartServer {
             int bound;
             try (ServerSocket first = ReuseAddressCore.listen(addr, port.get(), reuse)) {
                 bound = first.getLocalPort();
-                System.out.println(CloseMessages.get("TimeWaitRestartServer.firstRun",
+                System.out.println(Msg.get("TimeWaitRestartServer.firstRun",
                         Endpoint.text(first.getLocalSocketAddress()), reuse));
                 awaitTimeWait(bound, serveAndCloseFirst(first, count.get()));
             } // the listening socket is gone; the connections we closed first stay in TIME_WAIT
             printTimeWait(bound);
-            System.out.println(CloseMessages.get("TimeWaitRestartServer.restart", bound, reuse));
+            System.out.println(Msg.get("TimeWaitRestartServer.restart", bound, reuse));
             try (ServerSocket second = ReuseAddressCore.listen(addr, bound, reuse)) { // "Address already in use" if reuse is false
-                System.out.println(CloseMessages.get("TimeWaitRestartServer.restarted",
+                System.out.println(Msg.get("TimeWaitRestartServer.restarted",
                         Endpoint.text(second.getLocalSocketAddress())));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(second)));
                 loop(second, System.out::println).run();
@@ -76,7 +76,7 @@ public final class TimeWaitRestartServer {
             try {
                 KernelAwait.await(port, clientPort, TcpState.TIME_WAIT, Duration.ofSeconds(5));
             } catch (TimeoutException e) {
-                System.out.println(CloseMessages.get("TimeWaitRestartServer.notYet", clientPort));
+                System.out.println(Msg.get("TimeWaitRestartServer.notYet", clientPort));
             }
         }
     }
@@ -90,7 +90,7 @@ public final class TimeWaitRestartServer {
             String who = Endpoint.text(client.getRemoteSocketAddress());
             try {
                 ReuseAddressCore.serveAndCloseFirst(client);
-                System.out.println(CloseMessages.get("TimeWaitRestartServer.served", who));
+                System.out.println(Msg.get("TimeWaitRestartServer.served", who));
             } catch (IOException e) { // one bad client must not stop the server
                 System.out.println(who + ": " + LogSafe.failure(e));
             }
@@ -106,7 +106,7 @@ public final class TimeWaitRestartServer {
         }
         List<SocketRow> rows = SocketTable.read(r -> r.localPort() == port && r.state() == TcpState.TIME_WAIT);
         double longest = rows.stream().mapToLong(r -> r.timerLeft().toMillis()).max().orElse(0) / 1000.0;
-        System.out.println(CloseMessages.get("TimeWaitRestartServer.rows", rows.size(), port, String.format("%.2f", longest)));
+        System.out.println(Msg.get("TimeWaitRestartServer.rows", rows.size(), port, String.format("%.2f", longest)));
         rows.forEach(r -> System.out.println("  " + r.describe()));
         return rows;
     }

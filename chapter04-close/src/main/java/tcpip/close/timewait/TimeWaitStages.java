@@ -10,11 +10,12 @@ import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import tcpip.cli.Cli;
-import tcpip.close.CloseMessages;
+import tcpip.close.Msg;
 import tcpip.close.StageSupport;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
+import tcpip.narration.ArticleSection;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 
@@ -26,7 +27,7 @@ public final class TimeWaitStages {
 
     /** The stage {@code time-wait-restart}. */
     public static Stage timeWaitRestart() {
-        return new Stage("time-wait-restart", StageSupport.TIME_WAIT, StageSupport.title("time-wait-restart"),
+        return new Stage("time-wait-restart", ArticleSection.TIME_WAIT, StageSupport.title("time-wait-restart"),
                 TimeWaitStages::timeWaitRestart);
     }
 
@@ -34,28 +35,28 @@ public final class TimeWaitStages {
         n.code(ReuseAddressCore.class, "close-first");
         int[] ports = closeFirst(n, true);
         int port = ports[0];
-        n.program(CloseMessages.get("CloseDemo.restart.firstServer", port));
+        n.program(Msg.get("CloseDemo.restart.firstServer", port));
         if (n.available()) {
             SocketTable.connection(port, ports[1]).ifPresent(n::row);
         }
         n.code(ReuseAddressCore.class, "restart");
         try (ServerSocket again = ReuseAddressCore.listen(LOOPBACK, port, false)) {
-            n.program(CloseMessages.get("CloseDemo.restart.noReuseBound", port));
+            n.program(Msg.get("CloseDemo.restart.noReuseBound", port));
         } catch (IOException e) {
-            n.program(CloseMessages.get("CloseDemo.restart.noReuseFailed", port, Cli.describe(e)));
+            n.program(Msg.get("CloseDemo.restart.noReuseFailed", port, Cli.describe(e)));
         }
         try (ServerSocket again = ReuseAddressCore.listen(LOOPBACK, port, true)) {
-            n.program(CloseMessages.get("CloseDemo.restart.reuseBound", port));
+            n.program(Msg.get("CloseDemo.restart.reuseBound", port));
         }
         // The TIME_WAIT row remembers its listener's SO_REUSEADDR: measured with a first server that had it off.
         int strict = closeFirst(n, false)[0];
         try (ServerSocket again = ReuseAddressCore.listen(LOOPBACK, strict, true)) {
-            n.result(CloseMessages.get("CloseDemo.restart.rowsKeepReuse.bound", strict));
+            n.result(Msg.get("CloseDemo.restart.rowsKeepReuse.bound", strict));
         } catch (IOException e) {
-            n.result(CloseMessages.get("CloseDemo.restart.rowsKeepReuse.failed", strict, Cli.describe(e)));
+            n.result(Msg.get("CloseDemo.restart.rowsKeepReuse.failed", strict, Cli.describe(e)));
         }
-        n.note(CloseMessages.get("CloseDemo.restart.whyTimeWait"));
-        n.simplifies(CloseMessages.get("CloseDemo.simplifies.timeWaitLength"));
+        n.note(Msg.get("CloseDemo.restart.whyTimeWait"));
+        n.simplifies(Msg.get("CloseDemo.simplifies.timeWaitLength"));
     }
 
     /** A server (SO_REUSEADDR {@code reuse}) serves one client and closes first: {its port, the client's port}. */

@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.cli.Messages;
 import tcpip.kernel.KernelText;
 
 /**
@@ -31,7 +30,6 @@ public final class ReadmeOutput {
     private static final Pattern NUMBER = Pattern.compile("[0-9A-Fa-f]*[0-9][0-9A-Fa-f]*");
     private static final String SKIP = "…";
     static final Duration RUN_LIMIT = Duration.ofSeconds(60);
-    private static final Messages MSG = Messages.of("tcpip.tour.messages");
 
     private ReadmeOutput() {
     }
@@ -45,10 +43,10 @@ public final class ReadmeOutput {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("ReadmeOutput", MSG.get("readme.summary"));
-        Cli.Option<Boolean> write = cli.flag("--write", MSG.get("readme.opt.write"));
+        Cli cli = new Cli("ReadmeOutput", Msg.get("readme.summary"));
+        Cli.Option<Boolean> write = cli.flag("--write", Msg.get("readme.opt.write"));
         Cli.Option<Path> root = cli.pathOption("--root", Path.of(System.getProperty("tcpip.root", "..")),
-                MSG.get("readme.opt.root"));
+                Msg.get("readme.opt.root"));
         cli.example("./mvnw -q -pl tour -am compile exec:exec -Dmain=ReadmeOutput");
         cli.example("./mvnw -q -pl tour -am compile exec:exec -Dmain=ReadmeOutput -Dargs=\"--write\"");
         cli.parse(args);
@@ -80,12 +78,12 @@ public final class ReadmeOutput {
                 }
                 if (write.get()) {
                     Files.write(readme, text, StandardCharsets.UTF_8);
-                    System.out.println(MSG.get("readme.rewrote", String.valueOf(excerpts.size()),
+                    System.out.println(Msg.get("readme.rewrote", String.valueOf(excerpts.size()),
                             String.valueOf(r.relativize(readme))));
                 }
             }
             if (!write.get()) {
-                System.out.println(bad == 0 ? MSG.get("readme.all.match") : MSG.get("readme.differ", String.valueOf(bad)));
+                System.out.println(bad == 0 ? Msg.get("readme.all.match") : Msg.get("readme.differ", String.valueOf(bad)));
                 if (bad > 0) {
                     Cli.exit(Cli.EXIT_FAILURE);
                 }
@@ -143,7 +141,7 @@ public final class ReadmeOutput {
         });
         if (!p.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new IOException(MSG.get("readme.too.slow", e.where(), e.main(), String.valueOf(RUN_LIMIT.toSeconds())));
+            throw new IOException(Msg.get("readme.too.slow", e.where(), e.main(), String.valueOf(RUN_LIMIT.toSeconds())));
         }
         List<String> out = new ArrayList<>(stdout.join().lines().toList());
         while (!out.isEmpty() && out.get(0).isBlank()) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
+import tcpip.kernel.TextWidth;
 import tcpip.testing.BundleContract;
 import tcpip.testing.Glossary;
 import tcpip.testing.MainRunner;
@@ -45,6 +46,21 @@ class TourLanguageTest {
         if (tcpip.kernel.SocketTable.available()) {
             assertThat(text).containsPattern(java.util.regex.Pattern.quote(TOUR.get(Lang.KO, "intro.facts", ""))
                     + "kernel \\S+; tcp_syn_retries=\\d+");
+        }
+    }
+
+    /** The intro's table of the article's four steps lines up by display width (a Hangul syllable is two columns). */
+    @Test
+    void theIntrosStepsLineUpInBothLanguages() {
+        try {
+            for (Lang lang : Lang.values()) {
+                Lang.set(lang);
+                List<String> steps = GuidedTour.steps();
+                assertThat(steps).hasSize(4).allSatisfy(l -> assertThat(TextWidth.of(l.substring(0, l.indexOf("(chapter"))))
+                        .as("%s in %s", l, lang).isEqualTo(TextWidth.of(steps.get(0).substring(0, steps.get(0).indexOf("(chapter")))));
+            }
+        } finally {
+            Lang.set(Lang.EN);
         }
     }
 

@@ -26,6 +26,7 @@ public final class Glossary {
 
     /** The glossary's file name at the checkout's root. */
     public static final String FILE = "GLOSSARY.ko.md";
+    private static final Pattern HANGUL = Pattern.compile("[가-힣]");
     private static final Pattern QUOTED = Pattern.compile("`((?:[^`\\\\]|\\\\.)+)`");
 
     /** One rejected variant: what it matches, the concept and the term to write instead. */
@@ -108,8 +109,8 @@ public final class Glossary {
     }
 
     /**
-     * Checks a Korean Markdown file (a {@code README.ko.md}): its prose and its program output, not its
-     * commands ({@code ```bash} fences) or the glossary itself.
+     * Checks a Korean Markdown file (a {@code README.ko.md}): its prose and its Korean program output, not its
+     * commands ({@code ```bash} fences) or an English run it quotes.
      */
     public static void assertFollowedIn(Path markdown) {
         List<String> lines;
@@ -128,7 +129,7 @@ public final class Glossary {
                 fence = !fence;
                 continue;
             }
-            if (!command) {
+            if (!command && (!fence || HANGUL.matcher(line).find())) { // an English run quoted in a fence is not Korean
                 texts.put(String.format("%s:%04d", markdown.getFileName(), i + 1), line);
             }
         }

@@ -35,6 +35,7 @@ import tcpip.kernel.SocketTable;
 import tcpip.lifecycle.backlog.NonAcceptingServer;
 import tcpip.lifecycle.creation.SocketCreationProbe;
 import tcpip.lifecycle.handshake.HandshakeClient;
+import tcpip.lifecycle.handshake.HandshakeCore;
 import tcpip.lifecycle.handshake.HandshakeServer;
 import tcpip.lifecycle.options.BufferOptionsClient;
 import tcpip.lifecycle.options.EarlyOptionsServer;
@@ -44,6 +45,7 @@ import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
 import tcpip.testing.BundleContract;
+import tcpip.testing.CodeNotes;
 import tcpip.testing.Glossary;
 import tcpip.testing.MainRunner;
 
@@ -84,6 +86,27 @@ class MessagesBundleTest {
     @Test
     void everyKoreanSentenceUsesTheGlossarysTerms() {
         Glossary.assertFollowed(BUNDLE);
+    }
+
+    @Test
+    void everyCodeExcerptHasItsKoreanExplanation() {
+        CodeNotes.assertEveryMarkerExplained();
+    }
+
+    /** Under --lang ko an excerpt keeps its code and English comments and is followed by its Korean explanation. */
+    @Test
+    void aKoreanExcerptKeepsTheCodeAndAddsItsKoreanNote() {
+        try {
+            Lang.set(Lang.KO);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            new Narrator(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+                    .code(HandshakeCore.class, "connect");
+            List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+            assertThat(lines).anyMatch(l -> l.endsWith("socket.connect(server, timeoutMillis);"));
+            assertThat(lines.get(lines.size() - 1)).contains(" | connect(): 커널이 비어 있는 로컬 포트(임시 포트)를 고르고");
+        } finally {
+            Lang.set(Lang.EN);
+        }
     }
 
     @Test

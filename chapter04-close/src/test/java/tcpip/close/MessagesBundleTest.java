@@ -34,6 +34,7 @@ import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
 import tcpip.testing.BundleContract;
+import tcpip.testing.CodeNotes;
 import tcpip.testing.Glossary;
 import tcpip.testing.MainRunner;
 
@@ -66,6 +67,11 @@ class MessagesBundleTest {
     @Test
     void everyKoreanSentenceUsesTheGlossarysTerms() {
         Glossary.assertFollowed(BUNDLE);
+    }
+
+    @Test
+    void everyCodeExcerptHasItsKoreanExplanation() {
+        CodeNotes.assertEveryMarkerExplained();
     }
 
     @Test

@@ -2,6 +2,7 @@ package tcpip.kernel;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.Locale;
 import java.time.Duration;
 
 /**
@@ -62,7 +63,8 @@ public record SocketRow(
         sb.append(String.format("%-22s -> %-22s %-11s tx_queue=%d rx_queue=%d",
                 local(), remote(), state, txQueue, rxQueue));
         if (timer != TimerKind.NONE) {
-            sb.append(String.format(" timer=%s(%.2fs left)", timerLabel(), timerLeft.toMillis() / 1000.0));
+            sb.append(" timer=").append(KernelText.get("row.timer", timerLabel(),
+                    String.format(Locale.ROOT, "%.2f", timerLeft.toMillis() / 1000.0)));
         }
         sb.append(" inode=").append(inode);
         if (inode == 0 && state != TcpState.TIME_WAIT && state != TcpState.LISTEN) {

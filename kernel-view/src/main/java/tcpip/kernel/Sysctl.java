@@ -105,22 +105,18 @@ public final class Sysctl {
      * timestamps and SACK. "absent" where this kernel has no such setting.
      */
     public static String kernelFacts() {
-        return "kernel " + read("kernel.osrelease").orElse(System.getProperty("os.name") + " " + System.getProperty("os.version"))
-                + "; tcp_syn_retries=" + show("net.ipv4.tcp_syn_retries")
-                + ", tcp_syn_linear_timeouts=" + show("net.ipv4.tcp_syn_linear_timeouts")
-                + "; tcp_rmem=" + show("net.ipv4.tcp_rmem")
-                + ", tcp_wmem=" + show("net.ipv4.tcp_wmem")
-                + "; tcp_fin_timeout=" + show("net.ipv4.tcp_fin_timeout")
-                + "; congestion control " + show("net.ipv4.tcp_congestion_control")
-                + "; timestamps " + onOff("net.ipv4.tcp_timestamps")
-                + ", SACK " + onOff("net.ipv4.tcp_sack");
+        return KernelText.get("facts", read("kernel.osrelease").orElse(System.getProperty("os.name") + " "
+                + System.getProperty("os.version")), show("net.ipv4.tcp_syn_retries"),
+                show("net.ipv4.tcp_syn_linear_timeouts"), show("net.ipv4.tcp_rmem"), show("net.ipv4.tcp_wmem"),
+                show("net.ipv4.tcp_fin_timeout"), show("net.ipv4.tcp_congestion_control"),
+                onOff("net.ipv4.tcp_timestamps"), onOff("net.ipv4.tcp_sack"));
     }
 
     private static String show(String name) {
-        return read(name).map(v -> v.contains(" ") ? "[" + v + "]" : v).orElse("absent");
+        return read(name).map(v -> v.contains(" ") ? "[" + v + "]" : v).orElse(KernelText.get("facts.absent"));
     }
 
     private static String onOff(String name) {
-        return number(name).map(v -> v == 0 ? "off" : "on").orElse("absent");
+        return number(name).map(v -> KernelText.get(v == 0 ? "facts.off" : "facts.on")).orElse(KernelText.get("facts.absent"));
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import tcpip.cli.Lang;
 import tcpip.cli.Messages;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Ladder;
@@ -112,7 +113,8 @@ public final class Narrator {
 
     /**
      * Shows the real lines of a core file that are about to run, between its
-     * {@code // [marker]} comments, under the file's name: the narration cannot drift from the code.
+     * {@code // [marker]} comments, under the file's name: the narration cannot drift from the code. In Korean
+     * a note follows with the excerpt's explanation ({@link SourceExcerpt#korean}).
      */
     public void code(Class<?> core, String marker) {
         List<String> lines = SourceExcerpt.lines(core, marker);
@@ -120,6 +122,9 @@ public final class Narrator {
         String gutter = "  " + " ".repeat(labelColumns()) + " |   ";
         for (String l : lines) {
             out.println(gutter + l);
+        }
+        if (Lang.current() == Lang.KO) {
+            SourceExcerpt.korean(core, marker).ifPresent(this::note); // the code stays as written; its meaning in Korean
         }
     }
 

@@ -2,10 +2,13 @@ package tcpip.narration;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -71,16 +74,40 @@ public final class SourceExcerpt {
         return open;
     }
 
+    /**
+     * The Korean explanation of the excerpt {@code marker}: the line for it in {@code <Core>_ko.properties}
+     * beside the core's class (the code and its English comments stay as written), or empty if there is none.
+     */
+    public static Optional<String> korean(Class<?> core, String marker) {
+        Class<?> top = outermost(core);
+        String resource = top.getSimpleName() + "_ko.properties";
+        try (InputStream in = top.getResourceAsStream(resource)) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            Properties notes = new Properties();
+            notes.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+            return Optional.ofNullable(notes.getProperty(marker));
+        } catch (IOException e) {
+            throw new IllegalStateException(MSG.get("excerpt.unreadable", resource, String.valueOf(e.getMessage())), e);
+        }
+    }
+
     /** The path a learner opens, relative to the module: {@code src/main/java/tcpip/echo/EchoCore.java}. */
     public static String path(Class<?> core) {
         return "src/main/java/" + core.getName().replace('.', '/') + ".java";
     }
 
-    private static List<String> source(Class<?> core) {
+    private static Class<?> outermost(Class<?> core) {
         Class<?> top = core;
         while (top.getEnclosingClass() != null) {
             top = top.getEnclosingClass();
         }
+        return top;
+    }
+
+    private static List<String> source(Class<?> core) {
+        Class<?> top = outermost(core);
         String resource = "/" + top.getName().replace('.', '/') + ".java";
         try (InputStream in = top.getResourceAsStream(resource)) {
             if (in == null) {

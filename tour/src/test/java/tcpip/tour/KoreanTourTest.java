@@ -52,7 +52,7 @@ class KoreanTourTest {
         String segmentation = "tcpip/segmentation/messages";
         List<Fact> facts = List.of(
                 Fact.sentence("the kernel facts line, read from /proc/sys", "tcpip/tour/messages",
-                        "Kernel facts of your machine: {0}", Map.of(0, "kernel \\S+; tcp_syn_retries=\\d+.*tcp_rmem=\\[")),
+                        "Kernel facts of your machine: {0}", Map.of(0, "\\S+ \\S+; tcp_syn_retries=\\d+.*tcp_rmem=\\[")),
                 Fact.data("a descriptor number", "fd \\d+ -> socket:\\[\\d+]"),
                 Fact.data("ESTABLISHED", "ESTABLISHED"),
                 Fact.sentence("read sizes", segmentation, "server: {0} bytes in {1} read() calls", Map.of(1, "\\d+")),
@@ -62,7 +62,8 @@ class KoreanTourTest {
                 Fact.sentence("the TCP_NODELAY median", segmentation, "TCP_NODELAY on:", Map.of(0, "\\d+\\.\\d+ ms")),
                 Fact.sentence("the FIN makes read() return -1", "tcpip/echo/messages",
                         "read() returned -1 at once: the client's FIN arrived", Map.of()),
-                Fact.data("TIME_WAIT with its timer", "TIME_WAIT.*timer=TIME_WAIT\\(\\d+\\.\\d+s left\\)"),
+                Fact.sentence("TIME_WAIT with its timer", "tcpip/kernel/messages", "{0}({1}s left)",
+                        Map.of(0, "TIME_WAIT", 1, "\\d+\\.\\d+")),
                 Fact.sentence("a reset connection", "tcpip/close/messages", "client: read() threw {0}",
                         Map.of(0, ".*Connection reset")),
                 Fact.sentence("real loss: the dropped segment is sent again", segmentation,

@@ -64,6 +64,6 @@ record LadderChoice(List<LadderChoice.Drawn> drawn, int connections) {
     }
 
     private static Ladder named(Ladder ladder) {
-        return ladder.named(MSG.get("narrator.ladder.client"), MSG.get("narrator.ladder.server"));
+        return ladder.named(MSG.get("narrator.label.client"), MSG.get("narrator.label.server"));
     }
 }

@@ -41,7 +41,7 @@ public final class Narrator {
     private static final String[] LABEL_KEYS = {"narrator.label.program", "narrator.label.code",
         "narrator.label.kernel", "narrator.label.note", "narrator.label.article", "narrator.label.result",
         "narrator.label.packet", "narrator.label.ladder", "narrator.label.states", "narrator.label.model",
-        "narrator.label.table", "narrator.label.log"};
+        "narrator.label.table", "narrator.label.log", "narrator.label.client", "narrator.label.server"};
 
     /** Something a stage could not show: its packets ({@code packets}) or the whole stage, and why. */
     public record Skip(String stage, boolean packets, String reason) {
@@ -203,7 +203,7 @@ public final class Narrator {
 
     /**
      * The standard label {@code name} in the current language: program, code, kernel, note, article,
-     * result, packet, ladder, states, model, table or log (Korean: 프로그램, 코드, 커널, 설명 …).
+     * result, packet, ladder, states, model, table, log, client or server (Korean: 프로그램, 코드, 커널, 설명 …).
      */
     public static String label(String name) {
         return MSG.get("narrator.label." + name);

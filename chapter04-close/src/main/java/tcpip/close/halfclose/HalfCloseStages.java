@@ -67,10 +67,10 @@ public final class HalfCloseStages {
                 ByteArrayOutputStream clientLog = new ByteArrayOutputStream();
                 HalfCloseFileClient.download(LOOPBACK.getHostAddress(), port, "notes.txt", downloads.resolve("notes.txt"),
                         WAIT, new PrintStream(clientLog, true, StandardCharsets.UTF_8), bytes -> { }, false);
-                String client = Msg.get("CloseDemo.label.client");
+                String client = Narrator.label("client");
                 clientLog.toString(StandardCharsets.UTF_8).lines().forEach(l -> n.line(client, l));
                 server.shutdown(WAIT); // waits for the server's thread to print the Thank you
-                String serverLabel = Msg.get("CloseDemo.label.server");
+                String serverLabel = Narrator.label("server");
                 serverLog.toString(StandardCharsets.UTF_8).lines().forEach(l -> n.line(serverLabel, l));
                 n.note(Msg.get("CloseDemo.halfClose.oneDirection"));
                 n.note(Msg.get("CloseDemo.halfClose.framing"));
@@ -117,7 +117,7 @@ public final class HalfCloseStages {
                 HalfCloseCore.thankYou(slow);
                 HalfCloseFileServer.ShutdownReport r = report.get(SHUTDOWN_WAIT.toSeconds(), TimeUnit.SECONDS);
                 n.result(Msg.get("CloseDemo.shutdown.finished", r.finished(), r.aborted()));
-                String serverLabel = Msg.get("CloseDemo.label.server");
+                String serverLabel = Narrator.label("server");
                 serverLog.toString(StandardCharsets.UTF_8).lines().forEach(l -> n.line(serverLabel, l));
             } finally {
                 server.close();

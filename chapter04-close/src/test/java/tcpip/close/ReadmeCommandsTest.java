@@ -15,6 +15,8 @@ class ReadmeCommandsTest {
     @TestFactory
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     Stream<DynamicTest> everyCommandInThisChaptersReadmeWorks() throws IOException {
-        return ReadmeCommands.tests("chapter04-close/README.md", ListeningPorts::of);
+        // README.ko.md shows the same commands: ReadmeCommands runs each one once
+        return Stream.concat(ReadmeCommands.tests("chapter04-close/README.md", ListeningPorts::of),
+                ReadmeCommands.tests("chapter04-close/README.ko.md", ListeningPorts::of));
     }
 }

@@ -129,7 +129,8 @@ public final class Glossary {
                 fence = !fence;
                 continue;
             }
-            if (!command && (!fence || HANGUL.matcher(line).find())) { // an English run quoted in a fence is not Korean
+            boolean marker = line.startsWith("<!--"); // an output marker names a program and its arguments: data
+            if (!command && !marker && (!fence || HANGUL.matcher(line).find())) { // an English run quoted in a fence is not Korean
                 texts.put(String.format("%s:%04d", markdown.getFileName(), i + 1), line);
             }
         }

@@ -129,6 +129,9 @@ public final class StateDiagram {
     }
 
     private void edges() {
+        // the events on the edges, RFC 9293's "rcv X / send Y" in the process's language
+        String rcvFin = KernelText.get("diagram.rcv.fin");
+        String rcvAck = KernelText.get("diagram.rcv.ack");
         // CLOSED -> SYN_SENT (connect) and -> LISTEN (listen)
         hline(1, Box.SYN_SENT.center(), COL_B - 1);
         put(Box.SYN_SENT.center(), 1, '┌');
@@ -142,18 +145,19 @@ public final class StateDiagram {
         label(COL_B + BOX + 2, 0, "listen()");
         // LISTEN -> SYN_RECV
         put(Box.LISTEN.center(), 7, '▼');
-        label(Box.LISTEN.center() - 2 - "rcv SYN / SYN+ACK".length(), 7, "rcv SYN / SYN+ACK");
+        String rcvSyn = KernelText.get("diagram.rcv.syn");
+        label(Box.LISTEN.center() - 2 - TextWidth.of(rcvSyn), 7, rcvSyn);
         // SYN_SENT -> ESTABLISHED, SYN_RECV -> ESTABLISHED
         vline(Box.SYN_SENT.center(), 7, 12);
         put(Box.SYN_SENT.center(), 13, '└');
         hline(13, Box.SYN_SENT.center() + 1, COL_B - 2);
         put(COL_B - 1, 13, '▶');
-        label(Box.SYN_SENT.center() + 2, 9, "rcv SYN+ACK / ACK");
+        label(Box.SYN_SENT.center() + 2, 9, KernelText.get("diagram.rcv.synack"));
         vline(Box.SYN_RECV.center(), 11, 12);
         put(Box.SYN_RECV.center(), 13, '┘');
         hline(13, COL_B + BOX + 1, Box.SYN_RECV.center() - 1);
         put(COL_B + BOX, 13, '◀');
-        label(Box.SYN_RECV.center() + 2, 11, "rcv ACK");
+        label(Box.SYN_RECV.center() + 2, 11, rcvAck);
         // ESTABLISHED -> FIN_WAIT1 (active close), -> CLOSE_WAIT (passive close)
         int leftExit = COL_B + 3;
         int rightExit = COL_B + BOX - 4;
@@ -166,27 +170,27 @@ public final class StateDiagram {
         hline(15, rightExit + 1, Box.CLOSE_WAIT.center() - 1);
         put(Box.CLOSE_WAIT.center(), 15, '┐');
         put(Box.CLOSE_WAIT.center(), 16, '▼');
-        label(Box.CLOSE_WAIT.center() - 2 - "rcv FIN / ACK".length(), 16, "rcv FIN / ACK");
+        label(Box.CLOSE_WAIT.center() - 2 - TextWidth.of(rcvFin), 16, rcvFin);
         // FIN_WAIT1 -> FIN_WAIT2, -> CLOSING; CLOSE_WAIT -> LAST_ACK
         put(Box.FIN_WAIT1.center(), 20, '▼');
-        label(Box.FIN_WAIT1.center() + 2, 20, "rcv ACK");
+        label(Box.FIN_WAIT1.center() + 2, 20, rcvAck);
         hline(18, COL_A + BOX, Box.CLOSING.center() - 1);
         put(Box.CLOSING.center(), 18, '┐');
         vline(Box.CLOSING.center(), 19, 19);
         put(Box.CLOSING.center(), 20, '▼');
-        label(COL_A + BOX + 2, 17, "rcv FIN / ACK");
+        label(COL_A + BOX + 2, 17, rcvFin);
         put(Box.CLOSE_WAIT.center(), 20, '▼');
         label(Box.CLOSE_WAIT.center() + 2, 20, "close(): FIN");
         // FIN_WAIT2 -> TIME_WAIT, CLOSING -> TIME_WAIT, LAST_ACK -> CLOSED
         put(Box.FIN_WAIT2.center(), 24, '▼');
-        label(Box.FIN_WAIT2.center() + 2, 24, "rcv FIN / ACK");
+        label(Box.FIN_WAIT2.center() + 2, 24, rcvFin);
         vline(Box.CLOSING.center(), 24, 25);
         put(Box.CLOSING.center(), 26, '┘');
         hline(26, COL_A + BOX + 1, Box.CLOSING.center() - 1);
         put(COL_A + BOX, 26, '◀');
-        label(Box.CLOSING.center() + 2, 25, "rcv ACK");
+        label(Box.CLOSING.center() + 2, 25, rcvAck);
         put(Box.LAST_ACK.center(), 24, '▼');
-        label(Box.LAST_ACK.center() + 2, 24, "rcv ACK");
+        label(Box.LAST_ACK.center() + 2, 24, rcvAck);
         // TIME_WAIT -> CLOSED after the timer
         put(Box.TIME_WAIT.center(), 28, '└');
         hline(28, Box.TIME_WAIT.center() + 1, Box.CLOSED_END.center() - 1);

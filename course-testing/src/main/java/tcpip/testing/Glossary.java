@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -27,6 +28,8 @@ public final class Glossary {
     /** The glossary's file name at the checkout's root. */
     public static final String FILE = "GLOSSARY.ko.md";
     private static final Pattern HANGUL = Pattern.compile("[가-힣]");
+    /** A code excerpt's marker as the narrator prints it after the file name: {@code [half-close]}. */
+    private static final Pattern EXCERPT_MARKER = Pattern.compile("\\w+\\.java \\[[a-z0-9-]+]");
     private static final Pattern QUOTED = Pattern.compile("`((?:[^`\\\\]|\\\\.)+)`");
 
     /** One rejected variant: what it matches, the concept and the term to write instead. */
@@ -131,14 +134,16 @@ public final class Glossary {
             }
             boolean marker = line.startsWith("<!--"); // an output marker names a program and its arguments: data
             if (!command && !marker && (!fence || HANGUL.matcher(line).find())) { // an English run quoted in a fence is not Korean
-                texts.put(String.format("%s:%04d", markdown.getFileName(), i + 1), line);
+                // a code excerpt's header names its file and marker ("HalfCloseCore.java [half-close]"): data
+                texts.put(String.format("%s:%04d", markdown.getFileName(), i + 1),
+                        fence ? EXCERPT_MARKER.matcher(line).replaceAll("") : line);
             }
         }
         assertThat(violations(texts)).as("%s against %s", markdown, FILE).isEmpty();
     }
 
     /** For each text (by key) that uses a rejected variant: "key: 'variant' -> term (concept): text". */
-    public static List<String> violations(java.util.Map<String, String> texts) {
+    public static List<String> violations(Map<String, String> texts) {
         List<Rule> rules = rules();
         List<String> found = new ArrayList<>();
         texts.forEach((key, text) -> {

@@ -48,12 +48,18 @@ public final class ReadmeOutput {
         Cli.Option<Path> root = cli.pathOption("--root", Path.of(System.getProperty("tcpip.root", "..")),
                 Msg.get("readme.opt.root"));
         cli.example("./mvnw -q -pl tour -am compile exec:exec -Dmain=ReadmeOutput");
+        Cli.Option<String> only = cli.stringOption("--only", null, Msg.get("readme.opt.only"));
         cli.example("./mvnw -q -pl tour -am compile exec:exec -Dmain=ReadmeOutput -Dargs=\"--write\"");
+        cli.example("./mvnw -q -pl tour -am compile exec:exec -Dmain=ReadmeOutput -Dargs=\"--write --only chapter01-echo/README.ko.md\"");
         cli.parse(args);
         cli.run(() -> {
             int bad = 0;
             Path r = root.get().toAbsolutePath().normalize();
+            List<String> chosen = only.get() == null ? List.of() : List.of(only.get().split(","));
             for (Path readme : readmes(r)) {
+                if (!chosen.isEmpty() && !chosen.contains(r.relativize(readme).toString())) {
+                    continue;
+                }
                 List<Excerpt> excerpts = excerpts(r, readme);
                 if (excerpts.isEmpty()) {
                     continue;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -30,6 +31,8 @@ class KoreanTourTest {
     private static final Pattern HANGUL = Pattern.compile("[가-힣]");
     /** A narration line: two spaces, a label padded to the label column, " | ", then what is said. */
     private static final Pattern NARRATION = Pattern.compile("  \\S.*? \\| (.*)");
+    /** A labelled line: two spaces, the label, the padding, the bar. */
+    private static final Pattern NARRATION_LABEL = Pattern.compile("  (\\S+)\\s* \\| .*");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+)[^}]*}");
 
     @Test
@@ -81,10 +84,23 @@ class KoreanTourTest {
         }
     }
 
-    /** The source lines a stage printed under its {@code code} labels: the gutter is as wide as the label column. */
+    /**
+     * The source lines a stage printed under its {@code code} labels: the gutter is as wide as the label column,
+     * and only the lines right under a code header count (a picture's lines may start with the same columns).
+     */
     private static List<String> code(Lang lang, List<String> stageOutput) {
         String gutter = "  " + " ".repeat(TourRun.labelColumns(lang)) + " |   ";
-        return stageOutput.stream().filter(l -> l.startsWith(gutter)).map(l -> l.substring(gutter.length())).toList();
+        List<String> code = new ArrayList<>();
+        boolean underCode = false;
+        for (String line : stageOutput) {
+            if (underCode && line.startsWith(gutter)) {
+                code.add(line.substring(gutter.length()));
+                continue;
+            }
+            Matcher m = NARRATION_LABEL.matcher(line);
+            underCode = m.matches() && m.group(1).equals(lang == Lang.KO ? "코드" : "code");
+        }
+        return code;
     }
 
     /** A key fact: the same data in both tours, or one bundle sentence in its English and its Korean form. */

@@ -39,9 +39,7 @@ class MainSourcesTest {
             // the grader (HomeworkAnswerKey and the tcpip.testing.grading package)
             "course-testing", Set.of("HomeworkAnswerKey.java", "AnswerLoader.java", "CourseLoader.java",
                     "Exercise.java", "ExerciseRun.java", "FixtureRun.java", "Grade.java", "GradedRun.java",
-                    "ModuleBuild.java", "Snapshot.java", "Verdict.java", "Wire.java"),
-            // the tour's opening and closing
-            "tour", Set.of("GuidedTour.java"));
+                    "ModuleBuild.java", "Snapshot.java", "Verdict.java", "Wire.java"));
 
     /** A type named through its package: {@code java.util.Map}, {@code tcpip.kernel.KernelText}. */
     private static final Pattern QUALIFIED =

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import tcpip.cli.Lang;
-import tcpip.cli.Messages;
 import tcpip.echo.blocking.EchoClient;
 import tcpip.echo.blocking.EchoCore;
 import tcpip.echo.blocking.EchoServer;
@@ -30,6 +29,7 @@ import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.Sysctl;
 import tcpip.kernel.TcpState;
+import tcpip.narration.ArticleSection;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
@@ -52,28 +52,27 @@ public final class EchoDemo {
     public static final String FIN_TIMEOUT = "net.ipv4.tcp_fin_timeout";
     /** The row is read a moment after close(): its timer has run down by at most this much. */
     static final double FIN_TIMER_SLACK_SECONDS = 2.0;
-    /** Every sentence below, in the language chosen by --lang (looked up when printed). */
-    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private EchoDemo() {
     }
 
     public static List<Stage> stages() {
         return List.of(
-                new Stage("create", "소켓 생성", MSG.get("EchoDemo.create.title"), EchoDemo::create),
-                new Stage("connect", "소켓 연결 설정 / Three way handshake", MSG.get("EchoDemo.connect.title"),
-                        EchoDemo::connect),
-                new Stage("send-receive", "데이터 송수신", MSG.get("EchoDemo.sendReceive.title"),
+                new Stage("create", ArticleSection.SOCKET_CREATION, Msg.get("EchoDemo.create.title"),
+                        EchoDemo::create),
+                new Stage("connect", ArticleSection.SOCKET_CONNECT, ArticleSection.THREE_WAY_HANDSHAKE,
+                        Msg.get("EchoDemo.connect.title"), EchoDemo::connect),
+                new Stage("send-receive", ArticleSection.DATA_TRANSFER, Msg.get("EchoDemo.sendReceive.title"),
                         EchoDemo::sendReceive),
-                new Stage("close", "소켓 연결 종료 / Four way handshake", MSG.get("EchoDemo.close.title"),
-                        EchoDemo::close),
-                new Stage("blocking", "데이터 송수신: blocking read()", MSG.get("EchoDemo.blocking.title"),
+                new Stage("close", ArticleSection.SOCKET_CLOSE, ArticleSection.FOUR_WAY_HANDSHAKE,
+                        Msg.get("EchoDemo.close.title"), EchoDemo::close),
+                new Stage("blocking", ArticleSection.DATA_TRANSFER, Msg.get("EchoDemo.blocking.title"),
                         EchoDemo::blocking));
     }
 
     public static void main(String[] args) {
         Lang.chooseFrom(args); // before the summary and the stage titles are looked up
-        Stages.main("EchoDemo", MSG.get("EchoDemo.summary"), stages(), args);
+        Stages.main("EchoDemo", Msg.get("EchoDemo.summary"), stages(), args);
     }
 
     static void create(Narrator n) throws IOException {
@@ -81,26 +80,26 @@ public final class EchoDemo {
         n.program("new Socket()");
         try (Socket unused = new Socket()) {
             if (n.available()) {
-                n.kernel(MSG.get("EchoDemo.create.lazy", String.valueOf(Descriptors.newTcpSockets(before).size())));
+                n.kernel(Msg.get("EchoDemo.create.lazy", String.valueOf(Descriptors.newTcpSockets(before).size())));
             }
         }
-        n.program(MSG.get("EchoDemo.create.open", "SocketChannel.open()"));
+        n.program(Msg.get("EchoDemo.create.open", "SocketChannel.open()"));
         try (SocketChannel client = SocketChannel.open()) {
             if (n.available()) {
                 for (Descriptor d : Descriptors.newTcpSockets(before)) {
-                    n.kernel(MSG.get("EchoDemo.create.descriptor", d.toString()));
+                    n.kernel(Msg.get("EchoDemo.create.descriptor", d.toString()));
                     boolean inTable = !SocketTable.read(r -> r.inode() == d.socketInode()).isEmpty();
-                    n.kernel(MSG.get(inTable ? "EchoDemo.create.inTable" : "EchoDemo.create.noRow",
+                    n.kernel(Msg.get(inTable ? "EchoDemo.create.inTable" : "EchoDemo.create.noRow",
                             String.valueOf(d.socketInode())));
                 }
             }
-            n.note(MSG.get("EchoDemo.create.controlBlock"));
+            n.note(Msg.get("EchoDemo.create.controlBlock"));
         }
         n.code(EchoCore.class, "listen");
         try (ServerSocket listener = listen()) {
-            n.kernel(MSG.get("EchoDemo.create.port", String.valueOf(listener.getLocalPort())));
+            n.kernel(Msg.get("EchoDemo.create.port", String.valueOf(listener.getLocalPort())));
             n.listener(listener.getLocalPort()).ifPresent(n::descriptorOf);
-            n.note(MSG.get("EchoDemo.create.listener"));
+            n.note(Msg.get("EchoDemo.create.listener"));
         }
     }
 
@@ -110,26 +109,26 @@ public final class EchoDemo {
             n.code(EchoCore.class, "connect");
             try (Socket client = EchoCore.connect(new InetSocketAddress(LOOPBACK, port), (int) WAIT.toMillis())) {
                 int local = client.getLocalPort();
-                n.kernel(MSG.get("EchoDemo.connect.returned", String.valueOf(local)));
+                n.kernel(Msg.get("EchoDemo.connect.returned", String.valueOf(local)));
                 if (n.available()) {
                     n.row(KernelAwait.await(local, port, TcpState.ESTABLISHED, WAIT));
                     SocketRow serverEnd = KernelAwait.await(port, local, TcpState.ESTABLISHED, WAIT);
                     n.row(serverEnd);
-                    SocketTable.listener(port).ifPresent(l -> n.kernel(MSG.get("EchoDemo.connect.backlog",
+                    SocketTable.listener(port).ifPresent(l -> n.kernel(Msg.get("EchoDemo.connect.backlog",
                             String.valueOf(l.rxQueue()))));
-                    n.note(MSG.get("EchoDemo.connect.notAccepted", String.valueOf(serverEnd.inode())));
+                    n.note(Msg.get("EchoDemo.connect.notAccepted", String.valueOf(serverEnd.inode())));
                 }
                 n.code(EchoCore.class, "accept");
                 try (Socket accepted = EchoCore.accept(listener)) {
                     if (n.available()) {
                         SocketRow serverEnd = KernelAwait.awaitRow(r -> r.localPort() == port
                                 && r.remotePort() == local && r.inode() != 0, WAIT,
-                                MSG.get("EchoDemo.connect.awaitAccepted"));
+                                Msg.get("EchoDemo.connect.awaitAccepted"));
                         n.row(serverEnd);
                         n.descriptorOf(serverEnd);
                     }
-                    n.note(MSG.get("EchoDemo.connect.accepted", Endpoint.text(accepted.getRemoteSocketAddress())));
-                    n.simplifies(MSG.get("EchoDemo.connect.simplifies"));
+                    n.note(Msg.get("EchoDemo.connect.accepted", Endpoint.text(accepted.getRemoteSocketAddress())));
+                    n.simplifies(Msg.get("EchoDemo.connect.simplifies"));
                 }
             }
         }
@@ -145,11 +144,11 @@ public final class EchoDemo {
             byte[] message = MESSAGE.getBytes(StandardCharsets.UTF_8);
             n.code(EchoCore.class, "send");
             EchoCore.send(client, message);
-            n.kernel(MSG.get("EchoDemo.send.written", String.valueOf(message.length)));
+            n.kernel(Msg.get("EchoDemo.send.written", String.valueOf(message.length)));
             if (n.available()) {
                 n.row(KernelAwait.awaitRow(r -> r.localPort() == port && r.remotePort() == local
-                        && r.rxQueue() == message.length, WAIT, MSG.get("EchoDemo.send.awaitHeld")));
-                n.note(MSG.get("EchoDemo.send.held", String.valueOf(message.length)));
+                        && r.rxQueue() == message.length, WAIT, Msg.get("EchoDemo.send.awaitHeld")));
+                n.note(Msg.get("EchoDemo.send.held", String.valueOf(message.length)));
             }
             n.code(EchoCore.class, "echo");
             Thread serving = Thread.ofVirtual().start(() -> {
@@ -162,16 +161,16 @@ public final class EchoDemo {
             n.code(EchoCore.class, "receive");
             byte[] echo = new byte[message.length];
             EchoCore.receive(client, echo);
-            n.result(MSG.get("EchoDemo.send.result", String.valueOf(message.length), String.valueOf(echo.length),
+            n.result(Msg.get("EchoDemo.send.result", String.valueOf(message.length), String.valueOf(echo.length),
                     new String(echo, StandardCharsets.UTF_8).strip()));
             if (n.available()) {
                 n.row(KernelAwait.awaitRow(r -> r.localPort() == port && r.remotePort() == local && r.rxQueue() == 0,
-                        WAIT, MSG.get("EchoDemo.send.awaitEmptied")));
-                n.kernel(MSG.get("EchoDemo.send.emptied"));
+                        WAIT, Msg.get("EchoDemo.send.awaitEmptied")));
+                n.kernel(Msg.get("EchoDemo.send.emptied"));
             }
             EchoCore.close(client);
             serving.join(WAIT);
-            n.simplifies(MSG.get("EchoDemo.send.simplifies"));
+            n.simplifies(Msg.get("EchoDemo.send.simplifies"));
         }
     }
 
@@ -182,30 +181,30 @@ public final class EchoDemo {
             server.setSoTimeout((int) WAIT.toMillis());
             int port = listener.getLocalPort();
             int local = client.getLocalPort();
-            n.note(MSG.get("EchoDemo.close.first"));
+            n.note(Msg.get("EchoDemo.close.first"));
             n.code(EchoCore.class, "close");
             EchoCore.close(client);
             if (n.available()) {
                 SocketRow finWait = KernelAwait.await(local, port, TcpState.FIN_WAIT2, WAIT);
                 n.row(finWait);
                 n.row(KernelAwait.await(port, local, TcpState.CLOSE_WAIT, WAIT));
-                n.note(MSG.get("EchoDemo.close.finWait2"));
+                n.note(Msg.get("EchoDemo.close.finWait2"));
                 n.note(finWaitTimer(finWait.timerLeft()));
-                n.note(MSG.get("EchoDemo.close.finSeq"));
+                n.note(Msg.get("EchoDemo.close.finSeq"));
             }
             n.code(EchoCore.class, "echo");
             long echoed = EchoCore.serveOne(server);
-            n.kernel(MSG.get("EchoDemo.close.eof", String.valueOf(echoed)));
+            n.kernel(Msg.get("EchoDemo.close.eof", String.valueOf(echoed)));
             n.code(EchoCore.class, "close");
             EchoCore.close(server);
             if (n.available()) {
                 SocketRow timeWait = KernelAwait.await(local, port, TcpState.TIME_WAIT, WAIT);
                 n.row(timeWait);
                 double timeWaitSeconds = timeWait.timerLeft().toMillis() / 1000.0;
-                n.kernel(MSG.get("EchoDemo.close.timeWait", String.format("%.1f", timeWaitSeconds)));
+                n.kernel(Msg.get("EchoDemo.close.timeWait", String.format("%.1f", timeWaitSeconds)));
                 KernelAwait.awaitGone(port, local, WAIT);
-                n.kernel(MSG.get("EchoDemo.close.serverGone"));
-                n.simplifies(MSG.get("EchoDemo.close.simplifies", String.format("%.0f", timeWaitSeconds)));
+                n.kernel(Msg.get("EchoDemo.close.serverGone"));
+                n.simplifies(Msg.get("EchoDemo.close.simplifies", String.format("%.0f", timeWaitSeconds)));
             }
         }
     }
@@ -215,23 +214,23 @@ public final class EchoDemo {
      * a virtual-thread server and the Selector server, counting the platform threads each needs.
      */
     static void blocking(Narrator n) throws Exception {
-        n.note(MSG.get("EchoDemo.blocking.parks"));
+        n.note(Msg.get("EchoDemo.blocking.parks"));
         n.code(EchoCore.class, "echo");
         int platform = held(n, "EchoServer --mode thread-per-client", EchoServer.Mode.THREAD_PER_CLIENT);
         int virtual = held(n, "EchoServer --mode virtual", EchoServer.Mode.VIRTUAL);
-        n.note(MSG.get("EchoDemo.blocking.selector"));
+        n.note(Msg.get("EchoDemo.blocking.selector"));
         n.code(SelectorEchoCore.class, "echo");
         int selector = held(n, "SelectorEchoServer", null);
         long stackKib = threadStackKib();
         String idle = String.valueOf(IDLE_CONNECTIONS - 1);
         n.result(stackKib > 0
-                ? MSG.get("EchoDemo.blocking.result", idle, String.valueOf(platform), String.valueOf(stackKib),
+                ? Msg.get("EchoDemo.blocking.result", idle, String.valueOf(platform), String.valueOf(stackKib),
                         String.valueOf(virtual), String.valueOf(selector))
-                : MSG.get("EchoDemo.blocking.result.noStack", idle, String.valueOf(platform), String.valueOf(virtual),
+                : Msg.get("EchoDemo.blocking.result.noStack", idle, String.valueOf(platform), String.valueOf(virtual),
                         String.valueOf(selector)));
-        n.kernel(MSG.get(platform >= IDLE_CONNECTIONS - 1 && selector < (IDLE_CONNECTIONS - 1) / 10
+        n.kernel(Msg.get(platform >= IDLE_CONNECTIONS - 1 && selector < (IDLE_CONNECTIONS - 1) / 10
                 ? "EchoDemo.blocking.matches" : "EchoDemo.blocking.differs"));
-        n.note(MSG.get("EchoDemo.blocking.virtual"));
+        n.note(Msg.get("EchoDemo.blocking.virtual"));
     }
 
     /** Serves {@link #IDLE_CONNECTIONS} idle connections with one server and returns the platform threads it added. */
@@ -267,7 +266,7 @@ public final class EchoDemo {
                 EchoClient.roundTrip(keep(clients, EchoClient.connect(at, WAIT)), hello); // served, now idle in read()
             }
             int added = (int) Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t)).count();
-            n.kernel(MSG.get("EchoDemo.blocking.held", what, String.valueOf(IDLE_CONNECTIONS - 1), String.valueOf(added)));
+            n.kernel(Msg.get("EchoDemo.blocking.held", what, String.valueOf(IDLE_CONNECTIONS - 1), String.valueOf(added)));
             return added;
         } finally {
             clients.forEach(Closeables::closeQuietly);
@@ -297,12 +296,12 @@ public final class EchoDemo {
         Optional<Long> sysctl = Sysctl.number(FIN_TIMEOUT);
         String secondsLeft = String.format("%.1f", seconds);
         if (sysctl.isEmpty()) {
-            return MSG.get("EchoDemo.close.finTimer.unknown", secondsLeft);
+            return Msg.get("EchoDemo.close.finTimer.unknown", secondsLeft);
         }
         long finTimeout = sysctl.get();
         // The kernel rounds the timer to its tick, so a fresh one may read a hundredth above the sysctl.
         boolean matches = seconds <= finTimeout + 0.5 && seconds > finTimeout - FIN_TIMER_SLACK_SECONDS;
-        return MSG.get(matches ? "EchoDemo.close.finTimer.matches" : "EchoDemo.close.finTimer.differs", secondsLeft,
+        return Msg.get(matches ? "EchoDemo.close.finTimer.matches" : "EchoDemo.close.finTimer.differs", secondsLeft,
                 String.valueOf(finTimeout));
     }
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import tcpip.cli.Cli;
-import tcpip.cli.Messages;
 import tcpip.echo.blocking.EchoCore;
 import tcpip.net.AcceptLoop;
 import tcpip.net.RequestDeadline;
@@ -24,7 +23,6 @@ public record EchoLimits(int maxConnections, Duration readDeadline, Duration wri
 
     /** The largest SO_SNDBUF a flag may ask for (the kernel caps it at net.core.wmem_max anyway). */
     public static final int MAX_SEND_BUFFER = 64 << 20;
-    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     public EchoLimits {
         if (maxConnections < 1 || !positive(readDeadline) || !positive(writeDeadline) || !positive(requestDeadline)
@@ -76,19 +74,19 @@ public record EchoLimits(int maxConnections, Duration readDeadline, Duration wri
     public static Supplier<EchoLimits> flags(Cli cli) {
         EchoLimits d = defaults();
         Cli.Option<Integer> max = cli.intOption("--max-connections", d.maxConnections(), 1, 1_000_000,
-                MSG.get("EchoLimits.opt.maxConnections"));
+                Msg.get("EchoLimits.opt.maxConnections"));
         Cli.Option<Duration> read = cli.durationOption("--read-timeout", d.readDeadline(),
-                MSG.get("EchoLimits.opt.readDeadline"));
+                Msg.get("EchoLimits.opt.readDeadline"));
         Cli.Option<Duration> write = cli.durationOption("--write-timeout", d.writeDeadline(),
-                MSG.get("EchoLimits.opt.writeDeadline"));
+                Msg.get("EchoLimits.opt.writeDeadline"));
         Cli.Option<Duration> request = cli.durationOption("--request-timeout", d.requestDeadline(),
-                MSG.get("EchoLimits.opt.requestDeadline"));
+                Msg.get("EchoLimits.opt.requestDeadline"));
         Cli.Option<Duration> readAlias = cli.durationOption("--read-deadline", null,
-                MSG.get("EchoLimits.opt.alias", "--read-timeout"));
+                Msg.get("EchoLimits.opt.alias", "--read-timeout"));
         Cli.Option<Duration> writeAlias = cli.durationOption("--write-deadline", null,
-                MSG.get("EchoLimits.opt.alias", "--write-timeout"));
+                Msg.get("EchoLimits.opt.alias", "--write-timeout"));
         Cli.Option<Long> sendBuffer = cli.sizeOption("--send-buffer", 0, 0, MAX_SEND_BUFFER,
-                MSG.get("EchoLimits.opt.sendBuffer"));
+                Msg.get("EchoLimits.opt.sendBuffer"));
         return () -> new EchoLimits(max.get(), read.given() || readAlias.get() == null ? read.get() : readAlias.get(),
                 write.given() || writeAlias.get() == null ? write.get() : writeAlias.get(), request.get(),
                 sendBuffer.get().intValue());
@@ -105,6 +103,6 @@ public record EchoLimits(int maxConnections, Duration readDeadline, Duration wri
         args[first.length + 2] = String.valueOf(writeDeadline.toMillis());
         args[first.length + 3] = String.valueOf(requestDeadline.toMillis());
         args[first.length + 4] = String.valueOf(EchoCore.BUFFER_SIZE);
-        return MSG.get(key, (Object[]) args);
+        return Msg.get(key, (Object[]) args);
     }
 }

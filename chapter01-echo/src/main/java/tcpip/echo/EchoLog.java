@@ -1,7 +1,6 @@
 package tcpip.echo;
 
 import tcpip.cli.Cli;
-import tcpip.cli.Messages;
 import tcpip.net.Preload;
 
 /**
@@ -10,41 +9,38 @@ import tcpip.net.Preload;
  */
 public final class EchoLog {
 
-    /** Every sentence the echo servers print or send, in the language chosen by --lang. */
-    private static final Messages MSG = Messages.of("tcpip.echo.messages");
-
     private EchoLog() {
     }
 
     /** What a client over the connection cap reads before the server closes it: one line. */
     public static String busy(int maxConnections) {
-        return MSG.get("EchoServer.busy", String.valueOf(maxConnections)) + System.lineSeparator();
+        return Msg.get("EchoServer.busy", String.valueOf(maxConnections)) + System.lineSeparator();
     }
 
     public static String accepted(String peer, int open) {
-        return MSG.get("EchoServer.log.accepted", peer, String.valueOf(open));
+        return Msg.get("EchoServer.log.accepted", peer, String.valueOf(open));
     }
 
     public static String closed(String peer, long bytes) {
-        return MSG.get("EchoServer.log.closed", peer, String.valueOf(bytes));
+        return Msg.get("EchoServer.log.closed", peer, String.valueOf(bytes));
     }
 
     public static String refused(String peer, int open, int maxConnections) {
-        return MSG.get("EchoServer.log.refused", peer, String.valueOf(open), String.valueOf(maxConnections));
+        return Msg.get("EchoServer.log.refused", peer, String.valueOf(open), String.valueOf(maxConnections));
     }
 
     public static String stopped(long accepted, long refused, long failed) {
-        return MSG.get("EchoServer.stopped", String.valueOf(accepted), String.valueOf(refused), String.valueOf(failed));
+        return Msg.get("EchoServer.stopped", String.valueOf(accepted), String.valueOf(refused), String.valueOf(failed));
     }
 
     /** A sentence of the chapter's bundle (for a server's own log lines). */
     public static String get(String key, Object... args) {
-        return MSG.get(key, args);
+        return Msg.get(key, args);
     }
 
     /** --quiet, the same on every echo server. */
     public static Cli.Option<Boolean> quietFlag(Cli cli) {
-        return cli.flag("--quiet", MSG.get("EchoServer.opt.quiet"));
+        return cli.flag("--quiet", Msg.get("EchoServer.opt.quiet"));
     }
 
     /**

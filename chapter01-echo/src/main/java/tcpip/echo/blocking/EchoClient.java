@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.cli.Messages;
+import tcpip.echo.Msg;
 import tcpip.echo.load.EchoLoad;
 import tcpip.echo.load.EchoPing;
 import tcpip.kernel.Endpoint;
@@ -28,8 +28,6 @@ public final class EchoClient {
     /** Up to this size the echo fits in the two kernels' buffers, so writing all before reading is safe. */
     public static final int INLINE_WRITE_LIMIT = 64 * 1024;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-    /** Every sentence this client prints, in the language chosen by --lang (looked up when printed). */
-    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private EchoClient() {
     }
@@ -112,7 +110,7 @@ public final class EchoClient {
     /** Line mode: one round trip per line of {@code lines}, printing each echo. */
     public static void echoLines(InetSocketAddress server, BufferedReader lines, Duration timeout) throws IOException {
         try (Socket socket = connect(server, timeout)) {
-            System.out.println(MSG.get("EchoClient.connected", Endpoint.text(socket.getLocalSocketAddress()),
+            System.out.println(Msg.get("EchoClient.connected", Endpoint.text(socket.getLocalSocketAddress()),
                     Endpoint.text(socket.getRemoteSocketAddress()), String.valueOf(socket.getLocalPort())));
             long bytes = 0;
             String line;
@@ -125,36 +123,36 @@ public final class EchoClient {
                     byte[] more = readWhatHasArrived(socket.getInputStream());
                     byte[] reply = Arrays.copyOf(echo, echo.length + more.length);
                     System.arraycopy(more, 0, reply, echo.length, more.length);
-                    throw new IOException(MSG.get("EchoClient.notAnEcho",
+                    throw new IOException(Msg.get("EchoClient.notAnEcho",
                             LogSafe.text(new String(reply, StandardCharsets.UTF_8).strip())));
                 }
                 bytes += echo.length;
-                System.out.println(MSG.get("EchoClient.echo",
+                System.out.println(Msg.get("EchoClient.echo",
                         LogSafe.text(new String(echo, StandardCharsets.UTF_8).stripTrailing())));
             }
-            System.out.println(MSG.get("EchoClient.closing", String.valueOf(bytes), String.valueOf(bytes)));
+            System.out.println(Msg.get("EchoClient.closing", String.valueOf(bytes), String.valueOf(bytes)));
             EchoCore.close(socket);
         }
     }
 
     public static void main(String[] args) {
         Lang.chooseFrom(args); // before the help texts below are looked up
-        Cli cli = new Cli("EchoClient", MSG.get("EchoClient.summary"));
+        Cli cli = new Cli("EchoClient", Msg.get("EchoClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
-        Cli.Option<String> message = cli.stringOption("--message", null, MSG.get("EchoClient.opt.message"));
-        Cli.Option<Integer> ping = cli.intOption("--ping", 0, 0, 10_000_000, MSG.get("EchoClient.opt.ping"));
-        Cli.Option<Integer> load = cli.intOption("--load", 0, 0, 100_000, MSG.get("EchoClient.opt.load"));
-        Cli.Option<Long> size = cli.sizeOption("--size", 64, 1, 64L << 20, MSG.get("EchoClient.opt.size"));
+        Cli.Option<String> message = cli.stringOption("--message", null, Msg.get("EchoClient.opt.message"));
+        Cli.Option<Integer> ping = cli.intOption("--ping", 0, 0, 10_000_000, Msg.get("EchoClient.opt.ping"));
+        Cli.Option<Integer> load = cli.intOption("--load", 0, 0, 100_000, Msg.get("EchoClient.opt.load"));
+        Cli.Option<Long> size = cli.sizeOption("--size", 64, 1, 64L << 20, Msg.get("EchoClient.opt.size"));
         Cli.Option<Integer> warmup = cli.intOption("--warmup", EchoPing.DEFAULT_WARMUP, 0, 10_000_000,
-                MSG.get("EchoClient.opt.warmup"));
+                Msg.get("EchoClient.opt.warmup"));
         Cli.Option<Integer> requests = cli.intOption("--requests", EchoLoad.DEFAULT_REQUESTS, 1, 100_000_000,
-                MSG.get("EchoClient.opt.requests"));
-        Cli.Option<Duration> duration = cli.durationOption("--duration", null, MSG.get("EchoClient.opt.duration"));
+                Msg.get("EchoClient.opt.requests"));
+        Cli.Option<Duration> duration = cli.durationOption("--duration", null, Msg.get("EchoClient.opt.duration"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", DEFAULT_TIMEOUT,
-                MSG.get("EchoClient.opt.timeout"));
+                Msg.get("EchoClient.opt.timeout"));
         Cli.Option<Integer> sources = cli.intOption("--sources", 1, 1, EchoLoad.MAX_SOURCES,
-                MSG.get("EchoClient.opt.sources"));
+                Msg.get("EchoClient.opt.sources"));
         cli.example("EchoClient --message hello");
         cli.example("printf 'one\\ntwo\\n' | EchoClient --port 7007");
         cli.example("EchoClient --host ::1 --ping 10000 --size 64");
@@ -162,17 +160,17 @@ public final class EchoClient {
         cli.example("EchoClient --load 100000 --sources 8 --duration 10s");
         cli.parse(args);
         if (ping.get() > 0 && load.get() > 0) {
-            System.err.println(MSG.get("EchoClient.pingOrLoad", "EchoClient"));
+            System.err.println(Msg.get("EchoClient.pingOrLoad", "EchoClient"));
             Cli.exit(Cli.EXIT_USAGE);
         }
         InetSocketAddress server = new InetSocketAddress(host.get(), port.get());
         if (sources.get() > 1 && (load.get() == 0 || !EchoLoad.fromManySources(server))) {
-            System.err.println(MSG.get("EchoClient.sourcesNeedLoad", "EchoClient"));
+            System.err.println(Msg.get("EchoClient.sourcesNeedLoad", "EchoClient"));
             Cli.exit(Cli.EXIT_USAGE);
         }
         cli.run(() -> {
             if (server.isUnresolved()) {
-                throw new IOException(MSG.get("EchoClient.unresolved", host.get()));
+                throw new IOException(Msg.get("EchoClient.unresolved", host.get()));
             }
             if (ping.get() > 0) {
                 EchoPing.run(server, ping.get(), warmup.get(), size.get().intValue(), timeout.get());
@@ -180,7 +178,7 @@ public final class EchoClient {
                 EchoLoad.Result r = EchoLoad.run(server, load.get(), size.get().intValue(), requests.get(),
                         duration.get(), timeout.get(), System.out, sources.get());
                 if (r.errors() > 0) { // the report above is on stdout; the failure is one line on stderr, exit 1
-                    throw new IOException(MSG.get("EchoClient.loadFailed", String.valueOf(r.errors()),
+                    throw new IOException(Msg.get("EchoClient.loadFailed", String.valueOf(r.errors()),
                             String.valueOf(r.connections()), r.firstError()));
                 }
             } else if (message.get() != null) {

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.cli.Messages;
 import tcpip.echo.EchoLimits;
 import tcpip.echo.EchoLog;
+import tcpip.echo.Msg;
 import tcpip.kernel.Endpoint;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
@@ -38,7 +38,6 @@ public final class EchoServer implements Closeable {
 
     /** The port this chapter's programs use unless told otherwise. */
     public static final int DEFAULT_PORT = 7007;
-    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     /** How the server hands out its attention. */
     public enum Mode {
@@ -190,14 +189,14 @@ public final class EchoServer implements Closeable {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args); // before the help texts below are looked up
-        Cli cli = new Cli("EchoServer", MSG.get("EchoServer.summary"));
+        Cli cli = new Cli("EchoServer", Msg.get("EchoServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
-        Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.VIRTUAL, MSG.get("EchoServer.opt.mode"));
+        Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.VIRTUAL, Msg.get("EchoServer.opt.mode"));
         Supplier<EchoLimits> limits = EchoLimits.flags(cli);
         Cli.Option<Boolean> quiet = EchoLog.quietFlag(cli);
         cli.example("EchoServer --port 7007");
-        cli.example(MSG.get("EchoServer.example.iterative", "EchoServer --mode iterative"));
+        cli.example(Msg.get("EchoServer.example.iterative", "EchoServer --mode iterative"));
         cli.example("EchoServer --bind ::1 --read-timeout 10s --write-timeout 5s --request-timeout 20s");
         cli.parse(args);
         cli.run(() -> {

@@ -6,7 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.cli.Messages;
+import tcpip.echo.Msg;
 import tcpip.kernel.Endpoint;
 import tcpip.net.AcceptLoop;
 import tcpip.net.LogSafe;
@@ -20,25 +20,24 @@ public final class PlainEchoServer {
 
     /** A client that sends nothing for this long is closed, so one silent client cannot stall the rest. */
     static final int READ_TIMEOUT_MILLIS = 30_000;
-    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     public static void main(String[] args) {
         Lang.chooseFrom(args);
-        Cli cli = new Cli("PlainEchoServer", MSG.get("PlainEchoServer.summary"));
+        Cli cli = new Cli("PlainEchoServer", Msg.get("PlainEchoServer.summary"));
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
         cli.parse(args);
         cli.run(() -> {
             ServerSocket listener = new ServerSocket(); // no kernel socket yet: bind() below makes it
             EchoCore.listen(listener, new InetSocketAddress(Cli.LOOPBACK, port.get()), AcceptLoop.DEFAULT_BACKLOG);
-            System.out.println(MSG.get("PlainEchoServer.listening", Endpoint.text(listener.getLocalSocketAddress())));
+            System.out.println(Msg.get("PlainEchoServer.listening", Endpoint.text(listener.getLocalSocketAddress())));
             while (true) { // one client at a time: the next ones wait, connected, in the accept queue
                 try (Socket client = EchoCore.accept(listener)) {
                     client.setSoTimeout(READ_TIMEOUT_MILLIS); // read() fails after this long without a byte
                     String peer = Endpoint.text(client.getRemoteSocketAddress());
                     long bytes = EchoCore.serveOne(client); // until the client's FIN
-                    System.out.println(MSG.get("EchoServer.log.closed", peer, String.valueOf(bytes)));
+                    System.out.println(Msg.get("EchoServer.log.closed", peer, String.valueOf(bytes)));
                 } catch (IOException e) { // this client failed (reset, silent too long): serve the next one
-                    System.out.println(MSG.get("PlainEchoServer.failed", LogSafe.failure(e)));
+                    System.out.println(Msg.get("PlainEchoServer.failed", LogSafe.failure(e)));
                 }
             }
         });

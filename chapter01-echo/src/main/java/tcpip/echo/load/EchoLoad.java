@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
-import tcpip.cli.Messages;
+import tcpip.echo.Msg;
 import tcpip.echo.blocking.EchoClient;
 import tcpip.kernel.Endpoint;
 import tcpip.net.Closeables;
@@ -33,7 +33,6 @@ public final class EchoLoad {
     public static final int MAX_SOURCES = 254;
     /** How long all connections may take to be established before the run starts anyway. */
     static final Duration CONNECT_PHASE_LIMIT = Duration.ofSeconds(120);
-    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private EchoLoad() {
     }
@@ -66,11 +65,11 @@ public final class EchoLoad {
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
         AtomicLong deadline = new AtomicLong();
-        out.println(MSG.get(duration == null ? "EchoLoad.opening" : "EchoLoad.opening.duration",
+        out.println(Msg.get(duration == null ? "EchoLoad.opening" : "EchoLoad.opening.duration",
                 String.valueOf(connections), Endpoint.text(server),
                 String.valueOf(duration == null ? requests : duration.toMillis()), String.valueOf(size)));
         if (sources > 1) {
-            out.println(MSG.get("EchoLoad.sources", String.valueOf(sources), source(0).getHostAddress(),
+            out.println(Msg.get("EchoLoad.sources", String.valueOf(sources), source(0).getHostAddress(),
                     source(sources - 1).getHostAddress()));
         }
         List<Thread> threads = new ArrayList<>(connections);
@@ -92,13 +91,13 @@ public final class EchoLoad {
                         fill(message, id, i); // a pattern unique to this connection and request
                         byte[] echo = EchoClient.roundTrip(socket, message);
                         if (!Arrays.equals(echo, message)) {
-                            throw new IOException(MSG.get("EchoLoad.echoDiffers", String.valueOf(id), String.valueOf(i)));
+                            throw new IOException(Msg.get("EchoLoad.echoDiffers", String.valueOf(id), String.valueOf(i)));
                         }
                         ok.incrementAndGet();
                     }
                 } catch (IOException e) {
                     errors.incrementAndGet();
-                    firstError.compareAndSet(null, MSG.get("EchoLoad.failure", String.valueOf(id), Cli.describe(e)));
+                    firstError.compareAndSet(null, Msg.get("EchoLoad.failure", String.valueOf(id), Cli.describe(e)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
@@ -110,8 +109,8 @@ public final class EchoLoad {
         }
         boolean allTried = connectedOrFailed.await(CONNECT_PHASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         out.println(allTried
-                ? MSG.get("EchoLoad.established", String.valueOf(connected.get()), String.valueOf(connections))
-                : MSG.get("EchoLoad.established.slow", String.valueOf(connected.get()), String.valueOf(connections),
+                ? Msg.get("EchoLoad.established", String.valueOf(connected.get()), String.valueOf(connections))
+                : Msg.get("EchoLoad.established.slow", String.valueOf(connected.get()), String.valueOf(connections),
                         String.valueOf(CONNECT_PHASE_LIMIT.toSeconds())));
         long start = System.nanoTime();
         if (duration != null) {
@@ -128,9 +127,9 @@ public final class EchoLoad {
         String seconds = String.format("%.2f", elapsed.toNanos() / 1e9);
         String perSecond = String.format("%.0f", r.requestsPerSecond());
         out.println(r.errors() == 0
-                ? MSG.get("EchoLoad.done", String.valueOf(r.connected()), String.valueOf(r.requests()), seconds,
+                ? Msg.get("EchoLoad.done", String.valueOf(r.connected()), String.valueOf(r.requests()), seconds,
                         perSecond, String.valueOf(r.errors()))
-                : MSG.get("EchoLoad.done.errors", String.valueOf(r.connected()), String.valueOf(r.requests()), seconds,
+                : Msg.get("EchoLoad.done.errors", String.valueOf(r.connected()), String.valueOf(r.requests()), seconds,
                         perSecond, String.valueOf(r.errors()), r.firstError()));
         return r;
     }

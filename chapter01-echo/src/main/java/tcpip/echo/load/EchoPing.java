@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
-import tcpip.cli.Messages;
+import tcpip.echo.Msg;
 import tcpip.echo.blocking.EchoClient;
 import tcpip.kernel.Endpoint;
 import tcpip.narration.Narrator;
@@ -16,7 +16,6 @@ import tcpip.narration.Narrator;
 public final class EchoPing {
 
     public static final int DEFAULT_WARMUP = 2_000;
-    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private EchoPing() {
     }
@@ -29,7 +28,7 @@ public final class EchoPing {
         }
 
         public String summary() {
-            return MSG.get("EchoPing.summary", String.valueOf(sortedNanos.length), String.valueOf(size),
+            return Msg.get("EchoPing.summary", String.valueOf(sortedNanos.length), String.valueOf(size),
                     show(sortedNanos[0]), show(percentile(50)), show(percentile(99)),
                     show(sortedNanos[sortedNanos.length - 1]));
         }
@@ -42,11 +41,11 @@ public final class EchoPing {
 
     public static Result run(InetSocketAddress server, int count, int warmup, int size, Duration timeout) throws IOException {
         try (Socket socket = EchoClient.connect(server, timeout)) {
-            System.out.println(MSG.get("EchoPing.start", Endpoint.text(socket.getRemoteSocketAddress()),
+            System.out.println(Msg.get("EchoPing.start", Endpoint.text(socket.getRemoteSocketAddress()),
                     Endpoint.text(socket.getLocalSocketAddress()), String.valueOf(warmup), String.valueOf(count)));
             Result r = measure(socket, count, warmup, size);
             System.out.println(r.summary());
-            System.out.println(MSG.get("EchoPing.explain"));
+            System.out.println(Msg.get("EchoPing.explain"));
             return r;
         }
     }
@@ -71,7 +70,7 @@ public final class EchoPing {
 
     private static void check(byte[] echo, byte[] message) throws IOException {
         if (!Arrays.equals(echo, message)) {
-            throw new IOException(MSG.get("EchoPing.differs"));
+            throw new IOException(Msg.get("EchoPing.differs"));
         }
     }
 }

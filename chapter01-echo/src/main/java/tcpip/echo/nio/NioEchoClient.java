@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.cli.Messages;
+import tcpip.echo.Msg;
 import tcpip.echo.blocking.EchoClient;
 import tcpip.echo.blocking.EchoServer;
 import tcpip.kernel.Endpoint;
@@ -31,8 +31,6 @@ public final class NioEchoClient {
     static final int REST_OF_REPLY_LIMIT = 1024;
     /** …that arrive within this long (a server that answers with a line and FIN, like "server busy", is quicker). */
     static final Duration REST_OF_REPLY_WAIT = Duration.ofMillis(200);
-    /** Every sentence this client prints, in the language chosen by --lang (looked up when printed). */
-    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private NioEchoClient() {
     }
@@ -79,7 +77,7 @@ public final class NioEchoClient {
     }
 
     public static void echoLines(SocketChannel channel, BufferedReader lines, Duration timeout) throws IOException {
-        System.out.println(MSG.get("NioEchoClient.connected", Endpoint.text(channel.getLocalAddress()),
+        System.out.println(Msg.get("NioEchoClient.connected", Endpoint.text(channel.getLocalAddress()),
                 Endpoint.text(channel.getRemoteAddress())));
         long bytes = 0;
         String line;
@@ -87,14 +85,14 @@ public final class NioEchoClient {
             ByteBuffer message = StandardCharsets.UTF_8.encode(line + "\n");
             ByteBuffer echo = roundTrip(channel, message.duplicate(), timeout);
             if (!echo.equals(message)) {
-                throw new IOException(MSG.get("EchoClient.notAnEcho",
+                throw new IOException(Msg.get("EchoClient.notAnEcho",
                         LogSafe.text(StandardCharsets.UTF_8.decode(withRestOfReply(channel, echo)).toString().strip())));
             }
             bytes += echo.remaining();
-            System.out.println(MSG.get("EchoClient.echo",
+            System.out.println(Msg.get("EchoClient.echo",
                     LogSafe.text(StandardCharsets.UTF_8.decode(echo).toString().stripTrailing())));
         }
-        System.out.println(MSG.get("EchoClient.closing", String.valueOf(bytes), String.valueOf(bytes)));
+        System.out.println(Msg.get("EchoClient.closing", String.valueOf(bytes), String.valueOf(bytes)));
     }
 
     /**
@@ -117,12 +115,12 @@ public final class NioEchoClient {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args); // before the help texts below are looked up
-        Cli cli = new Cli("NioEchoClient", MSG.get("NioEchoClient.summary"));
+        Cli cli = new Cli("NioEchoClient", Msg.get("NioEchoClient.summary"));
         Cli.Option<String> host = cli.host();
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
-        Cli.Option<String> message = cli.stringOption("--message", null, MSG.get("EchoClient.opt.message"));
+        Cli.Option<String> message = cli.stringOption("--message", null, Msg.get("EchoClient.opt.message"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", DEFAULT_TIMEOUT,
-                MSG.get("NioEchoClient.opt.timeout"));
+                Msg.get("NioEchoClient.opt.timeout"));
         cli.example("NioEchoClient --message hello");
         cli.example("NioEchoClient --host ::1 --port 7007");
         cli.parse(args);
@@ -130,7 +128,7 @@ public final class NioEchoClient {
         AtomicBoolean stopping = new AtomicBoolean();
         cli.run(() -> {
             if (server.isUnresolved()) {
-                throw new IOException(MSG.get("EchoClient.unresolved", host.get()));
+                throw new IOException(Msg.get("EchoClient.unresolved", host.get()));
             }
             BufferedReader lines = message.get() != null ? new BufferedReader(new StringReader(message.get()))
                     : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -140,7 +138,7 @@ public final class NioEchoClient {
                 Thread hook = new Thread(() -> {
                     stopping.set(true);
                     Closeables.closeQuietly(channel);
-                    System.err.println(MSG.get("NioEchoClient.interrupted", "NioEchoClient"));
+                    System.err.println(Msg.get("NioEchoClient.interrupted", "NioEchoClient"));
                 });
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {

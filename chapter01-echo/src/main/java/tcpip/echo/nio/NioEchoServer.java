@@ -18,9 +18,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.cli.Messages;
 import tcpip.echo.EchoLimits;
 import tcpip.echo.EchoLog;
+import tcpip.echo.Msg;
 import tcpip.echo.blocking.EchoServer;
 import tcpip.kernel.Endpoint;
 import tcpip.net.AcceptLoop;
@@ -34,8 +34,6 @@ import tcpip.net.Closeables;
  * {@link ChannelDeadline} gives each channel its read, write and request deadlines.
  */
 public final class NioEchoServer implements Closeable {
-
-    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     private final ServerSocketChannel listener;
     private final EchoLimits limits;
@@ -139,7 +137,7 @@ public final class NioEchoServer implements Closeable {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args); // before the help texts below are looked up
-        Cli cli = new Cli("NioEchoServer", MSG.get("NioEchoServer.summary"));
+        Cli cli = new Cli("NioEchoServer", Msg.get("NioEchoServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
         Supplier<EchoLimits> limits = EchoLimits.flags(cli);

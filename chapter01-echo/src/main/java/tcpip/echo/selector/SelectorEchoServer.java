@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.cli.Messages;
 import tcpip.echo.EchoLimits;
 import tcpip.echo.EchoLog;
+import tcpip.echo.Msg;
 import tcpip.echo.blocking.EchoServer;
 import tcpip.kernel.Endpoint;
 import tcpip.net.AcceptBackoff;
@@ -48,7 +48,6 @@ public final class SelectorEchoServer implements Closeable {
     private static final int DISCARD_BUFFER = 128;
     /** Stands for the bytes of a chunk before its last one when the request deadline counts them (never '\\n'). */
     private static final byte[] FILLER = new byte[SelectorEchoCore.BUFFER_SIZE];
-    private static final Messages MSG = Messages.of("tcpip.echo.messages");
 
     /** Per connection, around the core's state: who it is, when it last made progress, its request. */
     private static final class Timing {
@@ -189,7 +188,7 @@ public final class SelectorEchoServer implements Closeable {
                 try {
                     selector.selectNow();
                 } catch (IOException e) {
-                    say(MSG.get("SelectorEchoServer.log.selectFailed", LogSafe.failure(e)));
+                    say(Msg.get("SelectorEchoServer.log.selectFailed", LogSafe.failure(e)));
                 }
                 serveReady(now);
             }
@@ -312,7 +311,7 @@ public final class SelectorEchoServer implements Closeable {
     private void drop(SelectionKey key, String why, String detail) {
         failed.incrementAndGet();
         Timing t = timings.get(key);
-        say(MSG.get(why, t == null ? "?" : t.peer, detail));
+        say(Msg.get(why, t == null ? "?" : t.peer, detail));
         close(key);
     }
 
@@ -353,7 +352,7 @@ public final class SelectorEchoServer implements Closeable {
     /** A log line on a failure path: if even that fails (out of descriptors), the loop goes on silently. */
     private void sayQuietly(String key, Throwable e) {
         try {
-            say(MSG.get(key, LogSafe.failure(e)));
+            say(Msg.get(key, LogSafe.failure(e)));
         } catch (RuntimeException | LinkageError ignored) {
             // the next episode logs again
         }
@@ -361,7 +360,7 @@ public final class SelectorEchoServer implements Closeable {
 
     public static void main(String[] args) {
         Lang.chooseFrom(args); // before the help texts below are looked up
-        Cli cli = new Cli("SelectorEchoServer", MSG.get("SelectorEchoServer.summary"));
+        Cli cli = new Cli("SelectorEchoServer", Msg.get("SelectorEchoServer.summary"));
         Cli.Option<String> bind = cli.bind();
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
         Supplier<EchoLimits> limits = EchoLimits.flags(cli);

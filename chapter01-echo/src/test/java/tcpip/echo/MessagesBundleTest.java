@@ -20,8 +20,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.cli.Lang;
-import tcpip.cli.Messages;
+import tcpip.kernel.Bundle;
 import tcpip.testing.BundleContract;
+import tcpip.testing.CodeNotes;
+import tcpip.testing.Glossary;
 import tcpip.testing.MainRunner;
 import tcpip.echo.blocking.EchoClient;
 import tcpip.echo.blocking.EchoServer;
@@ -40,7 +42,7 @@ import tcpip.echo.selector.SelectorEchoServer;
 class MessagesBundleTest {
 
     static final String BUNDLE = "tcpip.echo.messages";
-    static final Messages MSG = Messages.of(BUNDLE);
+    static final Bundle MSG = Bundle.of(BUNDLE);
     static final Duration LIMIT = Duration.ofSeconds(30);
     static final Pattern HANGUL = Pattern.compile("[가-힣]");
     static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+)}");
@@ -72,6 +74,16 @@ class MessagesBundleTest {
         BundleContract.assertComplete(BUNDLE);
     }
 
+    @Test
+    void everyKoreanSentenceUsesTheGlossarysTerms() {
+        Glossary.assertFollowed(BUNDLE);
+    }
+
+    @Test
+    void everyCodeExcerptHasItsKoreanExplanation() {
+        CodeNotes.assertEveryMarkerExplained();
+    }
+
     /** A lone apostrophe in a MessageFormat pattern starts a quote and swallows the placeholders after it. */
     @Test
     void everySentenceKeepsEveryPlaceholderWhenFormatted() throws Exception {
@@ -89,7 +101,7 @@ class MessagesBundleTest {
                 }
             }
             for (Lang lang : Lang.values()) {
-                String text = MSG.get(lang, key, args.toArray());
+                String text = MSG.get(lang == Lang.KO, key, args.toArray());
                 for (String arg : args) {
                     assertThat(text).as("%s (%s): a lone ' before a placeholder hides it", key, lang).contains(arg);
                 }
@@ -104,7 +116,7 @@ class MessagesBundleTest {
         assertThat(r.exitCode()).as("exit code (stderr: %s)", r.stderr()).isZero();
         for (String key : new String[] {"EchoDemo.create.title", "EchoDemo.connect.title",
                 "EchoDemo.sendReceive.title", "EchoDemo.close.title", "EchoDemo.blocking.title"}) {
-            assertThat(r.stdout()).as("stage title %s in Korean", key).contains(MSG.get(Lang.KO, key));
+            assertThat(r.stdout()).as("stage title %s in Korean", key).contains(MSG.get(true, key));
         }
         List<String> english = new ArrayList<>();
         for (String line : r.stdout().lines().toList()) {
@@ -121,7 +133,7 @@ class MessagesBundleTest {
         // The kernel's facts stay as they are, in the article's order.
         assertThat(r.stdout()).containsSubsequence("소켓 생성", "LISTEN", "소켓 연결 설정", "ESTABLISHED",
                 "데이터 송수신", "rx_queue=14", "소켓 연결 종료", "FIN_WAIT2", "CLOSE_WAIT", "TIME_WAIT",
-                "blocking read()", "thread-per-client", "SelectorEchoServer");
+                "블로킹 read()", "thread-per-client", "SelectorEchoServer");
     }
 
     @Test
@@ -145,14 +157,14 @@ class MessagesBundleTest {
         assertThat(r.exitCode()).as("EchoClient %s (stderr: %s)", String.join(" ", BAD_ARGUMENT), r.stderr())
                 .isEqualTo(2);
         assertThat(r.stderr().strip().lines().toList()).as("EchoClient %s", String.join(" ", BAD_ARGUMENT))
-                .singleElement().satisfies(l -> assertThat(l).isEqualTo(MSG.get(Lang.KO, "EchoClient.pingOrLoad",
+                .singleElement().satisfies(l -> assertThat(l).isEqualTo(MSG.get(true, "EchoClient.pingOrLoad",
                         "EchoClient")));
     }
 
     @Test
     void aKoreanReplyThatIsNotAnEchoIsShownWhole() throws Exception {
         // A refusing server speaking Korean: "x\n" is 2 bytes, so the first read ends inside a 3-byte syllable.
-        String reply = MSG.get(Lang.KO, "EchoServer.busy", "1");
+        String reply = MSG.get(true, "EchoServer.busy", "1");
         try (ServerSocket fake = new ServerSocket(0, 2, InetAddress.getLoopbackAddress())) {
             fake.setSoTimeout((int) LIMIT.toMillis());
             Thread answer = Thread.ofVirtual().start(() -> {
@@ -172,7 +184,7 @@ class MessagesBundleTest {
                         String.valueOf(fake.getLocalPort()), "--message", "x");
                 assertThat(r.exitCode()).as("%s exit code (stderr: %s)", client.getSimpleName(), r.stderr()).isEqualTo(1);
                 assertThat(r.stderr().strip()).as(client.getSimpleName())
-                        .endsWith(MSG.get(Lang.KO, "EchoClient.notAnEcho", reply)).doesNotContain("\uFFFD");
+                        .endsWith(MSG.get(true, "EchoClient.notAnEcho", reply)).doesNotContain("\uFFFD");
             }
             answer.join(LIMIT);
         }
@@ -185,7 +197,7 @@ class MessagesBundleTest {
                     String.valueOf(server.port()), "--message", "hello");
             assertThat(r.exitCode()).as("exit code (stderr: %s)", r.stderr()).isZero();
             assertThat(r.stdout().lines().toList()).hasSize(3).allSatisfy(l -> assertThat(l).containsPattern(HANGUL));
-            assertThat(r.stdout()).contains(MSG.get(Lang.KO, "EchoClient.echo", "hello"));
+            assertThat(r.stdout()).contains(MSG.get(true, "EchoClient.echo", "hello"));
         }
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.cli.Lang;
 import tcpip.testing.BundleContract;
+import tcpip.testing.Glossary;
 
 /**
  * Issue 17: the chapter's one bundle is complete in both languages, and no sentence a learner reads
@@ -39,6 +40,11 @@ class MessagesBundleTest {
     @Test
     void everyKeyExistsInBothLanguagesWithTheSamePlaceholdersAndKoreanText() {
         BundleContract.assertComplete(Msg.BUNDLE);
+    }
+
+    @Test
+    void everyKoreanSentenceUsesTheGlossarysTerms() {
+        Glossary.assertFollowed(Msg.BUNDLE);
     }
 
     @Test

@@ -1,19 +1,22 @@
 package tcpip.segmentation;
 
-import tcpip.cli.Messages;
+import tcpip.kernel.Bundle;
 
-/** This chapter's sentences (bundle {@code tcpip/segmentation/messages*.properties}) in the language in force. */
+/**
+ * This module's sentences (bundle {@code tcpip/segmentation/messages*.properties}) in the process's language:
+ * {@code Msg.get(key, args)}, the one way every module looks up its sentences.
+ */
 public final class Msg {
 
     /** The chapter's one bundle. */
     public static final String BUNDLE = "tcpip.segmentation.messages";
-    private static final Messages MESSAGES = Messages.of(BUNDLE);
+    private static final Bundle SENTENCES = Bundle.of(BUNDLE);
 
     private Msg() {
     }
 
-    /** The sentence {@code key}, every argument as {@code String.valueOf(arg)} ({@link Messages#text}). */
+    /** The sentence {@code key} in the process's language, every argument put in as plain data. */
     public static String get(String key, Object... args) {
-        return MESSAGES.text(key, args);
+        return SENTENCES.get(key, args);
     }
 }

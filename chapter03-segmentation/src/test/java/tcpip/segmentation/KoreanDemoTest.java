@@ -85,13 +85,13 @@ class KoreanDemoTest {
         assertThat(out).contains("클라이언트 A가 받은 응답: frame 2: 19 bytes")
                 .contains("클라이언트 B가 받은 응답: ERROR: frame length 2147483647")
                 .contains("클라이언트가 받은 응답: line 3: three")
-                .containsPattern("관계 +송신: 2 x min\\(32768, wmem_max \\d+\\) = 65536: 맞습니다")
+                .containsPattern("관계 +송신: 2 x min\\(32768, wmem_max \\d+\\) = 65536: 일치합니다")
                 .contains("(ISN+1: SYN이 번호 하나를 씀)")
                 .contains("모델의 받는 쪽 프로그램이 받은 것: \"Hello, TCP! This message is cut into segments.\"");
         if (PacketCapture.possible()) { // tcpdump may capture here (root, or a private namespace)
-            assertThat(out).containsPattern("응답 \\d+개 모두: ACK = SEQ \\+ 길이, SYN과 FIN에서만 \\+1 \\(맞습니다\\)");
+            assertThat(out).containsPattern("응답 \\d+개 모두: ACK = SEQ \\+ 길이, SYN과 FIN에서만 \\+1 \\(일치합니다\\)");
         }
-        assertThat(out).as("every computed relation held").doesNotContain("does NOT match");
+        assertThat(out).as("every computed relation held").doesNotContain("일치하지 않습니다");
     }
 
     /** The narrated lines that contain an English word (not a data word) and no Hangul. */

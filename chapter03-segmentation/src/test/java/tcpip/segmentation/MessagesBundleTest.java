@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.cli.Lang;
 import tcpip.testing.BundleContract;
+import tcpip.testing.CodeNotes;
 import tcpip.testing.Glossary;
 
 /**
@@ -45,6 +46,11 @@ class MessagesBundleTest {
     @Test
     void everyKoreanSentenceUsesTheGlossarysTerms() {
         Glossary.assertFollowed(Msg.BUNDLE);
+    }
+
+    @Test
+    void everyCodeExcerptHasItsKoreanExplanation() {
+        CodeNotes.assertEveryMarkerExplained();
     }
 
     @Test

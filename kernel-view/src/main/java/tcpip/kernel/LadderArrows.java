@@ -47,17 +47,17 @@ final class LadderArrows {
             String note = "";
             long end = s.seq() >= 0 ? (s.seq() + s.length() + (s.syn() || s.fin() ? 1 : 0)) % MOD : -1;
             if (s.syn() && lastSyn[from] == s.seq()) {
-                note = "SYN retransmission";
+                note = KernelText.get("ladder.note.synRetransmission");
             } else if (s.fin() && lastFin[from] == s.seq()) {
-                note = "FIN retransmission";
+                note = KernelText.get("ladder.note.finRetransmission");
             } else if (s.length() > 0 && highest[from] >= 0 && !after(end, highest[from])) {
-                note = "retransmission";
+                note = KernelText.get("ladder.note.retransmission");
             } else if (s.window() == 0 && !s.rst()) {
-                note = "zero window";
+                note = KernelText.get("ladder.note.zeroWindow");
             } else if (s.length() == 0 && !s.syn() && !s.fin() && !s.rst() && s.ack() >= 0 && s.ack() == lastAck[from]
                     && s.window() == lastWin[from] && highest[1 - from] >= 0 && after(highest[1 - from], s.ack())) {
                 // RFC 5681: no data, same ACK and window, while the other side has data outstanding
-                note = "duplicate ACK";
+                note = KernelText.get("ladder.note.duplicateAck");
             }
             if (end >= 0 && (highest[from] < 0 || after(end, highest[from]))) {
                 highest[from] = end;
@@ -74,11 +74,11 @@ final class LadderArrows {
             TcpState s0 = replay.state(1);
             boolean crossed = s.fin() && crossedFin(conn, i, client);
             if (crossed) {
-                note = "FINs crossed: simultaneous close";
+                note = KernelText.get("ladder.note.simultaneousClose");
             }
             replay.apply(s, from, crossed);
             if (note.isEmpty() && replay.passed(1 - from).size() > 1) {
-                note = "ACK and FIN in one segment";
+                note = KernelText.get("ladder.note.ackAndFin");
             }
             double offset = Double.isNaN(s.time()) || Double.isNaN(t0) ? 0 : s.time() - t0;
             out.add(new Ladder.Arrow(s, from == 0 ? Ladder.Side.CLIENT : Ladder.Side.SERVER, flagWords(s.flags()),

@@ -76,6 +76,20 @@ class KoreanPicturesTest {
         }
     }
 
+    /** An arrow's note (재전송, 윈도우 0) is Korean and sits inside the arrow: both bars keep their display columns. */
+    @Test
+    void koreanArrowNotesKeepTheBarsInPlace() {
+        List<String> lines = Ladder.of(LadderTest.withNotes()).named("클라이언트", "서버").text(false);
+        List<String> rows = lines.stream().filter(l -> l.contains("|")).toList();
+        assertThat(String.join("\n", rows)).contains("[" + KernelText.get(true, "ladder.note.retransmission") + "]")
+                .contains("[" + KernelText.get(true, "ladder.note.zeroWindow") + "]")
+                .contains("[" + KernelText.get(true, "ladder.note.duplicateAck") + "]");
+        int right = TextWidth.of(rows.get(0).substring(0, rows.get(0).lastIndexOf('|')));
+        for (String row : rows) {
+            assertThat(TextWidth.of(row.substring(0, row.lastIndexOf('|')))).as("right bar in: %s", row).isEqualTo(right);
+        }
+    }
+
     @Test
     void svgPicturesCarryKoreanCaptionsAndStayWellFormed() throws Exception {
         var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();

@@ -106,6 +106,12 @@ class LadderTest {
 
     @Test
     void retransmissionDuplicateAckAndZeroWindowAreNamed() {
+        assertThat(Ladder.of(withNotes()).arrows()).extracting(Ladder.Arrow::note).containsExactly("", "", "", "",
+                "retransmission", "zero window", "", "", "", "", "", "duplicate ACK");
+    }
+
+    /** A handshake, a retransmission, a zero window and a duplicate ACK (also drawn in Korean by KoreanPicturesTest). */
+    static List<Segment> withNotes() {
         List<Segment> l = new ArrayList<>(conversation().subList(0, 3));
         l.add(seg(0.1, true, "P.", C + 1, 100, S + 1, 512));
         l.add(seg(0.3, true, "P.", C + 1, 100, S + 1, 512));
@@ -116,8 +122,7 @@ class LadderTest {
         l.add(seg(0.35, true, "P.", C + 201, 100, S + 1, 512));
         l.add(seg(0.36, false, ".", -1, 0, C + 201, 512));
         l.add(seg(0.37, false, ".", -1, 0, C + 201, 512)); // C+201.. still outstanding: a duplicate ACK
-        assertThat(Ladder.of(l).arrows()).extracting(Ladder.Arrow::note).containsExactly("", "", "", "",
-                "retransmission", "zero window", "", "", "", "", "", "duplicate ACK");
+        return l;
     }
 
     @Test

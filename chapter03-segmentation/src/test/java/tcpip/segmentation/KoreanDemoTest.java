@@ -83,7 +83,7 @@ class KoreanDemoTest {
     @Test
     void theKeyFactsAreStillThereInKorean() {
         assertThat(out).contains("클라이언트 A가 받은 응답: frame 2: 19 bytes")
-                .contains("클라이언트 B가 받은 응답: ERROR: frame length 2147483647")
+                .contains("클라이언트 B가 받은 응답: ERROR: 프레임 길이 2147483647이(가) 최대 1048576보다 큽니다")
                 .contains("클라이언트가 받은 응답: line 3: three")
                 .containsPattern("관계 +송신: 2 x min\\(32768, wmem_max \\d+\\) = 65536: 일치합니다")
                 .contains("(ISN+1: SYN이 번호 하나를 씀)")

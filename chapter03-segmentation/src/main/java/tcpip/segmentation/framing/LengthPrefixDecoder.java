@@ -2,6 +2,7 @@ package tcpip.segmentation.framing;
 
 import java.util.ArrayList;
 import java.util.List;
+import tcpip.segmentation.Msg;
 
 /**
  * Cuts a TCP byte stream into frames of {@code [4-byte big-endian length][payload]}. Feed it
@@ -127,23 +128,21 @@ public final class LengthPrefixDecoder {
      */
     public void finish() throws FrameException {
         if (payloadLength >= 0) {
-            throw new FrameException("truncated frame: the peer closed after " + payloadFilled + " of "
-                    + payloadLength + " payload bytes");
+            throw new FrameException(Msg.get("Frame.payloadTruncated", payloadFilled, payloadLength));
         }
         if (headerFilled > 0) {
-            throw new FrameException("truncated frame: the peer closed after " + headerFilled + " of "
-                    + HEADER_BYTES + " length bytes");
+            throw new FrameException(Msg.get("Frame.headerTruncated", headerFilled, HEADER_BYTES));
         }
     }
 
     private void check(int length) throws FrameException {
         if (length < 0) {
-            failure = "negative frame length " + length;
-            throw new FrameException(failure + " (the 4 length bytes were " + hex() + ")");
+            failure = Msg.get("Frame.negative", length);
+            throw new FrameException(Msg.get("Frame.negative.bytes", length, hex()));
         }
         if (length > maxFrame) {
-            failure = "frame length " + length + " is larger than the maximum " + maxFrame;
-            throw new FrameException(failure + " (refused before allocating it)");
+            failure = Msg.get("Frame.tooLarge", length, maxFrame);
+            throw new FrameException(Msg.get("Frame.tooLarge.refused", length, maxFrame));
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import tcpip.segmentation.Msg;
 
 /**
  * Cuts a TCP byte stream into lines ending in '\n' (a trailing '\r' is dropped): delimiter
@@ -44,13 +45,13 @@ public final class LineDecoder {
                 byte[] line = pending.toByteArray();
                 int n = line.length > 0 && line[line.length - 1] == RETURN ? line.length - 1 : line.length;
                 if (n > maxLine) {
-                    throw new FrameException("line of " + n + " bytes is longer than the maximum " + maxLine);
+                    throw new FrameException(Msg.get("Frame.lineTooLong", n, maxLine));
                 }
                 lines.add(new String(line, 0, n, StandardCharsets.UTF_8));
                 pending.reset();
             } else {
                 if (pending.size() >= maxLine + 1) { // +1 leaves room for a '\r' before the '\n'
-                    throw new FrameException("line longer than " + maxLine + " bytes without a newline");
+                    throw new FrameException(Msg.get("Frame.lineNoNewline", maxLine));
                 }
                 pending.write(b);
             }
@@ -74,8 +75,7 @@ public final class LineDecoder {
      */
     public void finish() throws FrameException {
         if (pending.size() > 0) {
-            throw new FrameException("truncated line: the peer closed after " + pending.size()
-                    + " bytes without a newline");
+            throw new FrameException(Msg.get("Frame.lineTruncated", pending.size()));
         }
     }
 }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -74,19 +73,8 @@ public final class CliFuzz {
      * reported to that module's owner; delete an entry once its fix has landed.
      */
     public static final List<Known> NARRATION_CLI = List.of(
-            new Known("Cli (and Stages, for --only/--stage) repeat a bad value raw in the error line: a newline starts a forged second line, an "
-                    + "escape sequence or a bidi override reaches the terminal",
-                    o -> o.exitCode() == 2 && o.args().stream().anyMatch(CliFuzz::hasControlOrFormat)),
-            new Known("Lang.parse takes any --lang value that starts with en or ko (EN-us, ko-what), not only en|ko",
-                    o -> o.args().size() == 2 && o.args().get(0).equals("--lang")
-                            && o.args().get(1).toLowerCase(Locale.ROOT).matches("(en|ko).+")),
-            new Known("Cli's whole numbers and sizes take any Unicode digit (Integer.parseInt): --port \u0663 is port 3",
-                    o -> o.args().stream().anyMatch(a -> a.chars().anyMatch(c -> c > 127 && Character.isDigit(c)))),
             new Known("Stages' --pcap DIR is taken and ignored by a demo that captures nothing, whatever DIR is",
-                    o -> o.args().size() == 2 && o.args().get(0).equals("--pcap")),
-            new Known("Stages' --html FILE is checked only after the whole demo ran, and the error names neither the "
-                    + "flag nor the path given (FileAlreadyExistsException: /dev/null for /dev/null/x)",
-                    o -> o.args().size() == 2 && o.args().get(0).equals("--html")));
+                    o -> o.args().size() == 2 && o.args().get(0).equals("--pcap")));
 
     private final Class<?> main;
     private final List<String> before = new ArrayList<>();

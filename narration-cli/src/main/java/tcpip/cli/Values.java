@@ -139,18 +139,22 @@ public final class Values {
         throw bad("cli.expects.address", ShownValue.of(s));
     }
 
-    /** Text such as a message or a stage name: not empty, no control characters (newline, tab, NUL…). */
+    /**
+     * Text such as a message or a stage name: not empty, no control characters (newline, tab, NUL…)
+     * and no invisible format characters (a right-to-left override, a zero-width space), which would
+     * make a file name or a logged value read differently from what it is.
+     */
     public static String text(String s) {
         if (s.isEmpty()) {
             throw bad("cli.empty");
         }
-        if (s.chars().anyMatch(Character::isISOControl)) {
+        if (s.chars().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
             throw bad("cli.control", ShownValue.of(s));
         }
         return s;
     }
 
-    /** A path to a file or a directory: not empty, no control characters. */
+    /** A path to a file or a directory: not empty, no control or format characters. */
     public static Path path(String s) {
         text(s);
         try {

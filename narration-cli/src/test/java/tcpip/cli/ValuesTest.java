@@ -59,6 +59,9 @@ class ValuesTest {
         }
         assertThatThrownBy(() -> Values.path("")).hasMessageContaining("empty string");
         assertThatThrownBy(() -> Values.path("a\0b")).hasMessageContaining("control characters").hasMessageContaining("a\\x00b");
+        assertThatThrownBy(() -> Values.file("\u202e7007")).as("a right-to-left override never names a file")
+                .hasMessageContaining("format characters").hasMessageContaining("\\u202e7007");
+        assertThatThrownBy(() -> Values.text("stage\u200b")).hasMessageContaining("format characters");
     }
 
     @Test

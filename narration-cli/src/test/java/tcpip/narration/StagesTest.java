@@ -115,9 +115,12 @@ class StagesTest {
     }
 
     @Test
-    void anUnknownStageIsRepeatedEscaped() {
-        MainRunner.Result r = MainRunner.runHere(LIMIT, TwoStages.class, "--only", "one,\u202eeno");
+    void anUnknownStageIsNamedAndABidiOverrideIsRefusedEscaped() {
+        MainRunner.Result r = MainRunner.runHere(LIMIT, TwoStages.class, "--only", "one,eno");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.stderr()).isEqualTo("TwoStages: no stage '\\u202eeno' (try --list)" + System.lineSeparator());
+        assertThat(r.stderr()).isEqualTo("TwoStages: no stage 'eno' (try --list)" + System.lineSeparator());
+        MainRunner.Result bidi = MainRunner.runHere(LIMIT, TwoStages.class, "--only", "one,\u202eeno");
+        assertThat(bidi.exitCode()).isEqualTo(2);
+        assertThat(bidi.stderr()).contains("'one,\\u202eeno'").doesNotContain("\u202e").hasLineCount(1);
     }
 }

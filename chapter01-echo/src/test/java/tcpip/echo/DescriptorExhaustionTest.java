@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -40,8 +41,8 @@ class DescriptorExhaustionTest {
     static final int DESCRIPTORS = 256;
     static final int IDLE_CLIENTS = 300;
     static final Duration EXHAUSTED = Duration.ofSeconds(1);
-    /** How long the server may take to accept until its descriptors run out, before its CPU is measured. */
-    static final Duration SETTLE = Duration.ofMillis(700);
+    /** After its descriptors ran out, how long the threads the server started last may take to settle. */
+    static final Duration SETTLE = Duration.ofMillis(500);
     static final Duration SERVES_AGAIN = Duration.ofSeconds(2);
     /** A scheduler on two busy cores: how late the server may still be. */
     static final Duration SLACK = Duration.ofSeconds(3);
@@ -78,7 +79,8 @@ class DescriptorExhaustionTest {
                 s.connect(address, 10_000);
                 idle.add(s);
             }
-            server.waitFor(SETTLE.toMillis(), TimeUnit.MILLISECONDS); // it accepts (and starts threads) until EMFILE
+            awaitOutOfDescriptors(server.pid()); // it accepts (and starts threads) until EMFILE
+            server.waitFor(SETTLE.toMillis(), TimeUnit.MILLISECONDS); // the last threads it started settle
             long cpuBefore = cpuTicks(server.pid());
             long start = System.nanoTime();
             server.waitFor(EXHAUSTED.toMillis(), TimeUnit.MILLISECONDS);
@@ -165,6 +167,20 @@ class DescriptorExhaustionTest {
     }
 
     /** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
+    /** Waits (bounded by {@link #SLACK}) until the server holds nearly all the descriptors its limit allows. */
+    private static void awaitOutOfDescriptors(long pid) throws IOException {
+        Path fds = Path.of("/proc/" + pid + "/fd");
+        long end = System.nanoTime() + SLACK.toNanos();
+        while (System.nanoTime() < end) {
+            try (Stream<Path> list = Files.list(fds)) {
+                if (list.count() >= DESCRIPTORS - 4) {
+                    return;
+                }
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // polling the kernel's fd table, bounded above
+        }
+    }
+
     private static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -1,5 +1,6 @@
 package tcpip.segmentation.nagle;
 
+import java.time.Duration;
 import java.util.List;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
@@ -32,16 +33,38 @@ public final class NagleStages {
         List<Segment> slowest = slowestRequest(captured.segments(), captured.serverPort());
         n.segments(slowest, captured.client());
         if (slowest.size() >= 3 && slowest.get(0).length() > 0) {
-            Segment header = slowest.get(0);
-            slowest.stream().filter(s -> s.srcPort() == captured.serverPort() && s.ack() >= header.seq() + header.length())
-                    .findFirst().ifPresent(ack -> n.result(Msg.get("NagleStages.delayedAck",
-                            String.format("%.1f", (ack.time() - header.time()) * 1000))));
+            n.result(delayedAck(slowest, captured.serverPort(), NagleClient.median(nodelay)));
         }
         n.note(Msg.get("NagleStages.why1"));
         n.note(Msg.get("NagleStages.why2"));
         n.note(Msg.get("NagleStages.why3"));
         n.simplifies(Msg.get("NagleStages.article"));
     }
+
+    /**
+     * What the capture says about the slowest request: the delayed-ACK story holds when the server's first
+     * ACK of the header is a pure ACK, held back well beyond a round trip without Nagle ({@code nodelay},
+     * measured just before), and the body left only after it; otherwise the line says it does not match.
+     */
+    static String delayedAck(List<Segment> request, int serverPort, Duration nodelay) {
+        Segment header = request.get(0);
+        long next = header.seq() + header.length();
+        Segment ack = request.stream().filter(s -> s.srcPort() == serverPort && s.ack() >= next).findFirst().orElse(null);
+        Segment body = request.stream().filter(s -> s.srcPort() != serverPort && s.seq() == next && s.length() > 0)
+                .findFirst().orElse(null);
+        if (ack == null || body == null) {
+            return Msg.get("NagleStages.delayedAck.incomplete");
+        }
+        String ackMs = String.format("%.1f", (ack.time() - header.time()) * 1000);
+        String bodyMs = String.format("%.1f", (body.time() - header.time()) * 1000);
+        boolean heldBack = (ack.time() - header.time()) * 1e9 > HELD_BACK_ROUND_TRIPS * nodelay.toNanos();
+        return ack.length() == 0 && heldBack && body.time() >= ack.time()
+                ? Msg.get("NagleStages.delayedAck", ackMs)
+                : Msg.get("NagleStages.delayedAck.notMatch", ackMs, bodyMs);
+    }
+
+    /** An ACK this many no-Nagle round trips late was held back on purpose, not slowed by the machine. */
+    private static final int HELD_BACK_ROUND_TRIPS = 4;
 
     /**
      * The slowest request of the capture, header to answer: the largest gap between two of the

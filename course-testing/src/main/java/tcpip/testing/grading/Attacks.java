@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import tcpip.testing.Msg;
 
 /**
  * The grader's own attack fixtures, run by {@code ./homework check}: each folder
@@ -23,14 +24,14 @@ final class Attacks {
 
     /** A failure line for each attack that earned points; empty when every attack lost everything. */
     static List<String> run(ModuleBuild build, Snapshot snapshot, ExerciseRun.Plan template, Path java, Sandbox sandbox,
-            List<Path> hidden, int limit, PrintStream out) throws IOException, InterruptedException {
+            List<Path> hidden, int limit, PrintStream out, boolean korean) throws IOException, InterruptedException {
         List<String> failures = new ArrayList<>();
         Path attacks = build.baseDir.resolve("src/homework/attacks");
         if (!Files.isDirectory(attacks)) {
             return failures;
         }
         if (!sandbox.isolates()) { // an attack that the namespaces would contain could harm this machine
-            out.println("attacks of " + build.module + " not run: no namespaces here (" + sandbox.whyNot() + ")");
+            out.println(Msg.get(korean, "attacks.notRun", build.module, sandbox.whyNot()));
             return failures;
         }
         List<Path> dirs;
@@ -46,7 +47,7 @@ final class Attacks {
             cp.add(answer);
             String error = ModuleBuild.compile(ModuleBuild.javaFiles(dir), answer, cp);
             if (error != null) {
-                failures.add("attack " + label + " does not compile: " + error);
+                failures.add(Msg.get(korean, "attacks.notCompiled", label, error));
                 continue;
             }
             ExerciseRun.Plan plan = new ExerciseRun.Plan(build.module, build.pkg, exercise, template.appClassPath(),
@@ -56,9 +57,9 @@ final class Attacks {
                     Exercise.points(build.baseDir.resolve("src/test/java").resolve(build.pkg.replace('.', '/'))
                             .resolve(exercise + "GradedTest.java")));
             Verdict v = Verdict.of(e, o, limit);
-            out.printf("attack %-48s %3d/%-3d %s%n", label, v.earned(), e.points(), Text.clean(v.summary(), 90));
+            out.printf("attack %-48s %3d/%-3d %s%n", label, v.earned(), e.points(), Text.clean(v.summary(korean), 90));
             if (v.earned() > 0) {
-                failures.add("attack " + label + " earned " + v.earned() + " points: " + v.summary());
+                failures.add(Msg.get(korean, "attacks.earned", label, v.earned(), v.summary(korean)));
             }
         }
         return failures;

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import tcpip.testing.Msg;
 
 /**
  * The grading process behind {@code ./homework grade} and {@code ./homework check}: it runs no submitted code itself.
@@ -29,7 +30,7 @@ public final class Grade {
 
     /** The command line the {@code homework} script passes; see {@link #usage()}. */
     record Options(String mode, Path root, Path prepared, Path buildLog, List<String> modules, String exercise,
-            Path extra, int limit, Path json, int jobs) {
+            Path extra, int limit, Path json, int jobs, boolean korean) {
     }
 
     public static void main(String[] args) {
@@ -47,7 +48,7 @@ public final class Grade {
             preloadOwnClasses();
             status = grade(o, out);
         } catch (Exception e) {
-            out.println("homework: grading failed: " + e);
+            out.println(Msg.get("grade.failedToGrade", e));
             status = 1;
         }
         out.flush();
@@ -56,7 +57,7 @@ public final class Grade {
 
     static String usage() {
         return "usage: Grade grade|check --root DIR --prepared DIR --build-log FILE --module M [--module M]..."
-                + " [--exercise X] [--extra DIR] [--time-limit S] [--json FILE] [--jobs N]";
+                + " [--exercise X] [--extra DIR] [--time-limit S] [--json FILE] [--jobs N] [--lang en|ko]";
     }
 
     static Options parse(String[] args) {
@@ -80,12 +81,19 @@ public final class Grade {
             throw new IllegalArgumentException("--time-limit needs a whole number of seconds");
         }
         String extra = one(opts, "extra", "");
+        String lang = one(opts, "lang", "");
+        if (!lang.isEmpty() && !lang.equals("en") && !lang.equals("ko")) {
+            throw new IllegalArgumentException("--lang is en or ko");
+        }
+        if (!lang.isEmpty()) {
+            System.setProperty(Msg.LANGUAGE_PROPERTY, lang); // the table's language; a graded JVM keeps speaking English
+        }
         return new Options(args[0], Path.of(one(opts, "root", "")).toAbsolutePath(), Path.of(one(opts, "prepared", "")),
                 Path.of(one(opts, "build-log", "")), opts.get("module"), one(opts, "exercise", ""),
                 extra.isEmpty() ? null : Path.of(extra).toAbsolutePath(), limit,
                 Path.of(one(opts, "json", "target/homework-grade.json")),
                 Integer.parseInt(one(opts, "jobs", String.valueOf(Math.max(1, Math.min(2,
-                        Runtime.getRuntime().availableProcessors()))))));
+                        Runtime.getRuntime().availableProcessors()))))), Msg.korean());
     }
 
     private static String one(Map<String, List<String>> opts, String name, String otherwise) {
@@ -118,9 +126,7 @@ public final class Grade {
         boolean template = o.mode().equals("grade");
         Sandbox sandbox = Sandbox.probe();
         if (template && !sandbox.isolates() && hasSolutions(o.root())) {
-            out.println("homework: this checkout holds the reference solutions (src/homework/solution), and this machine"
-                    + " cannot hide them from the code it grades (" + sandbox.whyNot() + "). Grade in a handout"
-                    + " (./homework handout DIR), or on Linux where unshare works.");
+            out.println(Msg.get(o.korean(), "grade.solutionsVisible", sandbox.whyNot()));
             return 1;
         }
         Path graderClasses = Path.of(Grade.class.getProtectionDomain().getCodeSource().getLocation().toURI())
@@ -133,7 +139,7 @@ public final class Grade {
         if (Files.isDirectory(m2) && !o.root().startsWith(m2)) {
             hide.add(m2);
         }
-        out.print(Report.header());
+        out.print(Report.header(o.korean()));
         List<Verdict> verdicts = new ArrayList<>();
         List<Runnable> attackRuns = new ArrayList<>();
         List<String> attackFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -147,13 +153,15 @@ public final class Grade {
                     List<Exercise> exercises = Exercise.in(o.root().resolve(module)).stream()
                             .filter(e -> o.exercise().isEmpty() || e.name().equals(o.exercise())).toList();
                     Properties prepared = ModuleBuild.prepared(o.prepared(), module);
-                    String notBuilt = prepared == null ? module + " does not compile (first errors below)" : null;
+                    Sentence notBuilt = prepared == null ? Sentence.of("verdict.notCompiled", module) : null;
                     ModuleBuild build = null;
                     if (notBuilt == null) {
                         try {
                             build = ModuleBuild.of(prepared, snapshot, graderClasses, template, o.extra());
+                        } catch (ModuleBuild.NotBuilt e) {
+                            notBuilt = e.why();
                         } catch (IllegalStateException e) {
-                            notBuilt = e.getMessage();
+                            notBuilt = Sentence.of("build.failed", Text.clean(String.valueOf(e.getMessage()), 300));
                         }
                     }
                     if (!template && build != null && o.exercise().isEmpty()) {
@@ -163,17 +171,17 @@ public final class Grade {
                                 List.of(b.answer), b.course, List.of(), flags(prepared));
                         attackRuns.add(() -> {
                             try {
-                                attackFailures.addAll(Attacks.run(b, snapshot, plan, java, sandbox, hide, o.limit(), out));
+                                attackFailures.addAll(Attacks.run(b, snapshot, plan, java, sandbox, hide, o.limit(), out,
+                                        o.korean()));
                             } catch (IOException | InterruptedException e) {
-                                attackFailures.add("attacks of " + module + " did not run: " + e);
+                                attackFailures.add(Msg.get(o.korean(), "attacks.didNotRun", module, e));
                             }
                         });
                     }
                     for (Exercise e : exercises) {
                         if (notBuilt != null) {
-                            String why = "not graded: " + notBuilt;
                             running.add(java.util.concurrent.CompletableFuture.completedFuture(
-                                    Verdict.zero(e, "error", why, List.of())));
+                                    Verdict.zero(e, "error", Sentence.of("verdict.notGraded", notBuilt), List.of())));
                             continue;
                         }
                         ModuleBuild b = build;
@@ -193,8 +201,8 @@ public final class Grade {
                 for (Future<Verdict> f : running) {
                     Verdict v = f.get();
                     verdicts.add(v);
-                    out.print(Report.lines(v));
-                    if (v.summary().contains("does not compile")) {
+                    out.print(Report.lines(v, o.korean()));
+                    if (v.why().args().stream().anyMatch(a -> a instanceof Sentence s && s.key().equals("verdict.notCompiled"))) {
                         printBuildErrors(o.buildLog(), v.exercise().module(), out);
                     }
                 }
@@ -214,13 +222,13 @@ public final class Grade {
         }
         int earned = verdicts.stream().mapToInt(Verdict::earned).sum();
         int possible = verdicts.stream().mapToInt(v -> v.exercise().points()).sum();
-        out.print(Report.total(earned, possible));
+        out.print(Report.total(earned, possible, o.korean()));
         Report.json(o.json(), verdicts);
-        out.println("JSON report: " + o.json());
+        out.println(Msg.get(o.korean(), "grade.jsonReport", o.json()));
         if (!sandbox.isolates()) {
-            out.println("(graded without namespaces: " + sandbox.whyNot() + "; see INSTRUCTORS.md)");
+            out.println(Msg.get(o.korean(), "grade.noNamespaces", sandbox.whyNot()));
         }
-        attackFailures.forEach(f -> out.println("FAILED: " + f));
+        attackFailures.forEach(f -> out.println(Msg.get(o.korean(), "grade.failed", f)));
         boolean all = possible > 0 && verdicts.stream().allMatch(Verdict::full) && attackFailures.isEmpty();
         return all ? 0 : 1;
     }

@@ -96,7 +96,7 @@ final class ModuleBuild {
             Path sources = base.resolve("src/homework/template/java");
             String error = compile(javaFiles(sources), b.answer, compileClassPath);
             if (error != null) {
-                throw new IllegalStateException("the homework folder does not compile: " + error);
+                throw new NotBuilt(Sentence.of("build.homework", Text.clean(error, 300)));
             }
         } else {
             snapshot.copy(classes.resolve(folder), module + "/answer/" + folder, rel -> false);
@@ -133,7 +133,7 @@ final class ModuleBuild {
         cp.add(answer.toFile().exists() ? answer : testClasses);
         String error = compile(mine, hidden, cp);
         if (error != null) {
-            throw new IllegalStateException("the hidden tests in " + extra + " do not compile: " + error);
+            throw new NotBuilt(Sentence.of("build.hidden", extra, Text.clean(error, 300)));
         }
         course.add(1, hidden);
     }
@@ -167,5 +167,20 @@ final class ModuleBuild {
     /** The hidden test classes that count for {@code exercise} (their names start with it). */
     List<String> hiddenFor(String exercise) {
         return hiddenClasses.stream().filter(c -> c.substring(c.lastIndexOf('.') + 1).startsWith(exercise)).toList();
+    }
+
+    /** The module's homework or hidden tests do not compile: every exercise of it scores 0, and why. */
+    static final class NotBuilt extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final transient Sentence why;
+
+        NotBuilt(Sentence why) {
+            super(why.text(false));
+            this.why = why;
+        }
+
+        Sentence why() {
+            return why;
+        }
     }
 }

@@ -6,37 +6,50 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import tcpip.testing.Msg;
 
 /** The score table a person reads and the JSON report (GitHub Classroom's autograding shape) a program reads. */
 final class Report {
 
     /** At most this many failed-check lines per exercise in the table. */
     static final int MAX_FAILURE_LINES = 18;
-    static final String FORMAT = "%-22s %-24s %3d/%-3d %s%n";
+    /** Display columns of the MODULE and EXERCISE columns (a Hangul syllable takes two). */
+    static final int MODULE_COLUMNS = 22;
+    static final int EXERCISE_COLUMNS = 24;
+    /** "earned/possible": {@code %3d/%-3d}. */
+    static final int POINTS_COLUMNS = 7;
 
     private Report() {
     }
 
-    static String header() {
-        return String.format("%-22s %-24s %-7s %s%n", "MODULE", "EXERCISE", "POINTS", "RESULT");
+    static String header(boolean korean) {
+        return row(Msg.get(korean, "report.module"), Msg.get(korean, "report.exercise"),
+                Msg.get(korean, "report.points"), Msg.get(korean, "report.result"));
     }
 
-    /** An exercise's line and one line per failed check. */
-    static String lines(Verdict v) {
-        StringBuilder b = new StringBuilder(String.format(FORMAT, v.exercise().module(), v.exercise().name(),
-                v.earned(), v.exercise().points(), v.summary()));
+    /** An exercise's line and one line per failed check; text from a graded JVM was cleaned when it arrived. */
+    static String lines(Verdict v, boolean korean) {
+        StringBuilder b = new StringBuilder(row(v.exercise().module(), v.exercise().name(),
+                String.format("%3d/%-3d", v.earned(), v.exercise().points()), Text.clean(v.summary(korean), 300)));
         List<Check> failed = v.checks().stream().filter(Check::failed).toList();
         for (int i = 0; i < failed.size() && i < MAX_FAILURE_LINES; i++) {
-            b.append("      x ").append(failed.get(i).name()).append(": ").append(failed.get(i).message()).append('\n');
+            b.append("      x ").append(failed.get(i).name()).append(": ")
+                    .append(Msg.translate(korean, "todo.hint", failed.get(i).message())).append('\n');
         }
         if (failed.size() > MAX_FAILURE_LINES) {
-            b.append("      ... and ").append(failed.size() - MAX_FAILURE_LINES).append(" more failed checks\n");
+            b.append("      ").append(Msg.get(korean, "report.more", failed.size() - MAX_FAILURE_LINES)).append('\n');
         }
         return b.toString();
     }
 
-    static String total(int earned, int possible) {
-        return String.format("%-47s %3d/%-3d%n", "TOTAL", earned, possible);
+    static String total(int earned, int possible, boolean korean) {
+        return Msg.padRight(Msg.get(korean, "report.total"), MODULE_COLUMNS + 1 + EXERCISE_COLUMNS)
+                + String.format(" %3d/%-3d%n", earned, possible);
+    }
+
+    private static String row(String module, String exercise, String points, String result) {
+        return Msg.padRight(module, MODULE_COLUMNS) + " " + Msg.padRight(exercise, EXERCISE_COLUMNS) + " "
+                + Msg.padRight(points, POINTS_COLUMNS) + " " + result + System.lineSeparator();
     }
 
     /** Writes the JSON report to {@code file} (through a new file, then renamed over it). */

@@ -1,25 +1,30 @@
 package tcpip.testing;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.text.MessageFormat;
 import java.text.ParseException;
 import java.util.Locale;
 import java.util.MissingResourceException;
-import java.util.ResourceBundle;
+import java.util.Properties;
 
 /**
  * course-testing's sentences (the grader, the TODO hint, {@code ./homework}) in English and Korean:
  * {@code tcpip/testing/messages.properties} and {@code messages_ko.properties}. The same lookup and language
  * rule as kernel-view's {@code Bundle} (the system property {@code tcpip.lang}, else LC_ALL, LC_MESSAGES, LANG:
  * the first one set, Korean if it starts with ko), kept here because kernel-view's tests depend on this module
- * and the grader runs with this module's classes only.
+ * and the grader runs with this module's classes only. Both files are read once, when this class is first used:
+ * the grader uses it before any graded JVM runs, so none can change the sentences it prints afterwards.
  */
 public final class Msg {
 
     /** The system property that names the process's language, as kernel-view's {@code Bundle} reads it. */
     public static final String LANGUAGE_PROPERTY = "tcpip.lang";
-    private static final String BASE = "tcpip.testing.messages";
-    private static final ResourceBundle.Control NO_FALLBACK =
-            ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
+    private static final Properties ENGLISH = load("messages.properties");
+    private static final Properties KOREAN = load("messages_ko.properties");
 
     private Msg() {
     }
@@ -98,10 +103,23 @@ public final class Msg {
     }
 
     private static String pattern(boolean korean, String key) {
-        try {
-            return ResourceBundle.getBundle(BASE, korean ? Locale.KOREAN : Locale.ROOT, NO_FALLBACK).getString(key);
-        } catch (MissingResourceException e) {
-            return ResourceBundle.getBundle(BASE, Locale.ROOT, NO_FALLBACK).getString(key);
+        String pattern = korean ? KOREAN.getProperty(key) : null;
+        pattern = pattern != null ? pattern : ENGLISH.getProperty(key);
+        if (pattern == null) {
+            throw new MissingResourceException("no sentence " + key, Msg.class.getName(), key); // a bug: let it throw
         }
+        return pattern;
+    }
+
+    private static Properties load(String name) {
+        Properties p = new Properties();
+        try (InputStream in = Msg.class.getResourceAsStream(name)) {
+            if (in != null) {
+                p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
     }
 }

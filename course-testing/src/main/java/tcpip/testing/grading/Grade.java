@@ -46,6 +46,7 @@ public final class Grade {
         int status;
         try {
             preloadOwnClasses();
+            Msg.korean(); // reads both sentence files now, before any graded JVM runs
             status = grade(o, out);
         } catch (Exception e) {
             out.println(Msg.get("grade.failedToGrade", e));

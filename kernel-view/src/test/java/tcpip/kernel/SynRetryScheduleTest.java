@@ -49,6 +49,19 @@ class SynRetryScheduleTest {
     }
 
     @Test
+    void theProgramMaySeeTheGiveUpLateOnABusyMachineButNeverEarly() {
+        // SYNs captured when the kernel's timers said (the lab lowers tcp_syn_retries in its namespace)
+        SynRetrySchedule s = new SynRetrySchedule(1, 1, SynRetrySchedule.INITIAL_RTO, SynRetrySchedule.DEFAULT_MAX_RTO);
+        List<Duration> captured = s.sendTimes();
+        Duration due = s.givesUpAfter();
+        TimerTicks hz250 = TimerTicks.of(250);
+        assertThat(s.matches(captured, due, hz250)).as("on time").isTrue();
+        assertThat(s.matches(captured, due.plusMillis(120), hz250)).as("connect() returned 120 ms late").isTrue();
+        assertThat(s.matches(captured, due.plusMillis(900), hz250)).as("almost a second late").isFalse();
+        assertThat(s.matches(captured, due.minusMillis(500), hz250)).as("early").isFalse();
+    }
+
+    @Test
     void olderKernelsWithoutLinearTimeoutsDoubleFromTheStart() {
         SynRetrySchedule s = new SynRetrySchedule(6, 0, SynRetrySchedule.INITIAL_RTO, SynRetrySchedule.DEFAULT_MAX_RTO);
         assertThat(seconds(s)).containsExactly(0L, 1L, 3L, 7L, 15L, 31L, 63L);

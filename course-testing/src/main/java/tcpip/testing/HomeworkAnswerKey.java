@@ -18,6 +18,7 @@ import java.util.Set;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.AssertionFailedError;
+import java.net.URISyntaxException;
 
 /**
  * For graded homework tests: every check of an exercise fails when the answer calls course code that already does
@@ -204,7 +205,7 @@ public final class HomeworkAnswerKey implements BeforeEachCallback {
             try (InputStream in = loader == null ? null : loader.getResourceAsStream(file)) {
                 return in == null ? null : in.readAllBytes();
             }
-        } catch (IOException | java.net.URISyntaxException e) {
+        } catch (IOException | URISyntaxException e) {
             return null;
         }
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import tcpip.testing.HomeworkAnswerKey;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The class loader of the code under test: the homework package (the exercise, the student's helpers and nested
@@ -24,7 +25,7 @@ public final class AnswerLoader extends URLClassLoader {
 
     private final String packagePrefix;
     private volatile CourseLoader course;
-    private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> violations = new CopyOnWriteArrayList<>();
     private volatile HomeworkAnswerKey key;
 
     /**

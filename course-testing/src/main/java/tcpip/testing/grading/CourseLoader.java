@@ -2,13 +2,14 @@ package tcpip.testing.grading;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.net.URLClassLoader;
 
 /**
  * The class loader of the graded tests: the module's test classes and, in a graded test JVM, the course's own code
  * (kernel-view, socket-support, the chapter's programs), which the tests use to find the truth. Names of the homework
  * package that are not test classes come from the {@link AnswerLoader}: the code under test.
  */
-public final class CourseLoader extends java.net.URLClassLoader {
+public final class CourseLoader extends URLClassLoader {
 
     static {
         registerAsParallelCapable();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.io.File;
 
 /**
  * One exercise: a class in a module's homework template folder that has a graded test ({@code XGradedTest}). Other
@@ -25,7 +26,7 @@ public record Exercise(String module, Path moduleDir, String pkg, String name, i
         Path templates = moduleDir.resolve("src/homework/template/java");
         try (Stream<Path> files = Files.walk(templates)) {
             List<String> packages = files.filter(p -> p.toString().endsWith(".java"))
-                    .map(p -> templates.relativize(p.getParent()).toString().replace(java.io.File.separatorChar, '.'))
+                    .map(p -> templates.relativize(p.getParent()).toString().replace(File.separatorChar, '.'))
                     .distinct().sorted().toList();
             // the shortest is the homework package; a student's subpackage lies below it
             if (packages.isEmpty() || !packages.stream().allMatch(p -> p.equals(packages.get(0))

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.io.File;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Grades one exercise in a JVM of its own and decides, in the grading process, what that JVM did: each check's result
@@ -110,8 +112,8 @@ final class ExerciseRun {
     private static Outcome collect(Process process, ServerSocketChannel listener, byte[] key, int limitSeconds, Output output,
             Snapshot snapshot, Map<String, String> before, boolean verifySnapshot) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(limitSeconds);
-        List<Check> checks = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Check> checks = new CopyOnWriteArrayList<>();
+        List<String> violations = new CopyOnWriteArrayList<>();
         CountDownLatch over = new CountDownLatch(1);
         String[] forged = new String[1];
         boolean[] done = new boolean[1];
@@ -174,7 +176,7 @@ final class ExerciseRun {
                 over.countDown();
             }
         });
-        List<String> alarmed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> alarmed = new CopyOnWriteArrayList<>();
         Thread watcher = Thread.ofPlatform().daemon().name("grading tripwire").start(() -> {
             StringBuilder text = new StringBuilder();
             try {
@@ -284,7 +286,7 @@ final class ExerciseRun {
         }
         c.add("-javaagent:" + plan.agentJar());
         c.add("-cp");
-        c.add(String.join(java.io.File.pathSeparator, plan.appClassPath().stream().map(Path::toString).toList()));
+        c.add(String.join(File.pathSeparator, plan.appClassPath().stream().map(Path::toString).toList()));
         c.add(GradedRun.class.getName());
         return c;
     }
@@ -304,7 +306,7 @@ final class ExerciseRun {
     }
 
     private static String join(List<Path> paths) {
-        return String.join(java.io.File.pathSeparator, paths.stream().map(Path::toString).toList());
+        return String.join(File.pathSeparator, paths.stream().map(Path::toString).toList());
     }
 
     /** Reads a JVM's output, keeps the first {@link #MAX_OUTPUT} bytes and drops the rest. */

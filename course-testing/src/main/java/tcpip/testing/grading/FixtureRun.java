@@ -19,6 +19,10 @@ import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import tcpip.testing.HomeworkAnswerKey;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Runs an exercise's graded tests against other code (a template, a wrong solution) inside this JVM, in class loaders
@@ -129,13 +133,13 @@ public final class FixtureRun {
     /** A short fingerprint of the sources' contents: the key of their compiled classes in the cache. */
     static String digest(List<Path> sources) throws IOException {
         try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (Path p : sources) {
                 sha.update(p.getFileName().toString().getBytes(StandardCharsets.UTF_8));
                 sha.update(Files.readAllBytes(p));
             }
-            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -155,7 +159,7 @@ public final class FixtureRun {
     }
 
     /** The static {@link HomeworkAnswerKey} field of a graded test class, if it has one. */
-    public static java.util.Optional<HomeworkAnswerKey> answerKey(Class<?> graded) throws IllegalAccessException {
+    public static Optional<HomeworkAnswerKey> answerKey(Class<?> graded) throws IllegalAccessException {
         return GradedRun.answerKey(graded);
     }
 }

@@ -15,6 +15,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import tcpip.testing.Msg;
+import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The grading process behind {@code ./homework grade} and {@code ./homework check}: it runs no submitted code itself.
@@ -34,7 +42,7 @@ public final class Grade {
     }
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         Options o;
         try {
             o = parse(args);
@@ -113,7 +121,7 @@ public final class Grade {
         }
         try (Stream<Path> files = Files.walk(here.resolve("tcpip/testing"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-                String name = here.relativize(f).toString().replace(java.io.File.separatorChar, '.').replaceFirst("\\.class$", "");
+                String name = here.relativize(f).toString().replace(File.separatorChar, '.').replaceFirst("\\.class$", "");
                 try {
                     Class.forName(name, false, Grade.class.getClassLoader());
                 } catch (LinkageError e) {
@@ -143,7 +151,7 @@ public final class Grade {
         out.print(Report.header(o.korean()));
         List<Verdict> verdicts = new ArrayList<>();
         List<Runnable> attackRuns = new ArrayList<>();
-        List<String> attackFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> attackFailures = new CopyOnWriteArrayList<>();
         try {
             Path agent = snapshot.agentJar(GradedRun.class);
             List<List<Verdict>> perModule = new ArrayList<>();
@@ -181,7 +189,7 @@ public final class Grade {
                     }
                     for (Exercise e : exercises) {
                         if (notBuilt != null) {
-                            running.add(java.util.concurrent.CompletableFuture.completedFuture(
+                            running.add(CompletableFuture.completedFuture(
                                     Verdict.zero(e, "error", Sentence.of("verdict.notGraded", notBuilt), List.of())));
                             continue;
                         }
@@ -238,7 +246,7 @@ public final class Grade {
         return List.of(prepared.getProperty("jvm.flags", "").split("\\s+")).stream().filter(f -> !f.isBlank()).toList();
     }
 
-    private static final java.util.Set<String> ERRORS_SHOWN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<String> ERRORS_SHOWN = ConcurrentHashMap.newKeySet();
 
     private static void printBuildErrors(Path log, String module, PrintStream out) {
         if (!ERRORS_SHOWN.add(module) || !Files.isRegularFile(log)) {
@@ -247,7 +255,7 @@ public final class Grade {
         try (Stream<String> lines = Files.lines(log)) {
             lines.filter(l -> l.matches("^\\[ERROR\\].*\\.java.*") && l.contains(module)).limit(5)
                     .forEach(l -> out.println("      " + Text.clean(l, 300)));
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // no log to show
         }
     }

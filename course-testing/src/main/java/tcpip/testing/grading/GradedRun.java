@@ -20,6 +20,10 @@ import java.util.Properties;
 import java.util.Set;
 import org.junit.platform.launcher.Launcher;
 import tcpip.testing.HomeworkAnswerKey;
+import java.io.File;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The runner inside a graded test JVM, one per exercise. It runs as the JVM's instrumentation agent, before any
@@ -105,11 +109,11 @@ public final class GradedRun {
 
         Thread.currentThread().setContextClassLoader(answer);
         Launcher launcher = JUnitRun.launcher();
-        java.util.function.Consumer<Check> send = c -> {
+        Consumer<Check> send = c -> {
             try {
                 results.send(Wire.Kind.CHECK, c.name(), c.status(), c.message(), String.valueOf(c.weight()));
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         };
         JUnitRun.run(launcher, graded, "", false, send);
@@ -148,7 +152,7 @@ public final class GradedRun {
 
     private static List<Path> paths(Properties settings, String name) {
         List<Path> paths = new ArrayList<>();
-        for (String p : settings.getProperty(name, "").split(java.io.File.pathSeparator)) {
+        for (String p : settings.getProperty(name, "").split(File.pathSeparator)) {
             if (!p.isBlank()) {
                 paths.add(Path.of(p));
             }
@@ -165,13 +169,13 @@ public final class GradedRun {
     }
 
     /** The graded test's static {@link HomeworkAnswerKey} field, if it has one. */
-    static java.util.Optional<HomeworkAnswerKey> answerKey(Class<?> graded) throws IllegalAccessException {
+    static Optional<HomeworkAnswerKey> answerKey(Class<?> graded) throws IllegalAccessException {
         for (Field f : graded.getDeclaredFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == HomeworkAnswerKey.class) {
                 f.setAccessible(true);
-                return java.util.Optional.ofNullable((HomeworkAnswerKey) f.get(null));
+                return Optional.ofNullable((HomeworkAnswerKey) f.get(null));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

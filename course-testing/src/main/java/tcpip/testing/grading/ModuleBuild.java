@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
+import java.io.File;
 
 /**
  * One module as Maven built it (its test class path, written by {@code HomeworkChecksTest} before any submitted code
@@ -69,7 +70,7 @@ final class ModuleBuild {
                 snapshot.root().resolve(module + "/hidden"));
         List<Path> compileClassPath = new ArrayList<>();
         int n = 0;
-        for (String entry : prepared.getProperty("classpath").split(java.io.File.pathSeparator)) {
+        for (String entry : prepared.getProperty("classpath").split(File.pathSeparator)) {
             if (entry.isBlank()) {
                 continue;
             }
@@ -156,7 +157,7 @@ final class ModuleBuild {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter errors = new StringWriter();
         try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
-            String cp = String.join(java.io.File.pathSeparator, classPath.stream().map(Path::toString).toList());
+            String cp = String.join(File.pathSeparator, classPath.stream().map(Path::toString).toList());
             boolean ok = javac.getTask(errors, files, null, List.of("-d", out.toString(), "-cp", cp, "-proc:none",
                     "-nowarn", "-implicit:none", "-encoding", "UTF-8", "--release", "21"), null,
                     files.getJavaFileObjectsFromPaths(sources)).call();

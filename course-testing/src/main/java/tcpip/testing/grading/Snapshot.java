@@ -15,6 +15,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
+import java.util.Comparator;
 
 /**
  * The grader's own copy of everything a graded test JVM loads (test libraries, the course's classes, the graded
@@ -106,7 +107,7 @@ final class Snapshot {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
                     p.toFile().setWritable(true);
                     Files.deleteIfExists(p);

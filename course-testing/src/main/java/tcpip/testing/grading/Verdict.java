@@ -2,6 +2,7 @@ package tcpip.testing.grading;
 
 import java.util.List;
 import tcpip.testing.Msg;
+import java.util.Optional;
 
 /** An exercise's score and why: decided by the grader from what it saw, never by the graded JVM. */
 public record Verdict(Exercise exercise, String status, int earned, Sentence why, List<Check> checks) {
@@ -49,7 +50,7 @@ public record Verdict(Exercise exercise, String status, int earned, Sentence why
         if (checks.isEmpty()) {
             return zero(e, "error", Sentence.of("verdict.noCheck"), checks);
         }
-        java.util.Optional<Check> aborted = checks.stream().filter(k -> k.status().equals(Check.ABORTED)).findFirst();
+        Optional<Check> aborted = checks.stream().filter(k -> k.status().equals(Check.ABORTED)).findFirst();
         if (aborted.isPresent()) {
             return zero(e, "not graded", Sentence.of("verdict.notGradedOs", aborted.get().message()), checks);
         }

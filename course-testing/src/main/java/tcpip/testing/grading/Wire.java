@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 
 /**
  * The channel from a graded test JVM to the grading process: numbered frames, each signed (HMAC-SHA256) with a key
@@ -77,7 +80,7 @@ final class Wire {
         }
 
         synchronized void send(Kind kind, String... fields) throws IOException {
-            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
             DataOutputStream b = new DataOutputStream(body);
             b.writeInt(seq++);
             b.writeByte(kind.ordinal());
@@ -111,7 +114,7 @@ final class Wire {
             int length;
             try {
                 length = in.readInt();
-            } catch (java.io.EOFException e) {
+            } catch (EOFException e) {
                 return null;
             }
             if (length < 7 || length > MAX_FRAME) {
@@ -125,7 +128,7 @@ final class Wire {
             if (!MessageDigest.isEqual(mac.doFinal(payload), signature)) {
                 throw new Forged("a frame with a wrong signature");
             }
-            DataInputStream p = new DataInputStream(new java.io.ByteArrayInputStream(payload));
+            DataInputStream p = new DataInputStream(new ByteArrayInputStream(payload));
             int n = p.readInt();
             if (n != seq++) {
                 throw new Forged("frame " + n + " where " + (seq - 1) + " was due");

@@ -1,12 +1,16 @@
 package tcpip.kernel;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,14 +47,28 @@ public record SsInfo(Map<String, String> fields, String raw) {
     /** The connection seen from its end with local port {@code localPort}; empty without ss. */
     public static Optional<SsInfo> of(int localPort, int remotePort) {
         Path ss = find();
-        if (ss == null) {
-            return Optional.empty();
+        if (ss == null || !RUNNING.tryAcquire()) {
+            return Optional.empty(); // a storm of connections goes without the kernel view, not without service
         }
+        try {
+            return descriptorsFree() ? run(ss, localPort, remotePort) : Optional.empty();
+        } finally {
+            RUNNING.release();
+        }
+    }
+
+    private static Optional<SsInfo> run(Path ss, int localPort, int remotePort) {
         ProcessBuilder pb = new ProcessBuilder(ss.toString(), "-H", "-t", "-i", "-n", "-m",
                 "( sport = :" + localPort + " and dport = :" + remotePort + " )");
         pb.redirectErrorStream(true);
+        Process p;
         try {
-            Process p = pb.start();
+            p = pb.start();
+        } catch (IOException e) {
+            plugDescriptorZero();
+            return Optional.empty();
+        }
+        try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return Optional.empty();
@@ -63,6 +81,57 @@ public record SsInfo(Map<String, String> fields, String raw) {
             return Optional.empty();
         }
     }
+
+    /** ss processes running at once at most; more connections than that go without the kernel view. */
+    private static final Semaphore RUNNING = new Semaphore(2);
+    /** What {@link #plugDescriptorZero} opened: kept open for good. */
+    private static final List<FileChannel> PLUGS = new ArrayList<>();
+
+    /**
+     * After a failed process start: if descriptor 0 was closed (the JDK does that on EMFILE), open /dev/null,
+     * which the kernel gives the lowest free number, 0, so that no client's socket gets it and is closed by
+     * the next failed start. Best effort: an accept() in between may take 0 first.
+     */
+    private static synchronized void plugDescriptorZero() {
+        if (Files.exists(Path.of("/proc/self/fd")) && !Files.exists(Path.of("/proc/self/fd/0"))) {
+            try {
+                PLUGS.add(FileChannel.open(DEV_NULL));
+            } catch (IOException | RuntimeException e) {
+                // still out of descriptors: the next failed start tries again
+            }
+        }
+    }
+
+    /** Descriptors a process start needs (pipes for its streams and the JDK's own), with room to spare. */
+    private static final int SPAWN_DESCRIPTORS = 12;
+
+    /**
+     * Whether a few descriptors are free now. A process start that fails for want of them (EMFILE) closes
+     * this process's descriptor 0 (measured on JDK 21 and 25), which a server out of descriptors may have
+     * reused for a client's socket: so ss is started only when it can get what it needs. (Another thread
+     * may still take them in between: this makes the failure rare, not impossible.)
+     */
+    private static boolean descriptorsFree() {
+        List<FileChannel> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < SPAWN_DESCRIPTORS; i++) {
+                held.add(FileChannel.open(DEV_NULL));
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } finally {
+            for (FileChannel c : held) {
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    // a /dev/null descriptor: nothing to lose
+                }
+            }
+        }
+    }
+
+    private static final Path DEV_NULL = Path.of("/dev/null");
 
     /** Parses ss output (a socket line and its indented detail line). */
     public static Optional<SsInfo> parse(String output) {

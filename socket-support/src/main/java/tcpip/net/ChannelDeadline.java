@@ -79,7 +79,11 @@ public final class ChannelDeadline implements ByteChannel {
     public int write(ByteBuffer from) throws IOException {
         Alarm alarm = arm(limitNanos(writeDeadline));
         try {
-            return channel.write(from);
+            int n = channel.write(from);
+            if (request != null) {
+                request.replied();
+            }
+            return n;
         } catch (AsynchronousCloseException e) {
             if (alarm.fired()) {
                 throw request != null && request.passed() ? new RequestDeadline.Exceeded(request)

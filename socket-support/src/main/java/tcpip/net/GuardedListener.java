@@ -210,6 +210,9 @@ public final class GuardedListener extends ServerSocket {
                         writeStarted = Math.max(1, System.nanoTime());
                         try {
                             raw.write(b, off, len);
+                            if (request != null) {
+                                request.replied();
+                            }
                         } catch (IOException e) {
                             if (writeDeadlinePassed) {
                                 throw new WriteDeadlineException(owner.writeDeadline, e);

@@ -18,7 +18,11 @@ import java.time.Duration;
  *   <li>{@link #lines(Duration, int)}: a request ends with {@code '\n'}, or after {@code maxBytes}
  *       without one (a binary stream then counts as a series of requests of that size);</li>
  *   <li>{@link #explicit(Duration)}: the server calls {@link #begin()} when a request's first byte
- *       arrives (a length prefix's first byte, say) and {@link #end()} once it has answered.</li>
+ *       arrives (a length prefix's first byte, say) and {@link #end()} once it has answered;</li>
+ *   <li>{@link #turns(Duration)}: a request is whatever the client sends until the server writes
+ *       (a length-prefixed frame, a file name, a client's closing words): it begins at the first byte
+ *       received and is complete once the server answered ({@link #replied()}), for protocols whose
+ *       bytes can hold any value, where a newline ends nothing.</li>
  * </ul>
  * The clock starts at a request's first byte (waiting for the next request is the read
  * deadline's job) and stops when the server, having seen the request's end, next waits for input:
@@ -29,7 +33,8 @@ public final class RequestDeadline {
     private static final byte NEWLINE = '\n';
 
     private final long limitNanos;
-    private final int maxBytes; // 0: the server marks requests itself
+    private final int maxBytes; // 0: the server marks requests itself; TURNS: requests end with our reply
+    private static final int TURNS = -1;
     private long startedAt; // 0: no request open
     private boolean complete; // the request's end came: it is over once the server waits for input again
     private long bytes;
@@ -53,6 +58,14 @@ public final class RequestDeadline {
     /** Requests are whatever the server says: {@link #begin()} and {@link #end()}. */
     public static RequestDeadline explicit(Duration limit) {
         return new RequestDeadline(limit, 0);
+    }
+
+    /**
+     * Requests are turns: one begins with the first byte received while none is open and is complete
+     * once the server writes ({@link #replied()}); it is over when the server next waits for input.
+     */
+    public static RequestDeadline turns(Duration limit) {
+        return new RequestDeadline(limit, TURNS);
     }
 
     /** How long one request and its reply may take. */
@@ -83,8 +96,18 @@ public final class RequestDeadline {
         }
     }
 
+    /** The server wrote (part of) an answer: in {@link #turns} mode the open request is complete. */
+    public synchronized void replied() {
+        if (maxBytes == TURNS && startedAt != 0) {
+            complete = true;
+        }
+    }
+
     /** {@code n} bytes arrived into {@code b[off..off+n)} (line requests: looks for their ends). */
     public synchronized void received(byte[] b, int off, int n) {
+        if (maxBytes == TURNS && n > 0) {
+            begin();
+        }
         for (int i = 0; i < n && maxBytes > 0; i++) {
             count(b[off + i]);
         }
@@ -92,6 +115,9 @@ public final class RequestDeadline {
 
     /** The bytes between {@code from} and the buffer's position arrived (a read() into {@code buffer}). */
     public synchronized void received(ByteBuffer buffer, int from) {
+        if (maxBytes == TURNS && buffer.position() > from) {
+            begin();
+        }
         for (int i = from; i < buffer.position() && maxBytes > 0; i++) {
             count(buffer.get(i));
         }

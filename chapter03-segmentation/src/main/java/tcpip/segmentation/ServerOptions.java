@@ -6,10 +6,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.function.Function;
 import tcpip.cli.Cli;
+import tcpip.kernel.SocketTable;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
 import tcpip.net.GuardedListener;
+import tcpip.net.Preload;
+import tcpip.net.RequestDeadline;
 
 /** The flags every server of this chapter shares (address, port, cap, deadlines) and the listener they open. */
 public final class ServerOptions {
@@ -27,12 +31,15 @@ public final class ServerOptions {
     private final Cli.Option<Integer> maxConnections;
     private final Cli.Option<Duration> readTimeout;
     private final Cli.Option<Duration> writeTimeout;
+    private final Cli cli;
+    private Cli.Option<Duration> requestTimeout;
 
     /**
      * Declares {@code --bind --port --max-connections --read-timeout} and, for a server that writes
      * more than a few bytes, {@code --write-timeout}.
      */
     public ServerOptions(Cli cli, int defaultMaxConnections, boolean writes) {
+        this.cli = cli;
         bind = cli.bind();
         port = cli.port(DEFAULT_PORT);
         maxConnections = cli.intOption("--max-connections", defaultMaxConnections, 1, 100_000,
@@ -41,6 +48,20 @@ public final class ServerOptions {
                 Msg.get("ServerOptions.opt.readTimeout"));
         writeTimeout = writes ? cli.durationOption("--write-timeout", AcceptLoop.DEFAULT_WRITE_DEADLINE,
                 Msg.get("ServerOptions.opt.writeTimeout")) : null;
+    }
+
+    /**
+     * Declares {@code --request-timeout}, the whole-request deadline beside the per-read
+     * {@code --read-timeout}: {@code help} (a sentence key) says what one request is for this server.
+     */
+    public ServerOptions withRequestTimeout(String help) {
+        requestTimeout = cli.durationOption("--request-timeout", AcceptLoop.DEFAULT_REQUEST_DEADLINE, Msg.get(help));
+        return this;
+    }
+
+    /** The whole-request deadline ({@link #withRequestTimeout}). */
+    public Duration requestTimeout() {
+        return requestTimeout.get();
     }
 
     /** The cap and the read deadline for {@link AcceptLoop}. */
@@ -57,6 +78,23 @@ public final class ServerOptions {
     public GuardedListener listen() throws IOException {
         Duration write = writeTimeout == null ? AcceptLoop.DEFAULT_WRITE_DEADLINE : writeTimeout.get();
         return new GuardedListener(InetAddress.getByName(bind.get()), port.get(), BACKLOG, write);
+    }
+
+    /**
+     * bind() + listen(): a listener whose accepted sockets carry the write deadline and, each, a request
+     * deadline of {@code --request-timeout} made by {@code requests} ({@code RequestDeadline::turns}, say).
+     */
+    public GuardedListener listen(Function<Duration, RequestDeadline> requests) throws IOException {
+        Duration write = writeTimeout == null ? AcceptLoop.DEFAULT_WRITE_DEADLINE : writeTimeout.get();
+        Duration limit = requestTimeout.get();
+        GuardedListener listener = new GuardedListener(write, () -> requests.apply(limit));
+        try {
+            listener.bind(new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()), BACKLOG);
+            return listener;
+        } catch (IOException | RuntimeException e) {
+            Closeables.closeQuietly(listener);
+            throw e;
+        }
     }
 
     /** bind() + listen() for a listener that needed options first (e.g. SO_RCVBUF, inherited by accepted sockets). */
@@ -83,15 +121,20 @@ public final class ServerOptions {
     }
 
     /** A server main's last step: announce, close the listener on Ctrl-C, accept until then. */
-    public static void run(String name, ServerSocket listener, AcceptLoop loop) {
-        run(name, listener, loop, "ServerOptions.listening");
+    public static void run(Class<?> server, ServerSocket listener, AcceptLoop loop) {
+        run(server, listener, loop, "ServerOptions.listening");
     }
 
     /**
      * The same with the server's own announcement: the sentence {@code key}, whose {@code {0}} is the
-     * server's name, {@code {1}} its address and {@code {2}}... the {@code details}.
+     * server's name, {@code {1}} its address and {@code {2}}... the {@code details}. Before the first
+     * accept, every class a connection needs is loaded ({@code server}'s package, this chapter's,
+     * kernel-view's, socket-support's) and the virtual-thread poller started: out of descriptors
+     * (EMFILE), a class file cannot be opened, and a class that failed to load stays failed for good.
      */
-    public static void run(String name, ServerSocket listener, AcceptLoop loop, String key, Object... details) {
+    public static void run(Class<?> server, ServerSocket listener, AcceptLoop loop, String key, Object... details) {
+        String name = server.getSimpleName();
+        Preload.connectionPaths(server, ServerOptions.class, SocketTable.class);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(listener)));
         Object[] args = new Object[details.length + 2];
         args[0] = name;

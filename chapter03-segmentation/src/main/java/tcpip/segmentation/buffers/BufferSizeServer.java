@@ -33,7 +33,7 @@ public final class BufferSizeServer {
                 listener.setReceiveBufferSize(Math.toIntExact(rcvbuf.get()));
             }
             ServerSocket bound = options.bindAndListen(listener);
-            ServerOptions.run("BufferSizeServer", bound, loop(bound, options.limits(), rcvbuf.get(), System.out::println),
+            ServerOptions.run(BufferSizeServer.class, bound, loop(bound, options.limits(), rcvbuf.get(), System.out::println),
                     "BufferSizeServer.listening", rcvbuf.get());
         });
     }

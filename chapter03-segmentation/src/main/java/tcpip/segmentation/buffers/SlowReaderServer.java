@@ -46,7 +46,7 @@ public final class SlowReaderServer {
                 listener.setReceiveBufferSize(Math.toIntExact(rcvbuf.get())); // before listen(): inherited
             }
             ServerSocket bound = options.bindAndListen(listener);
-            ServerOptions.run("SlowReaderServer", bound, loop(bound, options.limits(), hold.get(), System.out::println),
+            ServerOptions.run(SlowReaderServer.class, bound, loop(bound, options.limits(), hold.get(), System.out::println),
                     "SlowReaderServer.listening", hold.get().toMillis());
         });
     }

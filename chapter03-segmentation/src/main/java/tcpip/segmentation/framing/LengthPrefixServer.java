@@ -30,7 +30,7 @@ public final class LengthPrefixServer {
         cli.run(() -> {
             GuardedListener listener = options.listen();
             int maxFrame = Math.toIntExact(max.get());
-            ServerOptions.run("LengthPrefixServer", listener, loop(listener, options.limits(), maxFrame,
+            ServerOptions.run(LengthPrefixServer.class, listener, loop(listener, options.limits(), maxFrame,
                     System.out::println), "LengthPrefixServer.listening", maxFrame);
         });
     }

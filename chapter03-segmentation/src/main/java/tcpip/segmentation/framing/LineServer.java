@@ -29,7 +29,7 @@ public final class LineServer {
         cli.parse(args);
         cli.run(() -> {
             GuardedListener listener = options.listen();
-            ServerOptions.run("LineServer", listener, loop(listener, options.limits(), max.get(), System.out::println));
+            ServerOptions.run(LineServer.class, listener, loop(listener, options.limits(), max.get(), System.out::println));
         });
     }
 

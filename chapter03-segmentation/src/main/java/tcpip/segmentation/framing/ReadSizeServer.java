@@ -42,7 +42,7 @@ public final class ReadSizeServer {
         cli.parse(args);
         cli.run(() -> {
             ServerSocket listener = options.listen();
-            ServerOptions.run("ReadSizeServer", listener, loop(listener, options.limits(), Math.toIntExact(bufsize.get()),
+            ServerOptions.run(ReadSizeServer.class, listener, loop(listener, options.limits(), Math.toIntExact(bufsize.get()),
                     delay.get(), System.out::println), "ReadSizeServer.listening");
         });
     }

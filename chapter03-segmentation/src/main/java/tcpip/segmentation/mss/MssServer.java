@@ -30,7 +30,7 @@ public final class MssServer {
             if (!SsInfo.installed()) {
                 System.out.println(SsInfo.unavailableMessage());
             }
-            ServerOptions.run("MssServer", listener, loop(listener, options.limits(), System.out::println));
+            ServerOptions.run(MssServer.class, listener, loop(listener, options.limits(), System.out::println));
         });
     }
 

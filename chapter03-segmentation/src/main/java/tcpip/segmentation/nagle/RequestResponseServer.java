@@ -27,7 +27,7 @@ public final class RequestResponseServer {
         cli.parse(args);
         cli.run(() -> {
             GuardedListener listener = options.listen();
-            ServerOptions.run("RequestResponseServer", listener, loop(listener, options.limits(), System.out::println),
+            ServerOptions.run(RequestResponseServer.class, listener, loop(listener, options.limits(), System.out::println),
                     "RequestResponseServer.listening");
         });
     }

@@ -37,7 +37,7 @@ public final class BulkReceiver {
         cli.run(() -> {
             ServerSocket listener = options.listenChannel();
             Consumer<String> log = quiet.get() ? line -> { } : System.out::println;
-            ServerOptions.run("BulkReceiver", listener, loop(listener, options.limits(), log),
+            ServerOptions.run(BulkReceiver.class, listener, loop(listener, options.limits(), log),
                     "BulkReceiver.listening");
         });
     }

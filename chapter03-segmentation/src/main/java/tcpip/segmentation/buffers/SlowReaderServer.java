@@ -3,13 +3,12 @@ package tcpip.segmentation.buffers;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
+import tcpip.kernel.SharedTable;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.net.AcceptLoop;
@@ -53,7 +52,7 @@ public final class SlowReaderServer {
 
     /** The accept loop on a bound listener; {@code run()} it on the thread that should accept. */
     public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Duration hold, Consumer<String> log) {
-        TableSnapshot table = new TableSnapshot();
+        SharedTable table = new SharedTable(CHECK_EVERY);
         return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
             String who = client.getInetAddress().getHostAddress() + ":" + client.getPort();
             log.accept(Msg.get("SlowReaderServer.notReading", who, hold.toMillis()));
@@ -67,7 +66,7 @@ public final class SlowReaderServer {
     }
 
     /** Waits without reading, printing the receive queue; false if the connection vanished meanwhile. */
-    private static boolean hold(Socket client, Duration hold, TableSnapshot table, String who, Consumer<String> log) {
+    private static boolean hold(Socket client, Duration hold, SharedTable table, String who, Consumer<String> log) {
         long start = System.nanoTime();
         long end = start + hold.toNanos();
         long nextPrint = start;
@@ -78,7 +77,7 @@ public final class SlowReaderServer {
             now = System.nanoTime();
             Map<Long, SocketRow> rows = SocketTable.available() ? table.rowsSince(start) : null;
             if (rows != null) { // null: no look at the table since this client came, yet
-                SocketRow row = rows.get(key(client.getLocalPort(), client.getPort()));
+                SocketRow row = rows.get(SharedTable.key(client.getLocalPort(), client.getPort()));
                 if (row == null) {
                     return false;
                 }
@@ -90,40 +89,6 @@ public final class SlowReaderServer {
             if (now >= end) {
                 return true;
             }
-        }
-    }
-
-    private static long key(int localPort, int remotePort) {
-        return ((long) localPort << 16) | remotePort;
-    }
-
-    /**
-     * One read of the kernel's table shared by every waiting connection, renewed at most every
-     * {@link #CHECK_EVERY} by one of them while the others go on with the previous one, so a
-     * thousand waiting clients cost ten reads of /proc a second, not ten thousand.
-     */
-    private static final class TableSnapshot {
-        private record Rows(Map<Long, SocketRow> byPorts, long takenAt) {
-        }
-
-        private final ReentrantLock refreshing = new ReentrantLock();
-        private volatile Rows rows = new Rows(Map.of(), System.nanoTime() - CHECK_EVERY.toNanos() - 1);
-
-        /** The latest rows by (local, remote) port if they were read after {@code since} (System.nanoTime()), else null. */
-        Map<Long, SocketRow> rowsSince(long since) {
-            Rows r = rows;
-            if (System.nanoTime() - r.takenAt() >= CHECK_EVERY.toNanos() && refreshing.tryLock()) {
-                try {
-                    long at = System.nanoTime(); // before reading: every connection accepted by now is in it
-                    Map<Long, SocketRow> byPorts = new HashMap<>();
-                    SocketTable.read().forEach(row -> byPorts.put(key(row.localPort(), row.remotePort()), row));
-                    r = new Rows(byPorts, at);
-                    rows = r;
-                } finally {
-                    refreshing.unlock();
-                }
-            }
-            return r.takenAt() - since >= 0 ? r.byPorts() : null;
         }
     }
 }

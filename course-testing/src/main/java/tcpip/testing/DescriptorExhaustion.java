@@ -101,11 +101,16 @@ public final class DescriptorExhaustion implements AutoCloseable {
 
         /** Waits (bounded) until a line contains every one of {@code parts}. */
         public boolean await(Duration within, String... parts) {
+            return await(within, 0, parts);
+        }
+
+        /** Waits (bounded) until a line from index {@code from} on contains every one of {@code parts}. */
+        public boolean await(Duration within, int from, String... parts) {
             long end = System.nanoTime() + within.toNanos();
-            while (!has(0, parts) && System.nanoTime() < end) {
+            while (!has(from, parts) && System.nanoTime() < end) {
                 LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
             }
-            return has(0, parts);
+            return has(from, parts);
         }
     }
 

@@ -20,11 +20,13 @@ import tcpip.cli.Lang;
 import tcpip.close.Msg;
 import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.kernel.Endpoint;
+import tcpip.kernel.SocketTable;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
 import tcpip.net.GuardedListener;
 import tcpip.net.LogSafe;
+import tcpip.net.Preload;
 
 /**
  * The hardened file server around {@link HalfCloseCore#send}: a connection cap, read and write
@@ -113,6 +115,8 @@ public final class HalfCloseFileServer implements AutoCloseable {
     public int start() throws IOException {
         // The listener gives every accepted socket a write deadline; it binds with SO_REUSEADDR through the core.
         listener = ReuseAddressCore.listen(new GuardedListener(writeTimeout), bindAddress, true);
+        // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
+        Preload.connectionPaths(HalfCloseFileServer.class, Msg.class, SocketTable.class);
         loop = new AcceptLoop(listener, limits, Thread.ofVirtual().name("file-client-", 0).factory(), this::serve,
                 this::busy, log::println);
         acceptor = Thread.ofPlatform().name("accept-" + listener.getLocalPort()).start(loop::run);

@@ -17,9 +17,11 @@ import tcpip.cli.Lang;
 import tcpip.close.Msg;
 import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.kernel.Endpoint;
+import tcpip.kernel.SocketTable;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
+import tcpip.net.Preload;
 
 /** Accepts connections and closes each first or second, showing the Four way handshake states. */
 public final class OrderlyCloseServer {
@@ -63,6 +65,8 @@ public final class OrderlyCloseServer {
                 Narrator.stdout().kernel(Msg.get(first.get() == Closer.SERVER
                         ? "OrderlyCloseServer.listening.serverFirst" : "OrderlyCloseServer.listening.clientFirst",
                         Endpoint.text(server.getLocalSocketAddress())));
+                // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
+                Preload.connectionPaths(OrderlyCloseServer.class, Msg.class, SocketTable.class);
                 loop(server, first.get(), pause.get(), new AcceptLoop.Limits(max.get(), timeout.get()),
                         System.out::println).run();
             }

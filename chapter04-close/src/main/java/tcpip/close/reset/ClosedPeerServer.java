@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
@@ -15,11 +15,13 @@ import tcpip.close.Msg;
 import tcpip.close.orderly.OrderlyCloseCore;
 import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.kernel.Endpoint;
-import tcpip.kernel.KernelAwait;
+import tcpip.kernel.SharedTable;
+import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
+import tcpip.net.Preload;
 
 /** Closes every connection at once (FIN), or with --unread-data after the client's bytes arrived unread (RST). */
 public final class ClosedPeerServer {
@@ -28,7 +30,11 @@ public final class ClosedPeerServer {
     public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
     /** How long --unread-data waits for the client's first bytes. */
     public static final Duration UNREAD_WAIT = Duration.ofSeconds(10);
+    /** How soon a wait first looks again for the client's bytes; the gap doubles up to {@link #MAX_POLL}. */
     private static final Duration POLL = Duration.ofMillis(1);
+    private static final Duration MAX_POLL = Duration.ofMillis(100);
+    /** The kernel's table, read at most this often for all waiting connections together. */
+    private static final SharedTable TABLE = new SharedTable(Duration.ofMillis(100));
 
     private ClosedPeerServer() {
     }
@@ -49,6 +55,8 @@ public final class ClosedPeerServer {
             try (ServerSocket server = ReuseAddressCore.listen(new ServerSocket(), address, true)) {
                 System.out.println(Msg.get("Server.listening", Endpoint.text(server.getLocalSocketAddress())));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
+                // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
+                Preload.connectionPaths(ClosedPeerServer.class, Msg.class, SocketTable.class);
                 loop(server, unread.get(), max.get(), System.out::println).run();
             }
         });
@@ -76,26 +84,30 @@ public final class ClosedPeerServer {
 
     /**
      * Waits until bytes from the client sit in the receive buffer (rx_queue > 0), without reading
-     * them; false if the connection ended first (its row left ESTABLISHED, e.g. an RST).
+     * them; false if the connection ended first (its row left ESTABLISHED: the client's FIN or RST).
+     * Every waiting connection looks at one shared read of the kernel's table, so a storm of clients
+     * costs a few reads of /proc a second, and each one whose client left lets go of its descriptor.
      */
     static boolean awaitUnreadData(Socket client) throws IOException {
         int local = client.getLocalPort();
         int remote = client.getPort();
-        if (SocketTable.available()) {
-            try {
-                var rows = KernelAwait.awaitTable(t -> t.stream().noneMatch(r -> r.localPort() == local
-                        && r.remotePort() == remote && r.state() == TcpState.ESTABLISHED)
-                        || t.stream().anyMatch(r -> r.localPort() == local && r.remotePort() == remote && r.rxQueue() > 0),
-                        UNREAD_WAIT, Msg.get("ClosedPeerServer.await.unreadBytes", remote));
-                return rows.stream().anyMatch(r -> r.localPort() == local && r.remotePort() == remote && r.rxQueue() > 0);
-            } catch (TimeoutException e) {
-                throw new IOException(Msg.get("ClosedPeerServer.noBytes", UNREAD_WAIT.toSeconds()));
+        long start = System.nanoTime();
+        long deadline = start + UNREAD_WAIT.toNanos();
+        for (long gap = POLL.toNanos(); System.nanoTime() < deadline; gap = Math.min(gap * 2, MAX_POLL.toNanos())) {
+            if (SocketTable.available()) {
+                Map<Long, SocketRow> rows = TABLE.rowsSince(start); // null: no read since this client came, yet
+                SocketRow row = rows == null ? null : rows.get(SharedTable.key(local, remote));
+                if (rows != null && (row == null || row.state() != TcpState.ESTABLISHED)) {
+                    return false;
+                }
+                if (row != null && row.rxQueue() > 0) {
+                    return true;
+                }
+            } else if (client.getInputStream().available() > 0) {
+                return true;
             }
+            LockSupport.parkNanos(gap);
         }
-        long deadline = System.nanoTime() + UNREAD_WAIT.toNanos();
-        while (client.getInputStream().available() == 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(POLL.toNanos());
-        }
-        return client.getInputStream().available() > 0;
+        throw new IOException(Msg.get("ClosedPeerServer.noBytes", UNREAD_WAIT.toSeconds()));
     }
 }

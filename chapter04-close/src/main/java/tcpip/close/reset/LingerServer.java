@@ -18,6 +18,7 @@ import tcpip.kernel.SocketTable;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
+import tcpip.net.Preload;
 
 /** Sends data, then closes with SO_LINGER set: 0 sends RST instead of FIN, n > 0 makes close() wait. */
 public final class LingerServer {
@@ -49,6 +50,8 @@ public final class LingerServer {
                 System.out.println(Msg.get("LingerServer.listening", Endpoint.text(server.getLocalAddress()),
                         linger.get()));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
+                // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
+                Preload.connectionPaths(LingerServer.class, Msg.class, SocketTable.class, Narrator.class);
                 loop(server.socket(), bytes.get(), linger.get(), max.get(), System.out).run();
             }
         });

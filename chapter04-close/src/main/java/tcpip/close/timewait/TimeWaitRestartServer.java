@@ -20,6 +20,7 @@ import tcpip.kernel.TcpState;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
 import tcpip.net.LogSafe;
+import tcpip.net.Preload;
 
 /** Closes its connections first (so they sit in TIME_WAIT), then restarts on the same port. */
 public final class TimeWaitRestartServer {
@@ -57,6 +58,8 @@ public final class TimeWaitRestartServer {
                 System.out.println(Msg.get("TimeWaitRestartServer.restarted",
                         Endpoint.text(second.getLocalSocketAddress())));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(second)));
+                // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
+                Preload.connectionPaths(TimeWaitRestartServer.class, Msg.class, SocketTable.class);
                 loop(second, System.out::println).run();
             }
         });

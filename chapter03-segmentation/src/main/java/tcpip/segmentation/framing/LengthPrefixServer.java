@@ -6,6 +6,7 @@ import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.net.AcceptLoop;
 import tcpip.net.GuardedListener;
+import tcpip.net.RequestDeadline;
 import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
@@ -22,13 +23,15 @@ public final class LengthPrefixServer {
     public static void main(String[] args) {
         Lang.chooseFrom(args);
         Cli cli = new Cli("LengthPrefixServer", Msg.get("LengthPrefixServer.summary"));
-        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, true);
+        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, true)
+                .withRequestTimeout("LengthPrefixServer.opt.requestTimeout");
         Cli.Option<Long> max = cli.sizeOption("--max-frame", LengthPrefixDecoder.DEFAULT_MAX_FRAME, 0,
                 Integer.MAX_VALUE, Msg.get("LengthPrefixServer.opt.maxFrame"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LengthPrefixServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
-            GuardedListener listener = options.listen();
+            // A frame's bytes may be anything, '\n' too: a request runs from its first byte to our answer (turns).
+            GuardedListener listener = options.listen(RequestDeadline::turns);
             int maxFrame = Math.toIntExact(max.get());
             ServerOptions.run(LengthPrefixServer.class, listener, loop(listener, options.limits(), maxFrame,
                     System.out::println), "LengthPrefixServer.listening", maxFrame);

@@ -6,6 +6,7 @@ import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.net.AcceptLoop;
 import tcpip.net.GuardedListener;
+import tcpip.net.RequestDeadline;
 import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
@@ -22,11 +23,12 @@ public final class RequestResponseServer {
         Lang.chooseFrom(args);
         Cli cli = new Cli("RequestResponseServer", Msg.get("RequestResponseServer.summary", NagleCore.HEADER + NagleCore.BODY,
                 NagleCore.RESPONSE));
-        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, true);
+        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, true)
+                .withRequestTimeout("RequestResponseServer.opt.requestTimeout");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=RequestResponseServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
-            GuardedListener listener = options.listen();
+            GuardedListener listener = options.listen(RequestDeadline::turns); // a request, then our answer
             ServerOptions.run(RequestResponseServer.class, listener, loop(listener, options.limits(), System.out::println),
                     "RequestResponseServer.listening");
         });

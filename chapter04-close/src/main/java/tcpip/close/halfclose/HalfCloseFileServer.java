@@ -26,6 +26,7 @@ import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
 import tcpip.net.GuardedListener;
 import tcpip.net.LogSafe;
+import tcpip.net.RequestDeadline;
 import tcpip.net.Preload;
 
 /**
@@ -47,6 +48,7 @@ public final class HalfCloseFileServer implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final AcceptLoop.Limits limits;
     private final Duration writeTimeout;
+    private Duration requestTimeout; // null: none
     private final PrintStream log;
     private final Set<Socket> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sent = new AtomicInteger();
@@ -85,6 +87,8 @@ public final class HalfCloseFileServer implements AutoCloseable {
                 Msg.get("HalfCloseFileServer.opt.readTimeout"));
         Cli.Option<Duration> writeTimeout = cli.durationOption("--write-timeout", DEFAULT_WRITE_TIMEOUT,
                 Msg.get("HalfCloseFileServer.opt.writeTimeout"));
+        Cli.Option<Duration> request = cli.durationOption("--request-timeout", AcceptLoop.DEFAULT_REQUEST_DEADLINE,
+                Msg.get("HalfCloseFileServer.opt.requestTimeout"));
         Cli.Option<Duration> drain = cli.durationOption("--drain-timeout", DEFAULT_DRAIN_TIMEOUT,
                 Msg.get("HalfCloseFileServer.opt.drainTimeout"));
         Cli.Option<Boolean> heap = cli.flag("--report-heap", Msg.get("HalfCloseFileServer.opt.reportHeap"));
@@ -96,6 +100,7 @@ public final class HalfCloseFileServer implements AutoCloseable {
                     new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()),
                     new AcceptLoop.Limits(max.get(), readTimeout.get()), writeTimeout.get(), System.out);
             server.reportHeap = heap.get();
+            server.requestTimeout(request.get());
             if (heap.get()) {
                 HeapReport.start();
             }
@@ -111,10 +116,22 @@ public final class HalfCloseFileServer implements AutoCloseable {
         });
     }
 
+    /**
+     * The whole-request deadline, beside the per-read one (call before {@link #start}): the name line, from its
+     * first byte, and the whole transfer must be done within it, and so must the client's reply after our FIN.
+     * A request here is a turn ({@link RequestDeadline#turns}): a name's bytes may be anything but a newline.
+     */
+    public HalfCloseFileServer requestTimeout(Duration limit) {
+        this.requestTimeout = limit;
+        return this;
+    }
+
     /** Binds (127.0.0.1 unless told otherwise) and starts accepting; returns the port. */
     public int start() throws IOException {
         // The listener gives every accepted socket a write deadline; it binds with SO_REUSEADDR through the core.
-        listener = ReuseAddressCore.listen(new GuardedListener(writeTimeout), bindAddress, true);
+        Duration request = requestTimeout;
+        listener = ReuseAddressCore.listen(new GuardedListener(writeTimeout,
+                request == null ? null : () -> RequestDeadline.turns(request)), bindAddress, true);
         // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
         Preload.connectionPaths(HalfCloseFileServer.class, Msg.class, SocketTable.class);
         loop = new AcceptLoop(listener, limits, Thread.ofVirtual().name("file-client-", 0).factory(), this::serve,
@@ -154,6 +171,8 @@ public final class HalfCloseFileServer implements AutoCloseable {
         String name;
         try {
             name = FileProtocol.readName(client.getInputStream(), new byte[FileProtocol.MAX_NAME_BYTES]);
+        } catch (RequestDeadline.Exceeded e) {
+            throw e; // a name trickled past the request deadline: no time is left to answer; the loop logs it
         } catch (SocketTimeoutException e) {
             refuse(client, who, Msg.get("HalfCloseFileServer.noName", Narrator.human(limits.readDeadline())));
             return;
@@ -166,7 +185,7 @@ public final class HalfCloseFileServer implements AutoCloseable {
         try {
             file = files.resolve(name);
         } catch (ServedFiles.RefusedException e) {
-            refuse(client, who, e.getMessage());
+            refuse(client, who, e.getMessage(), e.detail());
             return;
         }
         long size;
@@ -192,7 +211,12 @@ public final class HalfCloseFileServer implements AutoCloseable {
      * into an RST for unread data; a client that keeps sending beyond that is reset.
      */
     private void refuse(Socket client, String who, String reason) throws IOException {
-        log.println(Msg.get("HalfCloseFileServer.refused", who, LogSafe.text(reason)));
+        refuse(client, who, reason, reason);
+    }
+
+    /** The same; the log gets {@code detail} (the server's own reason: a path, an error), the client {@code reason}. */
+    private void refuse(Socket client, String who, String reason, String detail) throws IOException {
+        log.println(Msg.get("HalfCloseFileServer.refused", who, LogSafe.text(detail)));
         client.getOutputStream().write(FileProtocol.error(reason));
         client.shutdownOutput(); // FIN after the ERROR line
         InputStream in = client.getInputStream();

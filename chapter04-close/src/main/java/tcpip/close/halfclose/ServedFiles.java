@@ -13,12 +13,26 @@ public final class ServedFiles {
 
     private final Path root;
 
-    /** A file the server will not send; the message is the one line the client is told. */
+    /**
+     * A file the server will not send; the message is the one line the client is told, the detail what
+     * the server's log says (it may name the server's own paths, which the client is never shown).
+     */
     public static final class RefusedException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final String detail;
 
         public RefusedException(String message) {
+            this(message, message);
+        }
+
+        public RefusedException(String message, String detail) {
             super(message);
+            this.detail = detail;
+        }
+
+        /** The reason for the server's log. */
+        public String detail() {
+            return detail;
         }
     }
 
@@ -64,7 +78,9 @@ public final class ServedFiles {
         } catch (NoSuchFileException e) {
             throw new RefusedException(Msg.get("ServedFiles.missing", name));
         } catch (IOException e) {
-            throw new RefusedException(Msg.get("ServedFiles.cannotOpen", name, e.getMessage()));
+            // The exception's text names the server's real path: the log has it, the client a plain reason.
+            throw new RefusedException(Msg.get("ServedFiles.cannotOpenReply", name),
+                    Msg.get("ServedFiles.cannotOpen", name, e.getMessage()));
         }
         if (!real.startsWith(root)) {
             throw new RefusedException(Msg.get("ServedFiles.linkOutside", name));

@@ -100,7 +100,9 @@ public final class FileProtocol {
 
     /**
      * The request line, read into {@code buf} (its length is the limit, allocated before any
-     * byte arrived). Returns null if the line is longer than the buffer.
+     * byte arrived). Returns null if the line is longer than the buffer. A name is complete only with
+     * its newline: a FIN before it ends an unfinished name (a client that gave up after "aaaa" may have
+     * meant "aaaa.txt"), which is a {@link ProtocolException}, never a request for "aaaa".
      */
     public static String readName(InputStream in, byte[] buf) throws IOException {
         int len = 0;
@@ -109,7 +111,7 @@ public final class FileProtocol {
                 if (len == 0) {
                     throw new EOFException(Msg.get("FileProtocol.noRequest"));
                 }
-                break; // FIN right after the name: the name is complete
+                throw new ProtocolException(Msg.get("FileProtocol.unfinishedName", len));
             }
             if (len == buf.length) {
                 return null;

@@ -9,8 +9,11 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -21,15 +24,19 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
+import tcpip.cli.ShownValue;
 import tcpip.close.Msg;
 import tcpip.narration.Progress;
 import tcpip.net.LogSafe;
 
 /**
- * The hardened client around {@link HalfCloseCore#receive}: the bytes go to a hidden {@code .part}
- * file beside the target, which becomes the target (rename) only after the header's size, the
+ * The hardened client around {@link HalfCloseCore#receive}: the bytes go to a hidden
+ * {@code .NAME.PID.RANDOM.part} file beside the target (one a killed run left is removed by the next run
+ * to the same target), which becomes the target (rename) only after the header's size, the
  * SHA-256 trailer and the server's FIN all checked out. Any failure deletes the {@code .part}
  * file, exits non-zero and leaves an existing target untouched.
  */
@@ -64,7 +71,7 @@ public final class HalfCloseFileClient {
             System.err.println(Msg.get("HalfCloseFileClient.fileRequired"));
             Cli.exit(Cli.EXIT_USAGE);
         }
-        Path target = out.get() != null ? out.get() : Path.of(Path.of(file.get()).getFileName().toString());
+        Path target = target(file.get(), out.get());
         if (heap.get()) {
             HeapReport.start();
         }
@@ -76,6 +83,43 @@ public final class HalfCloseFileClient {
                 System.out.println(Msg.get("HeapReport.peak", String.format("%,d", HeapReport.peakHeapUsedKiB())));
             }
         });
+    }
+
+    /**
+     * Where the file goes: {@code out}, or the last part of the name asked for, here; checked before any
+     * connection, so that a name with nothing to save as (/, .., dir/), a directory or a missing directory is
+     * one line and exit 2, not a stack trace or a file written somewhere else.
+     */
+    static Path target(String name, Path out) {
+        Path target = out;
+        if (target == null) {
+            Path last = null;
+            try {
+                last = Path.of(name).getFileName();
+            } catch (InvalidPathException e) {
+                // no file name: refused below
+            }
+            String shown = last == null ? "" : last.toString();
+            if (shown.isEmpty() || shown.equals(".") || shown.equals("..") || name.endsWith("/")) {
+                usage(Msg.get("HalfCloseFileClient.noFileName", ShownValue.of(name)));
+            }
+            target = Path.of(shown);
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            usage(Msg.get("HalfCloseFileClient.noDirectory", ShownValue.of(target.toString()),
+                    ShownValue.of(String.valueOf(dir))));
+        }
+        if (Files.isDirectory(target)) {
+            usage(Msg.get("HalfCloseFileClient.isDirectory", ShownValue.of(target.toString())));
+        }
+        return target;
+    }
+
+    private static void usage(String line) {
+        System.err.println(line);
+        Cli.exit(Cli.EXIT_USAGE);
+        throw new IllegalStateException(line); // not reached outside a test that runs the main in its JVM
     }
 
     /** Same, drawing the progress line. */
@@ -163,8 +207,9 @@ public final class HalfCloseFileClient {
      */
     static Path createPart(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
+        removeLeftovers(dir, target.getFileName().toString());
         for (int i = 0; ; i++) {
-            Path part = dir.resolve("." + target.getFileName() + "."
+            Path part = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
                     + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
             try {
                 Files.newByteChannel(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
@@ -175,6 +220,27 @@ public final class HalfCloseFileClient {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * Deletes the {@code .NAME.PID.RANDOM.part} files a killed run (SIGKILL: no shutdown hook) left for the
+     * same target: only regular files of exactly that pattern whose process is gone. A run still going (its
+     * PID alive) keeps its file, and nothing else in the directory is touched.
+     */
+    static void removeLeftovers(Path dir, String name) {
+        Pattern leftover = Pattern.compile(Pattern.quote("." + name + ".") + "(\\d{1,10})\\.[0-9a-z]{1,13}\\.part");
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+                p -> leftover.matcher(p.getFileName().toString()).matches())) {
+            for (Path p : entries) {
+                Matcher m = leftover.matcher(p.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()
+                        && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: a leftover stays, named so it is never mistaken for the file itself
         }
     }
 

@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -171,6 +170,9 @@ public final class HalfCloseFileServer implements AutoCloseable {
         String name;
         try {
             name = FileProtocol.readName(client.getInputStream(), new byte[FileProtocol.MAX_NAME_BYTES]);
+        } catch (FileProtocol.ProtocolException e) { // the client's FIN came before the name's newline
+            refuse(client, who, e.getMessage());
+            return;
         } catch (RequestDeadline.Exceeded e) {
             throw e; // a name trickled past the request deadline: no time is left to answer; the loop logs it
         } catch (SocketTimeoutException e) {
@@ -190,8 +192,9 @@ public final class HalfCloseFileServer implements AutoCloseable {
         }
         long size;
         FileProtocol.Sent done;
-        try (InputStream data = Files.newInputStream(file)) {
-            size = Files.size(file);
+        // A file that changes while it goes out fails its last read: no trailer, the client saves nothing.
+        try (UnchangedFile data = UnchangedFile.open(file)) {
+            size = data.size();
             done = HalfCloseCore.send(client, data, size);
         }
         String reply = done.reply();

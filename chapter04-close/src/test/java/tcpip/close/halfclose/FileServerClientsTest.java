@@ -100,6 +100,56 @@ class FileServerClientsTest {
                 .contains(root.toRealPath().toString());
     }
 
+    @Test
+    void aNameEndedByFinBeforeItsNewlineIsNotAName() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write("a.txt".getBytes(StandardCharsets.UTF_8)); // a file of that name exists
+            s.shutdownOutput(); // FIN: the client gave up before the newline
+            String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(reply).as("the reply to an unfinished name").startsWith("ERROR ").contains("newline")
+                    .doesNotContain("OK");
+        }
+        try (Socket s = connect()) {
+            s.getOutputStream().write("a.txt\n".getBytes(StandardCharsets.UTF_8));
+            s.shutdownOutput();
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("OK 5\n");
+        }
+    }
+
+    @Test
+    void aFileChangedWhileItIsSentGetsNoTrailer() throws Exception {
+        Path big = root.resolve("big.bin");
+        Files.write(big, new byte[8 << 20]);
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096); // before connect: a small window, so the server's send waits on us
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("big.bin\n".getBytes(StandardCharsets.UTF_8));
+            InputStream in = s.getInputStream();
+            assertThat(new String(in.readNBytes(("OK " + (8 << 20) + "\n").length()), StandardCharsets.UTF_8))
+                    .isEqualTo("OK " + (8 << 20) + "\n");
+            in.readNBytes(4096); // the transfer is under way: the rest of the file has not been read yet
+            try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(big,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                f.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), 4 << 20); // rewritten in place, same size
+            }
+            Files.setLastModifiedTime(big, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            byte[] rest;
+            try {
+                rest = in.readAllBytes();
+            } catch (IOException e) {
+                rest = new byte[0]; // reset: no trailer either
+            }
+            assertThat(new String(rest, StandardCharsets.US_ASCII)).as("what followed the file's bytes")
+                    .doesNotContain("SHA-256 ");
+        }
+        long end = System.nanoTime() + SLACK.toNanos();
+        while (!log().contains("changed while it was sent") && System.nanoTime() < end) { // logged before the close
+            Thread.onSpinWait();
+        }
+        assertThat(log()).contains("changed while it was sent");
+    }
+
     /**
      * Sends 'x' at a client's slow pace, never a newline, until the server closes; returns how long that took.
      * {@code finIn}: the server's FIN already came (after the file), so only a failed write (its RST) tells.

@@ -49,7 +49,7 @@ public final class DescriptorExhaustion implements AutoCloseable {
     /** How long the host's CPU is measured while the server is out of descriptors. */
     static final Duration MEASURED = Duration.ofMillis(400);
     /** At most this many windows: the connections accepted before the limit may keep it busy for a moment. */
-    static final int WINDOWS = 6;
+    static final int WINDOWS = 12;
     public static final Duration SERVES_AGAIN = Duration.ofSeconds(2);
     /** A scheduler on two busy cores: how late the server may still be. */
     public static final Duration SLACK = Duration.ofSeconds(3);

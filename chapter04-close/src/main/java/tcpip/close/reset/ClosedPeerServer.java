@@ -32,7 +32,7 @@ public final class ClosedPeerServer {
     public static final Duration UNREAD_WAIT = Duration.ofSeconds(10);
     /** How soon a wait first looks again for the client's bytes; the gap doubles up to {@link #MAX_POLL}. */
     private static final Duration POLL = Duration.ofMillis(1);
-    private static final Duration MAX_POLL = Duration.ofMillis(100);
+    private static final Duration MAX_POLL = Duration.ofMillis(250);
     /** The kernel's table, read at most this often for all waiting connections together. */
     private static final SharedTable TABLE = new SharedTable(Duration.ofMillis(100));
 

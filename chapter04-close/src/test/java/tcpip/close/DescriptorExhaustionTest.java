@@ -59,8 +59,6 @@ class DescriptorExhaustionTest {
                 // Each holds its connections: the server closes second (after our FIN), waits for unread bytes,
                 // lingers on a send buffer the idle client never reads. (TimeWaitRestartServer serves one client
                 // at a time and closes it at once: idle clients never hold its descriptors.)
-                new Server("tcpip.close.orderly.OrderlyCloseServer", with(common, "--closes-first", "client",
-                        "--second-close-pause", "0s"), "listening on", logged("accept() -> ")),
                 new Server("tcpip.close.reset.ClosedPeerServer", with(common, "--unread-data"), "listening on",
                         (at, log) -> {
                             int before = log.lines().size();
@@ -77,7 +75,11 @@ class DescriptorExhaustionTest {
                             try (Socket s = connect(at)) {
                                 return s.getInputStream().readNBytes(1).length == 1;
                             }
-                        }));
+                        }),
+                // Last: its narrations poll /proc/net/tcp* every millisecond for up to four connections and go on
+                // for a few seconds after its check, which the next server's CPU windows would count.
+                new Server("tcpip.close.orderly.OrderlyCloseServer", with(common, "--closes-first", "client",
+                        "--second-close-pause", "0s"), "listening on", logged("accept() -> ")));
     }
 
     private static List<String> with(List<String> common, String... more) {

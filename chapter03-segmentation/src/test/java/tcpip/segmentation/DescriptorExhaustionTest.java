@@ -41,7 +41,7 @@ class DescriptorExhaustionTest {
     void everyServerOutOfDescriptorsStaysUpAndServesAgain(String form, @TempDir Path tmp) throws Exception {
         assumeTrue(DescriptorExhaustion.available(), "needs prlimit (util-linux) and /proc");
         try (DescriptorExhaustion host = DescriptorExhaustion.start(form, tmp)) {
-            for (Server s : servers().subList(Integer.getInteger("from", 0), servers().size())) {
+            for (Server s : servers()) {
                 host.check(s);
             }
         }
@@ -55,9 +55,12 @@ class DescriptorExhaustionTest {
                         frame("frame 1: 2 bytes"))),
                 server("nagle.RequestResponseServer", List.of(), reply(new byte[20], new byte[4])),
                 server("throughput.BulkReceiver", List.of(), reply(new byte[5], new byte[] {0, 0, 0, 0, 0, 0, 0, 5})),
-                server("buffers.BufferSizeServer", List.of(), logged("client ")),
                 server("buffers.SlowReaderServer", List.of("--hold", "0s"), logged("drained")),
                 server("framing.ReadSizeServer", List.of("--buffer", "4K"), logged("read() calls")),
+                // Last: they start ss for each connection, and a process start that fails for want of
+                // descriptors closes a descriptor of the JVM (0, measured; SsInfo guards against it, not
+                // always in time), which in this shared JVM may be one the next server needs.
+                server("buffers.BufferSizeServer", List.of(), logged("client ")),
                 server("mss.MssServer", List.of(), logged("after the first data")));
     }
 

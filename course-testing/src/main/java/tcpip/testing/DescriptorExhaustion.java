@@ -20,9 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -159,7 +156,7 @@ public final class DescriptorExhaustion implements AutoCloseable {
         if (other != null && !other.isBlank()) {
             command.set(2, other); // another JDK's java, e.g. 21, where a failure path differs (the poller)
         }
-        command.addAll(List.of("-cp", hostClasspath(), ServerHost.class.getName(), courseClasspath(form, tmp)));
+        command.addAll(List.of("-cp", hostClasspath(), ServerHost.class.getName(), CourseClasspath.of(form, tmp)));
         return new DescriptorExhaustion(new ProcessBuilder(command).redirectErrorStream(true).start(), form);
     }
 
@@ -314,48 +311,6 @@ public final class DescriptorExhaustion implements AutoCloseable {
             }
         }
         throw new IllegalStateException("course-testing is not on the class path");
-    }
-
-    /** The course's main classes as the servers run them: directories, or one jar per module. */
-    public static String courseClasspath(String form, Path tmp) throws IOException {
-        List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path p = Path.of(entry);
-            if (!entry.contains("/target/") || entry.contains("test-classes") || entry.contains("course-testing")) {
-                continue; // libraries and tests: a server needs only the course's main classes
-            }
-            Path dir = Files.isDirectory(p) ? p : unjar(p, tmp.resolve("dir" + entries.size()));
-            entries.add(form.equals("jars") ? jar(dir, tmp.resolve("module" + entries.size() + ".jar")).toString()
-                    : dir.toString());
-        }
-        return String.join(File.pathSeparator, entries);
-    }
-
-    private static Path jar(Path dir, Path jar) throws IOException {
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                out.putNextEntry(new JarEntry(dir.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, out);
-                out.closeEntry();
-            }
-        }
-        return jar;
-    }
-
-    private static Path unjar(Path jar, Path dir) throws IOException {
-        try (JarFile j = new JarFile(jar.toFile())) {
-            for (JarEntry e : Collections.list(j.entries())) {
-                Path to = dir.resolve(e.getName()).normalize();
-                if (e.isDirectory() || !to.startsWith(dir)) {
-                    continue;
-                }
-                Files.createDirectories(to.getParent());
-                try (var in = j.getInputStream(e)) {
-                    Files.copy(in, to);
-                }
-            }
-        }
-        return dir;
     }
 
     /** The host's thread ids now. */

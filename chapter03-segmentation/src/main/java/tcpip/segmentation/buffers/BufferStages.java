@@ -241,11 +241,26 @@ public final class BufferStages {
                 "TcpExtTCPTimeouts", "TcpExtTCPDSACKRecv")) {
             n.kernel(String.format("  %-22s +%d", c, after.since(before, c)));
         }
-        long resent = after.since(before, "TcpRetransSegs");
-        long probes = after.since(before, "TcpExtTCPLossProbes");
-        long timeouts = after.since(before, "TcpExtTCPTimeouts");
-        n.result(resent == 0 ? Msg.get("BufferStages.counters.none")
-                : Msg.get(probes + timeouts >= resent ? "BufferStages.counters.timers" : "BufferStages.counters.notMatch",
-                        resent, probes, timeouts, after.since(before, "TcpExtTCPDSACKRecv")));
+        n.result(verdict(after.since(before, "TcpRetransSegs"), after.since(before, "TcpExtTCPLossProbes"),
+                after.since(before, "TcpExtTCPTimeouts"), after.since(before, "TcpExtTCPFastRetrans"),
+                after.since(before, "TcpExtTCPSackRecovery"), after.since(before, "TcpExtTCPDSACKRecv")));
+    }
+
+    /**
+     * What the counters say about resends on a path that loses nothing: none; timers alone (tail loss
+     * probes, timeouts); timers and fast retransmissions the sender decided on from SACKs in recovery;
+     * or more resends than all of these count (does NOT match).
+     */
+    static String verdict(long resent, long probes, long timeouts, long fast, long recoveries, long dsack) {
+        if (resent == 0) {
+            return Msg.get("BufferStages.counters.none");
+        }
+        if (probes + timeouts >= resent) {
+            return Msg.get("BufferStages.counters.timers", resent, probes, timeouts, dsack);
+        }
+        if (fast > 0 && probes + timeouts + fast >= resent) {
+            return Msg.get("BufferStages.counters.recovery", resent, probes, timeouts, fast, recoveries, dsack);
+        }
+        return Msg.get("BufferStages.counters.notMatch", resent, probes, timeouts, fast, dsack);
     }
 }

@@ -17,13 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import tcpip.testing.CourseClasspath;
 import tcpip.testing.MainRunner;
 
 /**
@@ -61,7 +60,7 @@ class DescriptorExhaustionTest {
         List<String> command = new ArrayList<>(List.of("/usr/bin/prlimit", "--nofile=" + DESCRIPTORS + ":" + DESCRIPTORS));
         List<String> java = MainRunner.java();
         command.addAll(java.subList(0, java.indexOf("-cp")));
-        command.addAll(List.of("-cp", classpath(form, tmp), main, "--port", "0", "--quiet"));
+        command.addAll(List.of("-cp", CourseClasspath.of(form, tmp), main, "--port", "0", "--quiet"));
         if (!mode.equals("-")) {
             command.addAll(List.of("--mode", mode));
         }
@@ -124,49 +123,6 @@ class DescriptorExhaustionTest {
         }
     }
 
-    /** The course's classes as the child runs them: directories, or one jar per module. */
-    private static String classpath(String form, Path tmp) throws IOException {
-        List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(entry);
-            if (!entry.contains("/target/") || entry.contains("test-classes") || entry.contains("course-testing")) {
-                continue; // libraries and tests: the server needs only the course's main classes
-            }
-            Path dir = Files.isDirectory(p) ? p : unjar(p, tmp.resolve("dir" + entries.size()));
-            entries.add(form.equals("jars") ? jar(dir, tmp.resolve("module" + entries.size() + ".jar")).toString()
-                    : dir.toString());
-        }
-        return String.join(java.io.File.pathSeparator, entries);
-    }
-
-    private static Path jar(Path dir, Path jar) throws IOException {
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                out.putNextEntry(new JarEntry(dir.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, out);
-                out.closeEntry();
-            }
-        }
-        return jar;
-    }
-
-    private static Path unjar(Path jar, Path dir) throws IOException {
-        try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
-            for (JarEntry e : java.util.Collections.list(j.entries())) {
-                Path to = dir.resolve(e.getName()).normalize();
-                if (e.isDirectory() || !to.startsWith(dir)) {
-                    continue;
-                }
-                Files.createDirectories(to.getParent());
-                try (var in = j.getInputStream(e)) {
-                    Files.copy(in, to);
-                }
-            }
-        }
-        return dir;
-    }
-
-    /** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
     /** Waits (bounded by {@link #SLACK}) until the server holds nearly all the descriptors its limit allows. */
     private static void awaitOutOfDescriptors(long pid) throws IOException {
         Path fds = Path.of("/proc/" + pid + "/fd");
@@ -181,6 +137,7 @@ class DescriptorExhaustionTest {
         }
     }
 
+    /** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
     private static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

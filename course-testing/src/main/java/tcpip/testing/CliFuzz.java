@@ -35,9 +35,10 @@ import java.util.stream.Collectors;
  * the bad ones the help cannot tell ({@code also("--only", "no-such-stage")}).
  *
  * <p>The cases run in a child JVM, each in-process there ({@link MainRunner#runHere}) with a time
- * limit. A main still running at the limit accepted its bad value (a server then serves, a demo runs):
- * that is a finding, the child JVM is ended, and the remaining cases go on in a new one, so an accepted
- * value can never block the other cases, nor leave a server running inside the test's own JVM.
+ * limit; one child serves every main fuzzed by the same test JVM. A main still running at the limit
+ * accepted its bad value (a server then serves, a demo runs): that is a finding, the child JVM is ended,
+ * and the remaining cases go on in a new one, so an accepted value can never block the other cases, nor
+ * leave a server running inside the test's own JVM.
  *
  * <pre>{@code
  * CliFuzz.of(EchoServer.class).onBusyPort().assertEveryBadValueRefused();
@@ -263,25 +264,54 @@ public final class CliFuzz {
                 main.getSimpleName()).isEmpty();
     }
 
-    /** Runs cases in one child JVM until they are done or one is still running at the limit. */
+    /**
+     * The child JVM the cases run in: one per test JVM, reused by every main fuzzed there (starting a JVM
+     * per main cost more than the cases), until a case is still running at its limit: that child then
+     * halts, and the next case starts a new one. Guarded by the class: one fuzz at a time per test JVM.
+     */
+    private static Child child;
+
+    /** A running child JVM: its process, the pipe that gives it cases, the pipe its outcomes come back on. */
+    private record Child(Process process, Writer in, BufferedReader out) {
+
+        static Child start() throws IOException {
+            List<String> command = MainRunner.java();
+            command.add(CliFuzz.class.getName());
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            return new Child(p, new OutputStreamWriter(p.getOutputStream(), StandardCharsets.US_ASCII),
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)));
+        }
+
+        void end() throws InterruptedException {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Runs cases in the child JVM until they are done or one is still running at the limit. */
     private List<Outcome> runInChild(List<String> first, List<List<String>> cases) {
-        List<String> command = MainRunner.java();
-        command.addAll(List.of(CliFuzz.class.getName(), main.getName(), String.valueOf(limit.toMillis())));
-        List<Outcome> done = new ArrayList<>();
-        try {
-            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            try (Writer in = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.US_ASCII)) {
-                for (List<String> c : cases) {
-                    List<String> args = new ArrayList<>(first);
-                    args.addAll(c);
-                    in.write(encode(args) + "\n");
+        synchronized (CliFuzz.class) {
+            List<Outcome> done = new ArrayList<>();
+            try {
+                if (child == null || !child.process().isAlive()) {
+                    child = Child.start();
                 }
-            }
-            long end = System.nanoTime() + limit.multipliedBy(2).plusSeconds(60).toNanos();
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-                for (String line; done.size() < cases.size() && System.nanoTime() < end
-                        && (line = out.readLine()) != null;) {
+                Child c = child;
+                StringBuilder batch = new StringBuilder("main " + main.getName() + " " + limit.toMillis() + " "
+                        + cases.size() + "\n");
+                for (List<String> one : cases) {
+                    List<String> args = new ArrayList<>(first);
+                    args.addAll(one);
+                    batch.append(encode(args)).append('\n');
+                }
+                try {
+                    c.in().write(batch.toString());
+                    c.in().flush();
+                } catch (IOException e) {
+                    // the child ended before it took the batch: the loop below sees its end of output
+                }
+                long end = System.nanoTime() + limit.multipliedBy(2).plusSeconds(60).toNanos();
+                boolean ended = true;
+                for (String line; System.nanoTime() < end && (line = c.out().readLine()) != null;) {
                     String[] f = line.split(" ", -1);
                     if (f.length != 4 || !f[0].equals("case")) {
                         continue; // not the driver's (a main that wrote to the real stdout)
@@ -289,44 +319,61 @@ public final class CliFuzz {
                     Outcome o = new Outcome(cases.get(done.size()), Integer.parseInt(f[1]), decode(f[2]), decode(f[3]));
                     done.add(o);
                     if (o.exitCode() == -1) {
-                        break; // the driver ends its JVM: the rest go to a new one
+                        break; // the driver halts its JVM: the rest go to a new one
+                    }
+                    if (done.size() == cases.size()) {
+                        ended = false; // every case answered: the child waits for the next main's batch
+                        break;
                     }
                 }
-            } finally {
-                child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                if (ended) {
+                    c.end();
+                    child = null;
+                    if (done.isEmpty()) { // the driver died before this batch's first case: say so as its outcome
+                        done.add(new Outcome(cases.get(0), -2, "", "the fuzz's child JVM ended without a result (exit "
+                                + (c.process().isAlive() ? "none" : String.valueOf(c.process().exitValue())) + ")"));
+                    }
+                }
+                return done;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
-            if (done.isEmpty()) { // the driver died before its first case: say so as that case's outcome
-                done.add(new Outcome(cases.get(0), -2, "", "the fuzz's child JVM ended without a result (exit "
-                        + child.exitValue() + ")"));
-            }
-            return done;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
     /**
-     * The child JVM: {@code CliFuzz MAIN LIMIT_MS}, one case per stdin line; for each, one line
-     * {@code case EXIT STDOUT STDERR} (both Base64) on the real stdout. A case still running at the
-     * limit is reported with exit -1, then this JVM halts, ending it.
+     * The child JVM: {@code CliFuzz}, reading batches on stdin, each a line {@code main CLASS LIMIT_MS N}
+     * and N case lines; for each case, one line {@code case EXIT STDOUT STDERR} (both Base64) on the real
+     * stdout. A case still running at the limit is reported with exit -1, then this JVM halts, ending it;
+     * so does the end of stdin (the test JVM is gone).
      */
     public static void main(String[] args) throws Exception {
         PrintStream report = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.US_ASCII);
-        Class<?> main = Class.forName(args[0]);
-        Duration limit = Duration.ofMillis(Long.parseLong(args[1]));
-        List<List<String>> cases = new ArrayList<>();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
-        for (String line; (line = in.readLine()) != null;) {
-            cases.add(decodeArgs(line));
-        }
-        for (List<String> c : cases) {
-            MainRunner.Result r = MainRunner.runHere(limit, main, c.toArray(String[]::new));
-            report.println("case " + r.exitCode() + " " + encode(r.stdout()) + " " + encode(r.stderr()));
-            if (r.exitCode() == -1) {
-                Runtime.getRuntime().halt(0); // the main runs on (a server serving): only the JVM's end stops it
+        for (String header; (header = in.readLine()) != null;) {
+            String[] h = header.split(" ");
+            if (h.length != 4 || !h[0].equals("main")) {
+                continue;
+            }
+            Class<?> main = Class.forName(h[1]);
+            Duration limit = Duration.ofMillis(Long.parseLong(h[2]));
+            List<List<String>> cases = new ArrayList<>();
+            for (int i = Integer.parseInt(h[3]); i > 0; i--) {
+                String line = in.readLine();
+                if (line == null) {
+                    Runtime.getRuntime().halt(0);
+                }
+                cases.add(decodeArgs(line));
+            }
+            for (List<String> c : cases) {
+                MainRunner.Result r = MainRunner.runHere(limit, main, c.toArray(String[]::new));
+                report.println("case " + r.exitCode() + " " + encode(r.stdout()) + " " + encode(r.stderr()));
+                if (r.exitCode() == -1) {
+                    Runtime.getRuntime().halt(0); // the main runs on (a server serving): only the JVM's end stops it
+                }
             }
         }
         Runtime.getRuntime().halt(0); // a main may have left non-daemon threads behind

@@ -1,5 +1,7 @@
 package tcpip.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +90,32 @@ public final class ReadmeCommands {
         }
         pool.shutdown();
         return tests.stream();
+    }
+
+    /**
+     * {@link #tests} of {@code readme} (a {@code README.md}), plus one test that its Korean twin
+     * ({@code README.ko.md} beside it) shows the very same commands, fence by fence (number, kind, text;
+     * not line numbers): the commands then run once, from {@code readme}, and a command only the twin
+     * had would fail that test instead of never running.
+     */
+    public static Stream<DynamicTest> testsWithKoreanTwin(String readme, LongFunction<Optional<Integer>> listeningPort)
+            throws IOException {
+        String twin = readme.replaceFirst("README\\.md$", "README.ko.md");
+        DynamicTest same = DynamicTest.dynamicTest(twin + " shows the commands of " + readme, () -> {
+            List<String> english = commandsAsRun(readme);
+            assertThat(english).as("commands of %s", readme).isNotEmpty();
+            assertThat(commandsAsRun(twin)).as("%s must show the commands of %s, fence by fence (they run once, from %s;"
+                    + " a command only one of them has would never run)", twin, readme, readme).isEqualTo(english);
+        });
+        return Stream.concat(Stream.of(same), tests(readme, listeningPort));
+    }
+
+    /** A README's commands as they run: fence number, kind (manual, background) and text; not their line numbers. */
+    static List<String> commandsAsRun(String readme) throws IOException {
+        return ReadmeCommand.parse(Path.of(readme), Files.readAllLines(root().resolve(readme))).stream()
+                .map(c -> "fence " + c.fence() + (c.manual() ? " manual" : "") + (c.background() ? " background" : "")
+                        + ": " + c.text())
+                .toList();
     }
 
     /** True if {@code c} is the README's test command ({@code ./mvnw … verify}), which CI itself runs. */

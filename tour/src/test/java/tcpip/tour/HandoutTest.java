@@ -9,8 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
@@ -21,13 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The instructor's handout ({@code ./homework handout DIR}) holds no reference or wrong solution,
- * builds the templates by default, and compiles (one in-process javac over every module). That each
+ * builds the templates by default, and compiles (one in-process javac over every module that can see a
+ * template). That each
  * exercise's template FAILS its graded tests is checked in every chapter by its HomeworkChecksTest,
  * which compiles the template in place of the solution and runs the graded test class.
  */
 class HandoutTest {
 
     private static final Path ROOT = CourseTree.root();
+    private static final Pattern ARTIFACT = Pattern.compile("<artifactId>\\s*([^<\\s]+)\\s*</artifactId>");
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -63,10 +72,19 @@ class HandoutTest {
             }
         }
 
-        // One offline compile of the whole handout as the learner gets it: main code plus templates.
+        // One offline compile of the handout as the learner gets it: main code plus templates, of every module whose
+        // code can see a template (a module with homework and every module that depends on one). The others' sources
+        // are the ones the build just compiled (the handout copies them as they are), and their classes are on the
+        // class path, as they are for every class this compile does not name.
+        List<String> compiled = modulesSeeingTemplates(handout);
+        assertThat(compiled).as("modules the handout compiles").contains("tour")
+                .containsAll(CourseTree.templates(handout).stream().map(t -> handout.relativize(t).getName(0).toString())
+                        .distinct().toList());
         List<Path> sources = new ArrayList<>();
-        sources.addAll(files(handout, "/src/main/java/"));
-        sources.addAll(files(handout, "/src/homework/template/java/"));
+        for (String module : compiled) {
+            sources.addAll(files(handout.resolve(module), "/src/main/java/"));
+            sources.addAll(files(handout.resolve(module), "/src/homework/template/java/"));
+        }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter errors = new StringWriter();
         try (StandardJavaFileManager fm = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
@@ -155,6 +173,53 @@ class HandoutTest {
             assertThat(Files.readString(e.getKey().resolve("README.md"))).as("the chapter total in %s", e.getKey())
                     .contains(e.getValue() + " points in this chapter");
         }
+    }
+
+    /**
+     * The modules of {@code tree} whose main code can see a homework template: those with a template folder, then every
+     * module whose pom names one of them (a dependency), until no more join.
+     */
+    static List<String> modulesSeeingTemplates(Path tree) throws IOException {
+        Map<String, Set<String>> names = new TreeMap<>(); // module -> every artifactId its pom names
+        try (Stream<Path> dirs = Files.list(tree)) {
+            for (Path pom : dirs.map(d -> d.resolve("pom.xml")).filter(Files::isRegularFile).toList()) {
+                Matcher m = ARTIFACT.matcher(Files.readString(pom));
+                Set<String> named = new HashSet<>();
+                while (m.find()) {
+                    named.add(m.group(1));
+                }
+                names.put(pom.getParent().getFileName().toString(), named);
+            }
+        }
+        Set<String> seeing = new TreeSet<>();
+        names.keySet().stream().filter(m -> Files.isDirectory(tree.resolve(m).resolve("src/homework/template")))
+                .forEach(seeing::add);
+        boolean grew = !seeing.isEmpty();
+        while (grew) {
+            grew = false;
+            for (var e : names.entrySet()) {
+                if (!seeing.contains(e.getKey()) && e.getValue().stream().anyMatch(seeing::contains)) {
+                    grew = seeing.add(e.getKey());
+                }
+            }
+        }
+        return List.copyOf(seeing);
+    }
+
+    /** Only what {@link #modulesSeeingTemplates} is given: a tree of pom.xml files and template folders. */
+    @Test
+    void theHandoutCompilesEveryModuleThatCanSeeATemplate(@TempDir Path tmp) throws IOException {
+        for (String[] module : new String[][] {{"base", ""}, {"lesson", "base"}, {"other", "base"}, {"course", "lesson"},
+                {"top", "course"}}) {
+            Files.createDirectories(tmp.resolve(module[0]));
+            Files.writeString(tmp.resolve(module[0]).resolve("pom.xml"), "<project><parent><artifactId>root</artifactId>"
+                    + "</parent><artifactId>" + module[0] + "</artifactId><dependencies><dependency><artifactId>"
+                    + module[1] + "</artifactId></dependency></dependencies></project>");
+        }
+        Files.createDirectories(tmp.resolve("lesson/src/homework/template"));
+        assertThat(modulesSeeingTemplates(tmp)).containsExactly("course", "lesson", "top");
+        assertThat(modulesSeeingTemplates(ROOT)).as("this course").contains("tour", "chapter01-echo", "chapter04-close")
+                .doesNotContain("kernel-view", "narration-cli", "socket-support", "course-testing");
     }
 
     private static List<Path> files(Path root, String pathPart) throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
+import tcpip.cli.Lang;
 
 /** Every README output excerpt still has the shape of what its program prints today. */
 class ReadmeOutputTest {
@@ -29,12 +31,12 @@ class ReadmeOutputTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path readme : ReadmeOutput.readmes(ROOT)) {
             for (ReadmeOutput.Excerpt e : ReadmeOutput.excerpts(ROOT, readme)) {
-                // A demo stage run alone prints what the same stage printed in the tour's one run:
-                // compare with that instead of running the stage again.
+                // A demo (or tour) stage run alone prints what the same stage printed in the tour's one run
+                // in that language: compare with that instead of running the stage again.
                 String first = ReadmeOutput.trimBlank(e.lines()).stream().findFirst().orElse("");
-                boolean oneStage = e.main().endsWith("Demo") && e.args().contains("--only");
-                Future<List<String>> out = pool.submit(() -> oneStage
-                        ? TourRun.stageOutput(first).orElseGet(() -> run(e)) : ReadmeOutput.run(ROOT, e));
+                Optional<Lang> oneStage = oneStageLanguage(e);
+                Future<List<String>> out = pool.submit(() -> oneStage.isPresent()
+                        ? TourRun.stageOutput(oneStage.get(), first).orElseGet(() -> run(e)) : ReadmeOutput.run(ROOT, e));
                 tests.add(DynamicTest.dynamicTest(e.where() + " " + e.main() + " " + String.join(" ", e.args()), () -> {
                     List<String> printed;
                     try {
@@ -53,12 +55,59 @@ class ReadmeOutputTest {
         return tests.stream();
     }
 
+    /**
+     * The language of an excerpt that is one stage of the tour: a {@code *Demo} or the tour itself with
+     * {@code --only NAME} (one stage) and nothing else but {@code --no-pause} and {@code --lang}; in the language
+     * {@code --lang} names, else its README's (README.ko.md: Korean, as {@link ReadmeOutput#run} runs it).
+     * Empty for any other excerpt: it runs on its own.
+     */
+    static Optional<Lang> oneStageLanguage(ReadmeOutput.Excerpt e) {
+        if (!e.main().endsWith("Demo") && !e.main().equals(GuidedTour.class.getSimpleName())) {
+            return Optional.empty();
+        }
+        Lang lang = e.readme().getFileName().toString().endsWith(".ko.md") ? Lang.KO : Lang.EN;
+        boolean only = false;
+        List<String> a = e.args();
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).equals("--only") && i + 1 < a.size() && !a.get(i + 1).contains(",")) {
+                only = true;
+                i++;
+            } else if (a.get(i).equals("--lang") && i + 1 < a.size() && Lang.fromFlag(a.get(i + 1)) != null) {
+                lang = Lang.fromFlag(a.get(++i));
+            } else if (!a.get(i).equals("--no-pause")) {
+                return Optional.empty();
+            }
+        }
+        return only ? Optional.of(lang) : Optional.empty();
+    }
+
     private static List<String> run(ReadmeOutput.Excerpt e) {
         try {
             return ReadmeOutput.run(ROOT, e);
         } catch (Exception ex) {
             throw new IllegalStateException(ex);
         }
+    }
+
+    @Test
+    void onlyAOneStageExcerptIsReadFromTheTourRunOfItsLanguage() {
+        assertThat(oneStageLanguage(excerpt("README.md", "EchoDemo", "--only", "close", "--no-pause"))).contains(Lang.EN);
+        assertThat(oneStageLanguage(excerpt("chapter01-echo/README.ko.md", "EchoDemo", "--only", "close", "--no-pause")))
+                .contains(Lang.KO);
+        assertThat(oneStageLanguage(excerpt("README.md", "GuidedTour", "--lang", "ko", "--only", "ch1-create", "--no-pause")))
+                .contains(Lang.KO);
+        assertThat(oneStageLanguage(excerpt("README.ko.md", "GuidedTour", "--lang", "en", "--only", "ch1-create")))
+                .contains(Lang.EN);
+        // several stages, a whole demo, other options and other mains run on their own
+        assertThat(oneStageLanguage(excerpt("README.md", "EchoDemo", "--only", "close,connect", "--no-pause"))).isEmpty();
+        assertThat(oneStageLanguage(excerpt("README.md", "EchoDemo", "--no-pause"))).isEmpty();
+        assertThat(oneStageLanguage(excerpt("README.md", "EchoDemo", "--only", "close", "--plain"))).isEmpty();
+        assertThat(oneStageLanguage(excerpt("README.md", "TimeWaitMyths"))).isEmpty();
+        assertThat(oneStageLanguage(excerpt("README.md", "EchoServer", "--only", "close"))).isEmpty();
+    }
+
+    private static ReadmeOutput.Excerpt excerpt(String readme, String main, String... args) {
+        return new ReadmeOutput.Excerpt(Path.of(readme), 0, "m", main, List.of(args), List.of());
     }
 
     @Test

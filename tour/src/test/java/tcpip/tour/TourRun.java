@@ -15,9 +15,10 @@ import tcpip.testing.MainRunner;
 
 /**
  * One run of the whole guided tour per language per test JVM, shared by the checks that read it:
- * the English run by the tour test (every stage's key fact) and the README excerpt test (a demo
- * stage's excerpt is compared with the same stage in this run instead of running the stage again),
- * the Korean run ({@code --lang ko}) by the Korean tour test.
+ * the English run by the tour test (every stage's key fact), the Korean run ({@code --lang ko}) by
+ * the Korean tour test, and both by the README excerpt test (a demo stage's excerpt, in README.md or
+ * README.ko.md, is compared with the same stage in the run of its language instead of running the
+ * stage again).
  *
  * <p>Cost: the first use starts BOTH runs at once, each in its own JVM. A tour spends most of its
  * wall time waiting for the kernel (timers, delayed ACKs, retransmissions) and uses about half a
@@ -94,12 +95,12 @@ final class TourRun {
         return "=== " + s.articleSection() + " (" + s.title() + ") ===";
     }
 
-    /** The lines the English tour printed for the stage whose header is {@code header}; empty if no stage has it. */
-    static Optional<List<String>> stageOutput(String header) {
-        List<Stage> stages = stages(Lang.EN);
+    /** The lines the tour in {@code lang} printed for the stage whose header is {@code header}; empty if no stage has it. */
+    static Optional<List<String>> stageOutput(Lang lang, String header) {
+        List<Stage> stages = stages(lang);
         for (int i = 0; i < stages.size(); i++) {
             if (header(stages.get(i)).equals(header.strip())) {
-                return Optional.of(stageOutput(Lang.EN, i));
+                return Optional.of(stageOutput(lang, i));
             }
         }
         return Optional.empty();

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The instructor's handout ({@code ./homework handout DIR}) holds no reference or wrong solution,
- * builds the templates by default, and compiles (one in-process javac over every module that can see a
- * template). That each
+ * builds the templates by default, and compiles (one in-process javac: the templates, with the main code that
+ * can see them when any of it uses a homework class). That each
  * exercise's template FAILS its graded tests is checked in every chapter by its HomeworkChecksTest,
  * which compiles the template in place of the solution and runs the graded test class.
  */
@@ -72,18 +72,22 @@ class HandoutTest {
             }
         }
 
-        // One offline compile of the handout as the learner gets it: main code plus templates, of every module whose
-        // code can see a template (a module with homework and every module that depends on one). The others' sources
-        // are the ones the build just compiled (the handout copies them as they are), and their classes are on the
-        // class path, as they are for every class this compile does not name.
-        List<String> compiled = modulesSeeingTemplates(handout);
-        assertThat(compiled).as("modules the handout compiles").contains("tour")
+        // One offline compile of the handout as the learner gets it: the templates, with the main code of every module
+        // that can see one (a module with homework and every module that depends on one) when any of that code uses a
+        // homework class. Main code that uses none is the code the build just compiled (the handout copies it as it
+        // is): swapping solutions for templates cannot change how it compiles, and its classes are on the class path.
+        List<String> seeing = modulesSeeingTemplates(handout);
+        assertThat(seeing).as("modules that can see a template").contains("tour")
                 .containsAll(CourseTree.templates(handout).stream().map(t -> handout.relativize(t).getName(0).toString())
                         .distinct().toList());
-        List<Path> sources = new ArrayList<>();
-        for (String module : compiled) {
-            sources.addAll(files(handout.resolve(module), "/src/main/java/"));
-            sources.addAll(files(handout.resolve(module), "/src/homework/template/java/"));
+        List<Path> mainCode = new ArrayList<>();
+        for (String module : seeing) {
+            mainCode.addAll(files(handout.resolve(module), "/src/main/java/"));
+        }
+        List<String> users = usersOfHomework(handout, seeing, ROOT);
+        List<Path> sources = new ArrayList<>(CourseTree.templates(handout));
+        if (!users.isEmpty()) {
+            sources.addAll(mainCode); // what uses a homework class, and everything beside it, compiles with the templates
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter errors = new StringWriter();
@@ -206,6 +210,51 @@ class HandoutTest {
         return List.copyOf(seeing);
     }
 
+    /**
+     * What in the main code of {@code modules} uses a homework class: a source file that names one, or a class the build
+     * compiled into {@code built}'s {@code MODULE/target/classes} (not a homework class itself) whose class file names
+     * one (a call through another class's method leaves the homework class in the caller's constant pool even where its
+     * source does not name it; a constant the compiler inlined leaves none, but its source names it).
+     */
+    static List<String> usersOfHomework(Path tree, List<String> modules, Path built) throws IOException {
+        Set<String> simple = new TreeSet<>();
+        Set<String> internal = new TreeSet<>();
+        for (String variant : List.of("template", "solution")) {
+            for (Path t : variant.equals("template") ? CourseTree.templates(tree) : CourseTree.solutions(built)) {
+                String rel = t.toString().replaceAll(".*/src/homework/" + variant + "/java/", "").replaceAll("\\.java$", "");
+                simple.add(rel.substring(rel.lastIndexOf('/') + 1));
+                internal.add(rel);
+            }
+        }
+        Pattern named = Pattern.compile("\\b(" + String.join("|", simple) + ")\\b");
+        List<String> users = new ArrayList<>();
+        for (String module : modules) {
+            for (Path f : files(tree.resolve(module), "/src/main/java/")) {
+                if (named.matcher(Files.readString(f)).find()) {
+                    users.add(tree.relativize(f).toString());
+                }
+            }
+            Path classes = built.resolve(module).resolve("target/classes");
+            if (!Files.isDirectory(classes)) {
+                users.add(built.relativize(classes) + " (not built: cannot tell)");
+                continue;
+            }
+            try (Stream<Path> all = Files.walk(classes)) {
+                for (Path c : all.filter(p -> p.toString().endsWith(".class")).toList()) {
+                    String name = classes.relativize(c).toString().replaceAll("(\\$.*)?\\.class$", "");
+                    if (internal.contains(name)) {
+                        continue; // a homework class (or one nested in it) itself
+                    }
+                    String bytes = new String(Files.readAllBytes(c), StandardCharsets.ISO_8859_1);
+                    if (internal.stream().anyMatch(bytes::contains)) {
+                        users.add(built.relativize(c).toString());
+                    }
+                }
+            }
+        }
+        return users;
+    }
+
     /** Only what {@link #modulesSeeingTemplates} is given: a tree of pom.xml files and template folders. */
     @Test
     void theHandoutCompilesEveryModuleThatCanSeeATemplate(@TempDir Path tmp) throws IOException {
@@ -220,6 +269,22 @@ class HandoutTest {
         assertThat(modulesSeeingTemplates(tmp)).containsExactly("course", "lesson", "top");
         assertThat(modulesSeeingTemplates(ROOT)).as("this course").contains("tour", "chapter01-echo", "chapter04-close")
                 .doesNotContain("kernel-view", "narration-cli", "socket-support", "course-testing");
+        // who uses a homework class: its name in a source, or in a compiled class (a call through another class)
+        Files.createDirectories(tmp.resolve("lesson/src/homework/template/java/a/hw"));
+        Files.writeString(tmp.resolve("lesson/src/homework/template/java/a/hw/Exercise.java"), "package a.hw;");
+        Files.createDirectories(tmp.resolve("lesson/src/homework/solution/java/a/hw"));
+        Files.writeString(tmp.resolve("lesson/src/homework/solution/java/a/hw/Exercise.java"), "package a.hw;");
+        Files.createDirectories(tmp.resolve("lesson/src/main/java/a"));
+        Files.writeString(tmp.resolve("lesson/src/main/java/a/Quiet.java"), "package a; class Quiet { Exercises x; }");
+        Files.createDirectories(tmp.resolve("lesson/target/classes/a/hw"));
+        Files.writeString(tmp.resolve("lesson/target/classes/a/hw/Exercise$1.class"), "a/hw/Exercise");
+        Files.writeString(tmp.resolve("lesson/target/classes/a/Quiet.class"), "java/lang/Object");
+        List<String> lessonOnly = List.of("lesson");
+        assertThat(usersOfHomework(tmp, lessonOnly, tmp)).as("the homework class itself uses nothing").isEmpty();
+        Files.writeString(tmp.resolve("lesson/target/classes/a/Caller.class"), "()La/hw/Exercise;");
+        assertThat(usersOfHomework(tmp, lessonOnly, tmp)).containsExactly("lesson/target/classes/a/Caller.class");
+        Files.writeString(tmp.resolve("lesson/src/main/java/a/Quiet.java"), "package a; class Quiet { int p = Exercise.PORT; }");
+        assertThat(usersOfHomework(tmp, lessonOnly, tmp)).contains("lesson/src/main/java/a/Quiet.java");
     }
 
     private static List<Path> files(Path root, String pathPart) throws IOException {

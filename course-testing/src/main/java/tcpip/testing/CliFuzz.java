@@ -2,25 +2,15 @@ package tcpip.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -269,23 +259,7 @@ public final class CliFuzz {
      * per main cost more than the cases), until a case is still running at its limit: that child then
      * halts, and the next case starts a new one. Guarded by the class: one fuzz at a time per test JVM.
      */
-    private static Child child;
-
-    /** A running child JVM: its process, the pipe that gives it cases, the pipe its outcomes come back on. */
-    private record Child(Process process, Writer in, BufferedReader out) {
-
-        static Child start() throws IOException {
-            List<String> command = MainRunner.java();
-            command.add(CliFuzz.class.getName());
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            return new Child(p, new OutputStreamWriter(p.getOutputStream(), StandardCharsets.US_ASCII),
-                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)));
-        }
-
-        void end() throws InterruptedException {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    private static CliFuzzChild child;
 
     /** Runs cases in the child JVM until they are done or one is still running at the limit. */
     private List<Outcome> runInChild(List<String> first, List<List<String>> cases) {
@@ -293,15 +267,15 @@ public final class CliFuzz {
             List<Outcome> done = new ArrayList<>();
             try {
                 if (child == null || !child.process().isAlive()) {
-                    child = Child.start();
+                    child = CliFuzzChild.start();
                 }
-                Child c = child;
+                CliFuzzChild c = child;
                 StringBuilder batch = new StringBuilder("main " + main.getName() + " " + limit.toMillis() + " "
                         + cases.size() + "\n");
                 for (List<String> one : cases) {
                     List<String> args = new ArrayList<>(first);
                     args.addAll(one);
-                    batch.append(encode(args)).append('\n');
+                    batch.append(CliFuzzChild.encode(args)).append('\n');
                 }
                 try {
                     c.in().write(batch.toString());
@@ -316,7 +290,8 @@ public final class CliFuzz {
                     if (f.length != 4 || !f[0].equals("case")) {
                         continue; // not the driver's (a main that wrote to the real stdout)
                     }
-                    Outcome o = new Outcome(cases.get(done.size()), Integer.parseInt(f[1]), decode(f[2]), decode(f[3]));
+                    Outcome o = new Outcome(cases.get(done.size()), Integer.parseInt(f[1]), CliFuzzChild.decode(f[2]),
+                            CliFuzzChild.decode(f[3]));
                     done.add(o);
                     if (o.exitCode() == -1) {
                         break; // the driver halts its JVM: the rest go to a new one
@@ -342,64 +317,6 @@ public final class CliFuzz {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    /**
-     * The child JVM: {@code CliFuzz}, reading batches on stdin, each a line {@code main CLASS LIMIT_MS N}
-     * and N case lines; for each case, one line {@code case EXIT STDOUT STDERR} (both Base64) on the real
-     * stdout. A case still running at the limit is reported with exit -1, then this JVM halts, ending it;
-     * so does the end of stdin (the test JVM is gone).
-     */
-    public static void main(String[] args) throws Exception {
-        PrintStream report = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.US_ASCII);
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
-        for (String header; (header = in.readLine()) != null;) {
-            String[] h = header.split(" ");
-            if (h.length != 4 || !h[0].equals("main")) {
-                continue;
-            }
-            Class<?> main = Class.forName(h[1]);
-            Duration limit = Duration.ofMillis(Long.parseLong(h[2]));
-            List<List<String>> cases = new ArrayList<>();
-            for (int i = Integer.parseInt(h[3]); i > 0; i--) {
-                String line = in.readLine();
-                if (line == null) {
-                    Runtime.getRuntime().halt(0);
-                }
-                cases.add(decodeArgs(line));
-            }
-            for (List<String> c : cases) {
-                MainRunner.Result r = MainRunner.runHere(limit, main, c.toArray(String[]::new));
-                report.println("case " + r.exitCode() + " " + encode(r.stdout()) + " " + encode(r.stderr()));
-                if (r.exitCode() == -1) {
-                    Runtime.getRuntime().halt(0); // the main runs on (a server serving): only the JVM's end stops it
-                }
-            }
-        }
-        Runtime.getRuntime().halt(0); // a main may have left non-daemon threads behind
-    }
-
-    private static String encode(List<String> args) {
-        List<String> parts = new ArrayList<>();
-        args.forEach(a -> parts.add(encode(a)));
-        return String.join(" ", parts);
-    }
-
-    private static List<String> decodeArgs(String line) {
-        List<String> args = new ArrayList<>();
-        for (String p : line.isEmpty() ? new String[0] : line.split(" ", -1)) {
-            args.add(decode(p));
-        }
-        return args;
-    }
-
-    /** Base64 behind a '=' (so that an empty string is a field too). */
-    private static String encode(String s) {
-        return "=" + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String decode(String field) {
-        return new String(Base64.getDecoder().decode(field.substring(1)), StandardCharsets.UTF_8);
     }
 
     static boolean hasControlOrFormat(String s) {

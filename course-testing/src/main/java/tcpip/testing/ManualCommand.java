@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A line in a {@code ```bash manual} fence (root, optional tools, minutes-long benchmarks): not
@@ -15,6 +17,9 @@ import java.util.Optional;
  */
 final class ManualCommand {
 
+    /** Each program's --help, run once per test JVM however many manual lines name it. */
+    private static final Map<String, CommandRun> HELP = new ConcurrentHashMap<>();
+
     private ManualCommand() {
     }
 
@@ -23,9 +28,11 @@ final class ManualCommand {
         Path root = ReadmeCommands.root();
         if (program.isPresent()) {
             ReadmeProgram p = program.get();
-            List<String> help = MainRunner.java();
-            help.addAll(List.of(p.mainClass(), "--help"));
-            CommandRun r = CommandRun.run(root, 60, help.toArray(String[]::new));
+            CommandRun r = HELP.computeIfAbsent(p.mainClass(), main -> {
+                List<String> help = MainRunner.java();
+                help.addAll(List.of(main, "--help"));
+                return CommandRun.run(root, 60, help.toArray(String[]::new));
+            });
             assertThat(r.exitCode()).as("%s: %s --help%n%s", c.where(), p.mainClass(), r.output()).isZero();
             for (String a : p.args()) {
                 if (a.startsWith("--")) {

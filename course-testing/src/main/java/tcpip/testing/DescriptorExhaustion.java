@@ -27,8 +27,9 @@ import java.util.stream.Stream;
 
 /**
  * Servers out of descriptors (EMFILE), one JVM for many: a {@link ServerHost} under
- * {@code prlimit --nofile=256:256}, run from the course's classes or from jars of them, starts each
- * server in a class loader of its own; {@link #check} opens more idle clients than the host has
+ * {@code prlimit --nofile=256:256} (or a lower limit given to {@code start}), run from the course's
+ * classes or from jars of them, starts each server in a class loader of its own; {@link #check} opens
+ * more idle clients than the host has
  * descriptors, measures the CPU of the threads the server started while it is out of them (a spinning
  * accept() uses a core), checks that the server is still running, closes the clients and asks {@link Server#probe}
  * until the server serves again: within two seconds, plus a busy machine's slack.
@@ -117,10 +118,14 @@ public final class DescriptorExhaustion implements AutoCloseable {
     private final Writer commands;
     private final Log log = new Log();
     private final String form;
+    private final int descriptors;
+    private final int idleClients;
 
-    private DescriptorExhaustion(Process host, String form) throws IOException {
+    private DescriptorExhaustion(Process host, String form, int descriptors, int idleClients) throws IOException {
         this.host = host;
         this.form = form;
+        this.descriptors = descriptors;
+        this.idleClients = idleClients;
         Thread.ofVirtual().start(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = out.readLine()) != null;) {
@@ -149,7 +154,18 @@ public final class DescriptorExhaustion implements AutoCloseable {
 
     /** A host under the low limit whose servers run from the course's {@code form} ("classes" or "jars"). */
     public static DescriptorExhaustion start(String form, Path tmp) throws IOException {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/prlimit", "--nofile=" + DESCRIPTORS + ":" + DESCRIPTORS));
+        return start(form, tmp, DESCRIPTORS, IDLE_CLIENTS);
+    }
+
+    /**
+     * A host under {@code prlimit --nofile=descriptors:descriptors} that {@link #check} floods with
+     * {@code idleClients} (more than {@code descriptors}): a lower limit proves the same, with fewer connections.
+     */
+    public static DescriptorExhaustion start(String form, Path tmp, int descriptors, int idleClients) throws IOException {
+        if (idleClients <= descriptors) {
+            throw new IllegalArgumentException(idleClients + " idle clients cannot use up " + descriptors + " descriptors");
+        }
+        List<String> command = new ArrayList<>(List.of("/usr/bin/prlimit", "--nofile=" + descriptors + ":" + descriptors));
         List<String> java = MainRunner.java();
         command.addAll(java.subList(0, java.indexOf("-cp")));
         String other = System.getenv(OTHER_JAVA);
@@ -157,7 +173,8 @@ public final class DescriptorExhaustion implements AutoCloseable {
             command.set(2, other); // another JDK's java, e.g. 21, where a failure path differs (the poller)
         }
         command.addAll(List.of("-cp", hostClasspath(), ServerHost.class.getName(), CourseClasspath.of(form, tmp)));
-        return new DescriptorExhaustion(new ProcessBuilder(command).redirectErrorStream(true).start(), form);
+        return new DescriptorExhaustion(new ProcessBuilder(command).redirectErrorStream(true).start(), form, descriptors,
+                idleClients);
     }
 
     /** The host's output so far. */
@@ -190,7 +207,7 @@ public final class DescriptorExhaustion implements AutoCloseable {
         }
         List<Socket> idle = new ArrayList<>();
         try {
-            for (int i = 0; i < IDLE_CLIENTS; i++) { // the kernel finishes every handshake: the queue holds them
+            for (int i = 0; i < idleClients; i++) { // the kernel finishes every handshake: the queue holds them
                 Socket s = new Socket();
                 s.connect(address, 10_000);
                 idle.add(s);
@@ -258,7 +275,7 @@ public final class DescriptorExhaustion implements AutoCloseable {
      */
     private void awaitDescriptorsFreed() throws IOException {
         long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < end && host.isAlive() && openDescriptors() > DESCRIPTORS / 2) {
+        while (System.nanoTime() < end && host.isAlive() && openDescriptors() > descriptors / 2) {
             LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
         }
     }
@@ -275,7 +292,7 @@ public final class DescriptorExhaustion implements AutoCloseable {
         long open = 0;
         while (System.nanoTime() < end && host.isAlive()) {
             open = openDescriptors();
-            if (open >= DESCRIPTORS - 8) {
+            if (open >= descriptors - 8) {
                 return;
             }
             LockSupport.parkNanos(Duration.ofMillis(5).toNanos());

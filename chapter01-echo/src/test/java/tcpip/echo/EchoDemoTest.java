@@ -15,21 +15,25 @@ import tcpip.narration.Stage;
 import tcpip.narration.Stages;
 import tcpip.kernel.SocketTable;
 import tcpip.testing.MainRunner;
-import tcpip.echo.blocking.EchoCore;
-import tcpip.echo.selector.SelectorEchoCore;
-import tcpip.echo.selector.SelectorEchoServer;
 
-/** The narrated demo runs to its end and shows the states and numbers it promises. */
+/**
+ * The narrated demo runs to its end and shows the states and numbers it promises. The program runs once, in its own
+ * JVM as a learner starts it, and both tests read that run; each stage also runs alone, in this JVM.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EchoDemoTest {
 
+    /** The one run of {@code EchoDemo --no-pause}, started by the first test that needs it. */
+    private static final class DemoRun {
+        static final MainRunner.Result RESULT = MainRunner.run(Duration.ofSeconds(30), EchoDemo.class, "--no-pause");
+    }
+
     @Test
-    void theDemoShowsTheWholeCycle() throws Exception {
+    void theDemoShowsTheWholeCycle() {
         assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Stages.run(EchoDemo.stages(), new Narrator(new PrintStream(out, true, StandardCharsets.UTF_8)), false);
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(text).containsSubsequence("소켓 생성", "socket:[", "LISTEN",
+        String text = DemoRun.RESULT.stdout();
+        assertThat(text).as("EchoDemo --no-pause (exit %d, stderr: %s)", DemoRun.RESULT.exitCode(), DemoRun.RESULT.stderr())
+                .containsSubsequence("소켓 생성", "socket:[", "LISTEN",
                 "소켓 연결 설정", "chosen by the kernel", "ESTABLISHED", "inode=0", "fd ",
                 "데이터 송수신", "rx_queue=14", "received 14 back",
                 "소켓 연결 종료", "FIN_WAIT2", "CLOSE_WAIT", "read() returned -1", "TIME_WAIT", "s left",
@@ -51,7 +55,7 @@ class EchoDemoTest {
 
     @Test
     void theDemoProgramRunsToItsEnd() {
-        MainRunner.Result r = MainRunner.run(Duration.ofSeconds(30), EchoDemo.class, "--no-pause");
+        MainRunner.Result r = DemoRun.RESULT;
         assertThat(r.exitCode()).as("exit code (stderr: %s)", r.stderr()).isZero();
         assertThat(r.stdout()).contains("ESTABLISHED").contains("TIME_WAIT");
     }

@@ -17,7 +17,11 @@ import tcpip.echo.load.EchoLoad;
 import tcpip.echo.load.EchoPing;
 import tcpip.echo.nio.NioEchoClient;
 
-/** The client's line, ping and load modes, in-process and as the program a learner runs. */
+/**
+ * The client's line, ping and load modes, in-process and as the program a learner runs. Its own JVM where the process
+ * is the subject (stdin to the end, a message, a signal); its one-line failures run in this JVM ({@code runHere}),
+ * through the same {@code Cli} exits.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EchoClientModesTest {
 
@@ -77,7 +81,7 @@ class EchoClientModesTest {
             assertThat(message.exitCode()).as("stderr: %s", message.stderr()).isZero();
             assertThat(message.stdout()).contains("echo: héllo");
 
-            MainRunner.Result ping = MainRunner.run(PROGRAM_LIMIT, EchoClient.class, "--port", port, "--ping", "100",
+            MainRunner.Result ping = MainRunner.runHere(PROGRAM_LIMIT, EchoClient.class, "--port", port, "--ping", "100",
                     "--warmup", "10");
             assertThat(ping.exitCode()).as("stderr: %s", ping.stderr()).isZero();
             assertThat(ping.stdout()).contains("100 round trips of 64 bytes").contains("p99");
@@ -91,7 +95,7 @@ class EchoClientModesTest {
                 Socket holder = EchoClient.connect(server.address(), TIMEOUT)) {
             EchoClient.roundTrip(holder, "holding the only slot\n".getBytes(StandardCharsets.UTF_8));
             for (Class<?> client : new Class<?>[] {EchoClient.class, NioEchoClient.class}) {
-                MainRunner.Result r = MainRunner.run(PROGRAM_LIMIT, client, "--port", String.valueOf(server.port()),
+                MainRunner.Result r = MainRunner.runHere(PROGRAM_LIMIT, client, "--port", String.valueOf(server.port()),
                         "--message", "let me in, please");
                 assertThat(r.exitCode()).as("%s exit code (stdout: %s)", client.getSimpleName(), r.stdout()).isEqualTo(1);
                 assertThat(r.stderr()).contains("not an echo: the server answered \"server busy");
@@ -107,7 +111,7 @@ class EchoClientModesTest {
             closedPort = server.port();
         }
         // Nothing listens there now; if another program grabbed the port meanwhile, this check is moot.
-        MainRunner.Result r = MainRunner.run(PROGRAM_LIMIT, EchoClient.class, "--port", String.valueOf(closedPort),
+        MainRunner.Result r = MainRunner.runHere(PROGRAM_LIMIT, EchoClient.class, "--port", String.valueOf(closedPort),
                 "--message", "anyone?");
         if (r.exitCode() != 0) {
             assertThat(r.exitCode()).isEqualTo(1);
@@ -116,7 +120,7 @@ class EchoClientModesTest {
         }
         // The load mode too: its report goes to stdout, and a failed run still says so in one line on stderr
         // (it used to exit 1 with an empty stderr).
-        MainRunner.Result load = MainRunner.run(PROGRAM_LIMIT, EchoClient.class, "--port", String.valueOf(closedPort),
+        MainRunner.Result load = MainRunner.runHere(PROGRAM_LIMIT, EchoClient.class, "--port", String.valueOf(closedPort),
                 "--load", "3", "--requests", "1");
         if (load.exitCode() != 0) {
             assertThat(load.exitCode()).isEqualTo(1);
@@ -137,7 +141,7 @@ class EchoClientModesTest {
                     // the client gave up: the assertions below say why
                 }
             });
-            MainRunner.Result r = MainRunner.run(PROGRAM_LIMIT, EchoClient.class, "--port",
+            MainRunner.Result r = MainRunner.runHere(PROGRAM_LIMIT, EchoClient.class, "--port",
                     String.valueOf(fake.getLocalPort()), "--message", "hi");
             answer.join(PROGRAM_LIMIT);
             assertThat(r.exitCode()).isEqualTo(1);

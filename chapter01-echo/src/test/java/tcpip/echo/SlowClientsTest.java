@@ -21,8 +21,9 @@ import tcpip.echo.blocking.EchoClient;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SlowClientsTest {
 
-    static final Duration REQUEST = Duration.ofMillis(800);
-    static final Duration TRICKLE = Duration.ofMillis(100);
+    /** The request deadline under test: a few trickled bytes' worth, far below the read deadline. */
+    static final Duration REQUEST = Duration.ofMillis(400);
+    static final Duration TRICKLE = Duration.ofMillis(50);
     /** A scheduler on two busy cores: how late a deadline may act. */
     static final Duration SLACK = Duration.ofSeconds(3);
 
@@ -36,7 +37,7 @@ class SlowClientsTest {
             OutputStream out = slow.getOutputStream();
             long start = System.nanoTime();
             boolean cut = false;
-            for (int i = 0; i < 200 && !cut; i++) { // 20 s of trickling at most, never a newline
+            for (int i = 0; i < 200 && !cut; i++) { // 10 s of trickling at most, never a newline
                 try {
                     out.write('x');
                     Thread.sleep(TRICKLE); // the client's pace is the subject here, not a synchronisation

@@ -21,7 +21,10 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,8 +32,13 @@ import tcpip.testing.HomeworkAnswerKey;
 import tcpip.testing.TodoHint;
 import tcpip.testing.Weight;
 
-/** Grades BigEchoClient against an echo server with small buffers, so a write-then-read client never finishes. */
+/**
+ * Grades BigEchoClient against an echo server with small buffers, so a write-then-read client never finishes. The
+ * quick checks go first, the ones that wait for seconds last: the build's homework checks stop a wrong answer at its
+ * first failure.
+ */
 @ExtendWith(TodoHint.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BigEchoClientGradedTest {
 
@@ -132,6 +140,7 @@ class BigEchoClientGradedTest {
     }
 
     @Test
+    @Order(1)
     void aShortMessageComesBack() throws Exception {
         startEchoServer(Long.MAX_VALUE);
         byte[] hello = "hello, kernel\n".getBytes(StandardCharsets.UTF_8);
@@ -143,6 +152,7 @@ class BigEchoClientGradedTest {
 
     /** The exercise's point: a client that cannot interleave writing and reading never finishes, so it keeps at most half. */
     @Test
+    @Order(4)
     @Weight(6)
     void fourMebibytesComeBackThroughSixteenKibibyteBuffers() throws Exception {
         startEchoServer(Long.MAX_VALUE);
@@ -161,6 +171,7 @@ class BigEchoClientGradedTest {
      * SocketTimeoutException. Without a timeout select() waits forever; a loop of selectNow() keeps a core busy.
      */
     @Test
+    @Order(5)
     @Weight(2)
     void aSilentServerEndsInASocketTimeoutWithoutSpinning() throws Exception {
         startSilentServer();
@@ -242,6 +253,7 @@ class BigEchoClientGradedTest {
      * apart takes 3.6 s but is never silent for 3 s.
      */
     @Test
+    @Order(6)
     void aSlowServerThatKeepsAnsweringIsNotCutOff() throws Exception {
         startSlowServer(4096, 4, Duration.ofMillis(1200));
         byte[] message = new byte[4096];
@@ -265,6 +277,7 @@ class BigEchoClientGradedTest {
      * registered, so it can never be made blocking again.
      */
     @Test
+    @Order(3)
     void leavesTheChannelOpenAndNoSelectorBehind() throws Exception {
         startEchoServer(Long.MAX_VALUE);
         try (SocketChannel s = connect()) {
@@ -294,6 +307,7 @@ class BigEchoClientGradedTest {
     }
 
     @Test
+    @Order(2)
     void aServerThatStopsHalfwayIsAnEofException() throws Exception {
         startEchoServer(1000);
         byte[] message = new byte[2000];

@@ -52,8 +52,8 @@ public final class BlockedWriterClient {
                 });
                 if (SocketTable.available()) {
                     try {
-                        StallDetector.Stall s = StallDetector.await(written::get, socket.getLocalPort(),
-                                socket.getPort(), timeout.get());
+                        StallDetector.Stall s = StallDetector.await(written::get, () -> !writer.isAlive(),
+                                socket.getLocalPort(), socket.getPort(), timeout.get());
                         System.out.println(Msg.get("BlockedWriterClient.blocked", String.format("%,d", s.written()),
                                 (System.nanoTime() - start) / 1_000_000));
                         System.out.println(Msg.get("BlockedWriterClient.txQueue", String.format("%,d", s.writer().txQueue())));

@@ -57,6 +57,16 @@ public final class WindowFill {
     public static Result run(int sndbuf, int rcvbuf, long total, Duration timeout, Duration holdAfterStall,
             Consumer<LoopbackPair> connected)
             throws IOException, TimeoutException, InterruptedException {
+        return run(sndbuf, rcvbuf, total, timeout, () -> LockSupport.parkNanos(holdAfterStall.toNanos()), connected);
+    }
+
+    /**
+     * Same, the reader staying idle after the writer blocked until {@code whileBlocked} returns (e.g. until a
+     * capture shows the zero-window probes it waits for: what the sender's kernel does, not a guess at how long).
+     */
+    public static Result run(int sndbuf, int rcvbuf, long total, Duration timeout, Runnable whileBlocked,
+            Consumer<LoopbackPair> connected)
+            throws IOException, TimeoutException, InterruptedException {
         try (LoopbackPair pair = LoopbackPair.open((client, listener) -> {
             if (sndbuf > 0) {
                 client.setSendBufferSize(sndbuf); // before connect()
@@ -77,7 +87,8 @@ public final class WindowFill {
             });
             StallDetector.Stall stall;
             try {
-                stall = StallDetector.await(written::get, pair.clientPort(), pair.serverPort(), timeout);
+                stall = StallDetector.await(written::get, () -> !writer.isAlive(), pair.clientPort(), pair.serverPort(),
+                        timeout);
             } catch (TimeoutException e) {
                 pair.close(); // unblocks the writer
                 writer.join(timeout.toMillis());
@@ -85,7 +96,7 @@ public final class WindowFill {
             }
             Optional<SsInfo> writerSs = SsInfo.installed() ? SsInfo.of(pair.clientPort(), pair.serverPort())
                     : Optional.empty();
-            LockSupport.parkNanos(holdAfterStall.toNanos()); // the reader stays idle on purpose
+            whileBlocked.run(); // the reader stays idle on purpose
             long read = WindowCore.drain(pair.server(), total);
             writer.join(timeout.toMillis());
             if (failed.get() != null) {

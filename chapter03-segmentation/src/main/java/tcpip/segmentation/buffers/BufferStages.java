@@ -25,8 +25,14 @@ import tcpip.segmentation.mss.MssReport;
 /** 데이터 송수신 through the socket buffers: their sizes, the window, zero-window probes, the write-write deadlock. */
 public final class BufferStages {
 
-    /** How long the window stage's reader stays idle after the writer blocked: long enough for three probes. */
-    private static final Duration PROBE_WATCH = Duration.ofMillis(1_700);
+    /** Zero-window probes the window stage's reader waits for, idle, before it drains: three show the back-off. */
+    static final int PROBES = 3;
+    /**
+     * The longest the reader waits for them. It waits for the probes in the capture, not for a fixed time:
+     * a fixed 1.7 s after the writer blocked saw one probe only on a busy machine, where the writer's RTO
+     * (the probes' base) grows with the RTT and the writer can look blocked while it merely waits for a CPU.
+     */
+    static final Duration PROBE_WATCH_LIMIT = Duration.ofSeconds(10);
 
     private BufferStages() {
     }
@@ -100,13 +106,14 @@ public final class BufferStages {
         n.program(Msg.get("BufferStages.write64"));
         report(n, WindowFill.run(0, 0, 64L << 20, StageSupport.TIMEOUT));
         int small = 16 << 10;
-        n.program(Msg.get("BufferStages.again16k", PROBE_WATCH.toMillis()));
+        n.program(Msg.get("BufferStages.again16k", PROBES, PROBE_WATCH_LIMIT.toMillis()));
         PacketCapture[] capture = new PacketCapture[1];
         int[] ports = new int[2];
         InetSocketAddress[] writerEnd = new InetSocketAddress[1]; // the client writes: the ladder's client
         WindowFill.Result r;
         try {
-            r = WindowFill.run(small, small, 64L << 20, StageSupport.TIMEOUT, PROBE_WATCH, pair -> {
+            r = WindowFill.run(small, small, 64L << 20, StageSupport.TIMEOUT,
+                    () -> awaitProbes(capture[0], ports[0], ports[1], PROBES, PROBE_WATCH_LIMIT), pair -> {
                 ports[0] = pair.clientPort();
                 ports[1] = pair.serverPort();
                 writerEnd[0] = (InetSocketAddress) pair.client().getLocalSocketAddress();
@@ -148,6 +155,17 @@ public final class BufferStages {
     /** How long after the last probe its answer (the reader's window) is still part of the picture. */
     private static final double PROBE_ANSWER_SECONDS = 0.005;
 
+    /**
+     * Returns once {@code capture} shows the reader's zero window and {@code probes} probes after it, or after
+     * {@code limit}; at once without a capture (nothing would show the probes).
+     */
+    static void awaitProbes(PacketCapture capture, int writer, int reader, int probes, Duration limit) {
+        if (capture != null && capture.running()) {
+            capture.await(ps -> ZeroWindowProbes.find(ps.stream().map(PacketCapture.Packet::segment).toList(), writer,
+                    reader).probes().size() >= probes, limit);
+        }
+    }
+
     private static void zeroWindowProbes(Narrator n, PacketCapture capture, InetSocketAddress writerEnd, int reader,
             Optional<SsInfo> writerSs) {
         if (capture == null || !capture.running()) {
@@ -167,7 +185,7 @@ public final class BufferStages {
                     z.probes().get(i).describe(), i + 1, String.format("%.3f", intervals.get(i))));
         }
         n.result(Msg.get(z.backsOff() ? "BufferStages.probes.backOff" : "BufferStages.probes.notBackOff", z.probes().size(),
-                PROBE_WATCH.toMillis(), intervals.stream().map(v -> String.format("%.2f s", v)).toList()));
+                Math.round(intervals.stream().mapToDouble(Double::doubleValue).sum() * 1000), intervals.stream().map(v -> String.format("%.2f s", v)).toList()));
         Duration rtoMax = Duration.ofMillis(Sysctl.longOr("net/ipv4/tcp_rto_max_ms", 120_000));
         Optional<Duration> rto = writerSs.map(ss -> ss.fields().get("rto")).map(v -> Duration.ofNanos(
                 Math.round(Double.parseDouble(v) * 1e6)));

@@ -74,13 +74,17 @@ public final class BulkSender {
                 Msg.get("BulkSender.opt.perSize"));
         Cli.Option<Boolean> cpu = cli.flag("--cpu", Msg.get("BulkSender.opt.cpu"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --sweep\"");
-        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --write-size 1 --duration 1s\"");
+        cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --write-size 1 --duration 300ms\"");
         cli.parse(args);
         cli.run(() -> {
             InetSocketAddress server = new InetSocketAddress(host.get(), port.get());
-            Path file = Files.createTempFile("bulk-sender", ".bin");
+            // Only transferTo sends from a file: 16 MiB written for nothing would cost every other run its time.
+            boolean fromFile = sweep.get() || mode.get() == Mode.TRANSFER_TO;
+            Path file = fromFile ? Files.createTempFile("bulk-sender", ".bin") : null;
             try {
-                fill(file);
+                if (fromFile) {
+                    fill(file);
+                }
                 List<Measurement> results = new ArrayList<>();
                 if (sweep.get()) {
                     // A progress line (bytes sent, rate) on a terminal only; silent when piped.
@@ -106,7 +110,9 @@ public final class BulkSender {
                     }
                 }
             } finally {
-                Files.deleteIfExists(file);
+                if (file != null) {
+                    Files.deleteIfExists(file);
+                }
             }
         });
     }
@@ -209,7 +215,8 @@ public final class BulkSender {
 
     /**
      * Connects, sends for {@code duration} in writes of {@code writeSize} bytes, sends FIN, and
-     * waits for the receiver's count; the time includes draining the pipe.
+     * waits for the receiver's count; the time includes draining the pipe. {@code file} is what
+     * {@link Mode#TRANSFER_TO} sends (see {@link #fill}); the other modes do not read it (null is fine).
      */
     public static Measurement measure(InetSocketAddress server, Mode mode, int writeSize, Duration duration,
             Path file) throws IOException {

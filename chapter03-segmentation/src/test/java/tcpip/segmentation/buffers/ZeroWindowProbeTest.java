@@ -21,11 +21,15 @@ class ZeroWindowProbeTest {
         PacketCapture[] capture = new PacketCapture[1];
         int[] ports = new int[2];
         try {
-            WindowFill.run(16 << 10, 16 << 10, 64L << 20, Duration.ofSeconds(15), Duration.ofMillis(1_300), pair -> {
-                ports[0] = pair.clientPort();
-                ports[1] = pair.serverPort();
-                capture[0] = PacketCapture.start(pair.serverPort());
-            });
+            // 4 MiB: far more than the 16 KiB buffers hold (the writer blocks after ~60 KB), and every byte of
+            // it is captured after the drain. The reader stays idle until the capture shows two probes (bounded).
+            WindowFill.run(16 << 10, 16 << 10, 4L << 20, Duration.ofSeconds(15),
+                    () -> BufferStages.awaitProbes(capture[0], ports[0], ports[1], 2, BufferStages.PROBE_WATCH_LIMIT),
+                    pair -> {
+                        ports[0] = pair.clientPort();
+                        ports[1] = pair.serverPort();
+                        capture[0] = PacketCapture.start(pair.serverPort());
+                    });
         } finally {
             if (capture[0] != null) {
                 capture[0].stop();

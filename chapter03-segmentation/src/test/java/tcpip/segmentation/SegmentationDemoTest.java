@@ -44,7 +44,8 @@ class SegmentationDemoTest {
         SeqAckStages.stages().forEach(s -> expected.add(s.name()));
         expected.add("throughput");
         assertThat(SegmentationDemo.stages()).extracting(Stage::name).containsExactlyElementsOf(expected);
-        MainRunner.Result list = MainRunner.run(Duration.ofSeconds(20), SegmentationDemo.class, "--list");
+        // In this JVM: the README's demo lines run --list in a JVM of their own (ReadmeCommandsTest)
+        MainRunner.Result list = MainRunner.runHere(Duration.ofSeconds(20), SegmentationDemo.class, "--list");
         assertThat(list.exitCode()).isZero();
         assertThat(list.stdout()).contains("no-boundaries").contains("throughput");
     }

@@ -75,41 +75,56 @@ class LossLabTest {
         return narration.toString(StandardCharsets.UTF_8);
     }
 
+    /** The drop-middle run and what it narrated: one run, shared by the two tests that read it. */
+    private static DropRun.Outcome middle;
+    private static String middleSaid;
+
+    private static DropRun.Outcome middle() throws Exception {
+        if (middle == null) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            middle = DropMiddle.run(lab, new Narrator(new PrintStream(out, true, StandardCharsets.UTF_8)));
+            middleSaid = out.toString(StandardCharsets.UTF_8);
+        }
+        return middle;
+    }
+
     @Test
     void droppedSegmentIsSentTwiceAndTheBytesArriveIntact() throws Exception {
-        DropRun.Outcome o = DropMiddle.run(lab, n);
+        DropRun.Outcome o = middle();
+        String said = middleSaid;
         DropRun.DropResult r = o.result();
         assertThat(r.seq()).as("a SEQ range appears twice in the capture (empty capture or no drop fails here)\n%s",
-                said()).isPositive();
-        assertThat(r.transmissions()).as("the dropped SEQ range is in the capture twice\n%s", said()).isEqualTo(2);
+                said).isPositive();
+        assertThat(r.transmissions()).as("the dropped SEQ range is in the capture twice\n%s", said).isEqualTo(2);
         assertThat(r.dupAcks()).as("the receiver ACKed the hole again before the resend").isPositive();
         assertThat(r.shaGot()).as("SHA-256 of the receiver's bytes = the sender's").isEqualTo(r.shaSent());
-        assertThat(said()).contains("= the sender's (intact)");
+        assertThat(said).contains("= the sender's (intact)");
         // The capture starts at the hole, without a SYN: the lab knows its client's port, so the ladder
         // names the writer client and the listener server, and guesses nothing.
-        assertThat(LadderHeaders.of(said())).as("the drop-middle ladder\n%s", said()).singleElement().satisfies(h -> {
+        assertThat(LadderHeaders.of(said)).as("the drop-middle ladder\n%s", said).singleElement().satisfies(h -> {
             assertThat(h.clientPort()).as("the writing client's port").isEqualTo(o.conn().clientPort());
             assertThat(h.serverPort()).as("the listener's port").isEqualTo(o.conn().serverPort());
         });
-        assertThat(LadderHeaders.guesses(said())).isEmpty();
+        assertThat(LadderHeaders.guesses(said)).isEmpty();
     }
 
     @Test
     void theMiddleDropsResenderLineIsWhatTheNamespacesCountersSay() throws Exception {
-        DropRun.Outcome o = DropMiddle.run(lab, n);
+        DropRun.Outcome o = middle();
+        String said = middleSaid;
         Map<String, Long> counters = o.result().counters();
-        assertThat(counters.get("TcpExtTCPSackRecovery")).as("nstat: Recovery entered on SACK\n%s", said()).isPositive();
+        assertThat(counters.get("TcpExtTCPSackRecovery")).as("nstat: Recovery entered on SACK\n%s", said).isPositive();
         assertThat(counters.get("TcpExtTCPTimeouts")).as("nstat: no timer resent it").isZero();
         assertThat(Resenders.of(counters)).as("who resent, from the counters").containsExactly(Resenders.SACK);
-        assertThat(said()).contains("resent by: SACK recovery, resent before any timer").contains(": matches");
+        assertThat(said).contains("resent by: SACK recovery, resent before any timer").contains(": matches");
         // A wrong story set against the same counters is said not to match.
         assertThat(Resenders.line(counters, EnumSet.of(Resenders.TIMEOUT))).contains("does NOT match");
         assertThat(Resenders.line(counters, EnumSet.of(Resenders.PROBE))).contains("does NOT match");
         RecoveryDecision d = DropMiddle.decide(lab, o);
-        assertThat(d.countRule()).as("a duplicate ACK SACKed tcp_reordering segments before the resend\n%s", said())
+        assertThat(d.countRule()).as("a duplicate ACK SACKed tcp_reordering segments before the resend\n%s", said)
                 .isPositive();
         d.traced().ifPresent(t -> assertThat(t.recoveryAt()).as("the trace: Recovery at a duplicate ACK, never after "
-                + "the count rule's\n%s", said()).isBetween(1, d.countRule()));
+                + "the count rule's\n%s", said).isBetween(1, d.countRule()));
     }
 
     @Test

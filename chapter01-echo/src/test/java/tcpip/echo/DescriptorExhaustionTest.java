@@ -34,16 +34,12 @@ import tcpip.testing.DescriptorExhaustion.Server;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class DescriptorExhaustionTest {
 
-    /** The host's limit: low, so that a few idle clients use it up (256 and 300 proved the same, slower). */
-    static final int DESCRIPTORS = 64;
-    /** More idle clients than descriptors: the server runs out, whatever the JVM itself holds. */
-    static final int IDLE_CLIENTS = 80;
 
     @ParameterizedTest(name = "from {0}")
     @ValueSource(strings = {"classes", "jars"})
     void everyServerOutOfDescriptorsStaysUpAndServesAgain(String form, @TempDir Path tmp) throws Exception {
         assumeTrue(DescriptorExhaustion.available(), "needs prlimit (util-linux) and /proc");
-        try (DescriptorExhaustion host = DescriptorExhaustion.start(form, tmp, DESCRIPTORS, IDLE_CLIENTS)) {
+        try (DescriptorExhaustion host = DescriptorExhaustion.start(form, tmp)) {
             for (Server s : servers(form)) {
                 host.check(s);
             }

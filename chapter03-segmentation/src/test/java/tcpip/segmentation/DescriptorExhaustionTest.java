@@ -33,10 +33,6 @@ import tcpip.testing.DescriptorExhaustion.Server;
 class DescriptorExhaustionTest {
 
     static final String PKG = "tcpip.segmentation.";
-    /** The host's limit: low, so that a few idle clients use it up (256 and 300 proved the same, slower). */
-    static final int DESCRIPTORS = 64;
-    /** More idle clients than descriptors: the server runs out, whatever the JVM itself holds. */
-    static final int IDLE_CLIENTS = 80;
     static final List<String> COMMON = List.of("--port", "0", "--max-connections", "1000");
     static final Duration LOG_WAIT = Duration.ofSeconds(1);
 
@@ -44,7 +40,7 @@ class DescriptorExhaustionTest {
     @ValueSource(strings = {"classes", "jars"})
     void everyServerOutOfDescriptorsStaysUpAndServesAgain(String form, @TempDir Path tmp) throws Exception {
         assumeTrue(DescriptorExhaustion.available(), "needs prlimit (util-linux) and /proc");
-        try (DescriptorExhaustion host = DescriptorExhaustion.start(form, tmp, DESCRIPTORS, IDLE_CLIENTS)) {
+        try (DescriptorExhaustion host = DescriptorExhaustion.start(form, tmp)) {
             for (Server s : servers()) {
                 host.check(s);
             }

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -199,8 +200,12 @@ public final class BufferStages {
             n.note(Msg.get("BufferStages.probeTimer.noSs"));
         }
         double lastProbe = z.probes().isEmpty() ? z.zeroWindow().time() : z.probes().get(z.probes().size() - 1).time();
-        List<Segment> zeroOn = capture.segments().stream() // the zero window, the probes, their answers
-                .filter(s -> s.time() >= z.zeroWindow().time() && s.time() <= lastProbe + PROBE_ANSWER_SECONDS).toList();
+        // The zero window, the probes and their answers; after the last probe only the reader's answer to it:
+        // the reader starts draining as soon as the capture shows that probe, and its drain is not this picture.
+        List<Segment> zeroOn = new ArrayList<>(capture.segments().stream()
+                .filter(s -> s.time() >= z.zeroWindow().time() && s.time() <= lastProbe).toList());
+        capture.segments().stream().filter(s -> s.time() > lastProbe && s.time() <= lastProbe + PROBE_ANSWER_SECONDS
+                && s.srcPort() == reader).findFirst().ifPresent(zeroOn::add);
         n.ladder(zeroOn, writerEnd); // the zero window and the probes, as a picture; the writer is the client
         n.timeSequence(capture.segments());
     }

@@ -10,12 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,7 +43,6 @@ class MessagesBundleTest {
     static final Bundle MSG = Bundle.of(BUNDLE);
     static final Duration LIMIT = Duration.ofSeconds(30);
     static final Pattern HANGUL = Pattern.compile("[가-힣]");
-    static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+)}");
     static final List<Class<?>> MAINS = List.of(EchoServer.class, NioEchoServer.class, SelectorEchoServer.class,
             EchoClient.class, NioEchoClient.class, EchoDemo.class);
 
@@ -82,32 +79,6 @@ class MessagesBundleTest {
     @Test
     void everyCodeExcerptHasItsKoreanExplanation() {
         CodeNotes.assertEveryMarkerExplained();
-    }
-
-    /** A lone apostrophe in a MessageFormat pattern starts a quote and swallows the placeholders after it. */
-    @Test
-    void everySentenceKeepsEveryPlaceholderWhenFormatted() throws Exception {
-        Properties en = new Properties();
-        try (var in = getClass().getResourceAsStream("/tcpip/echo/messages.properties")) {
-            en.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-        }
-        for (String key : en.stringPropertyNames()) {
-            List<String> args = new ArrayList<>();
-            Matcher m = PLACEHOLDER.matcher(en.getProperty(key));
-            while (m.find()) {
-                int n = Integer.parseInt(m.group(1));
-                while (args.size() <= n) {
-                    args.add("<" + args.size() + ">");
-                }
-            }
-            for (Lang lang : Lang.values()) {
-                String text = MSG.get(lang == Lang.KO, key, args.toArray());
-                for (String arg : args) {
-                    assertThat(text).as("%s (%s): a lone ' before a placeholder hides it", key, lang).contains(arg);
-                }
-                assertThat(text).as("%s (%s) formatted", key, lang).doesNotContain("''");
-            }
-        }
     }
 
     @Test

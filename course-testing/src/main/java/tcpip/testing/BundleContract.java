@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.text.MessageFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -42,7 +45,29 @@ public final class BundleContract {
             assertThat(placeholders(ko.getProperty(key))).as("placeholders of %s in %s_ko", key, baseName)
                     .isEqualTo(placeholders(en.getProperty(key)));
             assertThat(ko.getProperty(key)).as("%s in %s_ko is Korean", key, baseName).containsPattern("[가-힣]");
+            assertKeepsPlaceholders(baseName, key, en.getProperty(key), Locale.ENGLISH);
+            assertKeepsPlaceholders(baseName + "_ko", key, ko.getProperty(key), Locale.KOREAN);
         }
+    }
+
+    /**
+     * A lone apostrophe in a MessageFormat pattern starts a quote and swallows the placeholders after it:
+     * formatted as kernel-view's Bundle formats it (MessageFormat with the arguments as strings; no arguments,
+     * {@code ''} made {@code '}), every placeholder shows its argument and no doubled apostrophe is left.
+     */
+    private static void assertKeepsPlaceholders(String bundle, String key, String pattern, Locale locale) {
+        List<String> args = new ArrayList<>();
+        for (String n : placeholders(pattern)) {
+            while (args.size() <= Integer.parseInt(n)) {
+                args.add("<" + args.size() + ">");
+            }
+        }
+        String text = args.isEmpty() ? pattern.replace("''", "'")
+                : new MessageFormat(pattern, locale).format(args.toArray());
+        for (String n : placeholders(pattern)) {
+            assertThat(text).as("%s in %s: a lone ' before a placeholder hides it", key, bundle).contains("<" + n + ">");
+        }
+        assertThat(text).as("%s in %s, formatted", key, bundle).doesNotContain("''");
     }
 
     private static Set<String> placeholders(String s) {

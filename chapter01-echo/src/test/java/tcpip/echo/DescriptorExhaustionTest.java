@@ -2,9 +2,7 @@ package tcpip.echo;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -68,7 +66,7 @@ class DescriptorExhaustionTest {
     static Probe twoRoundTrips() {
         byte[] hello = "after the exhaustion\n".getBytes(StandardCharsets.UTF_8);
         return (at, log) -> {
-            try (Socket s = connect(at)) {
+            try (Socket s = Probe.connect(at)) {
                 OutputStream o = s.getOutputStream();
                 for (int round = 0; round < 2; round++) {
                     o.write(hello);
@@ -79,12 +77,5 @@ class DescriptorExhaustionTest {
                 return true;
             }
         };
-    }
-
-    private static Socket connect(InetSocketAddress at) throws IOException {
-        Socket s = new Socket();
-        s.connect(at, 1_000);
-        s.setSoTimeout(1_000);
-        return s;
     }
 }

@@ -2,8 +2,6 @@ package tcpip.segmentation;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -73,7 +71,7 @@ class DescriptorExhaustionTest {
     /** Sends {@code request} and FIN; served if the reply is exactly {@code expected}. */
     static Probe reply(byte[] request, byte[] expected) {
         return (at, log) -> {
-            try (Socket s = connect(at)) {
+            try (Socket s = Probe.connect(at)) {
                 s.getOutputStream().write(request);
                 s.shutdownOutput();
                 return Arrays.equals(s.getInputStream().readAllBytes(), expected);
@@ -85,7 +83,7 @@ class DescriptorExhaustionTest {
     static Probe logged(String words) {
         return (at, log) -> {
             int port;
-            try (Socket s = connect(at)) {
+            try (Socket s = Probe.connect(at)) {
                 port = s.getLocalPort();
                 s.getOutputStream().write("probe".getBytes(StandardCharsets.UTF_8));
                 s.shutdownOutput();
@@ -101,12 +99,5 @@ class DescriptorExhaustionTest {
         f[3] = (byte) payload.length;
         System.arraycopy(payload, 0, f, 4, payload.length);
         return f;
-    }
-
-    private static Socket connect(InetSocketAddress at) throws IOException {
-        Socket s = new Socket();
-        s.connect(at, 1_000);
-        s.setSoTimeout(1_000);
-        return s;
     }
 }

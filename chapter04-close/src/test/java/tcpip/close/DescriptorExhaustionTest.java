@@ -2,8 +2,6 @@ package tcpip.close;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +49,7 @@ class DescriptorExhaustionTest {
         return List.of(
                 new Server("tcpip.close.halfclose.HalfCloseFileServer", with(common, "--root", root.toString()),
                         "serving", (at, log) -> {
-                            try (Socket s = connect(at)) {
+                            try (Socket s = Probe.connect(at)) {
                                 s.getOutputStream().write("a.txt\n".getBytes(StandardCharsets.UTF_8));
                                 return Arrays.equals(s.getInputStream().readNBytes(5), "OK 2\n".getBytes(StandardCharsets.UTF_8));
                             }
@@ -63,7 +61,7 @@ class DescriptorExhaustionTest {
                 // after the burst (alone: 1 tick in 2 s), and why is not found yet; a flaky check would not do.
                 new Server("tcpip.close.reset.LingerServer", with(common, "--bytes", "64M", "--linger", "600"),
                         "listening on", (at, log) -> {
-                            try (Socket s = connect(at)) {
+                            try (Socket s = Probe.connect(at)) {
                                 return s.getInputStream().readNBytes(1).length == 1;
                             }
                         }),
@@ -83,19 +81,12 @@ class DescriptorExhaustionTest {
     static Probe logged(String words) {
         return (at, log) -> {
             int port;
-            try (Socket s = connect(at)) {
+            try (Socket s = Probe.connect(at)) {
                 port = s.getLocalPort();
                 s.shutdownOutput();
                 s.getInputStream().readAllBytes(); // until the server closes
             }
             return log.await(LOG_WAIT, ":" + port, words);
         };
-    }
-
-    private static Socket connect(InetSocketAddress at) throws IOException {
-        Socket s = new Socket();
-        s.connect(at, 1_000);
-        s.setSoTimeout(1_000);
-        return s;
     }
 }

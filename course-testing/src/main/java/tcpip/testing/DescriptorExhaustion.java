@@ -69,6 +69,14 @@ public final class DescriptorExhaustion implements AutoCloseable {
     @FunctionalInterface
     public interface Probe {
         boolean served(InetSocketAddress at, Log log) throws IOException;
+
+        /** A probe's connection to {@code at}: one second to connect, one second per read. */
+        static Socket connect(InetSocketAddress at) throws IOException {
+            Socket s = new Socket();
+            s.connect(at, 1_000);
+            s.setSoTimeout(1_000);
+            return s;
+        }
     }
 
     /**

@@ -20,7 +20,7 @@ final class ForegroundCommand {
 
     /** The longest a line may run. */
     static final Duration LIMIT = Duration.ofSeconds(90);
-    /** README.md and README.ko.md show the same commands: one that passed in this JVM is not run again. */
+    /** A line that passed in this JVM is not run again (a README may show the same command in two fences). */
     private static final Set<String> PASSED = ConcurrentHashMap.newKeySet();
 
     private ForegroundCommand() {

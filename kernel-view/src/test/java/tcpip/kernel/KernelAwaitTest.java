@@ -1,0 +1,32 @@
+package tcpip.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** How often KernelAwait looks at /proc: often at first, never late by more than 5 % or 1 ms. */
+class KernelAwaitTest {
+
+    private static long pauseMillis(long waitedMillis) {
+        return Duration.ofNanos(KernelAwait.pauseNanos(Duration.ofMillis(waitedMillis).toNanos())).toMillis();
+    }
+
+    @Test
+    void itLooksEveryMillisecondForTheFirst20Milliseconds() {
+        assertThat(pauseMillis(0)).isEqualTo(1);
+        assertThat(pauseMillis(20)).isEqualTo(1);
+    }
+
+    @Test
+    void thenEveryTwentiethOfTheTimeWaited() {
+        assertThat(pauseMillis(100)).isEqualTo(5);
+        assertThat(pauseMillis(199)).isLessThan(10);
+    }
+
+    @Test
+    void andNeverLessOftenThanEvery10Milliseconds() {
+        assertThat(pauseMillis(200)).isEqualTo(10);
+        assertThat(pauseMillis(60_000)).isEqualTo(10);
+    }
+}

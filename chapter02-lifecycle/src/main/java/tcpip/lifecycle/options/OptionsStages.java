@@ -81,14 +81,16 @@ public final class OptionsStages {
 
     private static void reuseAddress(Narrator n) throws Exception {
         int port;
+        int clientPort;
         try (LoopbackPair pair = LoopbackPair.open().readTimeout(KERNEL_WAIT)) {
             port = pair.serverPort();
+            clientPort = pair.clientPort();
             pair.server().close(); // the server closes first: TIME_WAIT will be on the server's port
             pair.client().getInputStream().read(); // -1: the server's FIN arrived; closing completes the close
         }
         if (n.available()) {
-            n.row(KernelAwait.awaitRow(r -> r.localPort() == port && r.state() == TcpState.TIME_WAIT, KERNEL_WAIT,
-                    "TIME_WAIT on " + port));
+            // both ports: another program's socket may use the same port number on ::1
+            n.row(KernelAwait.await(port, clientPort, TcpState.TIME_WAIT, KERNEL_WAIT));
         }
         n.code(OptionsCore.class, "server-options");
         InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);

@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
+import tcpip.kernel.Background;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.ListeningPorts;
 import tcpip.kernel.SocketTable;
@@ -26,6 +28,7 @@ import tcpip.net.AcceptLoop;
 import tcpip.testing.MainRunner;
 
 /** The chapter on one screen keeps its word: connected before accept(), and a client that resets costs one line. */
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LateAcceptTest {
 
@@ -40,7 +43,7 @@ class LateAcceptTest {
             int port = server.getLocalPort();
             CompletableFuture<MainRunner.Result> client = CompletableFuture.supplyAsync(() -> MainRunner.runHere(WAIT,
                     LateAcceptClient.class, "--port", String.valueOf(port), "--connections", String.valueOf(CONNECTIONS),
-                    "--timeout", "20s"));
+                    "--timeout", "20s"), Background.OWN_THREAD);
             // All three handshakes finished, and the connections wait in the accept queue: nobody accepted yet.
             KernelAwait.awaitRow(r -> r.localPort() == port && r.state() == TcpState.LISTEN && r.rxQueue() == CONNECTIONS,
                     WAIT, "the client's connections in the accept queue");

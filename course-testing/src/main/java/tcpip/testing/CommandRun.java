@@ -25,7 +25,7 @@ public record CommandRun(int exitCode, String output) {
                 } catch (IOException e) {
                     return "";
                 }
-            });
+            }, MainRunner.OWN_THREAD);
             boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
             if (!done) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -19,6 +20,13 @@ import java.util.concurrent.TimeoutException;
  * for programs that call System.exit.
  */
 public final class MainRunner {
+
+    /**
+     * Where a child's output is read, and other work that blocks: a daemon thread of its own, never the
+     * common pool of {@code supplyAsync(task)}, which has one thread on 2 cores (kernel-view's
+     * {@code Background.OWN_THREAD} for the course's programs; this module sits below kernel-view).
+     */
+    public static final Executor OWN_THREAD = task -> Thread.ofPlatform().daemon().name("background").start(task);
 
     private MainRunner() {
     }
@@ -121,6 +129,6 @@ public final class MainRunner {
             } catch (IOException e) {
                 return "";
             }
-        });
+        }, OWN_THREAD);
     }
 }

@@ -218,7 +218,7 @@ public final class PacketAccess {
             } catch (IOException e) {
                 return "";
             }
-        });
+        }, Background.OWN_THREAD);
         try {
             p.getOutputStream().close();
             if (!p.waitFor(TRIAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {

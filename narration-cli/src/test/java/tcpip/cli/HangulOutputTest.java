@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tcpip.kernel.Background;
 import tcpip.narration.Watch;
 import tcpip.testing.MainRunner;
 
@@ -36,7 +37,7 @@ class HangulOutputTest {
             } catch (IOException e) {
                 return new byte[0];
             }
-        });
+        }, Background.OWN_THREAD);
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return new String[] {new String(out, StandardCharsets.UTF_8), new String(err.join(), StandardCharsets.UTF_8)};

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
+import tcpip.kernel.Background;
 import tcpip.kernel.KernelText;
 
 /**
@@ -144,7 +145,7 @@ public final class ReadmeOutput {
             } catch (IOException ex) {
                 return "";
             }
-        });
+        }, Background.OWN_THREAD);
         if (!p.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException(Msg.get("readme.too.slow", e.where(), e.main(), String.valueOf(RUN_LIMIT.toSeconds())));

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tcpip.kernel.Background;
 import tcpip.kernel.PacketAccess;
 
 /**
@@ -104,7 +105,7 @@ class UnprivilegedTourTest {
                 } catch (IOException e) {
                     return e.toString();
                 }
-            });
+            }, Background.OWN_THREAD);
             if (!p.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return "timed out after " + LIMIT_SECONDS + " s: " + out.getNow("");

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import tcpip.cli.Cli;
+import tcpip.kernel.Background;
 import tcpip.kernel.Endpoint;
 import tcpip.kernel.SocketTable;
 import tcpip.lifecycle.Msg;
@@ -96,7 +97,7 @@ public final class RefusedStages {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, Background.OWN_THREAD);
             if (!firstFailure.await(KERNEL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException(Msg.get("LifecycleDemo.retry.noFailure"));
             }

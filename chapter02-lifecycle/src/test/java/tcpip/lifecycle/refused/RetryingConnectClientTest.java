@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tcpip.kernel.Background;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
@@ -45,7 +46,7 @@ class RetryingConnectClientTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, Background.OWN_THREAD);
             assertThat(firstFailure.await(5, TimeUnit.SECONDS)).as("the client failed before the server existed").isTrue();
             try (ServerSocket server = reserved.listen(1);
                     Socket socket = connected.get(5, TimeUnit.SECONDS);

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tcpip.kernel.Background;
 import tcpip.kernel.PacketAccess;
 import tcpip.segmentation.Msg;
 
@@ -224,7 +225,7 @@ public final class Netns {
             } catch (IOException e) {
                 return "";
             }
-        });
+        }, Background.OWN_THREAD);
         try (var in = p.getOutputStream()) {
             if (input != null) {
                 in.write(input.getBytes(StandardCharsets.UTF_8));

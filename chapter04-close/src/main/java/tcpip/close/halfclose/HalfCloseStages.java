@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import tcpip.cli.Cli;
 import tcpip.close.Msg;
 import tcpip.close.StageSupport;
+import tcpip.kernel.Background;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.TcpState;
 import tcpip.narration.ArticleSection;
@@ -101,7 +102,7 @@ public final class HalfCloseStages {
                 }
                 n.program(Msg.get("CloseDemo.shutdown.start"));
                 CompletableFuture<HalfCloseFileServer.ShutdownReport> report =
-                        CompletableFuture.supplyAsync(() -> server.shutdown(SHUTDOWN_DEADLINE));
+                        CompletableFuture.supplyAsync(() -> server.shutdown(SHUTDOWN_DEADLINE), Background.OWN_THREAD);
                 if (n.available()) {
                     KernelAwait.awaitTable(rows -> rows.stream().noneMatch(r -> r.localPort() == port
                             && r.state() == TcpState.LISTEN), WAIT, Msg.get("CloseDemo.await.listenerClosed"));

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import tcpip.cli.Cli;
 import tcpip.close.Msg;
 import tcpip.close.StageSupport;
+import tcpip.kernel.Background;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
@@ -73,7 +74,7 @@ public final class TimeWaitStages {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                });
+                }, Background.OWN_THREAD);
                 client.connect(first.getLocalSocketAddress(), wait);
                 client.setSoTimeout(wait);
                 client.getInputStream().readAllBytes(); // until the server's FIN

@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tcpip.kernel.Background;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
@@ -126,7 +127,7 @@ class FileTransferIntegrityTest {
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, Background.OWN_THREAD);
             Process client = child(HalfCloseFileClient.class, "--port", String.valueOf(fake.getLocalPort()),
                     "--file", "slow.bin", "--out", target.toString(), "--timeout", "30s");
             try {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tcpip.kernel.Background;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
@@ -73,7 +74,7 @@ class GracefulShutdownTest {
     void aTransferInFlightFinishesWithFinAndNewClientsAreRefused() throws Exception {
         try (Socket inFlight = clientInFlight()) {
             CompletableFuture<HalfCloseFileServer.ShutdownReport> report =
-                    CompletableFuture.supplyAsync(() -> server.shutdown(Duration.ofSeconds(10)));
+                    CompletableFuture.supplyAsync(() -> server.shutdown(Duration.ofSeconds(10)), Background.OWN_THREAD);
             KernelAwait.awaitTable(rows -> rows.stream().noneMatch(r -> r.localPort() == port
                     && r.state() == TcpState.LISTEN), WAIT, "the LISTEN row gone");
             assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())

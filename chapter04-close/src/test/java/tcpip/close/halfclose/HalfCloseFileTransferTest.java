@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tcpip.kernel.Background;
 
 /** Half-close file transfer: integrity by SHA-256, the Thank you, no partial files, raw bytes for nc. */
 @Timeout(60)
@@ -113,7 +114,7 @@ class HalfCloseFileTransferTest {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            });
+            }, Background.OWN_THREAD);
             Path target = downloads.resolve("partial.bin");
             assertThatThrownBy(() -> HalfCloseFileClient.download(HOST, fake.getLocalPort(), "x", target, TIMEOUT,
                     new PrintStream(clientLog, true, StandardCharsets.UTF_8), tcpip.narration.Progress.start("test", -1)))
@@ -138,7 +139,7 @@ class HalfCloseFileTransferTest {
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, Background.OWN_THREAD);
             Path target = downloads.resolve("stalled.bin");
             assertThatThrownBy(() -> HalfCloseFileClient.download(HOST, fake.getLocalPort(), "x", target,
                     Duration.ofMillis(300), new PrintStream(clientLog, true, StandardCharsets.UTF_8),

@@ -1,5 +1,6 @@
 package tcpip.close.homework;
 
+import tcpip.kernel.Background;
 import tcpip.testing.Within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -60,7 +61,7 @@ class DrainingCloserGradedTest {
                 int clientPort = client.getLocalPort();
                 client.getOutputStream().write(REQUEST);
                 client.getOutputStream().write(new byte[EXTRA]); // more than the server will read
-                CompletableFuture<String> clientSaw = CompletableFuture.supplyAsync(() -> readToEnd(client));
+                CompletableFuture<String> clientSaw = CompletableFuture.supplyAsync(() -> readToEnd(client), Background.OWN_THREAD);
 
                 server.getInputStream().readNBytes(REQUEST.length);
                 server.getOutputStream().write("RESPONSE\n".getBytes(StandardCharsets.UTF_8));
@@ -156,7 +157,7 @@ class DrainingCloserGradedTest {
                     } catch (IOException e) {
                         return "client failed: " + e;
                     }
-                });
+                }, Background.OWN_THREAD);
                 long start = System.nanoTime();
                 long discarded = Within.call(Duration.ofSeconds(8), "drainAndClose",
                         () -> DrainingCloser.drainAndClose(server, DRAIN_DEADLINE));
@@ -181,7 +182,7 @@ class DrainingCloserGradedTest {
                 client.setSoTimeout(10_000);
                 Socket server = listener.accept();
                 client.getOutputStream().write(new byte[EXTRA]);
-                CompletableFuture<String> clientSaw = CompletableFuture.supplyAsync(() -> readToEnd(client));
+                CompletableFuture<String> clientSaw = CompletableFuture.supplyAsync(() -> readToEnd(client), Background.OWN_THREAD);
                 long discarded = Within.call(Duration.ofSeconds(8), "drainAndClose",
                         () -> DrainingCloser.drainAndClose(server, DRAIN_DEADLINE));
                 assertThat(clientSaw.get(5, TimeUnit.SECONDS)).as("the client must see a clean end of stream, not"
@@ -216,7 +217,7 @@ class DrainingCloserGradedTest {
                         return "client failed while sending: " + e;
                     }
                     return readToEnd(client);
-                });
+                }, Background.OWN_THREAD);
                 server.getInputStream().readNBytes(REQUEST.length);
                 server.getOutputStream().write("완료\n".getBytes(StandardCharsets.UTF_8));
                 long discarded = Within.call(Duration.ofSeconds(8), "step 1: drainAndClose with 200 KB unread",
@@ -241,7 +242,7 @@ class DrainingCloserGradedTest {
                     } catch (IOException e) {
                         return -2;
                     }
-                });
+                }, Background.OWN_THREAD);
                 long start = System.nanoTime();
                 long discarded = Within.call(Duration.ofSeconds(8), "step 2: drainAndClose, FIN first",
                         () -> DrainingCloser.drainAndClose(server, Duration.ofSeconds(3)));

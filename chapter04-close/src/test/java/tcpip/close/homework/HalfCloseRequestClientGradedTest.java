@@ -1,5 +1,6 @@
 package tcpip.close.homework;
 
+import tcpip.kernel.Background;
 import tcpip.testing.Within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -54,7 +55,7 @@ class HalfCloseRequestClientGradedTest {
             } catch (IOException e) {
                 return "server failed: " + e;
             }
-        });
+        }, Background.OWN_THREAD);
     }
 
     @AfterEach

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import tcpip.kernel.Background;
 import tcpip.narration.Narrator;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
@@ -78,7 +79,7 @@ class OrderlyCloseTest {
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            });
+            }, Background.OWN_THREAD);
             OrderlyCloseClient.run("127.0.0.1", port, first, OrderlyCloseCore.SECOND_CLOSER_PAUSE, WAIT, false,
                     new Narrator(new PrintStream(clientOut, true, StandardCharsets.UTF_8)));
             server.get(30, TimeUnit.SECONDS);

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tcpip.kernel.Background;
 import tcpip.narration.Narrator;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
@@ -103,7 +104,7 @@ class LingerTest {
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            });
+            }, Background.OWN_THREAD);
             Duration took = LingerServer.sendAndClose(p.server(), 100_000, 3, quiet);
             assertThat(reader.get(5, TimeUnit.SECONDS)).as("a reading peer gets everything, then FIN").isEqualTo(100_000);
             assertThat(took).as("close() returned when the FIN was ACKed, long before 3 s").isLessThan(Duration.ofSeconds(2));

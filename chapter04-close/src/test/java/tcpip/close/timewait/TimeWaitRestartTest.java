@@ -18,8 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tcpip.kernel.Background;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
@@ -27,6 +29,7 @@ import tcpip.kernel.TcpState;
 import tcpip.kernel.TimerKind;
 
 /** A server that closed first restarts on the same port: SO_REUSEADDR decides, TIME_WAIT rows are the reason. */
+@Isolated // switches the process-wide language (or stdout): nothing may run beside it
 @Timeout(30)
 class TimeWaitRestartTest {
 
@@ -58,7 +61,7 @@ class TimeWaitRestartTest {
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            });
+            }, Background.OWN_THREAD);
             for (int i = 0; i < clients; i++) {
                 try (Socket c = new Socket(LOOPBACK, port)) {
                     c.setSoTimeout(5_000);

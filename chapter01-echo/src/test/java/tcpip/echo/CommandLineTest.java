@@ -3,6 +3,7 @@ package tcpip.echo;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.echo.blocking.PlainEchoServer;
 import tcpip.testing.CliContract;
 import tcpip.echo.blocking.EchoClient;
@@ -16,6 +17,7 @@ import tcpip.echo.selector.SelectorEchoServer;
  * strict: {@code 2d} (no such unit), {@code 600h} (past the 24 h limit) and {@code 0s} (no
  * deadline at all) are refused, not read as something else.
  */
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CommandLineTest {
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.testing.MainRunner;
 import tcpip.echo.blocking.EchoClient;
 import tcpip.echo.blocking.EchoServer;
@@ -22,6 +23,7 @@ import tcpip.echo.nio.NioEchoClient;
  * is the subject (stdin to the end, a message, a signal); its one-line failures run in this JVM ({@code runHere}),
  * through the same {@code Cli} exits.
  */
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EchoClientModesTest {
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.narration.Narrator;
 import tcpip.narration.Stage;
 import tcpip.narration.Stages;
@@ -20,6 +21,7 @@ import tcpip.testing.MainRunner;
  * The narrated demo runs to its end and shows the states and numbers it promises. The program runs once, in its own
  * JVM as a learner starts it, and both tests read that run; each stage also runs alone, in this JVM.
  */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EchoDemoTest {
 

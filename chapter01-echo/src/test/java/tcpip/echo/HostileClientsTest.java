@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tcpip.kernel.Descriptors;
@@ -28,6 +29,7 @@ import tcpip.echo.blocking.EchoClient;
  * reset storm leaves no descriptor behind, dead connections do not hold the connection cap, and
  * a client that does not read is dropped by the write deadline.
  */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HostileClientsTest {
 

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.cli.Lang;
 import tcpip.kernel.Bundle;
 import tcpip.testing.BundleContract;
@@ -36,6 +37,7 @@ import tcpip.echo.selector.SelectorEchoServer;
  * code, socket rows and numbers stays as it is). The Korean programs all start together, when the
  * first test needs one of them ({@link KoreanRuns}), so the checks cost about one program's time.
  */
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MessagesBundleTest {
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.lifecycle.creation.SocketCreationProbe;
 import tcpip.lifecycle.handshake.HandshakeClient;
 import tcpip.lifecycle.options.BufferOptionsClient;
@@ -16,6 +17,7 @@ import tcpip.lifecycle.refused.RetryingConnectClient;
 import tcpip.testing.MainRunner;
 
 /** Every client main: a failure is one clear line on stderr and exit 1, never a stack trace or exit 0. */
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClientFailuresTest {
 

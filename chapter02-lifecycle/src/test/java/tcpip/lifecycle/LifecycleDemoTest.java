@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tcpip.kernel.PacketCapture;
@@ -23,6 +24,7 @@ import tcpip.narration.Stage;
 import tcpip.narration.Stages;
 
 /** Each demo stage runs on its own, finishes in seconds and says what it claims; no claim is fixed text. */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 class LifecycleDemoTest {
 
     /** A line each stage must print (with the kernel view available). */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.lifecycle.backlog.NonAcceptingServer;
 import tcpip.lifecycle.creation.SocketCreationProbe;
 import tcpip.lifecycle.handshake.HandshakeClient;
@@ -21,6 +22,7 @@ import tcpip.testing.MainRunner;
  * Durations are strict: {@code 2d} is no unit, {@code 600h} is beyond any deadline, {@code 0s}
  * is refused wherever zero would mean "no deadline"; a host that is not an IP literal fails at once.
  */
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class MainsCliTest {
 

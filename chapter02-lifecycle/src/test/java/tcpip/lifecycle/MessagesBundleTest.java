@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.cli.Lang;
 import tcpip.kernel.SocketTable;
 import tcpip.lifecycle.backlog.NonAcceptingServer;
@@ -54,6 +55,7 @@ import tcpip.testing.MainRunner;
  * the same placeholders, the code uses only keys the bundle has (and the bundle no dead ones), the
  * whole demo narrates in Korean, and every main's --help and failure lines are Korean.
  */
+@Isolated // switches the process-wide language (or stdout): nothing may run beside it
 class MessagesBundleTest {
 
     private static final String BUNDLE = "tcpip.lifecycle.messages";

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
@@ -32,6 +33,7 @@ import tcpip.net.Closeables;
  * Every server of the chapter survives 2,000 clients that connect and reset at once (SO_LINGER 0:
  * close() sends RST), then serves a normal client, and holds no more descriptors than before.
  */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 @Timeout(value = 40, unit = TimeUnit.SECONDS)
 class ResetStormTest {
 

@@ -1,6 +1,7 @@
 package tcpip.segmentation;
 
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tcpip.segmentation.buffers.BlockedWriterClient;
@@ -22,6 +23,7 @@ import tcpip.segmentation.throughput.BulkSender;
 import tcpip.testing.CliContract;
 
 /** Every main of this chapter: --help works, bad arguments give one line and exit 2. */
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 class CommandLineTest {
 
     @ParameterizedTest(name = "{0}")

@@ -27,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tcpip.kernel.Descriptors;
@@ -50,6 +51,7 @@ import tcpip.segmentation.throughput.BulkReceiver;
 import tcpip.testing.MainRunner;
 
 /** Issue 13: every server of this chapter survives hostile clients; clients fail with one line. */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 class HardeningTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tcpip.segmentation.framing.LengthPrefixServer;
@@ -18,6 +19,7 @@ import tcpip.testing.MainRunner;
  * argument gives one Korean line with exit 2. A server (the shared ServerOptions), a client and the
  * root-only lab are run (in this JVM: MainRunner.runHere); MessagesBundleTest checks every main's sources.
  */
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 @Timeout(60)
 class KoreanCommandLineTest {
 

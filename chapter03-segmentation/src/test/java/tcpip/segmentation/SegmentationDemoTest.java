@@ -1,5 +1,6 @@
 package tcpip.segmentation;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.kernel.Sysctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,6 +23,7 @@ import tcpip.segmentation.seqack.SeqAckStages;
 import tcpip.testing.MainRunner;
 
 /** The demo's stages run on their own and say what they should (the slow ones are tested elsewhere). */
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 @Timeout(60)
 class SegmentationDemoTest {
 

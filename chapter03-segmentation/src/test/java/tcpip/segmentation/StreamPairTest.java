@@ -18,11 +18,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.kernel.ListeningPorts;
 import tcpip.kernel.SocketTable;
 import tcpip.testing.MainRunner;
 
 /** The chapter on one screen keeps its word: one write() arrives as read()s that add up to it; a reset costs nothing. */
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StreamPairTest {
 

@@ -15,11 +15,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.kernel.ListeningPorts;
 import tcpip.kernel.SocketTable;
 import tcpip.testing.MainRunner;
 
 /** The chapter on one screen keeps its word: the server closes first and keeps the TIME_WAIT; a reset costs it nothing. */
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CloseFirstTest {
 

@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.cli.Lang;
 import tcpip.close.halfclose.HalfCloseFileClient;
 import tcpip.close.halfclose.HalfCloseFileServer;
@@ -43,6 +44,7 @@ import tcpip.testing.MainRunner;
  * languages; the demo's narration, every main's --help and its own error line carry Hangul;
  * only data (code, packets, kernel rows) stays as it is.
  */
+@Isolated // switches the process-wide language (or stdout): nothing may run beside it
 class MessagesBundleTest {
 
     private static final String BUNDLE = "tcpip.close.messages";

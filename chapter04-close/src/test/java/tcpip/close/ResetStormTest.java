@@ -20,6 +20,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tcpip.close.halfclose.HalfCloseFileClient;
@@ -39,6 +40,7 @@ import tcpip.net.Closeables;
  * Issue 13 item 8: 2,000 clients that connect and reset at once, against every server of the
  * chapter; then a normal client is served and the descriptors are back to where they were.
  */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 @Timeout(60)
 class ResetStormTest {
 

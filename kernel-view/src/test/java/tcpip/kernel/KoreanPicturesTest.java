@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.testing.BundleContract;
 import tcpip.testing.Glossary;
 
@@ -14,6 +15,7 @@ import tcpip.testing.Glossary;
  * Hangul syllable takes two terminal columns but one {@code char}, so padding by
  * {@code String.length()} would push every column after a Korean word one place per syllable.
  */
+@Isolated // switches the process-wide language (or stdout): nothing may run beside it
 class KoreanPicturesTest {
 
     private String before;

@@ -7,11 +7,13 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * How packets are captured is decided once per process by what can capture: switched off, it says why and
  * how to fix it, and no capture is even tried; a stray namespace marker means nothing.
  */
+@Isolated // switches the process-wide language (or stdout): nothing may run beside it
 class PacketAccessTest {
 
     @AfterEach

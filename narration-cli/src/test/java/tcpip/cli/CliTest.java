@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 class CliTest {
 
     enum Mode { ITERATIVE, THREAD_PER_CLIENT, VIRTUAL }

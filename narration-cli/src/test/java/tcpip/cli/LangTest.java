@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.kernel.TextWidth;
 import tcpip.testing.BundleContract;
 import tcpip.testing.Glossary;
 
 /** English and Korean: every sentence in both, Korean chosen by --lang or the locale, aligned output. */
+@Isolated // switches the process-wide language (or stdout): nothing may run beside it
 class LangTest {
 
     @AfterEach

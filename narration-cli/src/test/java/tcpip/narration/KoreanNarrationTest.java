@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.cli.Lang;
 import tcpip.cli.Messages;
 import tcpip.kernel.TextWidth;
@@ -21,6 +22,7 @@ import tcpip.testing.MainRunner;
  * {@code --lang ko}: the narration's labels, fixed sentences, pause prompt, errors and report speak
  * Korean; the label column is measured in display columns, so the bars still line up.
  */
+@Isolated // switches the process-wide language (or stdout): nothing may run beside it
 class KoreanNarrationTest {
 
     private static final Messages MSG = Messages.of("tcpip.cli.messages");

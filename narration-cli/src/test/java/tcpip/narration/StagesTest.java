@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.testing.CliContract;
 import tcpip.testing.MainRunner;
 
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StagesTest {
 

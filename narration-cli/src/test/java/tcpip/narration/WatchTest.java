@@ -1,5 +1,6 @@
 package tcpip.narration;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.kernel.SocketTable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import tcpip.testing.CliContract;
 import tcpip.testing.MainRunner;
 
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 class WatchTest {
 
     @Test

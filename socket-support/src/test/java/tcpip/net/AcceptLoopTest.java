@@ -18,9 +18,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.kernel.Descriptors;
 
 /** The shared accept loop survives hostile clients: resets, silence, not reading, bad input. */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AcceptLoopTest {
 

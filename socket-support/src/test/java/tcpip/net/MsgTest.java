@@ -3,10 +3,12 @@ package tcpip.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.testing.BundleContract;
 import tcpip.testing.Glossary;
 
 /** The accept loop's log lines exist in both languages and follow the process's language. */
+@Isolated // switches the process-wide language (or stdout): nothing may run beside it
 class MsgTest {
 
     @Test

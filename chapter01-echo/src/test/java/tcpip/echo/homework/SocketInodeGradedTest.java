@@ -1,5 +1,6 @@
 package tcpip.echo.homework;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.testing.Within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -25,6 +26,7 @@ import tcpip.testing.TodoHint;
 import tcpip.testing.Weight;
 
 /** Grades SocketInode against the course's own /proc reader (tcpip.kernel) for several sockets at once. */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 @ExtendWith(TodoHint.class)
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class SocketInodeGradedTest {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.kernel.Descriptors.Descriptor;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.KernelAwait;
@@ -27,6 +28,7 @@ import tcpip.lifecycle.KernelRows;
 import tcpip.narration.Narrator;
 
 /** 소켓 생성: when socket() runs, and the row the kernel keeps for the descriptor. */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class SocketCreationTest {
 

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Descriptors.Descriptor;
 import tcpip.kernel.KernelAwait;
@@ -23,6 +24,7 @@ import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 
 /** 소켓 연결 설정 and Three way handshake: the kernel's side of connect(). */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class ConnectTest {
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.kernel.Descriptors;
 import tcpip.kernel.Descriptors.Descriptor;
 import tcpip.kernel.KernelAwait;
@@ -28,6 +29,7 @@ import tcpip.testing.TodoHint;
 import tcpip.testing.Weight;
 
 /** Grades PoliteBusyServer: it reports its accept queue and turns clients away with a BUSY line. */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 @ExtendWith(TodoHint.class)
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class PoliteBusyServerGradedTest {

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.segmentation.loss.LabPeer;
 import tcpip.segmentation.loss.LossLab;
 import tcpip.testing.CliContract;
 import tcpip.testing.MainRunner;
 
 /** The mains of the SEQ/ACK package: --help works, bad arguments give one line and exit 2. */
+@Isolated // runs mains in this JVM (they swap its stdout and language): nothing may run beside it
 class SeqAckCommandLineTest {
 
     @Test

@@ -1,5 +1,6 @@
 package tcpip.lifecycle.homework;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.testing.Within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -29,6 +30,7 @@ import tcpip.testing.TodoHint;
 import tcpip.testing.Weight;
 
 /** Grades ReachabilityProbe: listening, refused and no answer, told apart by one connect(). */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 @ExtendWith(TodoHint.class)
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class ReachabilityProbeGradedTest {

@@ -1,5 +1,6 @@
 package tcpip.close.homework;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import tcpip.testing.Within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,6 +32,7 @@ import tcpip.testing.TodoHint;
 import tcpip.testing.Weight;
 
 /** Grades TimeWaitRestart: it counts the old server's TIME_WAIT connections and binds the port again despite them. */
+@Isolated // counts this JVM's socket descriptors: nothing may open one beside it
 @ExtendWith(TodoHint.class)
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class TimeWaitRestartGradedTest {

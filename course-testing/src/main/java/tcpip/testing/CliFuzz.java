@@ -222,6 +222,23 @@ public final class CliFuzz {
         }
     }
 
+    /**
+     * One run of {@code mainClass} with {@code args} in the same child JVM, as a terminal shows it: exit code
+     * (-1: still running at {@code limit}, or it left a thread that would keep its JVM alive; -2: the child
+     * died) and stdout followed by stderr. For README lines and {@code --help} checks, which each cost a JVM
+     * start otherwise. The child runs in this JVM's working directory with an empty stdin.
+     */
+    static CommandRun runOne(String mainClass, List<String> args, Duration limit) {
+        Class<?> main;
+        try {
+            main = Class.forName(mainClass);
+        } catch (ClassNotFoundException e) {
+            return new CommandRun(1, "no class " + mainClass + " on the class path");
+        }
+        Outcome o = of(main).limit(limit).runInChild(List.of(), List.of(args)).get(0);
+        return new CommandRun(o.exitCode(), o.stdout() + o.stderr());
+    }
+
     /** Every case refused (the known findings of other modules printed, not counted); prints a summary. */
     public void assertEveryBadValueRefused() {
         assertRefused(run());

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * its outcomes come back on; and, in {@link #main}, the child's side.
  */
 public record CliFuzzChild(Process process, Writer in, BufferedReader out) {
+
+    /** How long a non-daemon thread a main left may take to end before the main counts as still running. */
+    static final Duration THREAD_GRACE = Duration.ofSeconds(2);
 
     static CliFuzzChild start() throws IOException {
         List<String> command = MainRunner.java();
@@ -42,6 +47,7 @@ public record CliFuzzChild(Process process, Writer in, BufferedReader out) {
     public static void main(String[] args) throws Exception {
         PrintStream report = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.US_ASCII);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        System.setIn(InputStream.nullInputStream()); // a main that reads stdin sees its end, not the cases
         for (String header; (header = in.readLine()) != null;) {
             String[] h = header.split(" ");
             if (h.length != 4 || !h[0].equals("main")) {
@@ -58,14 +64,33 @@ public record CliFuzzChild(Process process, Writer in, BufferedReader out) {
                 cases.add(decodeArgs(line));
             }
             for (List<String> c : cases) {
+                Set<Thread> before = Thread.getAllStackTraces().keySet();
                 MainRunner.Result r = MainRunner.runHere(limit, main, c.toArray(String[]::new));
-                report.println("case " + r.exitCode() + " " + encode(r.stdout()) + " " + encode(r.stderr()));
-                if (r.exitCode() == -1) {
+                int exit = r.exitCode() != -1 && leftRunning(before) ? -1 : r.exitCode();
+                report.println("case " + exit + " " + encode(r.stdout()) + " " + encode(r.stderr()));
+                if (exit == -1) {
                     Runtime.getRuntime().halt(0); // the main runs on (a server serving): only the JVM's end stops it
                 }
             }
         }
         Runtime.getRuntime().halt(0); // a main may have left non-daemon threads behind
+    }
+
+    /**
+     * True if a thread the main started is not a daemon and still runs {@link #THREAD_GRACE} after the main
+     * ended: as a process of its own, the main would not have exited.
+     */
+    private static boolean leftRunning(Set<Thread> before) throws InterruptedException {
+        long end = System.nanoTime() + THREAD_GRACE.toNanos();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!before.contains(t) && !t.isDaemon()) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+                if (t.isAlive()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     static String encode(List<String> args) {

@@ -20,6 +20,12 @@ final class ForegroundCommand {
 
     /** The longest a line may run. */
     static final Duration LIMIT = Duration.ofSeconds(90);
+    /**
+     * This JVM's working directory: a program that runs there (exec:exec of this module) runs in the child JVM
+     * CliFuzz keeps (one JVM start for all of them; a thread left running still fails the line), others in a
+     * process of their own.
+     */
+    private static final Path HERE = Path.of("").toAbsolutePath().normalize();
     /** A line that passed in this JVM is not run again (a README may show the same command in two fences). */
     private static final Set<String> PASSED = ConcurrentHashMap.newKeySet();
 
@@ -37,7 +43,9 @@ final class ForegroundCommand {
         if (PASSED.contains(key)) {
             return;
         }
-        CommandRun r = CommandRun.run(dir, LIMIT.toSeconds(), command.toArray(String[]::new));
+        CommandRun r = program.isPresent() && dir.equals(HERE)
+                ? CliFuzz.runOne(program.get().mainClass(), program.get().args(), LIMIT) // in the shared child JVM
+                : CommandRun.run(dir, LIMIT.toSeconds(), command.toArray(String[]::new));
         if (r.exitCode() == 127) {
             fail(c.where() + ": '" + c.text() + "' needs a tool CI may not have; put it in a ```bash manual fence");
         }
@@ -72,10 +80,10 @@ final class ForegroundCommand {
     }
 
     private static void checkWholeDemo(ReadmeCommand c, ReadmeProgram p) {
-        List<String> command = new ArrayList<>(p.command());
-        command.add("--list");
+        List<String> args = new ArrayList<>(p.args());
+        args.add("--list");
         int only = Math.max(p.args().indexOf("--only"), p.args().indexOf("--stage"));
-        CommandRun r = CommandRun.run(p.dir(), LIMIT.toSeconds(), command.toArray(String[]::new));
+        CommandRun r = CliFuzz.runOne(p.mainClass(), args, LIMIT); // --list reads no file: any directory will do
         assertThat(r.exitCode()).as("%s: '%s --list' exit code; output:%n%s", c.where(), c.text(), r.output()).isZero();
         ReadmeProgram.assertNoUnknownOption(c, r.output());
         List<String> listed = r.output().lines().filter(l -> !l.isBlank()).map(l -> l.trim().split("\\s+")[0]).toList();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,11 +29,8 @@ final class ManualCommand {
         Path root = ReadmeCommands.root();
         if (program.isPresent()) {
             ReadmeProgram p = program.get();
-            CommandRun r = HELP.computeIfAbsent(p.mainClass(), main -> {
-                List<String> help = MainRunner.java();
-                help.addAll(List.of(main, "--help"));
-                return CommandRun.run(root, 60, help.toArray(String[]::new));
-            });
+            CommandRun r = HELP.computeIfAbsent(p.mainClass(),
+                    main -> CliFuzz.runOne(main, List.of("--help"), Duration.ofSeconds(60))); // no JVM start of its own
             assertThat(r.exitCode()).as("%s: %s --help%n%s", c.where(), p.mainClass(), r.output()).isZero();
             for (String a : p.args()) {
                 if (a.startsWith("--")) {

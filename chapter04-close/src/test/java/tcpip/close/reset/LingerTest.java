@@ -85,8 +85,11 @@ class LingerTest {
     void lingerSecondsBlocksCloseWhileThePeersWindowIsFull() throws Exception {
         try (ChannelPair p = ChannelPair.open(16 * 1024)) {
             p.server().setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
-            Duration took = LingerServer.sendAndClose(p.server(), 64L << 20, 1, quiet);
-            assertThat(took).as("close() with SO_LINGER 1 against a full window waits about 1 s")
+            ByteArrayOutputStream told = new ByteArrayOutputStream();
+            Duration took = LingerServer.sendAndClose(p.server(), 64L << 20, 1,
+                    new Narrator(new PrintStream(told, true, StandardCharsets.UTF_8)));
+            assertThat(took).as("close() with SO_LINGER 1 against a full window waits about 1 s; the run said:%n%s",
+                            told.toString(StandardCharsets.UTF_8))
                     .isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(4));
             SocketRow orphan = SocketTable.connection(p.port(), p.client().getLocalPort()).orElseThrow();
             assertThat(orphan.state()).as("after the linger time the kernel still owns FIN and data").isEqualTo(TcpState.FIN_WAIT1);

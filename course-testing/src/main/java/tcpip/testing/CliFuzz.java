@@ -170,7 +170,7 @@ public final class CliFuzz {
         String otherDigits = String.valueOf(port).chars().mapToObj(c -> String.valueOf((char) ('\u0660' + c - '0')))
                 .collect(Collectors.joining());
         // --help in the child too: run here, the main would swap this JVM's stdout while other test classes print
-        Outcome help = runInChild(List.of(), List.of(List.of("--help"))).get(0);
+        Outcome help = runInChild(FUZZ, List.of(), List.of(List.of("--help"))).get(0);
         assertThat(help.exitCode()).as("%s --help (stderr: %s)", main.getSimpleName(), help.stderr()).isZero();
         List<List<String>> cases = new ArrayList<>();
         cases.add(List.of("--no-such-flag"));
@@ -214,7 +214,7 @@ public final class CliFuzz {
             List<List<String>> cases = cases(held != null ? held.getLocalPort() : 3);
             List<Outcome> outcomes = new ArrayList<>();
             while (outcomes.size() < cases.size()) {
-                outcomes.addAll(runInChild(first, cases.subList(outcomes.size(), cases.size())));
+                outcomes.addAll(runInChild(FUZZ, first, cases.subList(outcomes.size(), cases.size())));
             }
             return outcomes;
         } catch (IOException e) {
@@ -223,7 +223,7 @@ public final class CliFuzz {
     }
 
     /**
-     * One run of {@code mainClass} with {@code args} in the same child JVM, as a terminal shows it: exit code
+     * One run of {@code mainClass} with {@code args} in a child JVM kept for such runs, as a terminal shows it: exit code
      * (-1: still running at {@code limit}, or it left a thread that would keep its JVM alive; -2: the child
      * died) and stdout followed by stderr. For README lines and {@code --help} checks, which each cost a JVM
      * start otherwise. The child runs in this JVM's working directory with an empty stdin.
@@ -235,7 +235,7 @@ public final class CliFuzz {
         } catch (ClassNotFoundException e) {
             return new CommandRun(1, "no class " + mainClass + " on the class path");
         }
-        Outcome o = of(main).limit(limit).runInChild(List.of(), List.of(args)).get(0);
+        Outcome o = of(main).limit(limit).runInChild(LINES, List.of(), List.of(args)).get(0);
         return new CommandRun(o.exitCode(), o.stdout() + o.stderr());
     }
 
@@ -275,19 +275,26 @@ public final class CliFuzz {
     /**
      * The child JVM the cases run in: one per test JVM, reused by every main fuzzed there (starting a JVM
      * per main cost more than the cases), until a case is still running at its limit: that child then
-     * halts, and the next case starts a new one. Guarded by the class: one fuzz at a time per test JVM.
+     * halts, and the next case starts a new one. Guarded by its slot: one fuzz at a time per test JVM.
      */
-    private static CliFuzzChild child;
+    private static final Slot FUZZ = new Slot();
+    /** README lines and --help checks ({@link #runOne}) get a child of their own: they then never wait for a fuzz. */
+    private static final Slot LINES = new Slot();
+
+    /** A child JVM kept between runs, and the lock that gives it one batch at a time. */
+    private static final class Slot {
+        private CliFuzzChild child;
+    }
 
     /** Runs cases in the child JVM until they are done or one is still running at the limit. */
-    private List<Outcome> runInChild(List<String> first, List<List<String>> cases) {
-        synchronized (CliFuzz.class) {
+    private List<Outcome> runInChild(Slot slot, List<String> first, List<List<String>> cases) {
+        synchronized (slot) {
             List<Outcome> done = new ArrayList<>();
             try {
-                if (child == null || !child.process().isAlive()) {
-                    child = CliFuzzChild.start();
+                if (slot.child == null || !slot.child.process().isAlive()) {
+                    slot.child = CliFuzzChild.start();
                 }
-                CliFuzzChild c = child;
+                CliFuzzChild c = slot.child;
                 StringBuilder batch = new StringBuilder("main " + main.getName() + " " + limit.toMillis() + " "
                         + cases.size() + "\n");
                 for (List<String> one : cases) {
@@ -321,7 +328,7 @@ public final class CliFuzz {
                 }
                 if (ended) {
                     c.end();
-                    child = null;
+                    slot.child = null;
                     if (done.isEmpty()) { // the driver died before this batch's first case: say so as its outcome
                         done.add(new Outcome(cases.get(0), -2, "", "the fuzz's child JVM ended without a result (exit "
                                 + (c.process().isAlive() ? "none" : String.valueOf(c.process().exitValue())) + ")"));

@@ -70,11 +70,15 @@ public final class DescriptorExhaustion implements AutoCloseable {
     public interface Probe {
         boolean served(InetSocketAddress at, Log log) throws IOException;
 
-        /** A probe's connection to {@code at}: one second to connect, one second per read. */
+        /**
+         * A probe's connection to {@code at}: one second to connect, {@link #SERVES_AGAIN} per read (a server that
+         * runs ss for each client, such as BufferSizeServer, answered after the probe's old one second on a busy
+         * machine, and every try said "not yet" while it was serving).
+         */
         static Socket connect(InetSocketAddress at) throws IOException {
             Socket s = new Socket();
             s.connect(at, 1_000);
-            s.setSoTimeout(1_000);
+            s.setSoTimeout((int) SERVES_AGAIN.toMillis());
             return s;
         }
     }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
-import tcpip.kernel.SocketTable;
 
 /**
  * Exercise (reference solution): fill the window of a receiver that never reads, and report where
@@ -48,7 +47,11 @@ public final class WindowFiller {
                 KernelAwait.awaitTable(rows -> sendQ(rows, local, remote) + recvQ(rows, remote, local) == total, settle,
                         "Send-Q + Recv-Q = " + total);
                 if (sender.write(chunk.clear()) == 0) {
-                    List<SocketRow> rows = SocketTable.read();
+                    // The report itself must be a settled table: a window update can still move queued bytes, and
+                    // the two rows are read one after the other (a moving byte could be counted in neither).
+                    List<SocketRow> rows = KernelAwait.awaitTable(
+                            r -> sendQ(r, local, remote) + recvQ(r, remote, local) == total, settle,
+                            "Send-Q + Recv-Q = " + total);
                     return new Filled(written, sendQ(rows, local, remote), recvQ(rows, remote, local));
                 }
                 written += CHUNK - chunk.remaining();

@@ -3,6 +3,7 @@ package tcpip.kernel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +67,15 @@ public final class SocketTable {
     /** The rows where either end uses the port (a server's LISTEN row and all its connections). */
     public static List<SocketRow> onPort(int port) {
         return read(r -> r.hasPort(port));
+    }
+
+    /**
+     * The rows whose local end is exactly {@code local} (address and port): the socket bound there, and a
+     * listener's accepted connections. Not, as {@link #onPort} would, a connection whose remote port has that
+     * number, or another program's socket with that port number on ::1.
+     */
+    public static List<SocketRow> boundTo(InetSocketAddress local) {
+        return read(r -> r.localPort() == local.getPort() && r.localAddress().equals(local.getAddress()));
     }
 
     /** The row of one connection, seen from the end whose local port is {@code localPort}. */

@@ -123,4 +123,23 @@ class SocketTableTest {
             }
         }
     }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void boundToShowsTheSocketsOnThatAddressNotAConnectionToIt() throws Exception {
+        assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                Socket accepted = listener.accept()) {
+            InetSocketAddress at = (InetSocketAddress) listener.getLocalSocketAddress();
+            KernelAwait.await(client.getLocalPort(), at.getPort(), TcpState.ESTABLISHED, Duration.ofSeconds(5));
+            assertThat(SocketTable.boundTo(at)).as("the listener and the connection it accepted")
+                    .extracting(SocketRow::state).containsExactlyInAnyOrder(TcpState.LISTEN, TcpState.ESTABLISHED);
+            assertThat(SocketTable.onPort(at.getPort())).as("onPort also shows the client's end")
+                    .anyMatch(r -> r.localPort() == client.getLocalPort());
+            assertThat(SocketTable.boundTo(at)).as("boundTo does not").noneMatch(r -> r.localPort() == client.getLocalPort());
+            assertThat(SocketTable.boundTo(new InetSocketAddress(InetAddress.getByName("::1"), at.getPort())))
+                    .as("the same port number on ::1 is another address").isEmpty();
+        }
+    }
 }

@@ -56,7 +56,8 @@ public final class SocketCreationProbe {
         n.code(CreationCore.class, "bind-only");
         try (Socket bound = CreationCore.newSocket()) {
             CreationCore.bindOnly(bound, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            List<SocketRow> rows = n.available() ? SocketTable.onPort(bound.getLocalPort()) : List.of();
+            List<SocketRow> rows = n.available()
+                    ? SocketTable.boundTo((InetSocketAddress) bound.getLocalSocketAddress()) : List.of();
             n.kernel(Msg.get("SocketCreationProbe.bound", bound.getLocalPort(), Descriptors.newTcpSockets(before),
                     rows.size()));
         }

@@ -54,7 +54,8 @@ public final class RefusedStages {
             CreationCore.bindOnly(bound, ANY_LOOPBACK_PORT);
             int port = bound.getLocalPort();
             if (n.available()) {
-                n.kernel(Msg.get("LifecycleDemo.refused.bound", port, SocketTable.onPort(port).size()));
+                n.kernel(Msg.get("LifecycleDemo.refused.bound", port,
+                        SocketTable.boundTo((InetSocketAddress) bound.getLocalSocketAddress()).size()));
             }
             n.code(HandshakeCore.class, "connect");
             long start = System.nanoTime();

@@ -64,6 +64,13 @@ class OrderlyCloseTest {
         }
     }
 
+    /**
+     * How long the passive closer waits before its own close(): long enough for the active closer to see its
+     * FIN_WAIT2 however busy the machine (the programs' 50 ms default was missed once, with the build's test
+     * classes side by side, and the row went straight to TIME_WAIT).
+     */
+    private static final Duration PASSIVE_PAUSE = Duration.ofSeconds(1);
+
     @ParameterizedTest
     @EnumSource(Closer.class)
     void pairedMainsEndWithTimeWaitOnTheActiveCloser(Closer first) throws Exception {
@@ -75,12 +82,12 @@ class OrderlyCloseTest {
             CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
                 try (Socket s = listener.accept()) {
                     s.setSoTimeout((int) WAIT.toMillis());
-                    OrderlyCloseServer.serveOne(s, first, OrderlyCloseCore.SECOND_CLOSER_PAUSE, serverOut::append);
+                    OrderlyCloseServer.serveOne(s, first, PASSIVE_PAUSE, serverOut::append);
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, Background.OWN_THREAD);
-            OrderlyCloseClient.run("127.0.0.1", port, first, OrderlyCloseCore.SECOND_CLOSER_PAUSE, WAIT, false,
+            OrderlyCloseClient.run("127.0.0.1", port, first, PASSIVE_PAUSE, WAIT, false,
                     new Narrator(new PrintStream(clientOut, true, StandardCharsets.UTF_8)));
             server.get(30, TimeUnit.SECONDS);
         }

@@ -22,8 +22,8 @@ final class ForegroundCommand {
     static final Duration LIMIT = Duration.ofSeconds(90);
     /**
      * This JVM's working directory: a program that runs there (exec:exec of this module) runs in the child JVM
-     * CliFuzz keeps (one JVM start for all of them; a thread left running still fails the line), others in a
-     * process of their own.
+     * CliFuzz keeps (one JVM start for all of them; a thread left running still fails the line), others, and a
+     * main that may move into a private network namespace, in a process of their own.
      */
     private static final Path HERE = Path.of("").toAbsolutePath().normalize();
     /** A line that passed in this JVM is not run again (a README may show the same command in two fences). */
@@ -43,7 +43,7 @@ final class ForegroundCommand {
         if (PASSED.contains(key)) {
             return;
         }
-        CommandRun r = program.isPresent() && dir.equals(HERE)
+        CommandRun r = program.isPresent() && dir.equals(HERE) && !movesToANamespace(program.get().mainClass())
                 ? CliFuzz.runOne(program.get().mainClass(), program.get().args(), LIMIT) // in the shared child JVM
                 : CommandRun.run(dir, LIMIT.toSeconds(), command.toArray(String[]::new));
         if (r.exitCode() == 127) {
@@ -77,6 +77,16 @@ final class ForegroundCommand {
             }
         }
         return true;
+    }
+
+    /**
+     * True if the main may continue in a private network namespace ({@code PrivateNetwork.enter}: a normal user's
+     * packets): it does so only as a process of its own, so it runs as one here too, as a learner would run it.
+     */
+    static boolean movesToANamespace(String mainClass) {
+        ClassFileCalls calls = ClassFileCalls.read(mainClass.replace('.', '/'));
+        return calls == null || calls.methods().getOrDefault("main([Ljava/lang/String;)V", List.of()).stream()
+                .anyMatch(m -> m.startsWith("tcpip/cli/PrivateNetwork.enter("));
     }
 
     private static void checkWholeDemo(ReadmeCommand c, ReadmeProgram p) {

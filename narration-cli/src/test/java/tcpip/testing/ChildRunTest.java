@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.cli.Cli;
+import tcpip.cli.PrivateNetwork;
 
 /**
  * A README line run in the shared child JVM (CliFuzz.runOne) ends as it would in a process of its own: its
@@ -54,6 +55,19 @@ class ChildRunTest {
                 }
             });
         }
+    }
+
+    /** May continue in a private network namespace, which only a process of its own can do. */
+    public static final class MovesToANamespace {
+        public static void main(String[] args) {
+            PrivateNetwork.enter(args);
+        }
+    }
+
+    @Test
+    void aMainThatMayMoveToANamespaceRunsAsAProcessOfItsOwn() {
+        assertThat(ForegroundCommand.movesToANamespace(MovesToANamespace.class.getName())).isTrue();
+        assertThat(ForegroundCommand.movesToANamespace(Says.class.getName())).isFalse();
     }
 
     @Test

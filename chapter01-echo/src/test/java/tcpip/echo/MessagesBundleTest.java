@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
-import tcpip.cli.Lang;
 import tcpip.kernel.Bundle;
 import tcpip.testing.BundleContract;
 import tcpip.testing.CodeNotes;

@@ -32,7 +32,6 @@ import tcpip.close.reset.LingerServer;
 import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.close.timewait.TimeWaitRestartServer;
 import tcpip.kernel.Descriptors;
-import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
 

@@ -12,7 +12,6 @@ import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SsInfo;
 import tcpip.kernel.TcpState;
 import tcpip.lifecycle.Msg;
-import tcpip.lifecycle.StageSupport;
 import tcpip.lifecycle.handshake.HandshakeCore;
 import tcpip.narration.ArticleSection;
 import tcpip.narration.Narrator;

@@ -18,7 +18,6 @@ import tcpip.kernel.Background;
 import tcpip.kernel.Endpoint;
 import tcpip.kernel.SocketTable;
 import tcpip.lifecycle.Msg;
-import tcpip.lifecycle.StageSupport;
 import tcpip.lifecycle.creation.CreationCore;
 import tcpip.lifecycle.handshake.HandshakeClient;
 import tcpip.lifecycle.handshake.HandshakeCore;

@@ -121,8 +121,8 @@ public final class EchoDemo {
                 n.code(EchoCore.class, "accept");
                 try (Socket accepted = EchoCore.accept(listener)) {
                     if (n.available()) {
-                        SocketRow serverEnd = KernelAwait.awaitRow(r -> r.localPort() == port
-                                && r.remotePort() == local && r.inode() != 0, WAIT,
+                        SocketRow serverEnd = KernelAwait.awaitRow(port,
+                                r -> r.remotePort() == local && r.inode() != 0, WAIT,
                                 Msg.get("EchoDemo.connect.awaitAccepted"));
                         n.row(serverEnd);
                         n.descriptorOf(serverEnd);
@@ -146,7 +146,7 @@ public final class EchoDemo {
             EchoCore.send(client, message);
             n.kernel(Msg.get("EchoDemo.send.written", String.valueOf(message.length)));
             if (n.available()) {
-                n.row(KernelAwait.awaitRow(r -> r.localPort() == port && r.remotePort() == local
+                n.row(KernelAwait.awaitRow(port, r -> r.remotePort() == local
                         && r.rxQueue() == message.length, WAIT, Msg.get("EchoDemo.send.awaitHeld")));
                 n.note(Msg.get("EchoDemo.send.held", String.valueOf(message.length)));
             }
@@ -164,7 +164,7 @@ public final class EchoDemo {
             n.result(Msg.get("EchoDemo.send.result", String.valueOf(message.length), String.valueOf(echo.length),
                     new String(echo, StandardCharsets.UTF_8).strip()));
             if (n.available()) {
-                n.row(KernelAwait.awaitRow(r -> r.localPort() == port && r.remotePort() == local && r.rxQueue() == 0,
+                n.row(KernelAwait.awaitRow(port, r -> r.remotePort() == local && r.rxQueue() == 0,
                         WAIT, Msg.get("EchoDemo.send.awaitEmptied")));
                 n.kernel(Msg.get("EchoDemo.send.emptied"));
             }

@@ -87,7 +87,7 @@ class ServingModesTest {
             byte[] waiting = bytes("second\n");
             OutputStream out = second.getOutputStream();
             out.write(waiting);
-            SocketRow queued = KernelAwait.awaitRow(r -> r.localPort() == port && r.remotePort() == second.getLocalPort()
+            SocketRow queued = KernelAwait.awaitRow(port, r -> r.remotePort() == second.getLocalPort()
                     && r.rxQueue() == waiting.length, TIMEOUT, "the second client's bytes in the server's kernel");
             // ...but the server program never accepted it: no descriptor holds its end (inode 0).
             assertThat(queued.inode()).as("inode of the second client's server-side end (0 = not accepted)").isZero();
@@ -116,8 +116,8 @@ class ServingModesTest {
                 Socket second = EchoClient.connect(server.address(), TIMEOUT)) {
             int port = server.port();
             assertThat(EchoClient.roundTrip(first, bytes("first\n"))).isEqualTo(bytes("first\n"));
-            SocketRow accepted = KernelAwait.awaitRow(r -> r.localPort() == port
-                    && r.remotePort() == second.getLocalPort() && r.inode() != 0, TIMEOUT,
+            SocketRow accepted = KernelAwait.awaitRow(port,
+                    r -> r.remotePort() == second.getLocalPort() && r.inode() != 0, TIMEOUT,
                     "the second client's end accepted (a descriptor, inode != 0)");
             assertThat(accepted.inode()).isNotZero();
             assertThat(EchoClient.roundTrip(second, bytes("second\n"))).isEqualTo(bytes("second\n"));

@@ -45,7 +45,7 @@ class LateAcceptTest {
                     LateAcceptClient.class, "--port", String.valueOf(port), "--connections", String.valueOf(CONNECTIONS),
                     "--timeout", "20s"), Background.OWN_THREAD);
             // All three handshakes finished, and the connections wait in the accept queue: nobody accepted yet.
-            KernelAwait.awaitRow(r -> r.localPort() == port && r.state() == TcpState.LISTEN && r.rxQueue() == CONNECTIONS,
+            KernelAwait.awaitRow(port, r -> r.state() == TcpState.LISTEN && r.rxQueue() == CONNECTIONS,
                     WAIT, "the client's connections in the accept queue");
             for (int i = 0; i < CONNECTIONS; i++) {
                 try (Socket accepted = HandshakeCore.accept(server)) {

@@ -20,7 +20,8 @@ public final class ListeningPorts {
             return Optional.empty();
         }
         Set<Long> inodes = socketInodes(pid);
-        return SocketTable.read(r -> r.state() == TcpState.LISTEN && inodes.contains(r.inode())).stream()
+        return SocketTable.readPorts((local, remote) -> remote == 0).stream() // a LISTEN row has no peer port
+                .filter(r -> r.state() == TcpState.LISTEN && inodes.contains(r.inode()))
                 .map(SocketRow::localPort).findFirst();
     }
 

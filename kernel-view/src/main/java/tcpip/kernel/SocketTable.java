@@ -5,15 +5,17 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -31,6 +33,15 @@ public final class SocketTable {
     public static final Path TCP6 = Path.of("/proc/net/tcp6");
     /** /proc reports timer values in USER_HZ ticks, 100 per second. */
     private static final int TICKS_PER_SECOND = 100;
+    /** The fields a row needs, up to the inode: sl, local, remote, st, queues, timer, retrnsmt, uid, timeout, inode. */
+    private static final int FIELDS = 10;
+    /**
+     * Addresses already decoded, by their hex text: a table of thousands of rows holds a handful of
+     * addresses (127.0.0.1, ::1, the wildcards), so each is decoded once. Bounded: a machine with many
+     * addresses only decodes the others every time.
+     */
+    private static final Map<String, InetAddress> ADDRESSES = new ConcurrentHashMap<>();
+    private static final int ADDRESSES_KEPT = 256;
 
     private SocketTable() {
     }
@@ -51,12 +62,35 @@ public final class SocketTable {
      * table while we read can be listed twice, so a row is kept once per connection and inode.
      */
     public static List<SocketRow> read() {
+        return readPorts(EVERY_ROW);
+    }
+
+    /** Which rows to decode, tested on their two ports before anything else of the row is read. */
+    @FunctionalInterface
+    public interface Ports {
+        boolean test(int localPort, int remotePort);
+    }
+
+    private static final Ports EVERY_ROW = (local, remote) -> true;
+
+    /**
+     * The rows whose ports pass {@code ports}; the others are skipped before their addresses, queues and
+     * timers are decoded. A table of thousands of TIME_WAIT rows is read in a fraction of the time when
+     * only one connection's rows are wanted.
+     */
+    public static List<SocketRow> readPorts(Ports ports) {
         List<SocketRow> rows = new ArrayList<>();
-        readInto(TCP4, false, rows);
-        readInto(TCP6, true, rows);
-        Set<List<Object>> seen = new HashSet<>();
-        rows.removeIf(r -> !seen.add(List.of(r.ipv6Table(), r.local(), r.remote(), r.state(), r.inode())));
+        readInto(TCP4, false, ports, rows);
+        readInto(TCP6, true, ports, rows);
+        Set<RowKey> seen = new HashSet<>();
+        rows.removeIf(r -> !seen.add(new RowKey(r.ipv6Table(), r.localAddress(), r.localPort(), r.remoteAddress(),
+                r.remotePort(), r.state(), r.inode())));
         return rows;
+    }
+
+    /** What makes a row the same connection and inode (a cheap key: no text is built per row). */
+    private record RowKey(boolean v6, InetAddress localAddress, int localPort, InetAddress remoteAddress,
+            int remotePort, TcpState state, long inode) {
     }
 
     /** The rows matching a condition. */
@@ -66,7 +100,12 @@ public final class SocketTable {
 
     /** The rows where either end uses the port (a server's LISTEN row and all its connections). */
     public static List<SocketRow> onPort(int port) {
-        return read(r -> r.hasPort(port));
+        return readPorts((local, remote) -> local == port || remote == port);
+    }
+
+    /** The rows whose local port is {@code port}, on any address: a listener's row and its connections. */
+    public static List<SocketRow> withLocalPort(int port) {
+        return readPorts((local, remote) -> local == port);
     }
 
     /**
@@ -75,69 +114,149 @@ public final class SocketTable {
      * number, or another program's socket with that port number on ::1.
      */
     public static List<SocketRow> boundTo(InetSocketAddress local) {
-        return read(r -> r.localPort() == local.getPort() && r.localAddress().equals(local.getAddress()));
+        int port = local.getPort();
+        return withLocalPort(port).stream().filter(r -> r.localAddress().equals(local.getAddress())).toList();
     }
 
     /** The row of one connection, seen from the end whose local port is {@code localPort}. */
     public static Optional<SocketRow> connection(int localPort, int remotePort) {
-        return read(r -> r.localPort() == localPort && r.remotePort() == remotePort).stream().findFirst();
+        return connectionRows(localPort, remotePort).stream().findFirst();
+    }
+
+    /** Every row of one connection seen from the end whose local port is {@code localPort} (usually one). */
+    public static List<SocketRow> connectionRows(int localPort, int remotePort) {
+        return readPorts((local, remote) -> local == localPort && remote == remotePort);
+    }
+
+    /** The rows of both ends of a connection on this machine: (a → b) and (b → a). */
+    public static List<SocketRow> bothEnds(int portA, int portB) {
+        return readPorts((local, remote) -> local == portA && remote == portB || local == portB && remote == portA);
     }
 
     /** The LISTEN row of a server port. */
     public static Optional<SocketRow> listener(int port) {
-        return read(r -> r.localPort() == port && r.state() == TcpState.LISTEN).stream().findFirst();
+        // a LISTEN row's remote end is 0.0.0.0:0 or [::]:0
+        return readPorts((local, remote) -> local == port && remote == 0).stream()
+                .filter(r -> r.state() == TcpState.LISTEN).findFirst();
     }
 
-    private static void readInto(Path file, boolean v6, List<SocketRow> rows) {
+    private static void readInto(Path file, boolean v6, Ports ports, List<SocketRow> rows) {
         if (!Files.isReadable(file)) {
             return;
         }
-        List<String> lines;
+        String text;
         try {
-            lines = Files.readAllLines(file);
+            text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1); // the kernel writes ASCII
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        for (int i = 1; i < lines.size(); i++) { // line 0 is the header
-            String line = lines.get(i);
+        int[] start = new int[FIELDS];
+        int[] end = new int[FIELDS];
+        int from = text.indexOf('\n') + 1; // line 0 is the header
+        while (from > 0 && from < text.length()) {
+            int to = text.indexOf('\n', from);
+            String line = text.substring(from, to < 0 ? text.length() : to);
             if (!line.isBlank()) {
-                rows.add(parseLine(line, v6));
+                fields(line, start, end);
+                if (ports.test(port(line, start[1], end[1]), port(line, start[2], end[2]))) {
+                    rows.add(row(line, start, end, v6));
+                }
             }
+            from = to + 1;
         }
     }
 
     /**
-     * Parses one data line of /proc/net/tcp ({@code v6 == false}) or /proc/net/tcp6.
+     * Parses one data line of /proc/net/tcp ({@code v6 == false}) or /proc/net/tcp6. The fields are
+     * {@code sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode …},
+     * separated by spaces. Read by hand, not with a regular expression: a busy machine's table has
+     * thousands of rows, and the tests and demos read it every few milliseconds while they wait.
      *
      * @throws IllegalArgumentException if the line does not have the kernel's format
      */
     public static SocketRow parseLine(String line, boolean v6) {
-        String[] f = line.trim().split("\\s+");
-        if (f.length < 10 || !f[0].endsWith(":")) {
+        int[] start = new int[FIELDS];
+        int[] end = new int[FIELDS];
+        fields(line, start, end);
+        return row(line, start, end, v6);
+    }
+
+    /** Where the first {@link #FIELDS} fields of a line start and end. */
+    private static void fields(String line, int[] start, int[] end) {
+        int n = 0;
+        for (int i = 0; i < line.length() && n < FIELDS; ) {
+            while (i < line.length() && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (i == line.length()) {
+                break;
+            }
+            start[n] = i;
+            while (i < line.length() && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            end[n++] = i;
+        }
+        if (n < FIELDS || line.charAt(end[0] - 1) != ':') {
             throw new IllegalArgumentException("not a /proc/net/tcp line: " + line);
         }
+    }
+
+    /** The port of an {@code address:port} field, in hex. */
+    private static int port(String line, int from, int to) {
         try {
-            String[] local = f[1].split(":");
-            String[] remote = f[2].split(":");
-            String[] queues = f[4].split(":");
-            String[] timer = f[5].split(":");
+            return Integer.parseInt(line, colon(line, from, to) + 1, to, 16);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a /proc/net/tcp line: " + line, e);
+        }
+    }
+
+    private static SocketRow row(String line, int[] start, int[] end, boolean v6) {
+        try {
+            int localColon = colon(line, start[1], end[1]);
+            int remoteColon = colon(line, start[2], end[2]);
+            int queueColon = colon(line, start[4], end[4]);
+            int timerColon = colon(line, start[5], end[5]);
             return new SocketRow(
-                    address(local[0]),
-                    Integer.parseInt(local[1], 16),
-                    address(remote[0]),
-                    Integer.parseInt(remote[1], 16),
-                    TcpState.ofCode(Integer.parseInt(f[3], 16)),
-                    Long.parseLong(queues[0], 16),
-                    Long.parseLong(queues[1], 16),
-                    TimerKind.ofCode(Integer.parseInt(timer[0], 16)),
-                    Duration.ofMillis(Long.parseLong(timer[1], 16) * 1000 / TICKS_PER_SECOND),
-                    (int) Long.parseLong(f[6], 16),
-                    Integer.parseInt(f[7]),
-                    Long.parseLong(f[9]),
+                    address(line, start[1], localColon),
+                    Integer.parseInt(line, localColon + 1, end[1], 16),
+                    address(line, start[2], remoteColon),
+                    Integer.parseInt(line, remoteColon + 1, end[2], 16),
+                    TcpState.ofCode(Integer.parseInt(line, start[3], end[3], 16)),
+                    Long.parseLong(line, start[4], queueColon, 16),
+                    Long.parseLong(line, queueColon + 1, end[4], 16),
+                    TimerKind.ofCode(Integer.parseInt(line, start[5], timerColon, 16)),
+                    Duration.ofMillis(Long.parseLong(line, timerColon + 1, end[5], 16) * 1000 / TICKS_PER_SECOND),
+                    (int) Long.parseLong(line, start[6], end[6], 16),
+                    Integer.parseInt(line, start[7], end[7], 10),
+                    Long.parseLong(line, start[9], end[9], 10),
                     v6);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a /proc/net/tcp line: " + line, e);
         }
+    }
+
+    /** The one ':' inside a field such as {@code 0100007F:1F90}. */
+    private static int colon(String line, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (line.charAt(i) == ':') {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no ':' in " + line.substring(from, to));
+    }
+
+    private static InetAddress address(String line, int from, int to) {
+        String hex = line.substring(from, to);
+        InetAddress known = ADDRESSES.get(hex);
+        if (known != null) {
+            return known;
+        }
+        InetAddress decoded = address(hex);
+        if (ADDRESSES.size() < ADDRESSES_KEPT) {
+            ADDRESSES.put(hex, decoded);
+        }
+        return decoded;
     }
 
     /**
@@ -151,7 +270,7 @@ public final class SocketTable {
         }
         byte[] bytes = new byte[hex.length() / 2];
         for (int word = 0; word < hex.length() / 8; word++) {
-            long value = Long.parseLong(hex.substring(word * 8, word * 8 + 8).toLowerCase(Locale.ROOT), 16);
+            long value = Long.parseLong(hex, word * 8, word * 8 + 8, 16);
             for (int b = 0; b < 4; b++) {
                 bytes[word * 4 + b] = (byte) (value >>> (8 * b));
             }

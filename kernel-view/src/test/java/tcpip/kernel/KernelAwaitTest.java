@@ -29,4 +29,14 @@ class KernelAwaitTest {
         assertThat(pauseMillis(200)).isEqualTo(10);
         assertThat(pauseMillis(60_000)).isEqualTo(10);
     }
+
+    @Test
+    void butAtLeastTwiceAsLongAsTheLastReadTookUpTo50Milliseconds() {
+        long read = Duration.ofMillis(8).toNanos(); // a table of thousands of rows
+        assertThat(Duration.ofNanos(KernelAwait.pauseNanos(0, read)).toMillis()).isEqualTo(16);
+        assertThat(Duration.ofNanos(KernelAwait.pauseNanos(0, Duration.ofSeconds(1).toNanos())).toMillis())
+                .isEqualTo(50);
+        long quick = Duration.ofMillis(100).toNanos(); // waited 100 ms, a read of 0.1 ms: the usual 5 ms
+        assertThat(Duration.ofNanos(KernelAwait.pauseNanos(quick, 100_000)).toMillis()).isEqualTo(5);
+    }
 }

@@ -108,7 +108,7 @@ class SocketTableTest {
             SocketRow listen = SocketTable.listener(sport).orElseThrow();
             assertThat(listen.inode()).isNotZero();
             // not accepted yet: the server end exists, without a descriptor, holding our 3 bytes
-            SocketRow serverEnd = KernelAwait.awaitRow(r -> r.localPort() == sport && r.remotePort() == cport
+            SocketRow serverEnd = KernelAwait.awaitRow(sport, r -> r.remotePort() == cport
                     && r.rxQueue() == 3, Duration.ofSeconds(5), "3 bytes queued");
             assertThat(serverEnd.state()).isEqualTo(TcpState.ESTABLISHED);
             assertThat(serverEnd.inode()).isZero();
@@ -117,7 +117,7 @@ class SocketTableTest {
             assertThat(clientEnd.localAddress().isLoopbackAddress()).isTrue();
 
             try (Socket accepted = server.accept()) {
-                SocketRow taken = KernelAwait.awaitRow(r -> r.localPort() == sport && r.remotePort() == cport
+                SocketRow taken = KernelAwait.awaitRow(sport, r -> r.remotePort() == cport
                         && r.inode() != 0, Duration.ofSeconds(5), "accepted connection with an inode");
                 assertThat(Descriptors.of(taken)).isPresent();
             }
@@ -140,6 +140,27 @@ class SocketTableTest {
             assertThat(SocketTable.boundTo(at)).as("boundTo does not").noneMatch(r -> r.localPort() == client.getLocalPort());
             assertThat(SocketTable.boundTo(new InetSocketAddress(InetAddress.getByName("::1"), at.getPort())))
                     .as("the same port number on ::1 is another address").isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aReadByPortsGivesTheRowsTheWholeTableHasForThosePorts() throws Exception {
+        assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                Socket accepted = listener.accept()) {
+            int sport = listener.getLocalPort();
+            int cport = client.getLocalPort();
+            KernelAwait.await(cport, sport, TcpState.ESTABLISHED, Duration.ofSeconds(5));
+            assertThat(SocketTable.connectionRows(sport, cport)).as("the server's end of the connection, read by ports")
+                    .isEqualTo(SocketTable.read(r -> r.localPort() == sport && r.remotePort() == cport))
+                    .singleElement().extracting(SocketRow::inode).isNotEqualTo(0L);
+            assertThat(SocketTable.onPort(sport)).extracting(SocketRow::state)
+                    .containsExactlyInAnyOrder(TcpState.LISTEN, TcpState.ESTABLISHED, TcpState.ESTABLISHED);
+            assertThat(SocketTable.listener(sport)).get().extracting(SocketRow::inode).isNotEqualTo(0L);
+            assertThat(SocketTable.listener(cport)).as("a client's port has no LISTEN row").isEmpty();
+            assertThat(SocketTable.readPorts((local, remote) -> false)).isEmpty();
         }
     }
 }

@@ -69,8 +69,8 @@ public final class NonAcceptingServer {
         while (System.nanoTime() < deadline && !server.isClosed()) {
             SocketRow row = SocketTable.listener(listening).orElse(null);
             // Report when the queue length changes, or when queued clients leave (CLOSE_WAIT).
-            String now = row == null ? "" : row.rxQueue() + ":" + SocketTable.read(r -> r.localPort() == listening
-                    && r.state() == TcpState.CLOSE_WAIT).size();
+            String now = row == null ? "" : row.rxQueue() + ":" + SocketTable.withLocalPort(listening).stream()
+                    .filter(r -> r.state() == TcpState.CLOSE_WAIT).count();
             if (row != null && !now.equals(last)) {
                 last = now;
                 report(n, listening, backlog, maxRows, row);
@@ -83,8 +83,8 @@ public final class NonAcceptingServer {
 
     private static void report(Narrator n, int port, int backlog, int maxRows, SocketRow listener) {
         n.kernel(Msg.get("NonAcceptingServer.queue", listener.rxQueue(), backlog, listener.describe()));
-        List<SocketRow> waiting = SocketTable.read(r -> r.localPort() == port && r.state() != TcpState.LISTEN
-                && r.inode() == 0 && r.state() != TcpState.TIME_WAIT);
+        List<SocketRow> waiting = SocketTable.withLocalPort(port).stream().filter(r -> r.state() != TcpState.LISTEN
+                && r.inode() == 0 && r.state() != TcpState.TIME_WAIT).toList();
         waiting.stream().limit(maxRows).forEach(n::row);
         if (waiting.size() > maxRows) {
             n.kernel(Msg.get("NonAcceptingServer.moreRows", waiting.size() - maxRows, maxRows));

@@ -116,8 +116,8 @@ public final class HandshakeServer {
             Map<Integer, SocketRow> queued = Map.of();
             if (show) {
                 int port = getLocalPort();
-                queued = SocketTable.read(r -> r.localPort() == port && r.state() != TcpState.LISTEN && r.inode() == 0)
-                        .stream().collect(Collectors.toMap(SocketRow::remotePort, Function.identity(), (a, b) -> a));
+                queued = SocketTable.withLocalPort(port).stream()
+                        .filter(r -> r.state() != TcpState.LISTEN && r.inode() == 0).collect(Collectors.toMap(SocketRow::remotePort, Function.identity(), (a, b) -> a));
                 SocketTable.listener(port).ifPresent(row -> n.kernel(Msg.get("HandshakeServer.queue", row.rxQueue())));
             }
             Socket client = super.accept();

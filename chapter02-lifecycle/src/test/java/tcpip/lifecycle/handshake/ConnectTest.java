@@ -61,7 +61,7 @@ class ConnectTest {
 
                 SocketRow serverEnd = KernelAwait.await(port, client.getLocalPort(), TcpState.ESTABLISHED, WAIT);
                 assertThat(serverEnd.inode()).as("no accept() yet: the server's end has no descriptor").isZero();
-                KernelAwait.awaitRow(r -> r.localPort() == port && r.state() == TcpState.LISTEN && r.rxQueue() == 1,
+                KernelAwait.awaitRow(port, r -> r.state() == TcpState.LISTEN && r.rxQueue() == 1,
                         WAIT, "LISTEN row with accept queue 1");
 
                 try (Socket accepted = server.accept()) {

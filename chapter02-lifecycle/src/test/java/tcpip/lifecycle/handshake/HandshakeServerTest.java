@@ -76,7 +76,7 @@ class HandshakeServerTest {
             KernelAwait.await(server.getLocalPort(), clientPort, TcpState.CLOSE_WAIT, WAIT);
         }
         Thread serving = serveInBackground(server);
-        KernelAwait.awaitRow(r -> r.localPort() == server.getLocalPort() && r.state() == TcpState.LISTEN
+        KernelAwait.awaitRow(server.getLocalPort(), r -> r.state() == TcpState.LISTEN
                 && r.rxQueue() == 0, WAIT, "accept queue drained");
         server.close();
         serving.join(WAIT.toMillis());

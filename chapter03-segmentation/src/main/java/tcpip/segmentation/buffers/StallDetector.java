@@ -61,7 +61,7 @@ public final class StallDetector {
         long deadline = since + timeout.toNanos();
         while (true) {
             boolean done = finished.getAsBoolean(); // read before the table: a row seen after it is final
-            List<SocketRow> table = SocketTable.read();
+            List<SocketRow> table = SocketTable.bothEnds(writerPort, readerPort);
             Optional<SocketRow> w = find(table, writerPort, readerPort);
             Optional<SocketRow> r = find(table, readerPort, writerPort);
             if (w.isPresent() && r.isPresent()) {

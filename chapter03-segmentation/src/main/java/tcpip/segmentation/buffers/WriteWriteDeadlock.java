@@ -119,7 +119,7 @@ public final class WriteWriteDeadlock {
             throws TimeoutException {
         long[] last = new long[6];
         long[] since = {System.nanoTime()};
-        return KernelAwait.awaitTable(rows -> {
+        return KernelAwait.awaitBothEnds(pair.clientPort(), pair.serverPort(), rows -> {
             Optional<SocketRow> ra = row(rows, pair.clientPort(), pair.serverPort());
             Optional<SocketRow> rb = row(rows, pair.serverPort(), pair.clientPort());
             if (ra.isEmpty() || rb.isEmpty()) {

@@ -60,8 +60,8 @@ public final class FramingStages {
             n.program(Msg.get("FramingStages.tenWrites"));
             StreamCore.writeEach(pair.client(), WriteBurstClient.smallPieces());
             if (n.available()) {
-                SocketRow row = KernelAwait.awaitRow(r -> r.localPort() == pair.serverPort()
-                        && r.remotePort() == pair.clientPort() && r.rxQueue() == 100, StageSupport.TIMEOUT, "rx_queue=100");
+                SocketRow row = KernelAwait.awaitRow(pair.serverPort(),
+                        r -> r.remotePort() == pair.clientPort() && r.rxQueue() == 100, StageSupport.TIMEOUT, "rx_queue=100");
                 n.kernel(row.describe());
             }
             byte[] buf = new byte[1024];
@@ -74,7 +74,7 @@ public final class FramingStages {
             out.write("HELLO".getBytes(StandardCharsets.US_ASCII));
             out.write("WORLD".getBytes(StandardCharsets.US_ASCII));
             if (n.available()) {
-                KernelAwait.awaitRow(r -> r.localPort() == pair.serverPort() && r.remotePort() == pair.clientPort()
+                KernelAwait.awaitRow(pair.serverPort(), r -> r.remotePort() == pair.clientPort()
                         && r.rxQueue() == 10, StageSupport.TIMEOUT, "rx_queue=10");
             }
             got = pair.server().getInputStream().read(buf);

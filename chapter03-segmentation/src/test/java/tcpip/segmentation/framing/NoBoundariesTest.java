@@ -51,7 +51,7 @@ class NoBoundariesTest {
         assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
         try (LoopbackPair pair = LoopbackPair.open().readTimeout(Duration.ofSeconds(10))) {
             StreamCore.writeEach(pair.client(), WriteBurstClient.smallPieces());
-            KernelAwait.awaitRow(r -> r.localPort() == pair.serverPort() && r.remotePort() == pair.clientPort()
+            KernelAwait.awaitRow(pair.serverPort(), r -> r.remotePort() == pair.clientPort()
                     && r.rxQueue() == 100, Duration.ofSeconds(10), "all 100 bytes in the receive queue");
             byte[] buf = new byte[4096];
             int n = pair.server().getInputStream().read(buf);

@@ -97,7 +97,7 @@ public final class HalfCloseStages {
                 slow.setSoTimeout(Math.toIntExact(WAIT.toMillis()));
                 slow.getOutputStream().write(FileProtocol.request("big.bin"));
                 if (n.available()) { // the transfer is in flight: the server waits for the client's window
-                    KernelAwait.awaitRow(r -> r.localPort() == port && r.remotePort() == slow.getLocalPort()
+                    KernelAwait.awaitRow(port, r -> r.remotePort() == slow.getLocalPort()
                             && r.txQueue() > 0, WAIT, Msg.get("CloseDemo.await.transferInFlight"));
                 }
                 n.program(Msg.get("CloseDemo.shutdown.start"));

@@ -146,14 +146,10 @@ public final class CloseStates {
 
     /** Waits for the connection to be in one of {@code states}; empty if its row disappeared (RST). */
     public static Optional<SocketRow> awaitStateOrGone(int local, int remote, Set<TcpState> states) throws TimeoutException {
-        List<SocketRow> rows = KernelAwait.awaitTable(t -> t.stream().noneMatch(r -> matches(r, local, remote))
-                || t.stream().anyMatch(r -> matches(r, local, remote) && states.contains(r.state())), KERNEL_WAIT,
+        List<SocketRow> rows = KernelAwait.awaitConnection(local, remote,
+                t -> t.isEmpty() || t.stream().anyMatch(r -> states.contains(r.state())), KERNEL_WAIT,
                 Msg.get("CloseStates.await.stateOrGone", local, remote, states));
-        return rows.stream().filter(r -> matches(r, local, remote) && states.contains(r.state())).findFirst();
-    }
-
-    private static boolean matches(SocketRow r, int local, int remote) {
-        return r.localPort() == local && r.remotePort() == remote;
+        return rows.stream().filter(r -> states.contains(r.state())).findFirst();
     }
 
     private static String seconds(Duration d) {

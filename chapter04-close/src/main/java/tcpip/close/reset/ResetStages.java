@@ -80,8 +80,8 @@ public final class ResetStages {
                 n.program(readOutcome(in));
                 if (n.available()) {
                     int clientPort = client.getLocalPort();
-                    boolean timeWait = SocketTable.read(r -> r.hasPort(port) && r.hasPort(clientPort)
-                            && r.state() == TcpState.TIME_WAIT).stream().findAny().isPresent();
+                    boolean timeWait = SocketTable.onPort(port).stream()
+                            .anyMatch(r -> r.hasPort(clientPort) && r.state() == TcpState.TIME_WAIT);
                     n.kernel(timeWait ? Msg.get("CloseDemo.lingerZero.timeWaitRemains")
                             : Msg.get("CloseDemo.lingerZero.noTimeWait", port));
                 }

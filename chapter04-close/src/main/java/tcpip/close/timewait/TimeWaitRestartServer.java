@@ -107,7 +107,8 @@ public final class TimeWaitRestartServer {
             System.out.println(SocketTable.unavailableMessage());
             return List.of();
         }
-        List<SocketRow> rows = SocketTable.read(r -> r.localPort() == port && r.state() == TcpState.TIME_WAIT);
+        List<SocketRow> rows = SocketTable.withLocalPort(port).stream()
+                .filter(r -> r.state() == TcpState.TIME_WAIT).toList();
         double longest = rows.stream().mapToLong(r -> r.timerLeft().toMillis()).max().orElse(0) / 1000.0;
         System.out.println(Msg.get("TimeWaitRestartServer.rows", rows.size(), port, String.format("%.2f", longest)));
         rows.forEach(r -> System.out.println("  " + r.describe()));

@@ -88,10 +88,10 @@ class FileTransferIntegrityTest {
             client = child(HalfCloseFileClient.class, "--port", String.valueOf(port), "--file", "big.bin",
                     "--out", target.toString(), "--timeout", "10s");
             // The client connected: freeze it so the server blocks writing mid-file, then kill the server.
-            KernelAwait.awaitRow(r -> r.localPort() == port && r.state() == TcpState.ESTABLISHED && r.txQueue() > 0,
+            KernelAwait.awaitRow(port, r -> r.state() == TcpState.ESTABLISHED && r.txQueue() > 0,
                     WAIT, "the server sending the file");
             signal(client, "STOP");
-            KernelAwait.awaitRow(r -> r.localPort() == port && r.state() == TcpState.ESTABLISHED && r.txQueue() > 0,
+            KernelAwait.awaitRow(port, r -> r.state() == TcpState.ESTABLISHED && r.txQueue() > 0,
                     WAIT, "the server blocked mid-file");
             server.destroyForcibly(); // SIGKILL: the server's kernel still sends what is queued, then FIN
             assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -65,7 +65,7 @@ class GracefulShutdownTest {
         c.setSoTimeout(5_000);
         c.getOutputStream().write("big.bin\n".getBytes(StandardCharsets.UTF_8));
         int clientPort = c.getLocalPort();
-        KernelAwait.awaitRow(r -> r.localPort() == port && r.remotePort() == clientPort && r.txQueue() > 0, WAIT,
+        KernelAwait.awaitRow(port, r -> r.remotePort() == clientPort && r.txQueue() > 0, WAIT,
                 "the server's send queue holding file data for the client");
         return c;
     }

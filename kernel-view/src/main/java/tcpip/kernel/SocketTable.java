@@ -144,23 +144,23 @@ public final class SocketTable {
         if (!Files.isReadable(file)) {
             return;
         }
-        String text;
+        byte[] text;
         try {
-            text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1); // the kernel writes ASCII
+            text = Files.readAllBytes(file); // ASCII
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         int[] start = new int[FIELDS];
         int[] end = new int[FIELDS];
-        int from = text.indexOf('\n') + 1; // line 0 is the header
-        while (from > 0 && from < text.length()) {
-            int to = text.indexOf('\n', from);
-            String line = text.substring(from, to < 0 ? text.length() : to);
-            if (!line.isBlank()) {
-                fields(line, start, end);
-                if (ports.test(port(line, start[1], end[1]), port(line, start[2], end[2]))) {
-                    rows.add(row(line, start, end, v6));
-                }
+        int from = lineEnd(text, 0) + 1; // line 0 is the header
+        while (from < text.length) {
+            int to = lineEnd(text, from);
+            int n = fields(text, from, to, start, end, 3); // sl, local, remote: enough to test the ports
+            if (n > 0 && n < 3) {
+                throw notALine(text, from, to, null);
+            }
+            if (n > 0 && ports.test(port(text, from, to, start[1], end[1]), port(text, from, to, start[2], end[2]))) {
+                rows.add(row(text, from, to, start, end, v6));
             }
             from = to + 1;
         }
@@ -169,85 +169,117 @@ public final class SocketTable {
     /**
      * Parses one data line of /proc/net/tcp ({@code v6 == false}) or /proc/net/tcp6. The fields are
      * {@code sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode …},
-     * separated by spaces. Read by hand, not with a regular expression: a busy machine's table has
+     * separated by spaces. Read byte by byte, not with a regular expression: a busy machine's table has
      * thousands of rows, and the tests and demos read it every few milliseconds while they wait.
      *
      * @throws IllegalArgumentException if the line does not have the kernel's format
      */
     public static SocketRow parseLine(String line, boolean v6) {
-        int[] start = new int[FIELDS];
-        int[] end = new int[FIELDS];
-        fields(line, start, end);
-        return row(line, start, end, v6);
+        byte[] text = line.getBytes(StandardCharsets.ISO_8859_1);
+        return row(text, 0, text.length, new int[FIELDS], new int[FIELDS], v6);
     }
 
-    /** Where the first {@link #FIELDS} fields of a line start and end. */
-    private static void fields(String line, int[] start, int[] end) {
+    /** Where the line starting at {@code from} ends: its newline, or the end of the text. */
+    private static int lineEnd(byte[] text, int from) {
+        int i = from;
+        while (i < text.length && text[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    /** Finds up to {@code count} space-separated fields in text[from, to); returns how many there are. */
+    private static int fields(byte[] text, int from, int to, int[] start, int[] end, int count) {
         int n = 0;
-        for (int i = 0; i < line.length() && n < FIELDS; ) {
-            while (i < line.length() && Character.isWhitespace(line.charAt(i))) {
+        int i = from;
+        while (n < count) {
+            while (i < to && text[i] <= ' ') {
                 i++;
             }
-            if (i == line.length()) {
+            if (i >= to) {
                 break;
             }
             start[n] = i;
-            while (i < line.length() && !Character.isWhitespace(line.charAt(i))) {
+            while (i < to && text[i] > ' ') {
                 i++;
             }
             end[n++] = i;
         }
-        if (n < FIELDS || line.charAt(end[0] - 1) != ':') {
-            throw new IllegalArgumentException("not a /proc/net/tcp line: " + line);
+        return n;
+    }
+
+    private static SocketRow row(byte[] text, int from, int to, int[] start, int[] end, boolean v6) {
+        if (fields(text, from, to, start, end, FIELDS) < FIELDS || text[end[0] - 1] != ':') {
+            throw notALine(text, from, to, null);
         }
+        try {
+            int localColon = colon(text, start[1], end[1]);
+            int remoteColon = colon(text, start[2], end[2]);
+            int queueColon = colon(text, start[4], end[4]);
+            int timerColon = colon(text, start[5], end[5]);
+            return new SocketRow(
+                    address(text, start[1], localColon),
+                    (int) number(text, localColon + 1, end[1], 16),
+                    address(text, start[2], remoteColon),
+                    (int) number(text, remoteColon + 1, end[2], 16),
+                    TcpState.ofCode((int) number(text, start[3], end[3], 16)),
+                    number(text, start[4], queueColon, 16),
+                    number(text, queueColon + 1, end[4], 16),
+                    TimerKind.ofCode((int) number(text, start[5], timerColon, 16)),
+                    Duration.ofMillis(number(text, timerColon + 1, end[5], 16) * 1000 / TICKS_PER_SECOND),
+                    (int) number(text, start[6], end[6], 16),
+                    (int) number(text, start[7], end[7], 10),
+                    number(text, start[9], end[9], 10),
+                    v6);
+        } catch (RuntimeException e) {
+            throw notALine(text, from, to, e);
+        }
+    }
+
+    private static IllegalArgumentException notALine(byte[] text, int from, int to, RuntimeException cause) {
+        return new IllegalArgumentException("not a /proc/net/tcp line: "
+                + new String(text, from, to - from, StandardCharsets.ISO_8859_1), cause);
     }
 
     /** The port of an {@code address:port} field, in hex. */
-    private static int port(String line, int from, int to) {
+    private static int port(byte[] text, int lineFrom, int lineTo, int from, int to) {
         try {
-            return Integer.parseInt(line, colon(line, from, to) + 1, to, 16);
+            return (int) number(text, colon(text, from, to) + 1, to, 16);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a /proc/net/tcp line: " + line, e);
-        }
-    }
-
-    private static SocketRow row(String line, int[] start, int[] end, boolean v6) {
-        try {
-            int localColon = colon(line, start[1], end[1]);
-            int remoteColon = colon(line, start[2], end[2]);
-            int queueColon = colon(line, start[4], end[4]);
-            int timerColon = colon(line, start[5], end[5]);
-            return new SocketRow(
-                    address(line, start[1], localColon),
-                    Integer.parseInt(line, localColon + 1, end[1], 16),
-                    address(line, start[2], remoteColon),
-                    Integer.parseInt(line, remoteColon + 1, end[2], 16),
-                    TcpState.ofCode(Integer.parseInt(line, start[3], end[3], 16)),
-                    Long.parseLong(line, start[4], queueColon, 16),
-                    Long.parseLong(line, queueColon + 1, end[4], 16),
-                    TimerKind.ofCode(Integer.parseInt(line, start[5], timerColon, 16)),
-                    Duration.ofMillis(Long.parseLong(line, timerColon + 1, end[5], 16) * 1000 / TICKS_PER_SECOND),
-                    (int) Long.parseLong(line, start[6], end[6], 16),
-                    Integer.parseInt(line, start[7], end[7], 10),
-                    Long.parseLong(line, start[9], end[9], 10),
-                    v6);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a /proc/net/tcp line: " + line, e);
+            throw notALine(text, lineFrom, lineTo, e);
         }
     }
 
     /** The one ':' inside a field such as {@code 0100007F:1F90}. */
-    private static int colon(String line, int from, int to) {
+    private static int colon(byte[] text, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (line.charAt(i) == ':') {
+            if (text[i] == ':') {
                 return i;
             }
         }
-        throw new IllegalArgumentException("no ':' in " + line.substring(from, to));
+        throw new IllegalArgumentException("no ':' in a field");
     }
 
-    private static InetAddress address(String line, int from, int to) {
-        String hex = line.substring(from, to);
+    /** A non-negative number in hex (radix 16) or decimal (10), of at most 15 digits. */
+    private static long number(byte[] text, int from, int to, int radix) {
+        if (from >= to || to - from > 15) {
+            throw new IllegalArgumentException("not a number of 1 to 15 digits");
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int c = text[i];
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10 : radix;
+            if (digit >= radix) {
+                throw new IllegalArgumentException("not a digit: " + (char) c);
+            }
+            value = value * radix + digit;
+        }
+        return value;
+    }
+
+    private static InetAddress address(byte[] text, int from, int to) {
+        String hex = new String(text, from, to - from, StandardCharsets.ISO_8859_1);
         InetAddress known = ADDRESSES.get(hex);
         if (known != null) {
             return known;

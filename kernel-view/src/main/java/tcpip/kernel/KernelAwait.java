@@ -54,16 +54,10 @@ public final class KernelAwait {
         return poll(() -> SocketTable.bothEnds(portA, portB), condition, timeout, description);
     }
 
-    /** Waits until a row matches; the description goes into the timeout message. */
-    public static SocketRow awaitRow(Predicate<SocketRow> condition, Duration timeout, String description)
-            throws TimeoutException {
-        return poll(SocketTable::read, rows -> rows.stream().anyMatch(condition), timeout, description).stream()
-                .filter(condition).findFirst().orElseThrow();
-    }
-
     /**
      * Waits until a row whose local port is {@code localPort} matches (a listener's row, the connections it
-     * accepted, or a client's end): only those rows are decoded on each look, however big the table is.
+     * accepted, or a client's end): only those rows are decoded on each look, however big the table is. The
+     * description goes into the timeout message.
      */
     public static SocketRow awaitRow(int localPort, Predicate<SocketRow> condition, Duration timeout,
             String description) throws TimeoutException {

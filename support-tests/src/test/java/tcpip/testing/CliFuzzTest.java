@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tcpip.cli.Cli;
 
 /**
  * The fuzz catches each way a main can mishandle a bad value (a stack trace, a value taken and run
@@ -18,15 +19,22 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CliFuzzTest {
 
+    /*
+     * The mains end through Cli.exit, as every course main does: where narration-cli is on the class path, as in
+     * every chapter and here, the fuzz's child JVM runs each case in-process (InProcess), and Cli.exit ends the
+     * case, not that JVM.
+     */
+
     /** A main with one flag, --quiet, that refuses everything else in one clear line. */
     public static final class Strict {
         public static void main(String[] args) {
             if (args.length == 1 && args[0].equals("--help")) {
                 System.out.println("Usage: Strict [options]\n\nOptions:\n  --quiet    say less\n  -h, --help");
-                System.exit(0);
+                Cli.exit(0);
+                return;
             }
             System.err.println("Strict: " + args[0].split("=", 2)[0] + " is not allowed here");
-            System.exit(2);
+            Cli.exit(2);
         }
     }
 
@@ -40,7 +48,7 @@ class CliFuzzTest {
             switch (args[0]) {
                 case "--no-such-flag" -> throw new IllegalArgumentException(args[0]);
                 case "stray" -> new CountDownLatch(1).await(); // serves forever, as a server that took the value
-                default -> System.exit(0);
+                default -> Cli.exit(0);
             }
         }
     }

@@ -175,8 +175,13 @@ class HardeningTest {
         }
     }
 
+    /**
+     * Waits until the server serves no connection, for longer than its read deadline (LIMITS: WAIT): a connection
+     * whose end the server never saw (once in some twenty builds, one of the 2,000 storm connections under load)
+     * must end by that deadline at the latest; one that never ends is a leak, and this still fails on it.
+     */
     private static void awaitIdle(AcceptLoop loop) {
-        long end = System.nanoTime() + WAIT.toNanos();
+        long end = System.nanoTime() + WAIT.multipliedBy(2).toNanos();
         while (loop.active() > 0 && System.nanoTime() < end) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }

@@ -3,11 +3,12 @@ package tcpip.kernel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -59,13 +60,9 @@ public final class SharedTable {
                 buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
             }
         }
-        String[] lines = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).split("\n");
-        for (int i = 1; i < lines.length; i++) { // line 0 is the header
-            if (!lines[i].isBlank()) {
-                SocketRow row = SocketTable.parseLine(lines[i], v6);
-                byPorts.put(key(row.localPort(), row.remotePort()), row);
-            }
-        }
+        List<SocketRow> rows = new ArrayList<>();
+        SocketTable.parse(buf.array(), buf.position(), v6, SocketTable.EVERY_ROW, rows);
+        rows.forEach(row -> byPorts.put(key(row.localPort(), row.remotePort()), row));
     }
 
     /**

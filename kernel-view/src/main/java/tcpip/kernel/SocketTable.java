@@ -71,7 +71,7 @@ public final class SocketTable {
         boolean test(int localPort, int remotePort);
     }
 
-    private static final Ports EVERY_ROW = (local, remote) -> true;
+    static final Ports EVERY_ROW = (local, remote) -> true;
 
     /**
      * The rows whose ports pass {@code ports}; the others are skipped before their addresses, queues and
@@ -114,8 +114,7 @@ public final class SocketTable {
      * number, or another program's socket with that port number on ::1.
      */
     public static List<SocketRow> boundTo(InetSocketAddress local) {
-        int port = local.getPort();
-        return withLocalPort(port).stream().filter(r -> r.localAddress().equals(local.getAddress())).toList();
+        return withLocalPort(local.getPort()).stream().filter(r -> r.localAddress().equals(local.getAddress())).toList();
     }
 
     /** The row of one connection, seen from the end whose local port is {@code localPort}. */
@@ -150,11 +149,19 @@ public final class SocketTable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+        parse(text, text.length, v6, ports, rows);
+    }
+
+    /**
+     * The rows of a whole table file's text (its first {@code length} bytes; line 0 is the header) whose ports
+     * pass {@code ports}. Also what {@link SharedTable} parses after its own read.
+     */
+    static void parse(byte[] text, int length, boolean v6, Ports ports, List<SocketRow> rows) {
         int[] start = new int[FIELDS];
         int[] end = new int[FIELDS];
-        int from = lineEnd(text, 0) + 1; // line 0 is the header
-        while (from < text.length) {
-            int to = lineEnd(text, from);
+        int from = lineEnd(text, 0, length) + 1;
+        while (from < length) {
+            int to = lineEnd(text, from, length);
             int n = fields(text, from, to, start, end, 3); // sl, local, remote: enough to test the ports
             if (n > 0 && n < 3) {
                 throw notALine(text, from, to, null);
@@ -180,9 +187,9 @@ public final class SocketTable {
     }
 
     /** Where the line starting at {@code from} ends: its newline, or the end of the text. */
-    private static int lineEnd(byte[] text, int from) {
+    private static int lineEnd(byte[] text, int from, int length) {
         int i = from;
-        while (i < text.length && text[i] != '\n') {
+        while (i < length && text[i] != '\n') {
             i++;
         }
         return i;

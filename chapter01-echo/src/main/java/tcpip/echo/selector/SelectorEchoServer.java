@@ -42,7 +42,7 @@ import tcpip.net.RequestDeadline;
  */
 public final class SelectorEchoServer implements Closeable {
 
-    /** Deadlines are checked this often, at least (a quarter of the shorter deadline, up to 1 s). */
+    /** Deadlines are checked this often, at least (a quarter of the shortest deadline, up to 1 s). */
     private static final Duration MAX_SWEEP = Duration.ofSeconds(1);
     /** What a refused client already sent is read into this and thrown away (its size does not matter). */
     private static final int DISCARD_BUFFER = 128;
@@ -86,9 +86,11 @@ public final class SelectorEchoServer implements Closeable {
         this.listenerKey = listener.keyFor(selector);
         this.limits = limits;
         this.log = log;
-        Duration shorter = limits.readDeadline().compareTo(limits.writeDeadline()) < 0 ? limits.readDeadline()
-                : limits.writeDeadline();
-        this.sweepNanos = Math.min(MAX_SWEEP.toNanos(), Math.max(1_000_000, shorter.toNanos() / 4));
+        // The shortest of the three deadlines: a 400 ms request deadline swept only every second (the read
+        // deadline's quarter, capped) acted up to a second late.
+        long shortest = Math.min(limits.requestDeadline().toNanos(),
+                Math.min(limits.readDeadline().toNanos(), limits.writeDeadline().toNanos()));
+        this.sweepNanos = Math.min(MAX_SWEEP.toNanos(), Math.max(1_000_000, shortest / 4));
         EchoLog.preloadFailurePaths(SelectorEchoServer.class); // an EMFILE later must not load a class or a bundle for the first time
     }
 

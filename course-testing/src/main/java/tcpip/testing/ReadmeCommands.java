@@ -29,7 +29,7 @@ import org.junit.jupiter.api.DynamicTest;
  * <p>Here: the fences, run side by side, and each line sent to its kind. {@link ReadmeCommand}
  * finds the fences and lines; {@link ReadmeProgram} turns a line into the java command of our
  * program ({@code ./mvnw … exec:exec -Dmain=NAME} as {@code tcpip.cli.Run} would start it, so no
- * Maven start-up is paid per line; MavenRunCommandTest in the tour runs the pattern through Maven
+ * Maven start-up is paid per line; MavenRunCommandTest in chapter02-lifecycle runs the pattern through Maven
  * for real once); {@link BackgroundServer} runs a {@code # runs until Ctrl-C} server on port 0
  * and puts the port the kernel gave it in place of the README's port in the fence's later lines;
  * {@link ForegroundCommand} runs a line to its end (non-zero exit or an unknown option fails; a

@@ -1,13 +1,15 @@
-package tcpip.tour;
+package tcpip.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.testing.CommandRun;
+import tcpip.testing.ReadmeCommands;
 
 /**
  * The READMEs' run pattern, through Maven for real once: {@code ./mvnw -q -pl MODULE -am compile
@@ -18,6 +20,7 @@ import tcpip.testing.CommandRun;
  * <p>One Maven run serves both checks (a Maven start costs seconds of CPU): three stages of a demo,
  * without {@code --no-pause}, with no input.
  */
+@Order(1) // starts first: a Maven run of its own, one of the longest classes of this module (see the pom)
 class MavenRunCommandTest {
 
     /** Three stages: the first pause sees end of input, the other two must still run. */
@@ -29,7 +32,7 @@ class MavenRunCommandTest {
         if (run == null) {
             // Not offline (-o): on a first-ever build the exec plugin is not in the local repository yet,
             // and this must work exactly as a learner's first run command does.
-            run = CommandRun.run(CourseTree.root(), 240, "./mvnw", "-q", "-B", "-pl", "chapter02-lifecycle", "-am",
+            run = CommandRun.run(ReadmeCommands.root(), 240, "./mvnw", "-q", "-B", "-pl", "chapter02-lifecycle", "-am",
                     "compile", "exec:exec", "-Dmain=LifecycleDemo", "-Dargs=" + ARGS);
         }
         return run;
@@ -38,7 +41,7 @@ class MavenRunCommandTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void runPatternWorksThroughTheWrapper() {
-        assumeTrue(Files.isExecutable(CourseTree.root().resolve("mvnw")), "no Maven wrapper in this tree");
+        assumeTrue(Files.isExecutable(ReadmeCommands.root().resolve("mvnw")), "no Maven wrapper in this tree");
         CommandRun r = run();
         assertThat(r.exitCode()).as("exit code; output:%n%s", r.output()).isZero();
         assertThat(r.output()).contains("Connection refused").doesNotContain("[ERROR]");
@@ -52,7 +55,7 @@ class MavenRunCommandTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aPausingDemoWithoutInputRunsToTheEnd() {
-        assumeTrue(Files.isExecutable(CourseTree.root().resolve("mvnw")), "no Maven wrapper in this tree");
+        assumeTrue(Files.isExecutable(ReadmeCommands.root().resolve("mvnw")), "no Maven wrapper in this tree");
         CommandRun r = run();
         assertThat(r.exitCode()).as("exit code; output:%n%s", r.output()).isZero();
         assertThat(r.output()).as("the pause prompt, then the last stage").contains("[Enter]")

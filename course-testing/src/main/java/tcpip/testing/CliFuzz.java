@@ -22,7 +22,10 @@ import java.util.stream.Collectors;
  * a value missing at the end), with newlines, escape and bidi characters among them, and checks that
  * every one is refused: a non-zero exit, one line on stderr that names the flag, no control or format
  * character in it, no stack trace. Free-text options ({@code TEXT}) get no values of their own: add
- * the bad ones the help cannot tell ({@code also("--only", "no-such-stage")}).
+ * the bad ones the help cannot tell ({@code also("--only", "no-such-stage")}). Every option gets the
+ * values wrong for every kind ({@link #ALWAYS_BAD}) and {@link #SAMPLE} of its own kind's, a different
+ * pair for each main and option; the parsers all mains share meet every value in support-tests'
+ * CliFuzzTest ({@link #everyValue}).
  *
  * <p>The cases run in a child JVM, each in-process there ({@link MainRunner#runHere}) with a time
  * limit; one child serves every main fuzzed by the same test JVM. A main still running at the limit
@@ -52,6 +55,8 @@ public final class CliFuzz {
             "TIME", List.of("5", "2d", "-1s", "600h", "1.5ms", "s", "0s", "9999999999s", "1 s", "٣s"),
             "ADDR", List.of("exmaple.invalid", "999.1.1.1", "::g", "1.2.3", "127.0.0.1:7007", "[::1", "localhost."),
             "CHOICE", List.of("nope", "EN-us", "ko-what"));
+    /** How many of its kind's bad values (beyond {@link #ALWAYS_BAD}) an option gets, unless {@link #everyValue}. */
+    static final int SAMPLE = 2;
     /** Paths no program can use for anything: empty, under a file, under a directory that does not exist. */
     static final List<String> BAD_PATHS = List.of("", "/dev/null/x", "/proc/self/no-such-dir/x");
 
@@ -73,6 +78,7 @@ public final class CliFuzz {
     private final List<Known> elsewhere = new ArrayList<>(NARRATION_CLI);
     private Duration limit = DEFAULT_LIMIT;
     private boolean busyPort;
+    private boolean everyValue;
 
     private CliFuzz(Class<?> main) {
         this.main = main;
@@ -116,6 +122,33 @@ public final class CliFuzz {
     public CliFuzz knownElsewhere(String why, Predicate<Outcome> matches) {
         elsewhere.add(new Known(why, matches));
         return this;
+    }
+
+    /**
+     * Every bad value of its kind for every option, instead of {@link #SAMPLE} of them: for a test of the parsers that
+     * every main shares (Cli's), which then meet every value in {@link #BAD}.
+     */
+    public CliFuzz everyValue() {
+        everyValue = true;
+        return this;
+    }
+
+    /**
+     * {@link #SAMPLE} values of {@code ofKind}, chosen by {@code key} (the main and the option): a main's own check of
+     * an option (a range, a rule of its own) meets values of every shape across the course's mains, while the parsing
+     * all of them share meets every value in one test ({@link #everyValue}). A fuzz of one option costs a few
+     * milliseconds of CPU per value, and the course has over a hundred options.
+     */
+    static List<String> sample(List<String> ofKind, String key) {
+        if (ofKind.size() <= SAMPLE) {
+            return ofKind;
+        }
+        int start = Math.floorMod(key.hashCode(), ofKind.size());
+        List<String> chosen = new ArrayList<>();
+        for (int i = 0; i < SAMPLE; i++) {
+            chosen.add(ofKind.get((start + i) % ofKind.size()));
+        }
+        return chosen;
     }
 
     /** How long one case may run before it counts as accepted (default {@link #DEFAULT_LIMIT}). */
@@ -192,7 +225,8 @@ public final class CliFuzz {
                 values.addAll(BAD_PATHS); // a newline or a bidi character is a legal file name
             } else if (!kind.equals("TEXT")) {
                 values.addAll(ALWAYS_BAD);
-                values.addAll(kind.contains("|") ? BAD.get("CHOICE") : BAD.getOrDefault(kind, List.of()));
+                List<String> ofKind = kind.contains("|") ? BAD.get("CHOICE") : BAD.getOrDefault(kind, List.of());
+                values.addAll(everyValue ? ofKind : sample(ofKind, main.getName() + " " + name));
                 if (kind.equals("N") || kind.equals("SIZE")) {
                     values.add(otherDigits);
                 }

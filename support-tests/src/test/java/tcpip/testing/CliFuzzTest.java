@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.cli.Cli;
@@ -17,6 +18,7 @@ import tcpip.cli.Cli;
  * does not stop the cases after it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Order(3) // starts early: one of the longest classes of this module (see the pom)
 class CliFuzzTest {
 
     /*
@@ -51,6 +53,53 @@ class CliFuzzTest {
                 default -> Cli.exit(0);
             }
         }
+    }
+
+    /** One option of every kind Cli has, each of them parsed by the code every course main shares. */
+    public static final class EveryKind {
+        enum Side { CLIENT, SERVER }
+
+        public static void main(String[] args) {
+            Cli cli = new Cli("EveryKind", "one option of every kind");
+            cli.port(7007);
+            cli.host();
+            cli.bind();
+            cli.intOption("--count", 1, 1, 1_000, "a whole number");
+            cli.sizeOption("--size", 1024, 1, 1L << 30, "a size");
+            cli.durationOption("--wait", Duration.ofSeconds(1), "a time");
+            cli.enumOption("--side", Side.class, Side.CLIENT, "a choice");
+            cli.parse(args);
+            cli.run(() -> { }); // every value taken: exit 0, which the fuzz reports
+        }
+    }
+
+    /**
+     * The parsers every main shares meet every bad value the fuzz knows (a chapter's fuzz gives each option of its
+     * mains {@link CliFuzz#SAMPLE} of its kind's values, a different pair per main and option).
+     */
+    @Test
+    void theSharedParsersRefuseEveryBadValueOfEveryKind() {
+        CliFuzz fuzz = CliFuzz.of(EveryKind.class).everyValue();
+        List<CliFuzz.Outcome> outcomes = fuzz.run();
+        List<String> values = outcomes.stream().filter(o -> o.args().size() == 2).map(o -> o.args().get(1)).toList();
+        for (String kindValue : CliFuzz.BAD.values().stream().flatMap(List::stream).toList()) {
+            assertThat(values).as("cases given to the shared parsers").contains(kindValue);
+        }
+        fuzz.assertRefused(outcomes);
+    }
+
+    @Test
+    void eachOptionGetsTwoValuesOfItsKindAndAllOfThemAcrossOptions() {
+        List<String> time = CliFuzz.BAD.get("TIME");
+        assertThat(CliFuzz.sample(time, "Main --wait")).hasSize(CliFuzz.SAMPLE).isSubsetOf(time);
+        assertThat(CliFuzz.sample(time, "Main --wait")).as("the same main and option: the same values")
+                .isEqualTo(CliFuzz.sample(time, "Main --wait"));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            seen.addAll(CliFuzz.sample(time, "Main" + i + " --wait"));
+        }
+        assertThat(seen).as("values given across 200 options").containsExactlyInAnyOrderElementsOf(time);
+        assertThat(CliFuzz.sample(CliFuzz.BAD.get("CHOICE").subList(0, 2), "x")).hasSize(2);
     }
 
     @Test

@@ -124,10 +124,7 @@ public final class CliFuzz {
         return this;
     }
 
-    /**
-     * Every bad value of its kind for every option, instead of {@link #SAMPLE} of them: for a test of the parsers that
-     * every main shares (Cli's), which then meet every value in {@link #BAD}.
-     */
+    /** Every bad value of its kind for every option, not {@link #SAMPLE}: for the parsers all mains share (Cli's). */
     public CliFuzz everyValue() {
         everyValue = true;
         return this;

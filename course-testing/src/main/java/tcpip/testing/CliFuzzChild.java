@@ -12,7 +12,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -107,7 +109,7 @@ public record CliFuzzChild(Process process, Writer in, BufferedReader out) {
         while ((n = root.enumerate(all, true)) == all.length) { // full: threads were started meanwhile
             all = new Thread[all.length * 2];
         }
-        return new java.util.HashSet<>(java.util.Arrays.asList(all).subList(0, n));
+        return new HashSet<>(Arrays.asList(all).subList(0, n));
     }
 
     static String encode(List<String> args) {

@@ -10,15 +10,17 @@ import java.util.function.Supplier;
 /**
  * Waits until the kernel's socket table shows something: the way tests and demos synchronise
  * with the kernel (never a fixed sleep). Polls /proc every millisecond at first, then every
- * twentieth of the time waited so far, at most every 10 ms, up to a deadline: a moment seen late
- * by at most 5 % (or 1 ms), and a wait of seconds does not spend seconds of CPU reading /proc.
+ * twentieth of the time waited so far, at most every 50 ms (after a second), up to a deadline: a
+ * moment seen late by at most 5 % (or 1 ms), and a wait of seconds does not spend seconds of CPU
+ * reading /proc (each read walks the kernel's whole connection hash table: about a millisecond
+ * even when it lists nothing).
  * Where one read itself takes long (a table of thousands of TIME_WAIT rows), the pause is at least
  * twice that read: a waiting thread never spends more than a third of a core looking.
  */
 public final class KernelAwait {
 
     private static final long FIRST_POLL_NANOS = Duration.ofMillis(1).toNanos();
-    private static final long LAST_POLL_NANOS = Duration.ofMillis(10).toNanos();
+    private static final long LAST_POLL_NANOS = Duration.ofMillis(50).toNanos();
     private static final int LATE_BY_AT_MOST = 20; // a poll interval is at most 1/20 of the time waited
     private static final int PAUSE_PER_READ = 2; // a pause is at least twice the read before it
     private static final long LONGEST_PAUSE_NANOS = Duration.ofMillis(50).toNanos();
@@ -98,7 +100,7 @@ public final class KernelAwait {
         }
     }
 
-    /** The pause before the next look: 1 ms, growing with the time waited to at most 10 ms. */
+    /** The pause before the next look: 1 ms, growing with the time waited to at most 50 ms. */
     static long pauseNanos(long waitedNanos) {
         return Math.min(LAST_POLL_NANOS, Math.max(FIRST_POLL_NANOS, waitedNanos / LATE_BY_AT_MOST));
     }

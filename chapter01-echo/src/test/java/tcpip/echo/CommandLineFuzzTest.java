@@ -1,7 +1,6 @@
 package tcpip.echo;
 
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.echo.blocking.EchoClient;
@@ -19,7 +18,6 @@ import tcpip.testing.CliFuzz;
  * fails at once (address in use, connection refused) with a line that names neither, and is caught.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-@Order(3) // starts early: one of the longest classes of this module (see the pom)
 class CommandLineFuzzTest {
 
     @Test

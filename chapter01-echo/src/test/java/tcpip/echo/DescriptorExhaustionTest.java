@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +30,6 @@ import tcpip.testing.DescriptorExhaustion.Server;
  * poller (half the runs): the virtual-thread server goes first, while the host's poller is not started.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-@Order(2) // starts early: one of the longest classes of this module (see the pom)
 class DescriptorExhaustionTest {
 
 

@@ -8,7 +8,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,7 +19,6 @@ import tcpip.echo.blocking.EchoClient;
  * reads its echo a byte at a time. Before --request-timeout, both held their slot for as long as they liked.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-@Order(5) // starts early: one of the longest classes of this module (see the pom)
 class SlowClientsTest {
 
     /** The request deadline under test: a few trickled bytes' worth, far below the read deadline. */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import tcpip.kernel.ListeningPorts;
@@ -14,7 +13,6 @@ import tcpip.testing.ReadmeCommands;
  * No stale docs: every command in this chapter's READMEs runs (see {@link ReadmeCommands}), once: README.ko.md
  * must show the very commands of README.md, fence by fence.
  */
-@Order(2) // starts early: one of the longest classes of this module (see the pom)
 class ReadmeCommandsTest {
 
     @TestFactory

@@ -2,7 +2,6 @@ package tcpip.segmentation;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.segmentation.buffers.BlockedWriterClient;
@@ -32,7 +31,6 @@ import tcpip.testing.CliFuzz;
  * {@link CliFuzz}). Servers get a port the fuzz holds and clients {@code --port 1}, where nothing listens.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-@Order(2) // starts early: one of the longest classes of this module (see the pom)
 class CommandLineFuzzTest {
 
     @Test

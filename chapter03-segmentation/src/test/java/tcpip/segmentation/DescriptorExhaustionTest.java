@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +28,6 @@ import tcpip.testing.DescriptorExhaustion.Server;
  * every later client was closed unanswered.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-@Order(4) // starts early: one of the longest classes of this module (see the pom)
 class DescriptorExhaustionTest {
 
     static final String PKG = "tcpip.segmentation.";

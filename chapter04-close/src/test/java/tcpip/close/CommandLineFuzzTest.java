@@ -1,7 +1,6 @@
 package tcpip.close;
 
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.close.halfclose.HalfCloseFileClient;
@@ -25,7 +24,6 @@ import tcpip.testing.CliFuzz;
  * NullPointerException's stack trace, {@code --file ..} and an {@code --out} that is a directory went on.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-@Order(1) // starts first: one of the longest classes of this module (see the pom)
 class CommandLineFuzzTest {
 
     /** Not a finding: the fuzz tries 0s as a bad TIME, but here it is a legal value. */

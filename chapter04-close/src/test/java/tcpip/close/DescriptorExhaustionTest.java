@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +27,6 @@ import tcpip.testing.DescriptorExhaustion.Server;
  * The one-screen CloseFirstServer is for reading, like chapter01's PlainEchoServer: not hardened.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-@Order(4) // starts early: one of the longest classes of this module (see the pom)
 class DescriptorExhaustionTest {
 
     static final Duration LOG_WAIT = Duration.ofSeconds(1);

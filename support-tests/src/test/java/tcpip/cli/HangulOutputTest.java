@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.kernel.Background;
@@ -19,7 +18,6 @@ import tcpip.testing.MainRunner;
  * Hangul in any locale: with no locale at all (LANG unset, C, POSIX) the output is UTF-8 without a word;
  * a locale naming a character set without Hangul gets one line saying so and how to fix it; never '?'.
  */
-@Order(2) // starts early: one of the longest classes of this module (see the pom)
 class HangulOutputTest {
 
     /** A main's stdout and stderr (as UTF-8 bytes) run with exactly these locale variables and nothing else. */

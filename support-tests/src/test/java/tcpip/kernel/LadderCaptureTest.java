@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * capture must know the port before connect() to see the SYN.)
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-@Order(5) // starts early: one of the longest classes of this module (see the pom)
 class LadderCaptureTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);

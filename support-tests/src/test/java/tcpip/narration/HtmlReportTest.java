@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +37,6 @@ import tcpip.kernel.Segment;
  * chromium driven by chromedriver (Selenium, test scope). One browser start for every check.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-@Order(1) // starts first: one of the longest classes of this module (see the pom)
 class HtmlReportTest {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");

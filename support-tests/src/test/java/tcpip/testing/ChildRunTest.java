@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.cli.Cli;
@@ -19,7 +18,6 @@ import tcpip.cli.PrivateNetwork;
  * Here, not in course-testing: the child runs mains in-process only where the course's Cli is on the class path.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-@Order(4) // starts early: one of the longest classes of this module (see the pom)
 class ChildRunTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(20);

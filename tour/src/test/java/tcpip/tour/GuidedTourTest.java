@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.cli.Lang;
@@ -14,7 +13,6 @@ import tcpip.testing.CliContract;
 import tcpip.testing.MainRunner;
 
 /** The guided tour runs end to end and shows each stage's key fact from the live kernel. */
-@Order(1) // starts first: one of the longest classes of this module (see the pom)
 class GuidedTourTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(150);

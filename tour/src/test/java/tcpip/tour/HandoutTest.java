@@ -22,7 +22,6 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * exercise's template FAILS its graded tests is checked in every chapter by its HomeworkChecksTest,
  * which compiles the template in place of the solution and runs the graded test class.
  */
-@Order(3) // starts early: one of the longest classes of this module (see the pom)
 class HandoutTest {
 
     private static final Path ROOT = CourseTree.root();

@@ -1,6 +1,5 @@
 package tcpip.echo.homework;
 
-import org.junit.jupiter.api.Order;
 import tcpip.testing.Within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -40,7 +39,6 @@ import tcpip.testing.Weight;
 @ExtendWith(TodoHint.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-@Order(6) // starts early: one of the longest classes of this module (see the pom)
 class BigEchoClientGradedTest {
 
     /** Points in the score table. */

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.kernel.KernelAwait;
@@ -30,7 +29,6 @@ import tcpip.testing.MainRunner;
 
 /** The client program: connected, refused (RST) and timed out (silence) told apart and measured. */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
-@Order(3) // starts early: one of the longest classes of this module (see the pom)
 class HandshakeClientTest {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();

@@ -13,7 +13,6 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.kernel.KernelAwait;
@@ -26,7 +25,6 @@ import tcpip.testing.MainRunner;
 
 /** What must be decided before the handshake, and what the kernel really does with a buffer request. */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
-@Order(4) // starts early: one of the longest classes of this module (see the pom)
 class EarlyOptionsTest {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();

@@ -15,7 +15,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
@@ -35,7 +34,6 @@ import tcpip.testing.LadderHeaders;
  */
 @Timeout(60)
 @Execution(ExecutionMode.SAME_THREAD) // one lab peer, one command at a time
-@Order(1) // starts first: one of the longest classes of this module (see the pom)
 class LossLabTest {
 
     private static Lab lab;

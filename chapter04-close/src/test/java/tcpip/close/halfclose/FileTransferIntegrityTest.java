@@ -27,7 +27,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +38,6 @@ import tcpip.net.AcceptLoop;
 
 /** Issue 13 items 2, 3, 4, 11: a broken transfer is never saved as complete, and the server drops non-readers. */
 @Timeout(60)
-@Order(5) // starts early: one of the longest classes of this module (see the pom)
 class FileTransferIntegrityTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);

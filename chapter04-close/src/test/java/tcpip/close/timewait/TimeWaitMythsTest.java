@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.testing.MainRunner;
@@ -19,7 +18,6 @@ import tcpip.testing.MainRunner;
  * itself (root only). Numbers are read back from the kernel rows it printed; no 60 s wait.
  */
 @Timeout(90)
-@Order(6) // starts early: one of the longest classes of this module (see the pom)
 class TimeWaitMythsTest {
 
     private static final Pattern FIN_WAIT2 = Pattern.compile("FIN_WAIT2 .* timer=tcp_fin_timeout\\((\\d+\\.\\d+)s left\\)");

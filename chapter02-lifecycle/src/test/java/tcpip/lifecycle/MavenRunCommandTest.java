@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.testing.CommandRun;
@@ -20,7 +19,6 @@ import tcpip.testing.ReadmeCommands;
  * <p>One Maven run serves both checks (a Maven start costs seconds of CPU): three stages of a demo,
  * without {@code --no-pause}, with no input.
  */
-@Order(1) // starts first: a Maven run of its own, one of the longest classes of this module (see the pom)
 class MavenRunCommandTest {
 
     /** Three stages: the first pause sees end of input, the other two must still run. */

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcpip.cli.Cli;
@@ -18,7 +17,6 @@ import tcpip.cli.Cli;
  * does not stop the cases after it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-@Order(3) // starts early: one of the longest classes of this module (see the pom)
 class CliFuzzTest {
 
     /*

@@ -28,7 +28,7 @@ public final class ThroughputStages {
     }
 
     static void throughput(Narrator n) throws Exception {
-        Duration each = Duration.ofMillis(250);
+        Duration each = Duration.ofMillis(100);
         Path file = Files.createTempFile("segmentation-demo", ".bin");
         try (ServerSocketChannel channel = ServerSocketChannel.open()) {
             channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

@@ -44,6 +44,16 @@ final class DropRepeated {
         boolean allOnTime() {
             return !onTime.isEmpty() && onTime.stream().allMatch(b -> b);
         }
+
+        /** True if no gap was shorter than its wait (less a tick): a kernel timer can fire late, never early. */
+        boolean noneEarly() {
+            for (int i = 0; i < intervals.size() && i < expected.size(); i++) {
+                if (intervals.get(i).compareTo(expected.get(i).minus(timers.ticks().tick())) < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     static RepeatResult run(Lab lab, Narrator n) throws Exception {

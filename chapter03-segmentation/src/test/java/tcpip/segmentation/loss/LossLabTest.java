@@ -140,9 +140,17 @@ class LossLabTest {
         assertThat(said()).as("the probe's wait, computed from ss, against the capture").contains("on time, matches");
     }
 
+    static final int LATE_TIMER_TRIES = 3;
+
     @Test
     void theRtoLineIsWhatSsShowsAndTheTextbookFormulaIsNot() throws Exception {
         DropRepeated.RepeatResult r = DropRepeated.run(lab, n);
+        // A kernel timer never fires early, but on a loaded machine it can fire late (its softirq waits for a CPU: the
+        // 4th resend came 93 ms late once, with the build's test JVMs at a load of 12 on 2 cores). A run whose only
+        // misses are late resends runs again, at most twice; an early resend fails at once.
+        for (int tries = 1; !r.allOnTime() && r.noneEarly() && tries < LATE_TIMER_TRIES; tries++) {
+            r = DropRepeated.run(lab, n);
+        }
         LinuxTimers t = r.timers();
         assertThat(t.rtoMatches()).as("SRTT + max(4 RTTVAR, tcp_rto_min) in whole ticks = ss rto\n%s", said()).isTrue();
         assertThat(said()).contains("ss rto " + LinuxTimers.ms(t.ssRto()) + " ms: matches");

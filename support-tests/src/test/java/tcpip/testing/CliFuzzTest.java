@@ -53,12 +53,15 @@ class CliFuzzTest {
         }
     }
 
-    /** One option of every kind Cli has, each of them parsed by the code every course main shares. */
-    public static final class EveryKind {
+    /**
+     * One option of each kind the fuzz has values for (no path or text: those are checked where a main uses them),
+     * parsed by the code every course main shares. CliTest.EveryKind has every kind too, for its hand-picked spellings.
+     */
+    public static final class FuzzKinds {
         enum Side { CLIENT, SERVER }
 
         public static void main(String[] args) {
-            Cli cli = new Cli("EveryKind", "one option of every kind");
+            Cli cli = new Cli("FuzzKinds", "one option of each kind the fuzz knows");
             cli.port(7007);
             cli.host();
             cli.bind();
@@ -77,7 +80,7 @@ class CliFuzzTest {
      */
     @Test
     void theSharedParsersRefuseEveryBadValueOfEveryKind() {
-        CliFuzz fuzz = CliFuzz.of(EveryKind.class).everyValue();
+        CliFuzz fuzz = CliFuzz.of(FuzzKinds.class).everyValue();
         List<CliFuzz.Outcome> outcomes = fuzz.run();
         List<String> values = outcomes.stream().filter(o -> o.args().size() == 2).map(o -> o.args().get(1)).toList();
         for (String kindValue : CliFuzz.BAD.values().stream().flatMap(List::stream).toList()) {

@@ -77,8 +77,16 @@ public final class TimerTicks {
 
     /** True if a timer of length {@code expected} that fired after {@code measured} fired when the wheel allows. */
     public boolean firedOnTime(Duration expected, Duration measured) {
-        return measured.compareTo(expected.minus(tick())) >= 0
+        return !firedEarly(expected, measured)
                 && measured.compareTo(expected.plus(wheelLateness(expected)).plus(SCHEDULING)) <= 0;
+    }
+
+    /**
+     * True if it fired more than a tick before {@code expected}: a kernel timer never does (a load can only make one
+     * late), so an early one means the expected wait is wrong.
+     */
+    public boolean firedEarly(Duration expected, Duration measured) {
+        return measured.compareTo(expected.minus(tick())) < 0;
     }
 
     /** e.g. {@code HZ 250: 4 ms ticks}, or why the tick is not known. */

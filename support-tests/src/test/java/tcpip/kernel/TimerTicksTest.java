@@ -36,6 +36,9 @@ class TimerTicksTest {
         assertThat(hz250.firedOnTime(rto, Duration.ofNanos(207_200_000))).isTrue();
         assertThat(hz250.firedOnTime(rto, Duration.ofMillis(150))).as("too early").isFalse();
         assertThat(hz250.firedOnTime(rto, Duration.ofMillis(428))).as("a doubled RTO is not this one").isFalse();
+        assertThat(hz250.firedEarly(rto, Duration.ofMillis(150))).as("more than a tick early").isTrue();
+        assertThat(hz250.firedEarly(rto, Duration.ofMillis(201))).as("within a tick").isFalse();
+        assertThat(hz250.firedEarly(rto, Duration.ofMillis(428))).as("late, not early").isFalse();
     }
 
     @Test

@@ -36,19 +36,27 @@ final class DropRepeated {
      * @param expected  the wait Linux computes for each gap: the probe's, then the RTO's doubling
      * @param probes    how many of the resends were tail loss probes (nstat TCPLossProbes), the first ones
      * @param timers    the RTO and probe arithmetic from ss before the drops
-     * @param onTime    per gap: measured within the timer wheel's lateness of the expected wait
      */
     record RepeatResult(List<Duration> intervals, List<Duration> expected, int probes, LinuxTimers timers,
-            List<Boolean> onTime, Map<String, Long> counters) {
+            Map<String, Long> counters) {
 
-        boolean allOnTime() {
-            return !onTime.isEmpty() && onTime.stream().allMatch(b -> b);
+        /** Per gap: measured within the timer wheel's lateness of the expected wait. */
+        List<Boolean> onTime() {
+            List<Boolean> onTime = new ArrayList<>();
+            for (int i = 0; i < intervals.size(); i++) {
+                onTime.add(timers.ticks().firedOnTime(expected.get(i), intervals.get(i)));
+            }
+            return onTime;
         }
 
-        /** True if no gap was shorter than its wait (less a tick): a kernel timer can fire late, never early. */
+        boolean allOnTime() {
+            return !intervals.isEmpty() && onTime().stream().allMatch(b -> b);
+        }
+
+        /** True if no gap was shorter than its wait: a kernel timer can fire late, never early. */
         boolean noneEarly() {
-            for (int i = 0; i < intervals.size() && i < expected.size(); i++) {
-                if (intervals.get(i).compareTo(expected.get(i).minus(timers.ticks().tick())) < 0) {
+            for (int i = 0; i < intervals.size(); i++) {
+                if (timers.ticks().firedEarly(expected.get(i), intervals.get(i))) {
                     return false;
                 }
             }
@@ -101,15 +109,11 @@ final class DropRepeated {
         }
         int probes = (int) Math.min(intervals.size(), LabSupport.counter(counters, "TcpExtTCPLossProbes"));
         List<Duration> expected = new ArrayList<>();
-        List<Boolean> onTime = new ArrayList<>();
         Duration rto = timers.rto();
         for (int i = 0; i < intervals.size(); i++) {
-            Duration e = i < probes ? timers.probe(1) : rto.multipliedBy(1L << (i - probes));
-            expected.add(e);
-            onTime.add(timers.ticks().firedOnTime(e, intervals.get(i)));
+            expected.add(i < probes ? timers.probe(1) : rto.multipliedBy(1L << (i - probes)));
         }
-        return new RepeatResult(List.copyOf(intervals), List.copyOf(expected), probes, timers, List.copyOf(onTime),
-                counters);
+        return new RepeatResult(List.copyOf(intervals), List.copyOf(expected), probes, timers, counters);
     }
 
     private static void narrate(Narrator n, RepeatResult r) {

@@ -3,7 +3,6 @@ package tcpip.segmentation.loss;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +18,7 @@ class RepeatResultTest {
     private static DropRepeated.RepeatResult gaps(long... measuredMillis) {
         List<Duration> expected = List.of(Duration.ofMillis(204), Duration.ofMillis(408), Duration.ofMillis(816));
         List<Duration> measured = Arrays.stream(measuredMillis).mapToObj(Duration::ofMillis).toList();
-        List<Boolean> onTime = new ArrayList<>();
-        for (int i = 0; i < measured.size(); i++) {
-            onTime.add(TIMERS.ticks().firedOnTime(expected.get(i), measured.get(i)));
-        }
-        return new DropRepeated.RepeatResult(measured, expected, 0, TIMERS, onTime, Map.of());
+        return new DropRepeated.RepeatResult(measured, expected, 0, TIMERS, Map.of());
     }
 
     @Test

@@ -265,12 +265,13 @@ class TimeWaitRestartGradedTest {
         long after;
         int tries = 0;
         do {
+            tries++;
             before = timeWait(SocketTable.read(), p);
             counted = Within.call(Duration.ofSeconds(3), "timeWaitCount", () -> TimeWaitRestart.timeWaitCount(p));
             after = timeWait(SocketTable.read(), p);
-        } while ((before != after || counted != before) && ++tries < COUNT_TRIES);
+        } while ((before != after || counted != before) && tries < COUNT_TRIES);
         assertThat(counted).as("%s (the kernel's count: %d before the call, %d after it; %d tries)", what, before,
-                after, tries + 1).isBetween(Math.min(before, after), Math.max(before, after));
+                after, tries).isBetween(Math.min(before, after), Math.max(before, after));
     }
 
     static final int COUNT_TRIES = 5;

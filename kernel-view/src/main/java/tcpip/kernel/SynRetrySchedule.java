@@ -100,6 +100,23 @@ public record SynRetrySchedule(int synRetries, int linearTimeouts, Duration init
                 || (lastWait.compareTo(expected) >= 0 && lastWait.compareTo(expected.plus(PROGRAM_WAKE_UP)) <= 0);
     }
 
+    /**
+     * True if a capture has as many SYNs as the schedule and no wait (SYN to SYN, then the last SYN to ETIMEDOUT) was
+     * shorter than the schedule's: a kernel timer can fire late on a loaded machine, never early, so a capture that
+     * does not {@link #matches match} only by lateness says nothing against the schedule, and an early one does.
+     */
+    public boolean noneEarly(List<Duration> synTimes, Duration gaveUp, TimerTicks ticks) {
+        if (synTimes.size() != retransmissions() + 1) {
+            return false;
+        }
+        for (int k = 1; k < synTimes.size(); k++) {
+            if (ticks.firedEarly(wait(k - 1), synTimes.get(k).minus(synTimes.get(k - 1)))) {
+                return false;
+            }
+        }
+        return !ticks.firedEarly(wait(retransmissions()), gaveUp.minus(synTimes.get(synTimes.size() - 1)));
+    }
+
     /** How much later than the kernel's timer a busy machine may let the program see connect() fail. */
     static final Duration PROGRAM_WAKE_UP = Duration.ofMillis(400);
 

@@ -62,6 +62,23 @@ class SynRetryScheduleTest {
     }
 
     @Test
+    void aCaptureThatMissesOnlyByLateTimersIsNoneEarlyAndAnEarlyOneIsNot() {
+        // The CI capture: the 2nd resend 116 ms late under the build's load (the wheel allows 36 ms + 20 ms)
+        SynRetrySchedule s = new SynRetrySchedule(1, 1, SynRetrySchedule.INITIAL_RTO, SynRetrySchedule.DEFAULT_MAX_RTO);
+        List<Duration> late = at(0, 1.004, 2.120);
+        Duration gaveUp = Duration.ofMillis(4_147);
+        TimerTicks hz250 = TimerTicks.of(250);
+        assertThat(s.matches(late, gaveUp, hz250)).as("116 ms late does not match").isFalse();
+        assertThat(s.noneEarly(late, gaveUp, hz250)).as("but only late").isTrue();
+        assertThat(s.noneEarly(at(0, 1.004, 1.9), gaveUp, hz250)).as("a resend 100 ms early").isFalse();
+        assertThat(s.noneEarly(late, Duration.ofMillis(3_900), hz250)).as("a give-up 220 ms early").isFalse();
+        assertThat(s.noneEarly(late.subList(0, 2), gaveUp, hz250)).as("one SYN too few").isFalse();
+        assertThat(new SynRetrySchedule(2, 0, SynRetrySchedule.INITIAL_RTO, SynRetrySchedule.DEFAULT_MAX_RTO)
+                .noneEarly(late, gaveUp, hz250)).as("against doubling from the first resend, the 2nd resend is early")
+                .isFalse();
+    }
+
+    @Test
     void olderKernelsWithoutLinearTimeoutsDoubleFromTheStart() {
         SynRetrySchedule s = new SynRetrySchedule(6, 0, SynRetrySchedule.INITIAL_RTO, SynRetrySchedule.DEFAULT_MAX_RTO);
         assertThat(seconds(s)).containsExactly(0L, 1L, 3L, 7L, 15L, 31L, 63L);

@@ -28,12 +28,20 @@ final class SynDrop {
     private SynDrop() {
     }
 
-    /** The first SYN lost: how long connect() took and when the SYNs left. */
-    record SynResult(long connectMicros, List<Double> synTimes, boolean onTime, AllLost allLost) {
+    /**
+     * The first SYN lost: how long connect() took, when the SYNs left, whether the resend came when the timer said, and
+     * whether it came no earlier (a loaded machine can make a kernel timer late, never early).
+     */
+    record SynResult(long connectMicros, List<Double> synTimes, boolean onTime, boolean noneEarly, AllLost allLost) {
     }
 
     /** Every SYN lost: when each left, when connect() failed, the schedule and whether they agree. */
     record AllLost(List<Duration> synTimes, Duration gaveUp, String error, SynRetrySchedule schedule, boolean matches) {
+
+        /** True if every SYN was captured and none left (nor connect() failed) before the schedule's time. */
+        boolean noneEarly() {
+            return schedule.noneEarly(synTimes, gaveUp, TimerTicks.ofThisKernel());
+        }
     }
 
     static SynResult run(Lab lab, Narrator n) throws Exception {
@@ -44,7 +52,7 @@ final class SynDrop {
         AllLost all = allLost(lab, n, LOW_RETRIES, LOW_LINEAR);
         n.simplifies(Msg.get("LossLab.syn.article"));
         n.line(Msg.get("label.model"), Msg.get("LossLab.syn.model"));
-        return new SynResult(first.connectMicros(), first.synTimes(), first.onTime(), all);
+        return new SynResult(first.connectMicros(), first.synTimes(), first.onTime(), first.noneEarly(), all);
     }
 
     static SynResult firstLost(Lab lab, Narrator n, SynRetrySchedule schedule) throws Exception {
@@ -69,16 +77,18 @@ final class SynDrop {
             ps.stream().limit(4).forEach(p -> n.line(Narrator.label("packet"), p.describe(t0)));
             n.ladder(ps.stream().limit(4).map(Packet::segment).toList(), c.client());
             n.result(Msg.get("LossLab.syn.returned", Narrator.human(Duration.ofNanos(c.connectMicros() * 1000))));
-            boolean onTime = syns.size() >= 2 && TimerTicks.ofThisKernel().firedOnTime(schedule.wait(0),
-                    LabSupport.micros(syns.get(1) - syns.get(0)));
+            TimerTicks ticks = TimerTicks.ofThisKernel();
+            Duration gap = syns.size() >= 2 ? LabSupport.micros(syns.get(1) - syns.get(0)) : Duration.ZERO;
+            boolean onTime = syns.size() >= 2 && ticks.firedOnTime(schedule.wait(0), gap);
+            boolean noneEarly = syns.size() >= 2 && !ticks.firedEarly(schedule.wait(0), gap);
             if (syns.size() >= 2) {
                 n.result(Msg.get(onTime ? "LossLab.syn.second.matches" : "LossLab.syn.second.notMatch",
-                        Narrator.human(LabSupport.micros(syns.get(1) - syns.get(0))),
+                        Narrator.human(gap),
                         SynRetrySchedule.seconds(schedule.wait(0))));
             } else {
                 n.result(Msg.get("LossLab.syn.notMatch", syns.size()));
             }
-            return new SynResult(c.connectMicros(), syns, onTime, null);
+            return new SynResult(c.connectMicros(), syns, onTime, noneEarly, null);
         }
     }
 

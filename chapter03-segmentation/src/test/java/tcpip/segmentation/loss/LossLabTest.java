@@ -166,6 +166,9 @@ class LossLabTest {
     @Test
     void lostSynIsResentAfterOneInitialRto() throws Exception {
         SynDrop.SynResult r = SynDrop.firstLost(lab, n, SynRetrySchedule.of(lab::sysctlNumber));
+        for (int tries = 1; !r.onTime() && r.noneEarly() && tries < LATE_TIMER_TRIES; tries++) {
+            r = SynDrop.firstLost(lab, n, SynRetrySchedule.of(lab::sysctlNumber)); // only late: see the RTO test
+        }
         assertThat(r.synTimes()).as("SYNs from the client in the capture\n%s", said()).hasSizeGreaterThanOrEqualTo(2);
         assertThat(r.onTime()).as("the second SYN one TCP_TIMEOUT_INIT after the first\n%s", said()).isTrue();
         assertThat(r.connectMicros()).as("connect() waited for the resent SYN").isGreaterThanOrEqualTo(900_000);
@@ -175,6 +178,10 @@ class LossLabTest {
     void theSynScheduleMatchesACaptureToTheSecond() throws Exception {
         String retriesBefore = lab.ns().sysctl("net.ipv4.tcp_syn_retries");
         SynDrop.AllLost r = SynDrop.allLost(lab, n, SynDrop.LOW_RETRIES, SynDrop.LOW_LINEAR);
+        // Under the build's load a resend once came 116 ms late (2.120 s against 2 s): only late runs again.
+        for (int tries = 1; !r.matches() && r.noneEarly() && tries < LATE_TIMER_TRIES; tries++) {
+            r = SynDrop.allLost(lab, n, SynDrop.LOW_RETRIES, SynDrop.LOW_LINEAR);
+        }
         assertThat(r.error()).as("connect() gave up").contains("timed out");
         assertThat(r.synTimes()).as("one SYN and tcp_syn_retries + tcp_syn_linear_timeouts resends\n%s", said())
                 .hasSize(SynDrop.LOW_RETRIES + SynDrop.LOW_LINEAR + 1);

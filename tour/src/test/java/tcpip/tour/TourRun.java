@@ -49,6 +49,11 @@ final class TourRun {
         start(Lang.EN);
     }
 
+    /** The run in {@code lang}, started (with the other language's) if it was not, without waiting for it. */
+    static CompletableFuture<MainRunner.Result> started(Lang lang) {
+        return start(lang);
+    }
+
     private static CompletableFuture<MainRunner.Result> start(Lang lang) {
         CompletableFuture<MainRunner.Result> run;
         synchronized (TourRun.class) {

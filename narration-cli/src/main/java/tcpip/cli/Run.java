@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -47,7 +51,7 @@ public final class Run {
         String found = mains.stream().filter(m -> m.equals(wanted) || simpleName(m).equals(wanted)).findFirst()
                 .orElse(null);
         if (found == null) {
-            if (!existsAnywhere(classes, wanted)) {
+            if (!existsAnywhere(classes.toAbsolutePath().getParent().getParent().getParent(), wanted)) {
                 System.err.println(MSG.get("run.no.program", wanted,
                         String.join(", ", mains.stream().map(Run::simpleName).toList())));
                 System.exit(Cli.EXIT_USAGE);
@@ -97,14 +101,36 @@ public final class Run {
 
     /**
      * Whether any module's sources hold a class of that name. Sources, not classes: a module later
-     * in the build has not been compiled yet when an earlier module's launcher runs.
+     * in the build has not been compiled yet when an earlier module's launcher runs. Build output and
+     * hidden folders are not looked in: they hold no sources, and a build running beside this one
+     * creates and removes files there while we look (a file gone meanwhile is skipped, not an error).
      */
-    private static boolean existsAnywhere(Path classes, String wanted) throws IOException {
-        Path root = classes.toAbsolutePath().getParent().getParent().getParent();
+    static boolean existsAnywhere(Path root, String wanted) throws IOException {
         String file = simpleName(wanted) + ".java";
-        try (Stream<Path> all = Files.find(root, 12, (p, a) -> p.getFileName().toString().equals(file)
-                && p.toString().contains("/src/") && !p.toString().contains("/src/test/"))) {
-            return all.findAny().isPresent();
-        }
+        boolean[] found = {false};
+        Files.walkFileTree(root, Set.of(), 12, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                String name = dir.equals(root) ? "" : String.valueOf(dir.getFileName());
+                return name.equals("target") || name.startsWith(".") ? FileVisitResult.SKIP_SUBTREE
+                        : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                String path = f.toString();
+                if (f.getFileName().toString().equals(file) && path.contains("/src/") && !path.contains("/src/test/")) {
+                    found[0] = true;
+                    return FileVisitResult.TERMINATE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) {
+                return FileVisitResult.CONTINUE; // removed while we looked, or not readable: no source of ours there
+            }
+        });
+        return found[0];
     }
 }

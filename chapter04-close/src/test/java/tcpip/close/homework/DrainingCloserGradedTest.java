@@ -14,7 +14,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -109,35 +111,57 @@ class DrainingCloserGradedTest {
     @Test
     @Order(2)
     void aTricklingClientCannotHoldTheServerPastTheDeadlineEither() throws Exception {
+        // A per-read timeout passes only if the trickle itself stops for a whole deadline. On a loaded machine a
+        // thread can (a build once paused it past 1 s): a run whose trickle paused that long proves nothing either
+        // way, and runs again (at most three runs in all).
+        Trickle run = trickleAgainstTheDeadline();
+        for (int runs = 1; run.longestPause().compareTo(TRICKLE_DEADLINE) >= 0 && runs < 3; runs++) {
+            run = trickleAgainstTheDeadline();
+        }
+        assertThat(run.took()).as("drainAndClose took %d ms with a 1 s deadline while the client sent a byte every"
+                + " 50 ms: a read timeout set once is per read, and every byte starts it again; give each read"
+                + " only the time left until the deadline", run.took().toMillis()).isLessThan(Duration.ofMillis(3000));
+        assertThat(run.closed()).as("the socket must be closed at the end").isTrue();
+    }
+
+    private static final Duration TRICKLE_DEADLINE = Duration.ofSeconds(1);
+
+    /** How long drainAndClose took, whether it closed, and the trickle's longest pause before it returned. */
+    private record Trickle(Duration took, boolean closed, Duration longestPause) {
+    }
+
+    private static Trickle trickleAgainstTheDeadline() throws Exception {
         try (ServerSocket listener = new ServerSocket()) {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             try (Socket client = new Socket()) {
                 client.connect(listener.getLocalSocketAddress(), 5_000);
                 Socket server = listener.accept();
-                java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
-                // A platform thread: a virtual one waited more than 500 ms for a carrier once, with the build's
-                // test classes side by side, and a per-read timeout then passed this test. A byte every 50 ms against
-                // a 1 s deadline: only a pause of the trickle 20 times longer than asked lets a per-read timeout end
-                // the drain in time (500 ms against 100 ms was once not enough, at a load of 12 on 2 cores).
+                CountDownLatch stop = new CountDownLatch(1);
+                AtomicLong longest = new AtomicLong();
+                long start = System.nanoTime();
+                AtomicLong last = new AtomicLong(start);
+                // A platform thread (a virtual one waited for a carrier for over 500 ms once, with the build's test
+                // classes side by side): a byte every 50 ms, for up to 8 s, each pause between bytes measured.
                 Thread trickle = Thread.ofPlatform().daemon().start(() -> {
                     try {
                         for (int i = 0; i < 160 && !stop.await(50, TimeUnit.MILLISECONDS); i++) {
-                            client.getOutputStream().write('.'); // one byte every 50 ms, for up to 8 s
+                            client.getOutputStream().write('.');
+                            long now = System.nanoTime();
+                            longest.accumulateAndGet(now - last.getAndSet(now), Math::max);
                         }
                     } catch (IOException | InterruptedException e) {
                         // the server closed: what this test wants
                     }
                 });
-                long start = System.nanoTime();
                 Within.call(Duration.ofSeconds(10), "drainAndClose with a 1 s deadline",
-                        () -> DrainingCloser.drainAndClose(server, Duration.ofSeconds(1)));
-                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                        () -> DrainingCloser.drainAndClose(server, TRICKLE_DEADLINE));
+                long done = System.nanoTime();
+                Duration took = Duration.ofNanos(done - start);
                 stop.countDown();
                 trickle.join(5_000);
-                assertThat(took).as("drainAndClose took %d ms with a 1 s deadline while the client sent a byte every"
-                        + " 50 ms: a read timeout set once is per read, and every byte starts it again; give each read"
-                        + " only the time left until the deadline", took.toMillis()).isLessThan(Duration.ofMillis(3000));
-                assertThat(server.isClosed()).as("the socket must be closed at the end").isTrue();
+                // the pause still going on when drainAndClose returned counts too
+                long pause = Math.max(longest.get(), done - last.get());
+                return new Trickle(took, server.isClosed(), Duration.ofNanos(pause));
             }
         }
     }
@@ -258,7 +282,7 @@ class DrainingCloserGradedTest {
             }
             try (Socket client = connect(listener)) { // 3: a byte every 50 ms, deadline 400 ms
                 Socket server = listener.accept();
-                java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+                CountDownLatch stop = new CountDownLatch(1);
                 // A platform thread: a virtual one waited more than 500 ms for a carrier once, with the build's
                 // test classes side by side, and a per-read timeout then passed this test.
                 Thread trickle = Thread.ofPlatform().daemon().start(() -> {

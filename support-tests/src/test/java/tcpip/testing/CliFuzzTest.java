@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -95,7 +97,7 @@ class CliFuzzTest {
         assertThat(CliFuzz.sample(time, "Main --wait")).hasSize(CliFuzz.SAMPLE).isSubsetOf(time);
         assertThat(CliFuzz.sample(time, "Main --wait")).as("the same main and option: the same values")
                 .isEqualTo(CliFuzz.sample(time, "Main --wait"));
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < 200; i++) {
             seen.addAll(CliFuzz.sample(time, "Main" + i + " --wait"));
         }

@@ -39,7 +39,7 @@ class ReadmeOutputTest {
                 String first = ReadmeOutput.trimBlank(e.lines()).stream().findFirst().orElse("");
                 Optional<Lang> oneStage = oneStageLanguage(e);
                 CompletableFuture<List<String>> out = oneStage.isPresent()
-                        ? TourRun.started(oneStage.get()).thenApplyAsync(
+                        ? TourRun.start(oneStage.get()).thenApplyAsync(
                                 r -> TourRun.stageOutput(oneStage.get(), first).orElseGet(() -> run(e)), pool)
                         : CompletableFuture.supplyAsync(() -> run(e), pool);
                 runs.add(out);

@@ -50,11 +50,7 @@ final class TourRun {
     }
 
     /** The run in {@code lang}, started (with the other language's) if it was not, without waiting for it. */
-    static CompletableFuture<MainRunner.Result> started(Lang lang) {
-        return start(lang);
-    }
-
-    private static CompletableFuture<MainRunner.Result> start(Lang lang) {
+    static CompletableFuture<MainRunner.Result> start(Lang lang) {
         CompletableFuture<MainRunner.Result> run;
         synchronized (TourRun.class) {
             if (RUNS.isEmpty()) {

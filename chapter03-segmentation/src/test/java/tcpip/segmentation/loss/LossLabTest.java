@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,15 +143,30 @@ class LossLabTest {
 
     static final int LATE_TIMER_TRIES = 3;
 
+    /** One run of an experiment whose timers the test checks. */
+    private interface TimedRun<R> {
+        R run() throws Exception;
+    }
+
+    /**
+     * Runs {@code experiment} until its timers fired on time, at most {@link #LATE_TIMER_TRIES} times, but only while
+     * its misses are all late: a kernel timer never fires early, but on a loaded machine it can fire late (its softirq
+     * waits for a CPU: the 4th RTO resend came 93 ms late once, a SYN resend 116 ms, with the build's test JVMs at a
+     * load of 12 on 2 cores). An early one ends the runs at once, and the test's assertions then fail on it.
+     */
+    private static <R> R untilOnTimeOrEarly(TimedRun<R> experiment, Predicate<R> onTime, Predicate<R> noneEarly)
+            throws Exception {
+        R r = experiment.run();
+        for (int tries = 1; !onTime.test(r) && noneEarly.test(r) && tries < LATE_TIMER_TRIES; tries++) {
+            r = experiment.run();
+        }
+        return r;
+    }
+
     @Test
     void theRtoLineIsWhatSsShowsAndTheTextbookFormulaIsNot() throws Exception {
-        DropRepeated.RepeatResult r = DropRepeated.run(lab, n);
-        // A kernel timer never fires early, but on a loaded machine it can fire late (its softirq waits for a CPU: the
-        // 4th resend came 93 ms late once, with the build's test JVMs at a load of 12 on 2 cores). A run whose only
-        // misses are late resends runs again, at most twice; an early resend fails at once.
-        for (int tries = 1; !r.allOnTime() && r.noneEarly() && tries < LATE_TIMER_TRIES; tries++) {
-            r = DropRepeated.run(lab, n);
-        }
+        DropRepeated.RepeatResult r = untilOnTimeOrEarly(() -> DropRepeated.run(lab, n),
+                DropRepeated.RepeatResult::allOnTime, DropRepeated.RepeatResult::noneEarly);
         LinuxTimers t = r.timers();
         assertThat(t.rtoMatches()).as("SRTT + max(4 RTTVAR, tcp_rto_min) in whole ticks = ss rto\n%s", said()).isTrue();
         assertThat(said()).contains("ss rto " + LinuxTimers.ms(t.ssRto()) + " ms: matches");
@@ -165,10 +181,9 @@ class LossLabTest {
 
     @Test
     void lostSynIsResentAfterOneInitialRto() throws Exception {
-        SynDrop.SynResult r = SynDrop.firstLost(lab, n, SynRetrySchedule.of(lab::sysctlNumber));
-        for (int tries = 1; !r.onTime() && r.noneEarly() && tries < LATE_TIMER_TRIES; tries++) {
-            r = SynDrop.firstLost(lab, n, SynRetrySchedule.of(lab::sysctlNumber)); // only late: see the RTO test
-        }
+        SynRetrySchedule schedule = SynRetrySchedule.of(lab::sysctlNumber);
+        SynDrop.SynResult r = untilOnTimeOrEarly(() -> SynDrop.firstLost(lab, n, schedule), SynDrop.SynResult::onTime,
+                SynDrop.SynResult::noneEarly);
         assertThat(r.synTimes()).as("SYNs from the client in the capture\n%s", said()).hasSizeGreaterThanOrEqualTo(2);
         assertThat(r.onTime()).as("the second SYN one TCP_TIMEOUT_INIT after the first\n%s", said()).isTrue();
         assertThat(r.connectMicros()).as("connect() waited for the resent SYN").isGreaterThanOrEqualTo(900_000);
@@ -177,11 +192,8 @@ class LossLabTest {
     @Test
     void theSynScheduleMatchesACaptureToTheSecond() throws Exception {
         String retriesBefore = lab.ns().sysctl("net.ipv4.tcp_syn_retries");
-        SynDrop.AllLost r = SynDrop.allLost(lab, n, SynDrop.LOW_RETRIES, SynDrop.LOW_LINEAR);
-        // Under the build's load a resend once came 116 ms late (2.120 s against 2 s): only late runs again.
-        for (int tries = 1; !r.matches() && r.noneEarly() && tries < LATE_TIMER_TRIES; tries++) {
-            r = SynDrop.allLost(lab, n, SynDrop.LOW_RETRIES, SynDrop.LOW_LINEAR);
-        }
+        SynDrop.AllLost r = untilOnTimeOrEarly(() -> SynDrop.allLost(lab, n, SynDrop.LOW_RETRIES, SynDrop.LOW_LINEAR),
+                SynDrop.AllLost::matches, SynDrop.AllLost::noneEarly);
         assertThat(r.error()).as("connect() gave up").contains("timed out");
         assertThat(r.synTimes()).as("one SYN and tcp_syn_retries + tcp_syn_linear_timeouts resends\n%s", said())
                 .hasSize(SynDrop.LOW_RETRIES + SynDrop.LOW_LINEAR + 1);

@@ -54,6 +54,8 @@ public final class DescriptorExhaustion implements AutoCloseable {
     public static final Duration SERVES_AGAIN = Duration.ofSeconds(2);
     /** A scheduler on two busy cores: how late the server may still be. */
     public static final Duration SLACK = Duration.ofSeconds(3);
+    /** The pause after a try that was not served: at most a thousand tries in the whole wait, each a few ms late at most. */
+    static final Duration BETWEEN_TRIES = Duration.ofMillis(5);
     /** A loop that retries accept() at once uses a whole core; the back-off uses almost none. */
     static final double MAX_CPU_SHARE = 0.3;
     /** Environment variable naming another {@code java} to run the host with (the test's own by default). */
@@ -254,6 +256,9 @@ public final class DescriptorExhaustion implements AutoCloseable {
                 tries.add((System.nanoTime() - back) / 1_000_000 + " ms: " + (served ? "served" : "not yet"));
             } catch (IOException e) {
                 tries.add((System.nanoTime() - back) / 1_000_000 + " ms: " + e);
+            }
+            if (!served) { // a try turned away at once is not repeated at once: on 2 cores that takes the server's CPU
+                LockSupport.parkNanos(BETWEEN_TRIES.toNanos());
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - back);

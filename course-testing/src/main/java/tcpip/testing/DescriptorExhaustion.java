@@ -54,8 +54,8 @@ public final class DescriptorExhaustion implements AutoCloseable {
     public static final Duration SERVES_AGAIN = Duration.ofSeconds(2);
     /** A scheduler on two busy cores: how late the server may still be. */
     public static final Duration SLACK = Duration.ofSeconds(3);
-    /** The pause after a try that was not served: at most a thousand tries in the whole wait, each a few ms late at most. */
-    static final Duration BETWEEN_TRIES = Duration.ofMillis(5);
+    /** The pause between two looks (a log line, the host, a probe the server turned away): each a few ms late at most. */
+    static final Duration POLL = Duration.ofMillis(5);
     /** A loop that retries accept() at once uses a whole core; the back-off uses almost none. */
     static final double MAX_CPU_SHARE = 0.3;
     /** Environment variable naming another {@code java} to run the host with (the test's own by default). */
@@ -123,7 +123,7 @@ public final class DescriptorExhaustion implements AutoCloseable {
         public boolean await(Duration within, int from, String... parts) {
             long end = System.nanoTime() + within.toNanos();
             while (!has(from, parts) && System.nanoTime() < end) {
-                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+                LockSupport.parkNanos(POLL.toNanos());
             }
             return has(from, parts);
         }
@@ -257,16 +257,13 @@ public final class DescriptorExhaustion implements AutoCloseable {
             } catch (IOException e) {
                 tries.add((System.nanoTime() - back) / 1_000_000 + " ms: " + e);
             }
-            if (!served) { // a try turned away at once is not repeated at once: on 2 cores that takes the server's CPU
-                LockSupport.parkNanos(BETWEEN_TRIES.toNanos());
-            }
+            LockSupport.parkNanos(served ? 0 : POLL.toNanos()); // on 2 cores, a try at once takes the server's CPU
         }
         Duration took = Duration.ofNanos(System.nanoTime() - back);
         assertRunning(server, from);
         assertThat(served).as("%s (from %s) serves again after the descriptors came back; tries: %s; its lines: %s",
                 server.main(), form, tries, tail(from)).isTrue();
-        System.out.printf("%s from %s: served again %d ms after the idle clients left%n", server.main(), form,
-                took.toMillis());
+        System.out.printf("%s from %s: served again %d ms after the idle clients left%n", server.main(), form, took.toMillis());
         return took;
     }
 
@@ -282,7 +279,7 @@ public final class DescriptorExhaustion implements AutoCloseable {
                 }
                 assertThat(line).as("%s did not start", server.main()).doesNotStartWith("host ended " + server.main());
             }
-            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            LockSupport.parkNanos(POLL.toNanos());
         }
         throw new AssertionError(server.main() + " printed no ready line with '" + marker + "'; lines: " + tail(from));
     }
@@ -295,7 +292,7 @@ public final class DescriptorExhaustion implements AutoCloseable {
     private void awaitDescriptorsFreed() throws IOException {
         long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < end && host.isAlive() && openDescriptors() > descriptors / 2) {
-            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            LockSupport.parkNanos(POLL.toNanos());
         }
     }
 
@@ -314,7 +311,7 @@ public final class DescriptorExhaustion implements AutoCloseable {
             if (open >= descriptors - 8) {
                 return;
             }
-            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            LockSupport.parkNanos(POLL.toNanos());
         }
         assertRunning(server, 0);
         throw new AssertionError(server.main() + " never ran out of descriptors (" + open + " open); its lines: " + tail(0));

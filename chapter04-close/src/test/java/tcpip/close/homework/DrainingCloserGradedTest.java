@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -125,8 +126,13 @@ class DrainingCloserGradedTest {
     }
 
     private static final Duration TRICKLE_DEADLINE = Duration.ofSeconds(1);
+    /** The trickle's bytes, one every 50 ms: 8 s of sending, far past the 3 s a drain may take. */
+    private static final int TRICKLE_BYTES = 160;
 
-    /** How long drainAndClose took, whether it closed, and the trickle's longest pause before it returned. */
+    /**
+     * How long drainAndClose took, whether it closed, and the trickle's longest pause while it was still sending
+     * (after its last byte the silence is the trickle's end, not a pause: a per-read timeout returns a deadline later).
+     */
     private record Trickle(Duration took, boolean closed, Duration longestPause) {
     }
 
@@ -140,15 +146,19 @@ class DrainingCloserGradedTest {
                 AtomicLong longest = new AtomicLong();
                 long start = System.nanoTime();
                 AtomicLong last = new AtomicLong(start);
+                AtomicBoolean sentAll = new AtomicBoolean();
                 // A platform thread (a virtual one waited for a carrier for over 500 ms once, with the build's test
                 // classes side by side): a byte every 50 ms, for up to 8 s, each pause between bytes measured.
                 Thread trickle = Thread.ofPlatform().daemon().start(() -> {
                     try {
-                        for (int i = 0; i < 160 && !stop.await(50, TimeUnit.MILLISECONDS); i++) {
+                        int sent = 0;
+                        while (sent < TRICKLE_BYTES && !stop.await(50, TimeUnit.MILLISECONDS)) {
                             client.getOutputStream().write('.');
+                            sent++;
                             long now = System.nanoTime();
                             longest.accumulateAndGet(now - last.getAndSet(now), Math::max);
                         }
+                        sentAll.set(sent == TRICKLE_BYTES);
                     } catch (IOException | InterruptedException e) {
                         // the server closed: what this test wants
                     }
@@ -159,8 +169,9 @@ class DrainingCloserGradedTest {
                 Duration took = Duration.ofNanos(done - start);
                 stop.countDown();
                 trickle.join(5_000);
-                // the pause still going on when drainAndClose returned counts too
-                long pause = Math.max(longest.get(), done - last.get());
+                // the pause still going on when drainAndClose returned counts too, unless the trickle had sent all
+                // its bytes: then a per-read timeout ran out after the last one, and running again changes nothing
+                long pause = sentAll.get() ? longest.get() : Math.max(longest.get(), done - last.get());
                 return new Trickle(took, server.isClosed(), Duration.ofNanos(pause));
             }
         }

@@ -79,7 +79,8 @@ final class ExerciseRun {
         Path channel = work.resolve("grader.sock"); // a Unix socket: it reaches a graded JVM in its own network namespace
         try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             listener.bind(UnixDomainSocketAddress.of(channel), 4);
-            ProcessBuilder pb = new ProcessBuilder(sandbox.wrap(javaCommand(plan, java, work), work, hidden))
+            ProcessBuilder pb = new ProcessBuilder(sandbox.wrap(javaCommand(plan, java, work), work, hidden,
+                    List.of(snapshot.root(), java.toAbsolutePath().getParent().getParent())))
                     .redirectErrorStream(true).directory(work.toFile());
             Map<String, String> env = pb.environment();
             String path = env.getOrDefault("PATH", "/usr/bin:/bin");

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -86,23 +87,28 @@ final class Sandbox {
         return whyNot;
     }
 
-    /** The command that runs {@code java} in {@code work}, with {@code hidden} directories covered by empty ones. */
-    List<String> wrap(List<String> java, Path work, List<Path> hidden) {
+    /**
+     * The command that runs {@code java} in {@code work}, with {@code hidden} directories covered by empty ones and the
+     * temporary folders private: only the {@code keep} paths (the class path snapshot, the JDK) and {@code work} show
+     * in them.
+     */
+    List<String> wrap(List<String> java, Path work, List<Path> hidden, List<Path> keep) {
         StringBuilder script = new StringBuilder("set -e\n");
         List<String> command = new ArrayList<>();
         if (namespaces) {
             script.append("ip link set lo up\n"); // its own loopback: the graded tests' sockets, ports and captures
             for (Path h : hidden) {
                 if (Files.isDirectory(h)) {
-                    script.append("mount -t tmpfs -o size=64k,mode=0755 homework-hidden ").append(quote(h)).append('\n');
+                    script.append("mount -n -t tmpfs -o size=64k,mode=0755 homework-hidden ").append(quote(h)).append('\n');
                 }
             }
+            privateTemporaryFolders(script, work, keep);
             // Every file system read-only but the exercise's own folder (and /proc/sys too: no sysctl changes).
-            script.append("mount --bind ").append(quote(work)).append(' ').append(quote(work)).append('\n');
-            script.append("mount --bind /proc/sys /proc/sys\n");
+            script.append("mount -n --bind ").append(quote(work)).append(' ').append(quote(work)).append('\n');
+            script.append("mount -n --bind /proc/sys /proc/sys\n");
             script.append("for mp in $(awk '{print $5}' /proc/self/mountinfo); do\n")
                     .append("  case \"$mp\" in ").append(quote(work)).append("|/proc|/dev|/dev/pts) ;;\n")
-                    .append("    *) mount -o remount,bind,ro \"$mp\" 2>/dev/null || true ;;\n")
+                    .append("    *) mount -n -o remount,bind,ro \"$mp\" 2>/dev/null || true ;;\n")
                     .append("  esac\n")
                     .append("done\n");
         }
@@ -111,8 +117,8 @@ final class Sandbox {
         if (namespaces) {
             // Root keeps only what tcpdump needs (capture on this namespace's lo, hand its file to its own
             // user and drop to it); nobody keeps CAP_SYS_ADMIN, so the mounts above cannot be undone.
-            String keep = root ? ",+net_raw,+net_admin,+setuid,+setgid,+chown" : "";
-            script.append("exec setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all").append(keep)
+            String caps = root ? ",+net_raw,+net_admin,+setuid,+setgid,+chown" : "";
+            script.append("exec setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all").append(caps)
                     .append(" --no-new-privs -- \"$@\"\n");
             command.addAll(unshare(root));
         } else {
@@ -121,6 +127,61 @@ final class Sandbox {
         command.addAll(List.of("sh", "-c", script.toString(), "graded-jvm"));
         command.addAll(java);
         return command;
+    }
+
+    /** Folders where other programs keep their sockets and other runs their files: empty in a graded test JVM. */
+    private static final List<Path> TEMPORARY = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"),
+            Path.of("/run"));
+
+    /**
+     * Covers the temporary folders (and the one {@code work} lies in) with empty file systems, in which only
+     * {@code work} and {@code keep} show, each where it was. A Unix socket is reached by its path, whatever the network
+     * namespace: without this, graded code could connect to another exercise's results channel before its runner did,
+     * or to a JVM's attach socket ({@code /tmp/.java_pid...}) and have that JVM write outside the sandbox. Each cover is
+     * built on a folder of {@code work} while everything is still in view, then moved over its temporary folder
+     * (every mount here is {@code mount -n}: libmount's table of mounts is in /run, covered by then, and stays empty).
+     */
+    private static void privateTemporaryFolders(StringBuilder script, Path work, List<Path> keep) {
+        List<Path> shown = new ArrayList<>();
+        for (Path p : concat(List.of(work), keep)) {
+            real(p).ifPresent(shown::add);
+        }
+        List<Path> covers = new ArrayList<>();
+        Path runs = work.toAbsolutePath().getParent(); // java.io.tmpdir: covered too unless it is as high as /usr
+        for (Path t : concat(TEMPORARY, runs.getNameCount() >= 2 ? List.of(runs) : List.of())) {
+            real(t).filter(r -> !Files.isSymbolicLink(t) && Files.isDirectory(r))
+                    .filter(r -> covers.stream().noneMatch(r::startsWith) && shown.stream().noneMatch(r::startsWith))
+                    .ifPresent(covers::add);
+        }
+        Path workDir = real(work).orElse(work.toAbsolutePath());
+        for (int i = 0; i < covers.size(); i++) {
+            Path cover = covers.get(i);
+            Path stage = workDir.resolve(".private-" + i);
+            script.append("mkdir -p ").append(quote(stage)).append('\n')
+                    .append("mount -n -t tmpfs -o size=64k,mode=0755 homework-private ").append(quote(stage)).append('\n');
+            for (Path k : shown) {
+                if (k.startsWith(cover) && !k.equals(cover)) {
+                    Path at = stage.resolve(cover.relativize(k));
+                    script.append("mkdir -p ").append(quote(at)).append('\n')
+                            .append("mount -n --bind ").append(quote(k)).append(' ').append(quote(at)).append('\n');
+                }
+            }
+            script.append("mount -n --move ").append(quote(stage)).append(' ').append(quote(cover)).append('\n');
+        }
+    }
+
+    private static Optional<Path> real(Path p) {
+        try {
+            return Optional.of(p.toRealPath());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<Path> concat(List<Path> a, List<Path> b) {
+        List<Path> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static String quote(Path p) {

@@ -12,7 +12,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -112,6 +116,54 @@ class ReachabilityProbeGradedTest {
                     new InetSocketAddress(LOOPBACK, server.getLocalPort()), Duration.ofDays(30)));
             assertThat(r.reachability()).as("a listening server probed with a 30-day timeout (more milliseconds than an"
                     + " int holds: cap them at Integer.MAX_VALUE)").isEqualTo(Reachability.LISTENING);
+        }
+    }
+
+    /**
+     * 30 days against dropped SYNs: the probe is still waiting a second later. More milliseconds than an int holds must
+     * not wrap: {@code (int) toMillis()} of 30 days is negative (50 days: about 7 hours), and {@code Math.max(1, ...)}
+     * then makes it 1 ms, a probe that gives up at once.
+     */
+    @Test
+    void aThirtyDayTimeoutKeepsWaitingForAnAnswer() throws Exception {
+        assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
+        try (ServerSocket full = new ServerSocket(0, 1, LOOPBACK);
+                Socket first = new Socket(LOOPBACK, full.getLocalPort());
+                Socket second = new Socket(LOOPBACK, full.getLocalPort())) {
+            // backlog 1 holds two finished connections; after that the kernel drops SYNs.
+            KernelAwait.await(full.getLocalPort(), first.getLocalPort(), TcpState.ESTABLISHED, Duration.ofSeconds(5));
+            KernelAwait.await(full.getLocalPort(), second.getLocalPort(), TcpState.ESTABLISHED, Duration.ofSeconds(5));
+            CountDownLatch probing = new CountDownLatch(1);
+            FutureTask<Result> probe = new FutureTask<>(() -> {
+                probing.countDown();
+                return ReachabilityProbe.probe(new InetSocketAddress(LOOPBACK, full.getLocalPort()), Duration.ofDays(30));
+            });
+            // a platform thread, as in Within: connect() cannot be interrupted there, so the listener's close ends it
+            Thread thread = Thread.ofPlatform().daemon().name("exercise: probe with a 30-day timeout").start(probe);
+            try {
+                assertThat(probing.await(5, TimeUnit.SECONDS)).as("the probe's thread started").isTrue();
+                Result r;
+                try {
+                    r = probe.get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException stillWaiting) {
+                    return; // what a 30-day timeout does a second in
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Exception x) {
+                        throw x;
+                    }
+                    if (e.getCause() instanceof Error x) {
+                        throw x;
+                    }
+                    throw e;
+                }
+                fail("a probe with a 30-day timeout of a port whose accept queue is full returned %s after %d ms: it"
+                        + " must still be waiting. 30 days are more milliseconds than an int holds: (int) toMillis()"
+                        + " wraps to a negative or tiny number; cap them at Integer.MAX_VALUE (Math.clamp(ms, 1, Integer.MAX_VALUE))",
+                        r.reachability(), r.took().toMillis());
+            } finally {
+                full.close(); // the probe's next SYN (the kernel resends it 1, 3, 7 s in) meets an RST: connect() ends
+                thread.join(5_000);
+            }
         }
     }
 

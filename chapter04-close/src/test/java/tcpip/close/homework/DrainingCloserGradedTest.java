@@ -108,6 +108,40 @@ class DrainingCloserGradedTest {
         }
     }
 
+    /**
+     * Deadlines under a millisecond, against a client that sends nothing and never closes: the time left for a read is
+     * then under 1 ms, and a read timeout of {@code (int) Duration.ofNanos(left).toMillis()} is 0, which
+     * setSoTimeout() takes as "wait forever". Several deadlines, so that one run that happens to find no time left at
+     * all (a busy machine) cannot hide the mistake; 1 ns has no time left from the start.
+     */
+    @Test
+    @Order(4)
+    void deadlinesUnderAMillisecondStillEndTheDrain() throws Exception {
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            for (long nanos : new long[] {999_999, 900_000, 750_000, 500_000, 1}) {
+                try (Socket client = new Socket()) {
+                    client.connect(listener.getLocalSocketAddress(), 5_000);
+                    client.setSoTimeout(5_000);
+                    Socket server = listener.accept();
+                    try {
+                        Within.call(Duration.ofSeconds(2), "drainAndClose with a deadline of " + nanos + " ns (under 1"
+                                + " ms) and a client that never closes (a read timeout of (int) toMillis() of the time"
+                                + " left is 0 under 1 ms, and setSoTimeout(0) waits forever: stop when under 1 ms is"
+                                + " left, or wait at least 1 ms)",
+                                () -> DrainingCloser.drainAndClose(server, Duration.ofNanos(nanos)));
+                        assertThat(server.isClosed()).as("the socket must be closed at the end (deadline %d ns)", nanos)
+                                .isTrue();
+                        assertThat(client.getInputStream().read()).as("the client sees your FIN: read() == -1 (deadline"
+                                + " %d ns)", nanos).isEqualTo(-1);
+                    } finally {
+                        server.close();
+                    }
+                }
+            }
+        }
+    }
+
     /** The deadline is for the whole drain: a client that sends a byte every 50 ms must not keep the server. */
     @Test
     @Order(2)

@@ -95,6 +95,11 @@ public final class FixtureChecks {
     private static DynamicTest fails(Case c, FixtureRun.Outcome o) {
         return dynamicTest(c.label() + " fails its graded tests", () -> {
             assertThat(o.error()).as("%s: %s", c.label(), o.error()).isNull();
+            if (o.timedOut() && o.checks().stream().noneMatch(Check::failed)) {
+                // still running at FIXTURE_LIMIT (a machine far busier than the build's, load 15 on 2 cores once):
+                // the grader scores a run that outlives its limit 0, so it loses its points all the same
+                return;
+            }
             List<Check> checks = o.violations().isEmpty() ? o.checks()
                     : o.checks().stream().map(k -> k.failedBecause(o.violations().get(0))).toList();
             assertThat(checks).as("%s ran its graded tests", c.label()).isNotEmpty();

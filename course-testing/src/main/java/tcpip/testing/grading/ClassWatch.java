@@ -15,8 +15,9 @@ import tcpip.testing.HomeworkAnswerKey;
 
 /**
  * Sees every class the graded test JVM defines (an instrumentation agent's transformer, held by the JDK where
- * submitted code cannot reach it). A course class ({@code tcpip.*}) defined by a class loader the grader did not make
- * is the submission loading the course's code (or a copy of the reference solution) itself: reported to the
+ * submitted code cannot reach it). A class defined by a class loader the grader did not make is the submission loading
+ * code itself: the course's code, a copy of the reference solution, or the course's class files renamed (a copy of
+ * {@code tcpip.kernel.SocketTable} as {@code tcpxp.kernel.SocketTable} once scored full points): reported to the
  * {@link Tripwire}. A class the exercise's answer key forbids, defined by the course loader, gets a {@link Guard}
  * call at the start of every method.
  */
@@ -39,18 +40,22 @@ final class ClassWatch implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
             ProtectionDomain domain, byte[] bytes) {
-        if (name == null || !name.startsWith("tcpip/") || loader == null) {
+        if (name == null || loader == null) {
             return null;
         }
         String dotted = name.replace('/', '.');
         if (!graders.contains(loader)) {
-            Tripwire.report(key.answer().getSimpleName() + " defines the course's class " + dotted
-                    + " in a class loader of its own: an answer may not load the course's code or the reference"
-                    + " solution itself (the course's " + dotted + " is the answer key; it may not be used in this"
-                    + " exercise)");
+            Tripwire.report(name.startsWith("tcpip/")
+                    ? key.answer().getSimpleName() + " defines the course's class " + dotted
+                            + " in a class loader of its own: an answer may not load the course's code or the reference"
+                            + " solution itself (the course's " + dotted + " is the answer key; it may not be used in"
+                            + " this exercise)"
+                    : key.answer().getSimpleName() + " defines the class " + dotted + " in a class loader of its own:"
+                            + " an answer may not define classes itself (the course's code copied under another name is"
+                            + " still the answer key; it may not be used in this exercise)");
             return null;
         }
-        if (loader != course || name.startsWith(homework)) {
+        if (!name.startsWith("tcpip/") || loader != course || name.startsWith(homework)) {
             return null;
         }
         Optional<String> refusal = key.refusal(dotted);

@@ -254,12 +254,20 @@ public final class Cli {
         }
     }
 
-    /** The body of a main: any exception becomes one line on stderr and exit {@value #EXIT_FAILURE}. */
+    /**
+     * The body of a main: any exception becomes one line on stderr and exit {@value #EXIT_FAILURE}; so does an
+     * {@link OutOfMemoryError} (a size the options accept but this JVM's heap cannot hold: {@code -Xmx64m} and
+     * {@code --size 1G}), whose line is made before the body runs, so that saying it allocates next to nothing.
+     */
     public void run(Body body) {
+        String noMemory = MSG.text("cli.no.memory", program, Runtime.getRuntime().maxMemory() >> 20);
         try {
             body.run();
         } catch (Exception e) {
             System.err.println(program + ": " + describe(e));
+            exit(EXIT_FAILURE);
+        } catch (OutOfMemoryError e) {
+            System.err.println(noMemory);
             exit(EXIT_FAILURE);
         }
     }

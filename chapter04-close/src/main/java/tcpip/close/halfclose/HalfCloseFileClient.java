@@ -17,10 +17,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongConsumer;
@@ -38,14 +39,20 @@ import tcpip.net.LogSafe;
  * {@code .NAME.PID.RANDOM.part} file beside the target (one a killed run left is removed by the next run
  * to the same target), which becomes the target (rename) only after the header's size, the
  * SHA-256 trailer and the server's FIN all checked out. Any failure deletes the {@code .part}
- * file, exits non-zero and leaves an existing target untouched.
+ * file, exits non-zero and leaves an existing target untouched. A target that exists but is no regular file
+ * (a symbolic link, a FIFO, a device such as /dev/null, a socket, a directory) is refused, before connecting and
+ * again right before the rename, which would replace it. Stopped by Ctrl-C or SIGTERM mid-transfer, it says on
+ * stderr that the partial file was removed and the target left as it was.
  */
 public final class HalfCloseFileClient {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final int NAME_ATTEMPTS = 10;
-    /** {@code .part} files being written now; the shutdown hook (Ctrl-C, SIGTERM) deletes them. */
-    private static final Set<Path> PARTS = ConcurrentHashMap.newKeySet();
+    /**
+     * {@code .part} files being written now, each with the line that says what a stop leaves; the shutdown hook
+     * (Ctrl-C, SIGTERM) deletes them and prints the line of each it deleted.
+     */
+    private static final Map<Path, String> PARTS = new ConcurrentHashMap<>();
 
     private HalfCloseFileClient() {
     }
@@ -110,10 +117,60 @@ public final class HalfCloseFileClient {
             usage(Msg.get("HalfCloseFileClient.noDirectory", ShownValue.of(target.toString()),
                     ShownValue.of(String.valueOf(dir))));
         }
-        if (Files.isDirectory(target)) {
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) { // a link to a directory: refused below as a link
             usage(Msg.get("HalfCloseFileClient.isDirectory", ShownValue.of(target.toString())));
         }
+        String special = notRegular(target);
+        if (special != null) {
+            usage("HalfCloseFileClient: " + special);
+        }
         return target;
+    }
+
+    /**
+     * Why {@code target} must not be replaced, or null when it is a regular file or absent: the rename at the end
+     * replaces whatever has the name, so a symbolic link, a FIFO, a device (as root, {@code --out /dev/null} would
+     * have become a regular file), a socket or a directory there would be destroyed. Read without following a link.
+     */
+    static String notRegular(Path target) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        } catch (IOException | RuntimeException e) { // cannot tell what it is: do not replace it
+            return tcpip.cli.Msg.get("cli.out.unreadable", ShownValue.of(target.toString()), Cli.describe(e));
+        }
+        if (a.isRegularFile()) {
+            return null;
+        }
+        String kind = a.isSymbolicLink() ? "link" : a.isDirectory() ? "directory" : kindOfOther(target);
+        return tcpip.cli.Msg.get("cli.out.not.regular", ShownValue.of(target.toString()),
+                tcpip.cli.Msg.get("cli.out.kind." + kind));
+    }
+
+    /** FIFO, device or socket, from the file type bits of st_mode (Linux's "unix" view); "other" elsewhere. */
+    private static String kindOfOther(Path p) {
+        try {
+            int type = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+            return switch (type) {
+                case 0010000 -> "fifo";
+                case 0020000, 0060000 -> "device";
+                case 0140000 -> "socket";
+                default -> "other";
+            };
+        } catch (IOException | RuntimeException e) {
+            return "other";
+        }
+    }
+
+    /** The target became something the rename would destroy while the file was received. */
+    static final class NotRegularFileException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotRegularFileException(String message) {
+            super(message);
+        }
     }
 
     private static void usage(String line) {
@@ -146,6 +203,7 @@ public final class HalfCloseFileClient {
     static Download download(String host, int port, String name, Path target, Duration timeout,
             PrintStream log, LongConsumer progress, boolean timing) throws IOException {
         Path part = createPart(target);
+        PARTS.put(part, tcpip.cli.Msg.get("cli.out.stopped", "HalfCloseFileClient", ShownValue.of(target.toString())));
         boolean moved = false;
         long start = System.nanoTime();
         try (Socket socket = new Socket()) {
@@ -157,7 +215,12 @@ public final class HalfCloseFileClient {
                 got = receive(socket, name, file, progress, target);
                 channel.force(true); // on disk before the rename, so the final name never points at missing data
             }
+            String special = notRegular(target); // checked again: a link or a FIFO may have taken the name meanwhile
+            if (special != null) {
+                throw new NotRegularFileException(special);
+            }
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            PARTS.remove(part); // saved: a stop from now on removes nothing
             moved = true;
             String hex = HexFormat.of().formatHex(got.sha256());
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -213,7 +276,7 @@ public final class HalfCloseFileClient {
                     + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
             try {
                 Files.newByteChannel(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-                PARTS.add(part);
+                PARTS.put(part, "");
                 return part;
             } catch (FileAlreadyExistsException e) {
                 if (i == NAME_ATTEMPTS) {
@@ -244,11 +307,17 @@ public final class HalfCloseFileClient {
         }
     }
 
-    /** Deletes every {@code .part} file still being written (the shutdown hook). */
+    /**
+     * Deletes every {@code .part} file still being written (the shutdown hook) and, for each it deleted, says so on
+     * stderr: a transfer stopped by Ctrl-C or SIGTERM ends with a line, not in silence. A run that ended by itself
+     * has no {@code .part} left here and prints nothing.
+     */
     static void deleteParts() {
-        for (Path p : PARTS) {
+        for (Map.Entry<Path, String> p : PARTS.entrySet()) {
             try {
-                Files.deleteIfExists(p);
+                if (Files.deleteIfExists(p.getKey()) && !p.getValue().isEmpty()) {
+                    System.err.println(p.getValue());
+                }
             } catch (IOException ignored) {
                 // best effort while the JVM stops
             }

@@ -40,6 +40,18 @@ public final class HalfCloseFileServer implements AutoCloseable {
     public static final Duration DEFAULT_READ_TIMEOUT = AcceptLoop.DEFAULT_READ_DEADLINE;
     public static final Duration DEFAULT_WRITE_TIMEOUT = AcceptLoop.DEFAULT_WRITE_DEADLINE;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long open() of a requested file may take (less if the request deadline leaves less): a regular file
+     * opens in microseconds; a name swapped for a FIFO after the check would block open(2) until some writer
+     * came, so the open runs on a thread of its own and the request is refused when this passes.
+     */
+    public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Opener threads that may stay blocked for good, beyond one per connection: an open stuck on a FIFO that was
+     * renamed away (or unlinked) before we could wake it can never return, and no signal from Java interrupts it.
+     * Each costs a parked thread, not a connection slot; past this many, requests are refused as busy.
+     */
+    static final int MAX_STUCK_OPENS = 256;
     /** After a refusal, at most this much more of a client's request is read and dropped before close(). */
     private static final int MAX_DISCARD_BYTES = 64 * 1024;
 
@@ -48,6 +60,8 @@ public final class HalfCloseFileServer implements AutoCloseable {
     private final AcceptLoop.Limits limits;
     private final Duration writeTimeout;
     private Duration requestTimeout; // null: none
+    private Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
+    private final UnchangedFile.Opener opener;
     private final PrintStream log;
     private final Set<Socket> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sent = new AtomicInteger();
@@ -72,6 +86,7 @@ public final class HalfCloseFileServer implements AutoCloseable {
         this.limits = limits;
         this.writeTimeout = writeTimeout;
         this.log = log;
+        this.opener = new UnchangedFile.Opener(limits.maxConnections() + MAX_STUCK_OPENS);
     }
 
     public static void main(String[] args) {
@@ -123,6 +138,20 @@ public final class HalfCloseFileServer implements AutoCloseable {
     public HalfCloseFileServer requestTimeout(Duration limit) {
         this.requestTimeout = limit;
         return this;
+    }
+
+    /** How long opening a requested file may take before the request is refused (call before {@link #start}). */
+    public HalfCloseFileServer openTimeout(Duration limit) {
+        if (limit.isNegative() || limit.isZero()) {
+            throw new IllegalArgumentException("an open timeout must be positive: " + limit);
+        }
+        this.openTimeout = limit;
+        return this;
+    }
+
+    /** Opens of requested files that never returned and were given up (a FIFO swapped in): 0 once unblocked. */
+    int stuckOpens() {
+        return opener.stuck();
     }
 
     /** Binds (127.0.0.1 unless told otherwise) and starts accepting; returns the port. */
@@ -190,10 +219,18 @@ public final class HalfCloseFileServer implements AutoCloseable {
             refuse(client, who, e.getMessage(), e.detail());
             return;
         }
+        UnchangedFile opened;
+        try {
+            // Opened on another thread, within the deadline: a FIFO swapped in after the check cannot hold us.
+            opened = UnchangedFile.open(file, name, opener, openLimit(client));
+        } catch (ServedFiles.RefusedException e) {
+            refuse(client, who, e.getMessage(), e.detail());
+            return;
+        }
         long size;
         FileProtocol.Sent done;
         // A file that changes while it goes out fails its last read: no trailer, the client saves nothing.
-        try (UnchangedFile data = UnchangedFile.open(file)) {
+        try (UnchangedFile data = opened) {
             size = data.size();
             done = HalfCloseCore.send(client, data, size);
         }
@@ -206,6 +243,13 @@ public final class HalfCloseFileServer implements AutoCloseable {
         if (reportHeap) {
             log.println(Msg.get("HeapReport.peak", String.format("%,d", HeapReport.peakHeapUsedKiB())));
         }
+    }
+
+    /** The open timeout, shortened to what the request deadline has left (at least 1 ms). */
+    private Duration openLimit(Socket client) {
+        RequestDeadline request = GuardedListener.requestDeadline(client);
+        long left = request == null ? Long.MAX_VALUE : request.nanosLeft();
+        return Duration.ofNanos(Math.max(1_000_000, Math.min(openTimeout.toNanos(), left)));
     }
 
     /**
@@ -273,6 +317,7 @@ public final class HalfCloseFileServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        opener.close();
         return new ShutdownReport(sent.get() - before, aborted);
     }
 

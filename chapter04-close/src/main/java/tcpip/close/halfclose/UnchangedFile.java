@@ -89,7 +89,7 @@ final class UnchangedFile extends InputStream {
             Stat opened = Stat.of(file); // lstat(2) again: the name must still be the same file, unchanged
             if (!opened.regular() || !opened.sameAs(named) || size != named.size()) {
                 throw new ServedFiles.RefusedException(Msg.get("UnchangedFile.changed", named.size(), opened.size()),
-                        Msg.get("ServedFiles.cannotOpen", name, "replaced or changed while it was opened"));
+                        Msg.get("ServedFiles.cannotOpen", name, Msg.get("UnchangedFile.replacedAtOpen")));
             }
             return new UnchangedFile(file, channel, named, size);
         } catch (IOException e) { // ESPIPE from lseek, the name gone: what was opened is not the file that was checked
@@ -224,14 +224,14 @@ final class UnchangedFile extends InputStream {
             } catch (RejectedExecutionException e) {
                 unblockAbandoned();
                 throw new ServedFiles.RefusedException(Msg.get("HalfCloseFileServer.busy", maxPending),
-                        Msg.get("ServedFiles.cannotOpen", name, maxPending + " opens still under way"));
+                        Msg.get("ServedFiles.cannotOpen", name, Msg.get("UnchangedFile.opensPending", maxPending)));
             }
             FileChannel channel = p.await(limit);
             if (channel == null) {
                 unblockAbandoned(); // this one included
                 throw new ServedFiles.RefusedException(Msg.get("ServedFiles.cannotOpenReply", name),
-                        Msg.get("ServedFiles.cannotOpen", name, "open() did not return within " + limit.toMillis()
-                                + " ms (a FIFO with no writer?); abandoned"));
+                        Msg.get("ServedFiles.cannotOpen", name,
+                                Msg.get("UnchangedFile.openAbandoned", limit.toMillis())));
             }
             return channel;
         }

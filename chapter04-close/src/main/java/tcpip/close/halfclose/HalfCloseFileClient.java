@@ -14,6 +14,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -136,17 +137,17 @@ public final class HalfCloseFileClient {
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return null;
         } catch (IOException | RuntimeException e) { // cannot tell what it is: do not replace it
-            return tcpip.cli.Msg.get("cli.out.unreadable", ShownValue.of(target.toString()), Cli.describe(e));
+            return Msg.get("HalfCloseFileClient.outUnreadable", ShownValue.of(target.toString()), Cli.describe(e));
         }
         if (a.isRegularFile()) {
             return null;
         }
         String kind = a.isSymbolicLink() ? "link" : a.isDirectory() ? "directory" : kindOfOther(target);
-        return tcpip.cli.Msg.get("cli.out.not.regular", ShownValue.of(target.toString()),
-                tcpip.cli.Msg.get("cli.out.kind." + kind));
+        return Msg.get("HalfCloseFileClient.outNotRegular", ShownValue.of(target.toString()),
+                Msg.get("HalfCloseFileClient.outKind." + kind));
     }
 
     /** FIFO, device or socket, from the file type bits of st_mode (Linux's "unix" view); "other" elsewhere. */
@@ -203,7 +204,7 @@ public final class HalfCloseFileClient {
     static Download download(String host, int port, String name, Path target, Duration timeout,
             PrintStream log, LongConsumer progress, boolean timing) throws IOException {
         Path part = createPart(target);
-        PARTS.put(part, tcpip.cli.Msg.get("cli.out.stopped", "HalfCloseFileClient", ShownValue.of(target.toString())));
+        PARTS.put(part, Msg.get("HalfCloseFileClient.outStopped", "HalfCloseFileClient", ShownValue.of(target.toString())));
         boolean moved = false;
         long start = System.nanoTime();
         try (Socket socket = new Socket()) {

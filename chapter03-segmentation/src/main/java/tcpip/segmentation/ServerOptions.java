@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.function.Function;
@@ -85,16 +86,47 @@ public final class ServerOptions {
      * deadline of {@code --request-timeout} made by {@code requests} ({@code RequestDeadline::turns}, say).
      */
     public GuardedListener listen(Function<Duration, RequestDeadline> requests) throws IOException {
+        GuardedListener listener = unbound(requests);
+        bindAndListen(listener);
+        return listener;
+    }
+
+    /**
+     * The same, not bound yet: set what must precede listen() (SO_RCVBUF, inherited by accepted
+     * sockets), then {@link #bindAndListen} it.
+     */
+    public GuardedListener unbound(Function<Duration, RequestDeadline> requests) throws IOException {
         Duration write = writeTimeout == null ? AcceptLoop.DEFAULT_WRITE_DEADLINE : writeTimeout.get();
         Duration limit = requestTimeout.get();
-        GuardedListener listener = new GuardedListener(write, () -> requests.apply(limit));
-        try {
-            listener.bind(new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()), BACKLOG);
-            return listener;
-        } catch (IOException | RuntimeException e) {
-            Closeables.closeQuietly(listener);
-            throw e;
+        return new GuardedListener(write, () -> requests.apply(limit));
+    }
+
+    /**
+     * For a server that only receives, the request is the whole connection: {@link #listen} with a
+     * {@code RequestDeadline.explicit} per connection, whose clock {@link #wholeConnection} starts at accept.
+     */
+    public GuardedListener listenWholeConnections() throws IOException {
+        return listen(RequestDeadline::explicit);
+    }
+
+    /** {@link #listenWholeConnections}, not bound yet (options first, then {@link #bindAndListen}). */
+    public GuardedListener unboundWholeConnections() throws IOException {
+        return unbound(RequestDeadline::explicit);
+    }
+
+    /**
+     * A receiving server's first step with a connection: the clock of its whole-connection deadline
+     * starts now, and every read from here on waits at most what is left of it, so a client that
+     * trickles a byte at a time is cut when it passes (the read fails with {@code RequestDeadline.Exceeded},
+     * the accept loop logs one line and closes). Its client's end of stream must come before that.
+     * Returns the deadline, or null for a socket no {@link #listenWholeConnections} listener accepted.
+     */
+    public static RequestDeadline wholeConnection(Socket client) {
+        RequestDeadline whole = GuardedListener.requestDeadline(client);
+        if (whole != null) {
+            whole.begin();
         }
+        return whole;
     }
 
     /** bind() + listen() for a listener that needed options first (e.g. SO_RCVBUF, inherited by accepted sockets). */

@@ -20,13 +20,15 @@ public final class BufferSizeServer {
     public static void main(String[] args) {
         Lang.chooseFrom(args);
         Cli cli = new Cli("BufferSizeServer", Msg.get("BufferSizeServer.summary"));
-        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, false);
+        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, false)
+                .withRequestTimeout("BufferSizeServer.opt.requestTimeout");
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 64 * 1024, 0, 1L << 30,
                 Msg.get("BufferSizeServer.opt.rcvbuf"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BufferSizeServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
-            ServerSocket listener = new ServerSocket();
+            // Only receives: the "request" is the whole connection, accept() to the client's FIN (--request-timeout).
+            ServerSocket listener = options.unboundWholeConnections();
             // SO_RCVBUF before bind()/listen(): accepted sockets inherit it, and the window scale
             // the SYN+ACK announces is chosen from it during the Three way handshake.
             if (rcvbuf.get() > 0) {
@@ -41,6 +43,7 @@ public final class BufferSizeServer {
     /** The accept loop on a bound listener whose receive buffer was asked for ({@code rcvbuf}, 0 = not). */
     public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, long rcvbuf, Consumer<String> log) {
         return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
+            ServerOptions.wholeConnection(client); // its clock starts at accept
             byte[] buf = new byte[WindowCore.CHUNK];
             int first = client.getInputStream().read(buf); // look once the client has sent something
             StringBuilder report = new StringBuilder(Msg.get("BufferSizeServer.client",

@@ -12,6 +12,7 @@ import tcpip.kernel.SharedTable;
 import tcpip.kernel.SocketRow;
 import tcpip.kernel.SocketTable;
 import tcpip.net.AcceptLoop;
+import tcpip.net.RequestDeadline;
 import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
@@ -33,14 +34,16 @@ public final class SlowReaderServer {
     public static void main(String[] args) {
         Lang.chooseFrom(args);
         Cli cli = new Cli("SlowReaderServer", Msg.get("SlowReaderServer.summary"));
-        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, false);
+        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, false)
+                .withRequestTimeout("SlowReaderServer.opt.requestTimeout");
         Cli.Option<Duration> hold = cli.durationOption("--hold", Duration.ofSeconds(5), Duration.ZERO,
                 Duration.ofHours(1), Msg.get("SlowReaderServer.opt.hold"));
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 1L << 30, Msg.get("SlowReaderServer.opt.rcvbuf"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=SlowReaderServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
-            ServerSocket listener = new ServerSocket();
+            // Only receives: the "request" is the whole connection, accept() to the client's FIN (--request-timeout).
+            ServerSocket listener = options.unboundWholeConnections();
             if (rcvbuf.get() > 0) {
                 listener.setReceiveBufferSize(Math.toIntExact(rcvbuf.get())); // before listen(): inherited
             }
@@ -54,9 +57,10 @@ public final class SlowReaderServer {
     public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Duration hold, Consumer<String> log) {
         SharedTable table = new SharedTable(CHECK_EVERY);
         return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
+            RequestDeadline whole = ServerOptions.wholeConnection(client); // from accept: the hold counts
             String who = client.getInetAddress().getHostAddress() + ":" + client.getPort();
             log.accept(Msg.get("SlowReaderServer.notReading", who, hold.toMillis()));
-            if (!hold(client, hold, table, who, log)) {
+            if (!hold(client, hold, whole, table, who, log)) {
                 log.accept(Msg.get("SlowReaderServer.gone", who));
                 return;
             }
@@ -65,8 +69,12 @@ public final class SlowReaderServer {
         }, null, log);
     }
 
-    /** Waits without reading, printing the receive queue; false if the connection vanished meanwhile. */
-    private static boolean hold(Socket client, Duration hold, SharedTable table, String who, Consumer<String> log) {
+    /**
+     * Waits without reading, printing the receive queue; false if the connection vanished meanwhile.
+     * Fails once the whole connection's deadline ({@code whole}, null: none) passes, even mid-hold.
+     */
+    private static boolean hold(Socket client, Duration hold, RequestDeadline whole, SharedTable table, String who,
+            Consumer<String> log) throws RequestDeadline.Exceeded {
         long start = System.nanoTime();
         long end = start + hold.toNanos();
         long nextPrint = start;
@@ -85,6 +93,9 @@ public final class SlowReaderServer {
                     log.accept(Msg.get("SlowReaderServer.rxQueue", who, row.rxQueue()));
                     nextPrint = now + PRINT_EVERY.toNanos();
                 }
+            }
+            if (whole != null && whole.passed()) {
+                throw new RequestDeadline.Exceeded(whole);
             }
             if (now >= end) {
                 return true;

@@ -33,7 +33,8 @@ public final class ReadSizeServer {
     public static void main(String[] args) {
         Lang.chooseFrom(args);
         Cli cli = new Cli("ReadSizeServer", Msg.get("ReadSizeServer.summary"));
-        ServerOptions options = new ServerOptions(cli, MAX_CONNECTIONS, false);
+        ServerOptions options = new ServerOptions(cli, MAX_CONNECTIONS, false)
+                .withRequestTimeout("ReadSizeServer.opt.requestTimeout");
         Cli.Option<Long> bufsize = cli.sizeOption("--buffer", BUFSIZE, 1, 16 << 20, Msg.get("ReadSizeServer.opt.buffer"));
         Cli.Option<Duration> delay = cli.durationOption("--read-delay", Duration.ZERO, Duration.ZERO,
                 Duration.ofMinutes(1), Msg.get("ReadSizeServer.opt.readDelay"));
@@ -41,7 +42,8 @@ public final class ReadSizeServer {
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=ReadSizeServer -Dargs=\"--port 7203 --read-delay 200ms\"");
         cli.parse(args);
         cli.run(() -> {
-            ServerSocket listener = options.listen();
+            // Only receives: the "request" is the whole connection, accept() to the client's FIN (--request-timeout).
+            ServerSocket listener = options.listenWholeConnections();
             ServerOptions.run(ReadSizeServer.class, listener, loop(listener, options.limits(), Math.toIntExact(bufsize.get()),
                     delay.get(), System.out::println), "ReadSizeServer.listening");
         });
@@ -51,6 +53,7 @@ public final class ReadSizeServer {
     public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, int bufsize, Duration readDelay,
             Consumer<String> log) {
         return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
+            ServerOptions.wholeConnection(client); // its clock starts at accept: the read delay counts
             // Not reading for a while IS the subject: meanwhile the kernel keeps queueing whatever
             // arrives, and the first read() takes it all at once.
             LockSupport.parkNanos(readDelay.toNanos());

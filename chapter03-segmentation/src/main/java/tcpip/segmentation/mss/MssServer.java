@@ -22,11 +22,13 @@ public final class MssServer {
     public static void main(String[] args) {
         Lang.chooseFrom(args);
         Cli cli = new Cli("MssServer", Msg.get("MssServer.summary"));
-        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, false);
+        ServerOptions options = new ServerOptions(cli, AcceptLoop.DEFAULT_MAX_CONNECTIONS, false)
+                .withRequestTimeout("MssServer.opt.requestTimeout");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=MssServer -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
-            ServerSocket listener = options.bindAndListen(new ServerSocket());
+            // Only receives: the "request" is the whole connection, accept() to the client's FIN (--request-timeout).
+            ServerSocket listener = options.listenWholeConnections();
             if (!SsInfo.installed()) {
                 System.out.println(SsInfo.unavailableMessage());
             }
@@ -37,6 +39,7 @@ public final class MssServer {
     /** The accept loop on a bound listener; {@code run()} it on the thread that should accept. */
     public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Consumer<String> log) {
         return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
+            ServerOptions.wholeConnection(client); // its clock starts at accept
             String who = client.getInetAddress().getHostAddress() + ":" + client.getPort();
             long first = MssCore.receive(client, 1); // the first byte: a reset client fails here, before any ss
             if (first == 0) {

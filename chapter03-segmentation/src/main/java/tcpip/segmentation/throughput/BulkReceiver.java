@@ -2,13 +2,16 @@ package tcpip.segmentation.throughput;
 
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
+import tcpip.kernel.Endpoint;
 import tcpip.net.AcceptLoop;
+import tcpip.net.RequestDeadline;
 import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
@@ -30,28 +33,45 @@ public final class BulkReceiver {
     public static void main(String[] args) {
         Lang.chooseFrom(args);
         Cli cli = new Cli("BulkReceiver", Msg.get("BulkReceiver.summary"));
-        ServerOptions options = new ServerOptions(cli, MAX_CONNECTIONS, false);
+        ServerOptions options = new ServerOptions(cli, MAX_CONNECTIONS, false)
+                .withRequestTimeout("BulkReceiver.opt.requestTimeout");
         Cli.Option<Boolean> quiet = cli.flag("--quiet", Msg.get("BulkReceiver.opt.quiet"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkReceiver -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
             ServerSocket listener = options.listenChannel();
             Consumer<String> log = quiet.get() ? line -> { } : System.out::println;
-            ServerOptions.run(BulkReceiver.class, listener, loop(listener, options.limits(), log),
+            ServerOptions.run(BulkReceiver.class, listener, loop(listener, options.limits(), options.requestTimeout(), log),
                     "BulkReceiver.listening");
         });
     }
 
-    /** The accept loop on a listener from {@code ServerSocketChannel.socket()}. */
+    /** The accept loop on a listener from {@code ServerSocketChannel.socket()}, each sender given the default 60 s. */
     public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Consumer<String> log) {
+        return loop(listener, limits, AcceptLoop.DEFAULT_REQUEST_DEADLINE, log);
+    }
+
+    /**
+     * The same with a whole-connection deadline ({@code --request-timeout}): a sender must be done, FIN
+     * included, within {@code whole} of accept(), however it spaces its bytes; past it, one log line and
+     * the connection is closed. A channel has no {@code GuardedListener}: the receive loop checks it.
+     */
+    public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Duration whole, Consumer<String> log) {
         // Direct buffers are reused: at most one per connection served at once, however many come and go.
         Queue<ByteBuffer> buffers = new ConcurrentLinkedQueue<>();
         return new AcceptLoop(listener, limits, Thread.ofPlatform().factory(), client -> {
             long start = System.nanoTime();
+            RequestDeadline deadline = RequestDeadline.explicit(whole);
+            deadline.begin(); // the whole connection, from accept() to the sender's FIN
             ByteBuffer buf = Objects.requireNonNullElseGet(buffers.poll(), () -> ByteBuffer.allocateDirect(BUFSIZE));
             long n;
             try {
-                n = ThroughputCore.receive(client.getChannel(), buf, limits.readDeadline());
+                n = ThroughputCore.receive(client.getChannel(), buf, limits.readDeadline(), deadline);
+            } catch (RequestDeadline.Exceeded e) {
+                // The accept loop's own line for it, with the limit (it finds no GuardedListener socket to ask).
+                log.accept(tcpip.net.Msg.get("accept.client.request", Endpoint.text(client.getRemoteSocketAddress()),
+                        String.valueOf(whole.toMillis())));
+                return;
             } finally {
                 buffers.add(buf);
             }

@@ -9,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import tcpip.net.RequestDeadline;
 
 /** 데이터 송수신 at full speed: the calls of BulkSender (three ways to hand bytes over) and BulkReceiver. */
 public final class ThroughputCore {
@@ -52,15 +53,16 @@ public final class ThroughputCore {
     // [/transfer-to]
 
     // [receive]
-    /** Reads until the sender's FIN, then writes the byte count back (8 bytes); returns it. */
-    public static long receive(SocketChannel channel, ByteBuffer buf, Duration readDeadline) throws IOException {
+    /** Reads until the sender's FIN, at most {@code whole} (a trickle meets no read deadline) after accept(); writes the count (8 bytes). */
+    public static long receive(SocketChannel channel, ByteBuffer buf, Duration readDeadline, RequestDeadline whole) throws IOException {
         long total = 0;
         channel.configureBlocking(false); // a blocking channel read() ignores SO_TIMEOUT: a selector keeps the deadline
         try (Selector selector = Selector.open()) {
             channel.register(selector, SelectionKey.OP_READ);
             for (int n; (n = channel.read(buf.clear())) >= 0; total += n) { // what the receive queue holds; -1: FIN
-                if (n == 0 && selector.select(readDeadline.toMillis()) == 0) {
-                    throw new SocketTimeoutException("no data for " + readDeadline.toMillis() + " ms");
+                if (whole.passed() || n == 0 && selector.select(whole.readTimeoutMillis((int) readDeadline.toMillis())) == 0) {
+                    throw whole.passed() ? new RequestDeadline.Exceeded(whole)
+                            : new SocketTimeoutException("no data for " + readDeadline.toMillis() + " ms");
                 }
                 selector.selectedKeys().clear();
             }

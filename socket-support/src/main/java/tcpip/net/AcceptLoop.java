@@ -215,10 +215,8 @@ public final class AcceptLoop {
 
     /** The one log line for a client that failed: {@code client 127.0.0.1:41234: <why>}. */
     private String explain(String who, Socket s, Throwable e) {
-        if (e instanceof RequestDeadline.Exceeded) {
-            RequestDeadline d = GuardedListener.requestDeadline(s);
-            return Msg.get("accept.client.request", who,
-                    String.valueOf(d == null ? 0 : d.limit().toMillis()));
+        if (e instanceof RequestDeadline.Exceeded exceeded) {
+            return Msg.get("accept.client.request", who, String.valueOf(exceeded.limit().toMillis()));
         }
         if (e instanceof SocketTimeoutException) {
             return Msg.get("accept.client.timeout", who, String.valueOf(limits.readDeadline().toMillis()));

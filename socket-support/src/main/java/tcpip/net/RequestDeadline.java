@@ -165,8 +165,16 @@ public final class RequestDeadline {
 
     /** A request (or its reply) took longer than its deadline; a {@code SocketTimeoutException}, as a read deadline's. */
     public static final class Exceeded extends SocketTimeoutException {
+        private final transient Duration limit;
+
         public Exceeded(RequestDeadline deadline) {
             super(deadline.explain());
+            this.limit = deadline.limit();
+        }
+
+        /** The deadline that passed (the accept loop's log line names it). */
+        public Duration limit() {
+            return limit;
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
-import tcpip.kernel.Endpoint;
 import tcpip.net.AcceptLoop;
 import tcpip.net.RequestDeadline;
 import tcpip.segmentation.Msg;
@@ -66,12 +65,7 @@ public final class BulkReceiver {
             ByteBuffer buf = Objects.requireNonNullElseGet(buffers.poll(), () -> ByteBuffer.allocateDirect(BUFSIZE));
             long n;
             try {
-                n = ThroughputCore.receive(client.getChannel(), buf, limits.readDeadline(), deadline);
-            } catch (RequestDeadline.Exceeded e) {
-                // The accept loop's own line for it, with the limit (it finds no GuardedListener socket to ask).
-                log.accept(tcpip.net.Msg.get("accept.client.request", Endpoint.text(client.getRemoteSocketAddress()),
-                        String.valueOf(whole.toMillis())));
-                return;
+                n = ThroughputCore.receive(client.getChannel(), buf, limits.readDeadline(), deadline); // Exceeded: the loop logs it
             } finally {
                 buffers.add(buf);
             }

@@ -5,13 +5,17 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -188,6 +192,39 @@ final class UnchangedFile extends InputStream {
     }
 
     /**
+     * Opens {@code file} (a real path: no link in it when ServedFiles checked it) one folder at a time from "/", each
+     * with openat(2) and O_NOFOLLOW relative to the folder before it: a folder swapped for a symbolic link after the
+     * check (a link out of the root) fails with ELOOP instead of being followed. A plain open(2) follows links in every
+     * folder of a path; its O_NOFOLLOW guards the last name only. Without SecureDirectoryStream (no openat): open(2).
+     */
+    static FileChannel openWithoutLinks(Path file) throws IOException {
+        Path top = file.toAbsolutePath().getRoot();
+        try (DirectoryStream<Path> root = Files.newDirectoryStream(top)) {
+            if (!(root instanceof SecureDirectoryStream<Path> at) || file.getNameCount() == 0) {
+                return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            }
+            List<SecureDirectoryStream<Path>> opened = new ArrayList<>();
+            try {
+                for (int i = 0; i < file.getNameCount() - 1; i++) { // openat(dir, name, O_RDONLY|O_NOFOLLOW), a folder
+                    at = at.newDirectoryStream(file.getName(i), LinkOption.NOFOLLOW_LINKS);
+                    opened.add(at);
+                }
+                SeekableByteChannel c = at.newByteChannel(file.getFileName(),
+                        Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+                if (c instanceof FileChannel f) {
+                    return f;
+                }
+                c.close();
+                throw new IOException("no file channel for " + file.getFileName());
+            } finally {
+                for (SecureDirectoryStream<Path> d : opened) {
+                    closeQuietly(d);
+                }
+            }
+        }
+    }
+
+    /**
      * Opens files on threads of its own, at most {@code maxPending} at once, each within a deadline. An open that
      * has not returned by then is abandoned (its caller refuses the request and frees its connection slot) and,
      * if the name is a FIFO now, unblocked; the thread closes whatever it gets once open() returns. Opens still
@@ -285,7 +322,7 @@ final class UnchangedFile extends InputStream {
                 try {
                     // open(2) O_RDONLY|O_NOFOLLOW: on a FIFO the kernel puts this thread to sleep until some process
                     // opens it for writing; nothing else (no timeout, no interrupt) wakes it.
-                    c = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+                    c = openWithoutLinks(file);
                 } catch (IOException x) {
                     e = x;
                 } catch (RuntimeException x) {

@@ -2,6 +2,7 @@ package tcpip.close.halfclose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -93,6 +94,29 @@ class FileServerSwapTest {
                     .as("the abandoned open was woken up and its thread returned").isTrue();
         } finally {
             opener.close();
+        }
+    }
+
+    /**
+     * A folder on the path swapped for a link out of the root after ServedFiles checked it (a red team did it with
+     * renameat2 RENAME_EXCHANGE, and 3 of 71 requests got a file from outside the root): here the swap is made between
+     * the check and the open, so it happens every time. O_NOFOLLOW on the last name alone let open(2) follow it.
+     */
+    @Test
+    void aFolderSwappedForALinkOutOfTheRootAfterTheCheckIsNotFollowed(@TempDir Path outside) throws Exception {
+        Path sub = Files.createDirectory(root.resolve("sub"));
+        Files.writeString(sub.resolve("f"), "inside");
+        Files.writeString(Files.createDirectory(outside.resolve("dir")).resolve("f"), "SECRET OUTSIDE THE ROOT");
+        Path checked = new ServedFiles(root).resolve("sub/f");
+        Files.move(sub, root.resolve("sub.old"));
+        Files.createSymbolicLink(sub, outside.resolve("dir"));
+        try (UnchangedFile.Opener opener = new UnchangedFile.Opener(4)) {
+            assertThatThrownBy(() -> {
+                try (UnchangedFile served = UnchangedFile.open(checked, "sub/f", opener, Duration.ofSeconds(10))) {
+                    fail("opened %s through a link out of the root: %s", checked, new String(served.readAllBytes(),
+                            StandardCharsets.UTF_8));
+                }
+            }).isInstanceOf(ServedFiles.RefusedException.class);
         }
     }
 

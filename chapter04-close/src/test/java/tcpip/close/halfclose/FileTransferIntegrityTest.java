@@ -30,7 +30,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import tcpip.kernel.Background;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
@@ -117,16 +116,7 @@ class FileTransferIntegrityTest {
         CountDownLatch done = new CountDownLatch(1);
         try (ServerSocket fake = new ServerSocket()) {
             fake.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            CompletableFuture<Void> stall = CompletableFuture.runAsync(() -> {
-                try (Socket s = fake.accept()) {
-                    FileProtocol.readName(s.getInputStream(), new byte[FileProtocol.MAX_NAME_BYTES]);
-                    s.getOutputStream().write(FileProtocol.okHeader(1_000_000));
-                    s.getOutputStream().write(new byte[1000]); // part of the file, then silence
-                    done.await(30, TimeUnit.SECONDS);
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, Background.OWN_THREAD);
+            CompletableFuture<Void> stall = TestFiles.stallMidTransfer(fake, done);
             Process client = child(HalfCloseFileClient.class, "--port", String.valueOf(fake.getLocalPort()),
                     "--file", "slow.bin", "--out", target.toString(), "--timeout", "30s");
             try {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import tcpip.kernel.Background;
 import tcpip.testing.MainRunner;
 
 /**
@@ -75,16 +73,7 @@ class StoppedDownloadLineTest {
         CountDownLatch done = new CountDownLatch(1);
         try (ServerSocket slow = new ServerSocket()) {
             slow.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            CompletableFuture<Void> stall = CompletableFuture.runAsync(() -> {
-                try (Socket s = slow.accept()) {
-                    FileProtocol.readName(s.getInputStream(), new byte[FileProtocol.MAX_NAME_BYTES]);
-                    s.getOutputStream().write(FileProtocol.okHeader(1_000_000));
-                    s.getOutputStream().write(new byte[1000]); // part of the file, then silence
-                    done.await(30, TimeUnit.SECONDS);
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, Background.OWN_THREAD);
+            CompletableFuture<Void> stall = TestFiles.stallMidTransfer(slow, done);
             List<String> cmd = MainRunner.java();
             cmd.addAll(List.of(HalfCloseFileClient.class.getName(), "--lang", lang,
                     "--port", String.valueOf(slow.getLocalPort()), "--file", "slow.bin",

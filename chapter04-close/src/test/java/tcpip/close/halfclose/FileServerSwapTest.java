@@ -142,6 +142,10 @@ class FileServerSwapTest {
             assertThat(d.header()).startsWith("ERROR ").doesNotContain(root.toString());
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(OPEN.plus(SLACK));
         }
+        // The client hangs up after the ERROR line; the server frees the slot once it reads that FIN, a moment
+        // later: wait (bounded) for both slots to be free, then an ordinary request must be served.
+        assertThat(pollUntil(() -> server.acceptLoop().active() == 0, SLACK))
+                .as("every slot free again; the server's log:%n%s", log()).isTrue();
         Download ok = download("a.txt");
         assertThat(ok.header()).isEqualTo("OK 5");
         assertThat(new String(ok.body(), StandardCharsets.UTF_8)).isEqualTo("hello");

@@ -32,6 +32,9 @@ import tcpip.net.Preload;
  * The hardened file server around {@link HalfCloseCore#send}: a connection cap, read and write
  * deadlines, names checked before anything is allocated for them, one sanitised log line per
  * failed client, and a graceful shutdown that lets transfers in flight finish with their FIN.
+ * A file that changes while it goes out gets no trailer ({@link UnchangedFile}: lstat checks, and the
+ * file read again at the end); files are served only from folders no other user can change
+ * ({@link OwnFolders}), and the constructor refuses a root that others can.
  */
 public final class HalfCloseFileServer implements AutoCloseable {
 
@@ -82,11 +85,14 @@ public final class HalfCloseFileServer implements AutoCloseable {
     public HalfCloseFileServer(Path root, InetSocketAddress bindAddress, AcceptLoop.Limits limits, Duration writeTimeout,
             PrintStream log) throws IOException {
         this.files = new ServedFiles(root);
+        OwnFolders folders = new OwnFolders(files.root());
+        // A root others can write to would get every request refused: say so now, with the fix, and do not start.
+        folders.checkRoot();
         this.bindAddress = bindAddress;
         this.limits = limits;
         this.writeTimeout = writeTimeout;
         this.log = log;
-        this.opener = new UnchangedFile.Opener(limits.maxConnections() + MAX_STUCK_OPENS);
+        this.opener = new UnchangedFile.Opener(limits.maxConnections() + MAX_STUCK_OPENS, folders);
     }
 
     public static void main(String[] args) {

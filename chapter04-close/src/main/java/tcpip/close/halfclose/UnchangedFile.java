@@ -6,18 +6,14 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +49,7 @@ import tcpip.close.Msg;
  *
  * <p>The open itself runs on an {@link Opener} thread with a deadline: a name that became a FIFO after the
  * server checked it makes {@code open(2)} wait for a writer, maybe for ever, and that wait must not hold the
- * connection's thread and slot.
+ * connection's thread and slot. It opens only in folders no other user can change ({@link OwnFolders}).
  */
 final class UnchangedFile extends InputStream {
 
@@ -100,7 +96,8 @@ final class UnchangedFile extends InputStream {
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) { // gone, not readable: the client hears a plain reason, the log the detail
-            throw new ServedFiles.RefusedException(Msg.get("ServedFiles.cannotOpenReply", name),
+            throw new ServedFiles.RefusedException(Msg.get(e instanceof OwnFolders.UnsafeFolderException
+                    ? "ServedFiles.unsafeFolderReply" : "ServedFiles.cannotOpenReply", name),
                     Msg.get("ServedFiles.cannotOpen", name, e.getMessage()));
         }
         try {
@@ -231,39 +228,6 @@ final class UnchangedFile extends InputStream {
     }
 
     /**
-     * Opens {@code file} (a real path: no link in it when ServedFiles checked it) one folder at a time from "/", each
-     * with openat(2) and O_NOFOLLOW relative to the folder before it: a folder swapped for a symbolic link after the
-     * check (a link out of the root) fails with ELOOP instead of being followed. A plain open(2) follows links in every
-     * folder of a path; its O_NOFOLLOW guards the last name only. Without SecureDirectoryStream (no openat): open(2).
-     */
-    static FileChannel openWithoutLinks(Path file) throws IOException {
-        Path top = file.toAbsolutePath().getRoot();
-        try (DirectoryStream<Path> root = Files.newDirectoryStream(top)) {
-            if (!(root instanceof SecureDirectoryStream<Path> at) || file.getNameCount() == 0) {
-                return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-            }
-            List<SecureDirectoryStream<Path>> opened = new ArrayList<>();
-            try {
-                for (int i = 0; i < file.getNameCount() - 1; i++) { // openat(dir, name, O_RDONLY|O_NOFOLLOW), a folder
-                    at = at.newDirectoryStream(file.getName(i), LinkOption.NOFOLLOW_LINKS);
-                    opened.add(at);
-                }
-                SeekableByteChannel c = at.newByteChannel(file.getFileName(),
-                        Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-                if (c instanceof FileChannel f) {
-                    return f;
-                }
-                c.close();
-                throw new IOException("no file channel for " + file.getFileName());
-            } finally {
-                for (SecureDirectoryStream<Path> d : opened) {
-                    closeQuietly(d);
-                }
-            }
-        }
-    }
-
-    /**
      * Opens files on threads of its own, at most {@code maxPending} at once, each within a deadline. An open that
      * has not returned by then is abandoned (its caller refuses the request and frees its connection slot) and,
      * if the name is a FIFO now, unblocked; the thread closes whatever it gets once open() returns. Opens still
@@ -273,10 +237,13 @@ final class UnchangedFile extends InputStream {
 
         private final ThreadPoolExecutor threads;
         private final int maxPending;
+        private final OwnFolders folders;
         private final Set<Pending> abandoned = ConcurrentHashMap.newKeySet();
 
-        Opener(int maxPending) {
+        /** Opens files under the root of {@code folders}, only in folders that it says no other user can change. */
+        Opener(int maxPending, OwnFolders folders) {
             this.maxPending = maxPending;
+            this.folders = folders;
             // No queue: a task runs at once on an idle or new thread, or is rejected (maxPending opens in progress).
             this.threads = new ThreadPoolExecutor(0, maxPending, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                     Thread.ofPlatform().daemon().name("file-open-", 0).factory());
@@ -292,7 +259,7 @@ final class UnchangedFile extends InputStream {
             return threads.getActiveCount();
         }
 
-        /** {@code file} opened for reading (a link at its last step not followed), or a refusal naming {@code name}. */
+        /** {@code file} opened for reading (no link followed, no folder others can change), or a refusal naming {@code name}. */
         FileChannel open(Path file, String name, Duration limit) throws IOException, ServedFiles.RefusedException {
             Pending p = new Pending(file);
             try {
@@ -361,7 +328,7 @@ final class UnchangedFile extends InputStream {
                 try {
                     // open(2) O_RDONLY|O_NOFOLLOW: on a FIFO the kernel puts this thread to sleep until some process
                     // opens it for writing; nothing else (no timeout, no interrupt) wakes it.
-                    c = openWithoutLinks(file);
+                    c = folders.open(file);
                 } catch (IOException x) {
                     e = x;
                 } catch (RuntimeException x) {

@@ -81,7 +81,7 @@ class FileServerSwapTest {
     @Test
     void anOpenStuckOnAFifoIsAbandonedAtItsDeadlineAndWokenUp() throws Exception {
         Path fifo = mkfifo(root.resolve("fifo"));
-        UnchangedFile.Opener opener = new UnchangedFile.Opener(4);
+        UnchangedFile.Opener opener = new UnchangedFile.Opener(4, new OwnFolders(root.toRealPath()));
         try {
             long t0 = System.nanoTime();
             // open(O_RDONLY) of a FIFO with no writer blocks in the kernel: the caller must not wait with it.
@@ -110,7 +110,7 @@ class FileServerSwapTest {
         Path checked = new ServedFiles(root).resolve("sub/f");
         Files.move(sub, root.resolve("sub.old"));
         Files.createSymbolicLink(sub, outside.resolve("dir"));
-        try (UnchangedFile.Opener opener = new UnchangedFile.Opener(4)) {
+        try (UnchangedFile.Opener opener = new UnchangedFile.Opener(4, new OwnFolders(root.toRealPath()))) {
             assertThatThrownBy(() -> {
                 try (UnchangedFile served = UnchangedFile.open(checked, "sub/f", opener, Duration.ofSeconds(10))) {
                     fail("opened %s through a link out of the root: %s", checked, new String(served.readAllBytes(),
@@ -123,7 +123,7 @@ class FileServerSwapTest {
     @Test
     void aFifoAtTheNameIsRefusedAtOnceNeverOpened() throws Exception {
         Path fifo = mkfifo(root.resolve("fifo"));
-        try (UnchangedFile.Opener opener = new UnchangedFile.Opener(4)) {
+        try (UnchangedFile.Opener opener = new UnchangedFile.Opener(4, new OwnFolders(root.toRealPath()))) {
             // lstat before open: the name is a FIFO, so open(2) is never called (it would block).
             assertThatThrownBy(() -> UnchangedFile.open(fifo, "fifo", opener, Duration.ofSeconds(30)))
                     .isInstanceOf(ServedFiles.RefusedException.class).hasMessageContaining("not a regular file");

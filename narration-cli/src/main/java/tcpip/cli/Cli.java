@@ -44,6 +44,8 @@ public final class Cli {
     private final String summary;
     private final Map<String, Option<?>> options = new LinkedHashMap<>();
     private final List<String> examples = new ArrayList<>();
+    private Supplier<String> onSignal = () -> null;
+    private boolean endsBySignal;
 
     /** A program's command line; {@code summary} is the first line of its --help. */
     public Cli(String program, String summary) {
@@ -102,8 +104,9 @@ public final class Cli {
         return add(new Option<>("--host", "ADDR", LOOPBACK, () -> MSG.get("cli.opt.host"), Values::address));
     }
 
-    /** {@code --bind ADDR}: where a server listens (127.0.0.1 by default). */
+    /** {@code --bind ADDR}: where a server listens (127.0.0.1 by default); a server {@link #endsBySignal}. */
     public Option<String> bind() {
+        endsBySignal();
         return add(new Option<>("--bind", "ADDR", LOOPBACK, () -> MSG.get("cli.opt.bind"), Values::address));
     }
 
@@ -255,21 +258,58 @@ public final class Cli {
     }
 
     /**
+     * What a signal (Ctrl-C, SIGTERM) that stops the body prints: {@code line}'s sentence instead of
+     * {@link #run}'s "stopped by a signal before it finished" (which it still gets when {@code line} gives
+     * null). For a program that has more to say, or something to close first: it runs in a shutdown hook.
+     */
+    public Cli onSignal(Supplier<String> line) {
+        onSignal = line;
+        return this;
+    }
+
+    /**
+     * A signal is this program's ordinary end (a server, a watch until Ctrl-C): it prints no line of
+     * {@link #run}'s then, only what the program itself prints. Every program with {@link #bind} is one.
+     */
+    public Cli endsBySignal() {
+        endsBySignal = true;
+        return this;
+    }
+
+    /**
      * The body of a main: any exception becomes one line on stderr and exit {@value #EXIT_FAILURE}; so does an
      * {@link OutOfMemoryError} (a size the options accept but this JVM's heap cannot hold: {@code -Xmx64m} and
      * {@code --size 1G}), whose line is made before the body runs, so that saying it allocates next to nothing.
+     * The same for a thread the body starts that dies of an exception or an Error, and a signal while the body
+     * runs prints one line ({@link #onSignal}, {@link #endsBySignal}) and leaves the JVM's exit status (130
+     * for SIGINT, 143 for SIGTERM): never two lines, never a stack trace ({@link Ending}).
      */
     public void run(Body body) {
         String noMemory = MSG.text("cli.no.memory", program, Runtime.getRuntime().maxMemory() >> 20);
+        String stopped = MSG.text("cli.stopped.by.signal", program);
+        Thread hook = Ending.watch(program, noMemory, () -> {
+            if (endsBySignal) {
+                return null;
+            }
+            String own = onSignal.get();
+            return own != null ? own : stopped;
+        });
         try {
             body.run();
         } catch (Exception e) {
-            System.err.println(program + ": " + describe(e));
-            exit(EXIT_FAILURE);
+            fail(program + ": " + describe(e));
         } catch (OutOfMemoryError e) {
-            System.err.println(noMemory);
+            Ending.sayNoMemory(noMemory);
             exit(EXIT_FAILURE);
+        } finally {
+            Ending.stopWatching(hook);
         }
+    }
+
+    /** The body's failure: its line unless another was said first (a signal's), then exit 1. */
+    private static void fail(String line) {
+        Ending.say(line);
+        exit(EXIT_FAILURE);
     }
 
     /**
@@ -278,6 +318,7 @@ public final class Cli {
      */
     public static void exit(int code) {
         InProcess.exitIfInside(code);
+        Ending.claim(); // the program has said why (or had nothing to say): a signal hook adds nothing now
         System.exit(code);
     }
 

@@ -44,6 +44,7 @@ public final class Watch {
         cli.example("./mvnw -q -pl narration-cli -am compile exec:exec -Dmain=Watch -Dargs=\"--port 7007\"");
         cli.example("java -cp kernel-view/target/classes:narration-cli/target/classes tcpip.narration.Watch --port 7007 --duration 30s");
         cli.parse(args);
+        cli.endsBySignal(); // watching until Ctrl-C is what it is for: no "stopped" line
         cli.run(() -> watch(port.get(), interval.get(), duration.get(), !queues.get()));
     }
 

@@ -26,6 +26,7 @@ public final class PlainEchoServer {
         Cli cli = new Cli("PlainEchoServer", Msg.get("PlainEchoServer.summary"));
         Cli.Option<Integer> port = cli.port(EchoServer.DEFAULT_PORT);
         cli.parse(args);
+        cli.endsBySignal(); // a server: Ctrl-C is how it ends (servers with --bind are so already)
         cli.run(() -> {
             ServerSocket listener = new ServerSocket(); // no kernel socket yet: bind() below makes it
             EchoCore.listen(listener, new InetSocketAddress(Cli.LOOPBACK, port.get()), AcceptLoop.DEFAULT_BACKLOG);

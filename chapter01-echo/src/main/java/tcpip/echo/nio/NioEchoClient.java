@@ -11,7 +11,6 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
@@ -125,7 +124,16 @@ public final class NioEchoClient {
         cli.example("NioEchoClient --host ::1 --port 7007");
         cli.parse(args);
         InetSocketAddress server = new InetSocketAddress(host.get(), port.get());
-        AtomicBoolean stopping = new AtomicBoolean();
+        // Ctrl-C or kill once connected: the connection closed and this line (before that, Cli's own); the JVM
+        // exits with the signal's non-zero status (130 for SIGINT, 143 for SIGTERM).
+        AtomicReference<SocketChannel> open = new AtomicReference<>();
+        cli.onSignal(() -> {
+            if (open.get() == null) {
+                return null;
+            }
+            Closeables.closeQuietly(open.get());
+            return Msg.get("NioEchoClient.interrupted", "NioEchoClient");
+        });
         cli.run(() -> {
             if (server.isUnresolved()) {
                 throw new IOException(Msg.get("EchoClient.unresolved", host.get()));
@@ -133,28 +141,8 @@ public final class NioEchoClient {
             BufferedReader lines = message.get() != null ? new BufferedReader(new StringReader(message.get()))
                     : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             try (SocketChannel channel = connect(server)) {
-                // Ctrl-C or kill: one line, the connection closed; the JVM exits with the signal's
-                // non-zero status (130 for SIGINT, 143 for SIGTERM).
-                Thread hook = new Thread(() -> {
-                    stopping.set(true);
-                    Closeables.closeQuietly(channel);
-                    System.err.println(Msg.get("NioEchoClient.interrupted", "NioEchoClient"));
-                });
-                Runtime.getRuntime().addShutdownHook(hook);
-                try {
-                    echoLines(channel, lines, timeout.get());
-                } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        stopping.set(true);
-                    }
-                }
-            } catch (IOException e) {
-                if (stopping.get()) {
-                    Thread.currentThread().join(); // the hook says why; the JVM exits when it is done
-                }
-                throw e;
+                open.set(channel);
+                echoLines(channel, lines, timeout.get());
             }
         });
     }

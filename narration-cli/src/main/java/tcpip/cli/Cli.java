@@ -269,7 +269,8 @@ public final class Cli {
 
     /**
      * A signal is this program's ordinary end (a server, a watch until Ctrl-C): it prints no line of
-     * {@link #run}'s then, only what the program itself prints. Every program with {@link #bind} is one.
+     * {@link #run}'s then, only what the program itself prints; and a thread of it that dies is one line on
+     * stderr while the rest goes on (a connection's thread, not the server). Every program with {@link #bind} is one.
      */
     public Cli endsBySignal() {
         endsBySignal = true;
@@ -280,7 +281,8 @@ public final class Cli {
      * The body of a main: any exception becomes one line on stderr and exit {@value #EXIT_FAILURE}; so does an
      * {@link OutOfMemoryError} (a size the options accept but this JVM's heap cannot hold: {@code -Xmx64m} and
      * {@code --size 1G}), whose line is made before the body runs, so that saying it allocates next to nothing.
-     * The same for a thread the body starts that dies of an exception or an Error, and a signal while the body
+     * The same for a thread the body starts that dies of an exception or an Error (a server only logs that line
+     * and goes on: the thread was one connection's), and a signal while the body
      * runs prints one line ({@link #onSignal}, {@link #endsBySignal}) and leaves the JVM's exit status (130
      * for SIGINT, 143 for SIGTERM): never two lines, never a stack trace ({@link Ending}).
      */
@@ -293,7 +295,7 @@ public final class Cli {
             }
             String own = onSignal.get();
             return own != null ? own : stopped;
-        });
+        }, endsBySignal);
         try {
             body.run();
         } catch (Exception e) {

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * <li>A signal (Ctrl-C, SIGTERM) while the body runs: a shutdown hook prints the program's line; the
  * JVM exits with the signal's status (130 for SIGINT, 143 for SIGTERM).</li>
  * <li>A thread the body started dies of an exception or an Error ({@link OutOfMemoryError} too): the
- * default uncaught-exception handler prints one line and exits {@value Cli#EXIT_FAILURE}, no stack trace.</li>
+ * default uncaught-exception handler prints one line and exits {@value Cli#EXIT_FAILURE}, no stack trace (a
+ * server prints the line and goes on serving).</li>
  * </ul>
  * Not inside {@link InProcess#run}: a test JVM keeps its own hooks and handler.
  */
@@ -84,41 +85,17 @@ final class Ending {
     }
 
     /**
-     * Starts watching while a body runs: the signal hook (printing {@code onSignal}'s line; none if it
-     * gives null) and the handler for threads that die. Returns the hook for {@link #stopWatching}.
+     * Starts watching while a body runs: the signal hook (printing {@code onSignal}'s line; none if it gives
+     * null) and the handler for threads that die ({@link #died}). Returns the hook for {@link #stopWatching}.
      */
-    static Thread watch(String program, String noMemory, Supplier<String> onSignal) {
+    static Thread watch(String program, String noMemory, Supplier<String> onSignal, boolean server) {
         if (InProcess.inside()) {
             return null;
         }
-        // Encoded now: when a thread runs out of memory, the other threads may still fill the heap. The handler
-        // allocates next to nothing for that line (no ThreadLocal either: a thread's first one is an allocation),
-        // and then halts: the exit's hooks would need memory too, and with the heap full the JVM could spend
-        // minutes collecting garbage before it stopped.
+        // Encoded now: when a thread runs out of memory, the other threads may still fill the heap.
         byte[] encoded = (noMemory + System.lineSeparator()).getBytes(System.err.charset());
         noMemoryLine = encoded;
-        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
-            boolean full = e instanceof OutOfMemoryError;
-            try {
-                if (first()) {
-                    byte[] line = encoded;
-                    if (!full) {
-                        try {
-                            line = (program + ": " + Cli.describe(e) + System.lineSeparator()).getBytes(System.err.charset());
-                        } catch (OutOfMemoryError noRoomForTheLine) {
-                            full = true; // the heap is full after all: that is the line to say
-                        }
-                    }
-                    write(line);
-                }
-                if (!full) {
-                    System.exit(Cli.EXIT_FAILURE); // blocks if the JVM is already exiting: its status stands
-                }
-            } catch (Throwable stillNoMemory) {
-                // not even the exit could start: halt below
-            }
-            Runtime.getRuntime().halt(Cli.EXIT_FAILURE);
-        });
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> died(program, encoded, e, server));
         Thread hook = new Thread(() -> {
             if (claim()) {
                 String line = onSignal.get();
@@ -129,6 +106,40 @@ final class Ending {
         }, "stopped-by-signal");
         Runtime.getRuntime().addShutdownHook(hook);
         return hook;
+    }
+
+    /**
+     * A thread died of {@code e}: one line, never a stack trace. A program then exits 1 (the line is the first
+     * one said, or none if another was); a server ({@link Cli#endsBySignal}) goes on serving, since what died was
+     * one connection's thread. After an OutOfMemoryError the line allocates next to nothing (encoded before, no
+     * ThreadLocal: a thread's first one is an allocation), and the program halts: the exit's hooks would need
+     * memory too, and with the heap full the JVM could spend minutes collecting garbage before it stopped.
+     */
+    private static void died(String program, byte[] noMemory, Throwable e, boolean server) {
+        boolean full = e instanceof OutOfMemoryError;
+        byte[] line = noMemory;
+        if (!full) {
+            try {
+                line = (program + ": " + Cli.describe(e) + System.lineSeparator()).getBytes(System.err.charset());
+            } catch (OutOfMemoryError noRoomForTheLine) {
+                full = true; // the heap is full after all: that is the line to say
+            }
+        }
+        if (server) {
+            write(line);
+            return;
+        }
+        try {
+            if (first()) {
+                write(line);
+            }
+            if (!full) {
+                System.exit(Cli.EXIT_FAILURE); // blocks if the JVM is already exiting: its status stands
+            }
+        } catch (Throwable stillNoMemory) {
+            // not even the exit could start: halt below
+        }
+        Runtime.getRuntime().halt(Cli.EXIT_FAILURE);
     }
 
     /** The body is over: a signal from now on is not "before it finished". */

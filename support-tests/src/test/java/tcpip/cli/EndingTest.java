@@ -17,7 +17,8 @@ import tcpip.testing.SignalStop;
  * body started that dies (of an exception, or of an OutOfMemoryError) is one line and exit 1, never a stack
  * trace and exit 0; SIGTERM while the body runs is one line ("stopped by a signal"), the program's own line
  * instead ({@link Cli#onSignal}), or none for a program a signal ends ({@link Cli#endsBySignal}, every server),
- * with the JVM's status 143; and a program that said its own line and called {@link Cli#exit} gets no second one.
+ * with the JVM's status 143; a server's dying thread is one line and the server goes on; and a program that said
+ * its own line and called {@link Cli#exit} gets no second one.
  */
 @Timeout(60)
 class EndingTest {
@@ -36,7 +37,7 @@ class EndingTest {
             cli.parse(args);
             if (mode.get().equals("own-line")) {
                 cli.onSignal(() -> "Ends: my own line");
-            } else if (mode.get().equals("server")) {
+            } else if (mode.get().startsWith("server")) {
                 cli.endsBySignal();
             }
             cli.run(() -> {
@@ -45,6 +46,13 @@ class EndingTest {
                     case "virtual-thread-fails" -> join(Thread.ofVirtual().start(() -> {
                         throw new IllegalStateException("broken in a thread");
                     }));
+                    case "server-thread-fails" -> {
+                        join(Thread.ofVirtual().start(() -> {
+                            throw new IllegalStateException("one connection's thread broke");
+                        }));
+                        System.out.println("still serving");
+                        new CountDownLatch(1).await(); // until a signal
+                    }
                     case "says-and-exits" -> {
                         System.err.println("Ends: said it myself");
                         Cli.exit(3);
@@ -74,7 +82,7 @@ class EndingTest {
     @Test
     void everyWayOfEndingIsOneLineOrNoneAndTheRightStatus() throws Exception {
         List<Callable<SignalStop.Result>> runs = new ArrayList<>(List.of(
-                stopped("block"), stopped("own-line"), stopped("server"),
+                stopped("block"), stopped("own-line"), stopped("server"), stopped("server-thread-fails"),
                 ended("thread-oom", "-Xmx16m"), ended("virtual-thread-fails"), ended("says-and-exits")));
         List<SignalStop.Result> r = SignalStop.inParallel(runs, 3);
         SoftAssertions.assertSoftly(soft -> {
@@ -83,9 +91,11 @@ class EndingTest {
             soft.assertThat(r.get(1).problem("Ends: my own line", SIGTERM_STATUS)).as("a signal, own line").isNull();
             soft.assertThat(r.get(2).stderr()).as("a server: a signal is its ordinary end").isEmpty();
             soft.assertThat(r.get(2).exitCode()).as("a server's status").isEqualTo(SIGTERM_STATUS);
-            assertOneLine(soft, r.get(3), "Ends: not enough memory: this JVM's heap holds at most ", 1);
-            assertOneLine(soft, r.get(4), "Ends: IllegalStateException: broken in a thread", 1);
-            assertOneLine(soft, r.get(5), "Ends: said it myself", 3);
+            assertOneLine(soft, r.get(3), "Ends: IllegalStateException: one connection's thread broke", SIGTERM_STATUS);
+            soft.assertThat(r.get(3).midRun()).as("a server goes on after a thread died").isTrue();
+            assertOneLine(soft, r.get(4), "Ends: not enough memory: this JVM's heap holds at most ", 1);
+            assertOneLine(soft, r.get(5), "Ends: IllegalStateException: broken in a thread", 1);
+            assertOneLine(soft, r.get(6), "Ends: said it myself", 3);
         });
     }
 

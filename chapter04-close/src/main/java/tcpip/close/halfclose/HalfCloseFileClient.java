@@ -23,6 +23,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongConsumer;
@@ -50,8 +51,8 @@ public final class HalfCloseFileClient {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final int NAME_ATTEMPTS = 10;
     /**
-     * {@code .part} files being written now, each with the line that says what a stop leaves; the shutdown hook
-     * (Ctrl-C, SIGTERM) deletes them and prints the line of each it deleted.
+     * {@code .part} files being written now, each with the line that says what a stop leaves; a signal (Ctrl-C,
+     * SIGTERM) deletes them and prints the line of each it deleted ({@link #deleteParts}).
      */
     private static final Map<Path, String> PARTS = new ConcurrentHashMap<>();
 
@@ -83,7 +84,7 @@ public final class HalfCloseFileClient {
         if (heap.get()) {
             HeapReport.start();
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(HalfCloseFileClient::deleteParts, "delete-part-files"));
+        cli.onSignal(HalfCloseFileClient::deleteParts); // stopped mid-transfer: its line, instead of Cli's
         cli.run(() -> {
             download(host.get(), port.get(), file.get(), target, timeout.get(), System.out,
                     Progress.start(Msg.get("HalfCloseFileClient.progress", file.get()), -1)); // on a terminal only
@@ -309,20 +310,22 @@ public final class HalfCloseFileClient {
     }
 
     /**
-     * Deletes every {@code .part} file still being written (the shutdown hook) and, for each it deleted, says so on
-     * stderr: a transfer stopped by Ctrl-C or SIGTERM ends with a line, not in silence. A run that ended by itself
-     * has no {@code .part} left here and prints nothing.
+     * Deletes every {@code .part} file still being written (Ctrl-C or SIGTERM while the body runs: Cli's signal
+     * hook) and returns, for each it deleted, the line that says so: a stopped transfer ends with that line instead
+     * of Cli's "stopped by a signal". Null when there was none (stopped before the transfer began: Cli's line).
      */
-    static void deleteParts() {
+    static String deleteParts() {
+        StringJoiner said = new StringJoiner(System.lineSeparator());
         for (Map.Entry<Path, String> p : PARTS.entrySet()) {
             try {
                 if (Files.deleteIfExists(p.getKey()) && !p.getValue().isEmpty()) {
-                    System.err.println(p.getValue());
+                    said.add(p.getValue());
                 }
             } catch (IOException ignored) {
                 // best effort while the JVM stops
             }
         }
+        return said.length() == 0 ? null : said.toString();
     }
 
     static MessageDigest sha256() {

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.AssertionFailedError;
@@ -54,12 +55,14 @@ public final class HomeworkAnswerKey implements BeforeEachCallback {
     private final Class<?> answer;
     private final String ownPackage;
     private final List<Rule> rules;
+    private final Set<String> programs;
     private volatile Optional<String> verdict;
 
-    private HomeworkAnswerKey(Class<?> answer, List<Rule> rules) {
+    private HomeworkAnswerKey(Class<?> answer, List<Rule> rules, Set<String> programs) {
         this.answer = answer;
         this.ownPackage = answer.getPackageName().replace('.', '/') + "/";
         this.rules = List.copyOf(rules);
+        this.programs = Set.copyOf(programs);
     }
 
     /** The answer class of an exercise; the chapter's own package (the homework package's parent) is forbidden. */
@@ -71,19 +74,35 @@ public final class HomeworkAnswerKey implements BeforeEachCallback {
             rules.add(new Rule(pkg.substring(0, dot).replace('.', '/'), "the chapter's own programs are not part of an"
                     + " answer; write the socket calls yourself"));
         }
-        return new HomeworkAnswerKey(answer, rules);
+        return new HomeworkAnswerKey(answer, rules, Set.of());
     }
 
     /** Also forbids a package ({@code "tcpip.kernel"}) or a class ({@code "tcpip.kernel.SsInfo"}), saying why. */
     public HomeworkAnswerKey forbid(String packageOrClass, String why) {
         List<Rule> more = new ArrayList<>(rules);
         more.add(new Rule(packageOrClass.replace('.', '/'), why));
-        return new HomeworkAnswerKey(answer, more);
+        return new HomeworkAnswerKey(answer, more, programs);
+    }
+
+    /**
+     * Lets the answer start these programs (by name, e.g. {@code "ss"}, or by their path in /usr/bin, /usr/sbin, /bin,
+     * /sbin). In a graded test JVM an answer may start no other program: another JVM would run the course's code
+     * where no watch sees it.
+     */
+    public HomeworkAnswerKey mayRun(String... names) {
+        Set<String> more = new TreeSet<>(programs);
+        more.addAll(List.of(names));
+        return new HomeworkAnswerKey(answer, rules, more);
+    }
+
+    /** The programs the answer may start (none unless {@link #mayRun} says so). */
+    public Set<String> programs() {
+        return programs;
     }
 
     /** A key with the same answer and rules that nothing else holds (the graded test's own field can be changed by reflection). */
     public HomeworkAnswerKey copy() {
-        return new HomeworkAnswerKey(answer, rules);
+        return new HomeworkAnswerKey(answer, rules, programs);
     }
 
     /** The forbidden packages and classes, dotted. */

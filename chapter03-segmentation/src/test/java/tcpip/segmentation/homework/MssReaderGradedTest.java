@@ -33,7 +33,7 @@ class MssReaderGradedTest {
     /** Fails every check of an answer that calls the course's own code for this exercise (the answer key). */
     @RegisterExtension
     static final HomeworkAnswerKey ANSWER_KEY = HomeworkAnswerKey.of(MssReader.class)
-            .forbid("tcpip.kernel", "run ss and parse its output yourself");
+            .forbid("tcpip.kernel", "run ss and parse its output yourself").mayRun("ss");
 
     /** Real ss -tinH output: a third connection first, then both ends of 47028 <-> 57715. */
     static final String SS = String.join("\n",

@@ -58,6 +58,9 @@ final class Attacks {
                             .resolve(exercise + "GradedTest.java")));
             Verdict v = Verdict.of(e, o, limit);
             out.printf("attack %-48s %3d/%-3d %s%n", label, v.earned(), e.points(), Text.clean(v.summary(korean), 90));
+            if (!o.violations().isEmpty()) { // what caught it, so that a change in the grader shows here
+                out.printf("       %s%n", Text.clean(o.violations().get(0), 160));
+            }
             if (v.earned() > 0) {
                 failures.add(Msg.get(korean, "attacks.earned", label, v.earned(), v.summary(korean)));
             }

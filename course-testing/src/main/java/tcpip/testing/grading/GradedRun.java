@@ -90,6 +90,7 @@ public final class GradedRun {
                 .orElseGet(() -> HomeworkAnswerKey.of(load(answer, pkg + "." + exercise)));
         HomeworkAnswerKey ownKey = answerKey.copy();
         answer.guard(ownKey);
+        JdkGates.install(inst, exercise, ownKey.programs()); // no process, no Lookup-defined class for the submission
         ClassWatch.guarded(ClassWatch.class.getClassLoader().getResourceAsStream(
                 Guard.class.getName().replace('.', '/') + ".class").readAllBytes(), "warm-up");
         inst.addTransformer(new ClassWatch(Set.of(app, ClassLoader.getPlatformClassLoader(), course, answer), course,

@@ -42,6 +42,19 @@ public final class Guard {
         }
     }
 
+    /**
+     * Whether the calling thread runs on behalf of submitted code (the rule of {@link #check}), for the JDK gates
+     * ({@link JdkGates}): a process started or a class defined for the submission.
+     */
+    static boolean submissionOnStack() {
+        return WALKER.walk(frames -> onBehalfOfSubmission(frames.filter(f -> !isGate(f.getDeclaringClass())).toList()));
+    }
+
+    /** The gates' own frames (the check and this class): left out, or the gate would count as the thread's starter. */
+    private static boolean isGate(Class<?> c) {
+        return c == Guard.class || c.getName().startsWith(JdkGates.class.getName());
+    }
+
     /** {@code frames}: the innermost first. */
     private static boolean onBehalfOfSubmission(List<StackFrame> frames) {
         if (frames.stream().anyMatch(f -> isSubmitted(f.getDeclaringClass()))) {

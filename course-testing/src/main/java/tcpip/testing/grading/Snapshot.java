@@ -1,6 +1,7 @@
 package tcpip.testing.grading;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -12,10 +13,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import java.util.Comparator;
+import tcpip.testing.gate.Gate;
 
 /**
  * The grader's own copy of everything a graded test JVM loads (test libraries, the course's classes, the graded
@@ -24,6 +27,9 @@ import java.util.Comparator;
  * are compared before and after each exercise, so an exercise that changes a file the grader loads is caught.
  */
 final class Snapshot {
+
+    /** The jar, beside the agent jar, that puts {@link Gate} on a graded test JVM's boot class path. */
+    static final String GATE_JAR = "grading-gate.jar";
 
     private final Path root;
 
@@ -73,9 +79,20 @@ final class Snapshot {
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         m.getMainAttributes().putValue("Premain-Class", premain.getName());
         m.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+        m.getMainAttributes().putValue("Can-Redefine-Classes", "true");
+        m.getMainAttributes().putValue("Boot-Class-Path", GATE_JAR); // the JDK's gates call Gate: it must be the JDK's
         Path jar = root.resolve("grading-agent.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m)) {
             out.flush();
+        }
+        String gate = Gate.class.getName().replace('.', '/') + ".class";
+        Manifest plain = new Manifest();
+        plain.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        try (InputStream in = Gate.class.getClassLoader().getResourceAsStream(gate);
+                JarOutputStream out = new JarOutputStream(Files.newOutputStream(root.resolve(GATE_JAR)), plain)) {
+            out.putNextEntry(new JarEntry(gate));
+            in.transferTo(out);
+            out.closeEntry();
         }
         return jar;
     }

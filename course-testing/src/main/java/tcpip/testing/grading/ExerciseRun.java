@@ -25,6 +25,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.io.File;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Grades one exercise in a JVM of its own and decides, in the grading process, what that JVM did: each check's result
@@ -37,6 +39,12 @@ final class ExerciseRun {
 
     /** Output of one graded test JVM that is kept (the rest is read and dropped). */
     static final int MAX_OUTPUT = 64 * 1024;
+    /** Largest heap of a graded test JVM. */
+    static final String MAX_HEAP = "384m";
+    /** Most memory outside the heap its NIO buffers may take. */
+    static final String MAX_DIRECT_MEMORY = "128m";
+    /** Most memory its classes' metadata may take. */
+    static final String MAX_METASPACE = "256m";
     /** Longest time a graded test JVM may take to start and connect. */
     static final int CONNECT_SECONDS = 30;
     private static final int MAX_CHECKS = 2_000;
@@ -72,7 +80,8 @@ final class ExerciseRun {
     static Outcome run(Plan plan, Path java, Sandbox sandbox, Snapshot snapshot, List<Path> hidden, int limitSeconds,
             boolean verifySnapshot) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("homework-" + plan.exercise() + "-");
-        Files.createDirectories(work.resolve("tmp"));
+        Path files = work.resolve(Sandbox.FILES); // the graded JVM's only writable folder (a size-limited tmpfs there)
+        Files.createDirectories(files.resolve("tmp"));
         Map<String, String> before = verifySnapshot ? snapshot.fingerprint() : Map.of();
         byte[] key = new byte[Wire.KEY_BYTES];
         new SecureRandom().nextBytes(key);
@@ -81,15 +90,16 @@ final class ExerciseRun {
             listener.bind(UnixDomainSocketAddress.of(channel), 4);
             ProcessBuilder pb = new ProcessBuilder(sandbox.wrap(javaCommand(plan, java, work), work, hidden,
                     List.of(snapshot.root(), java.toAbsolutePath().getParent().getParent())))
-                    .redirectErrorStream(true).directory(work.toFile());
+                    .redirectErrorStream(true).directory(files.toFile());
             Map<String, String> env = pb.environment();
-            String path = env.getOrDefault("PATH", "/usr/bin:/bin");
+            String path = Stream.of(env.getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+                    .filter(d -> d.startsWith("/")).collect(Collectors.joining(":")); // no "." or relative folder
             env.clear(); // nothing of the grader's environment: no path to its files
             env.put("PATH", path + ":/usr/sbin:/sbin");
             env.put("LANG", "C.UTF-8");
             env.put("LC_ALL", "C.UTF-8");
-            env.put("HOME", work.toString());
-            env.put("TMPDIR", work.resolve("tmp").toString());
+            env.put("HOME", files.toString());
+            env.put("TMPDIR", files.resolve("tmp").toString());
             Process process = pb.start();
             Output output = new Output(process.getInputStream());
             try {
@@ -274,8 +284,10 @@ final class ExerciseRun {
         List<String> c = new ArrayList<>(List.of(javaBin.toString()));
         c.addAll(plan.jvmFlags());
         int version = Runtime.version().feature();
-        c.addAll(List.of("-Xmx384m", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "-XX:-EnableDynamicAgentLoading",
-                "-Dfile.encoding=UTF-8", "-Djava.io.tmpdir=" + work.resolve("tmp"), "-Duser.home=" + work));
+        c.addAll(List.of("-Xmx" + MAX_HEAP, "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "-XX:-EnableDynamicAgentLoading",
+                "-XX:MaxDirectMemorySize=" + MAX_DIRECT_MEMORY, "-XX:MaxMetaspaceSize=" + MAX_METASPACE,
+                "-Dfile.encoding=UTF-8", "-Djava.io.tmpdir=" + work.resolve(Sandbox.FILES).resolve("tmp"),
+                "-Duser.home=" + work.resolve(Sandbox.FILES)));
         if (version >= 22) {
             c.add("--enable-native-access=java.base"); // no native code for the class path's modules
         }

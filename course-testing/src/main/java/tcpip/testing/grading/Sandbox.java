@@ -23,6 +23,12 @@ final class Sandbox {
 
     /** Largest file a graded test JVM may write: 64 MiB (ulimit -f, 512-byte blocks). */
     static final int MAX_FILE_BLOCKS = 128 * 1024;
+    /** The folder of the exercise's work folder that the graded JVM may write (its home, its temporary folder). */
+    static final String FILES = "files";
+    /** All the bytes a graded test JVM may keep in its folder (with namespaces: a tmpfs of this size, in memory). */
+    static final String MAX_FILES_SIZE = "128m";
+    /** All the files and folders it may keep there. */
+    static final int MAX_FILES = 16_384;
 
     private final boolean namespaces;
     private final boolean root;
@@ -103,17 +109,23 @@ final class Sandbox {
                 }
             }
             privateTemporaryFolders(script, work, keep);
-            // Every file system read-only but the exercise's own folder (and /proc/sys too: no sysctl changes).
-            script.append("mount -n --bind ").append(quote(work)).append(' ').append(quote(work)).append('\n');
+            // Its only writable folder: a tmpfs of a fixed size, from which nothing can be executed (no copied
+            // launcher, no shared library of its own), where it cannot fill the disk or another exercise's room.
+            Path files = work.resolve(FILES);
+            script.append("mount -n -t tmpfs -o size=").append(MAX_FILES_SIZE).append(",nr_inodes=").append(MAX_FILES)
+                    .append(",mode=0755,noexec,nosuid,nodev homework-files ").append(quote(files)).append('\n');
+            script.append("mkdir ").append(quote(files.resolve("tmp"))).append('\n');
+            // Every file system read-only but that folder (the work folder too: its results socket still connects;
+            // /dev too: its device files still work; /proc/sys too: no sysctl changes).
             script.append("mount -n --bind /proc/sys /proc/sys\n");
             script.append("for mp in $(awk '{print $5}' /proc/self/mountinfo); do\n")
-                    .append("  case \"$mp\" in ").append(quote(work)).append("|/proc|/dev|/dev/pts) ;;\n")
+                    .append("  case \"$mp\" in ").append(quote(files)).append("|/proc|/dev/pts) ;;\n")
                     .append("    *) mount -n -o remount,bind,ro \"$mp\" 2>/dev/null || true ;;\n")
                     .append("  esac\n")
                     .append("done\n");
         }
         script.append("ulimit -f ").append(MAX_FILE_BLOCKS).append('\n');
-        script.append("cd ").append(quote(work)).append("\nunset OLDPWD\n"); // no trace of where the grader runs
+        script.append("cd ").append(quote(work.resolve(FILES))).append("\nunset OLDPWD\n"); // no trace of where the grader runs
         if (namespaces) {
             // Root keeps only what tcpdump needs (capture on this namespace's lo, hand its file to its own
             // user and drop to it); nobody keeps CAP_SYS_ADMIN, so the mounts above cannot be undone.

@@ -79,7 +79,6 @@ final class Snapshot {
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         m.getMainAttributes().putValue("Premain-Class", premain.getName());
         m.getMainAttributes().putValue("Can-Retransform-Classes", "true");
-        m.getMainAttributes().putValue("Can-Redefine-Classes", "true");
         m.getMainAttributes().putValue("Boot-Class-Path", GATE_JAR); // the JDK's gates call Gate: it must be the JDK's
         Path jar = root.resolve("grading-agent.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m)) {

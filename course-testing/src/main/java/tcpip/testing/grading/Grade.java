@@ -131,6 +131,9 @@ public final class Grade {
         }
     }
 
+    /** The first Java whose graded JVMs can deny sun.misc.Unsafe's memory access (--sun-misc-unsafe-memory-access=deny). */
+    static final int UNSAFE_DENIED = 23;
+
     static int grade(Options o, PrintStream out) throws Exception {
         boolean template = o.mode().equals("grade");
         Sandbox sandbox = Sandbox.probe();
@@ -236,6 +239,9 @@ public final class Grade {
         out.println(Msg.get(o.korean(), "grade.jsonReport", o.json()));
         if (!sandbox.isolates()) {
             out.println(Msg.get(o.korean(), "grade.noNamespaces", sandbox.whyNot()));
+        }
+        if (Runtime.version().feature() < UNSAFE_DENIED) { // the graded JVMs run on this process's JDK
+            out.println(Msg.get(o.korean(), "grade.unsafeJdk", Runtime.version().feature(), UNSAFE_DENIED));
         }
         attackFailures.forEach(f -> out.println(Msg.get(o.korean(), "grade.failed", f)));
         boolean all = possible > 0 && verdicts.stream().allMatch(Verdict::full) && attackFailures.isEmpty();

@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import tcpip.close.Msg;
@@ -28,13 +29,27 @@ import tcpip.close.Msg;
  * the names in it: swap a served name for a FIFO between the server's lstat and its open(2), then rename the FIFO away
  * before the server wakes it, and that open(2) blocks for good (no Java call interrupts it; the JDK has no O_NONBLOCK
  * for files). A folder is refused if it is owned by another user (root excepted), writable by every user, or writable
- * by its group, unless that group is its owner's private group (umask 002: the group's only member is the owner, as
- * /etc/passwd and /etc/group list it). The server's own user and root can still swap names; they could as well stop
- * the server. Folders above the root are not checked.
+ * by its group, unless that group is its owner's private group (umask 002), decided by GID: the owner's primary group,
+ * no other user's, and no /etc/group line with that GID (aliases made with {@code groupadd -o} included) lists another
+ * member. The server's own user and root can still swap names; they could as well stop the server. Folders above the
+ * root are not checked.
+ * <p>
+ * A limit: POSIX ACLs are not seen. The JDK reads no ACL on Linux (no AclFileAttributeView; its user-defined
+ * attributes are the {@code user.*} ones, not {@code system.posix_acl_access}). A folder with an ACL shows the ACL's
+ * mask as its group bits, so {@code setfacl -m u:other:rwx} on a folder of the owner's private group looks like
+ * {@code drwxrwxr-x} of that private group, and passes, while the other user can write to it. A folder without group
+ * write cannot be written through an ACL entry (the mask bounds every named entry). So: serve no folder shared with
+ * another user through an ACL, or remove its group write ({@code chmod g-w}, which lowers the mask).
  */
 final class OwnFolders {
 
+    /** Where the system lists its users and groups (the test gives its own). */
+    static final Path PASSWD = Path.of("/etc/passwd");
+    static final Path GROUP = Path.of("/etc/group");
+
     private final Path root;
+    private final Path passwd;
+    private final Path group;
     private final UserPrincipal self;
     private final UserPrincipal superuser; // null where no user is called root
 
@@ -49,7 +64,14 @@ final class OwnFolders {
 
     /** For files under {@code root} (a real path), for the user this process runs as (the owner of /proc/self). */
     OwnFolders(Path root) throws IOException {
+        this(root, PASSWD, GROUP);
+    }
+
+    /** The same, with the users and groups listed in {@code passwd} and {@code group} (the test's own files). */
+    OwnFolders(Path root, Path passwd, Path group) throws IOException {
         this.root = root;
+        this.passwd = passwd;
+        this.group = group;
         UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
         Path proc = Path.of("/proc/self"); // Linux: owned by the process's effective user
         this.self = Files.exists(proc) ? Files.getOwner(proc)
@@ -87,39 +109,89 @@ final class OwnFolders {
         if (mode.contains(PosixFilePermission.OTHERS_WRITE)) {
             return Msg.get("OwnFolders.otherWritable", text);
         }
-        if (mode.contains(PosixFilePermission.GROUP_WRITE) && !privateGroup(a.group(), a.owner())) {
+        if (mode.contains(PosixFilePermission.GROUP_WRITE) && !privateGroup(a.group(), a.owner(), passwd, group)) {
             return Msg.get("OwnFolders.groupWritable", a.group().getName(), text);
         }
         return null;
     }
 
-    /** Whether {@code owner} is the only member of {@code group}: the only user with it as primary group, no other. */
+    /** Whether {@code owner} is the only member of {@code group}, as /etc/passwd and /etc/group list them. */
     static boolean privateGroup(GroupPrincipal group, UserPrincipal owner) {
+        return privateGroup(group, owner, PASSWD, GROUP);
+    }
+
+    /**
+     * The same, by GID (a name is only one of a group's names: {@code groupadd -o} adds another with the same GID):
+     * the group's GID is the owner's primary group, no other user has it as primary group, and no line of
+     * {@code groupFile} with that GID (aliases included) lists a member other than the owner. Users are told apart
+     * by UID. Anything unclear (a name not in the files, two GIDs for one name) is not private.
+     */
+    static boolean privateGroup(GroupPrincipal group, UserPrincipal owner, Path passwdFile, Path groupFile) {
         try {
-            String gid = null;
-            for (String line : Files.readAllLines(Path.of("/etc/group"))) { // name:password:gid:member,member
-                String[] f = line.split(":", -1);
-                if (f.length >= 4 && f[0].equals(group.getName())) {
-                    gid = f[2];
-                    if (!f[3].isEmpty() && !f[3].equals(owner.getName())) {
-                        return false; // another user is listed as a member
-                    }
+            List<String[]> groups = fields(groupFile); // name:password:gid:member,member
+            List<String[]> users = fields(passwdFile); // name:password:uid:gid:...
+            Set<String> gids = new HashSet<>();
+            for (String[] g : groups) {
+                if (g[0].equals(group.getName())) {
+                    gids.add(g[2]);
                 }
             }
-            int members = 0;
-            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) { // name:password:uid:gid:...
-                String[] f = line.split(":", -1);
-                if (gid != null && f.length >= 4 && f[3].equals(gid)) {
-                    if (!f[0].equals(owner.getName())) {
+            if (gids.isEmpty() && group.getName().matches("[0-9]+")) {
+                gids.add(group.getName()); // a GID without a name
+            }
+            String uid = uidOf(owner.getName(), users);
+            if (gids.size() != 1 || uid == null) {
+                return false;
+            }
+            String gid = gids.iterator().next();
+            boolean ownersPrimary = false;
+            for (String[] u : users) {
+                if (u[3].equals(gid)) {
+                    if (!u[2].equals(uid)) {
                         return false; // another user has it as primary group
                     }
-                    members++;
+                    ownersPrimary = true;
                 }
             }
-            return members == 1;
+            for (String[] g : groups) {
+                if (g[2].equals(gid) && !g[3].isEmpty()) {
+                    for (String member : g[3].split(",")) {
+                        if (!member.isEmpty() && !uid.equals(uidOf(member, users))) {
+                            return false; // another user is listed as a member, under one of its names
+                        }
+                    }
+                }
+            }
+            return ownersPrimary;
         } catch (IOException | RuntimeException e) {
             return false; // cannot tell: not private
         }
+    }
+
+    /** The lines of a colon-separated system file, each with at least four fields. */
+    private static List<String[]> fields(Path file) throws IOException {
+        List<String[]> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] f = line.split(":", -1);
+            if (f.length >= 4 && !line.startsWith("#")) {
+                lines.add(f);
+            }
+        }
+        return lines;
+    }
+
+    /** The UID of the user called {@code name}; null if no line or lines with different UIDs name it. */
+    private static String uidOf(String name, List<String[]> users) {
+        String uid = null;
+        for (String[] u : users) {
+            if (u[0].equals(name)) {
+                if (uid != null && !uid.equals(u[2])) {
+                    return null;
+                }
+                uid = u[2];
+            }
+        }
+        return uid;
     }
 
     /**

@@ -98,6 +98,43 @@ class OwnFoldersTest {
         assertThat(download("sub/a.txt")).isEqualTo("OK 5");
     }
 
+    /**
+     * A group is private by its GID, not its name: {@code groupadd -o -g <gid> alias} adds a second name for the
+     * owner's group, and a member of that alias can write to every folder the owner's group can (a red team made
+     * the name-only check pass that way). The system's files are the test's own, so no root is needed.
+     */
+    @Test
+    void aPrivateGroupIsDecidedByItsGidAliasesAndPrimaryGroupsIncluded() throws Exception {
+        Path sub = folder("sub", "rwxrwxr-x");
+        PosixFileAttributes a = Files.readAttributes(sub, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        String owner = a.owner().getName();
+        String group = a.group().getName();
+        Path etc = Files.createDirectory(root.resolve("etc"));
+        Path passwdFile = etc.resolve("passwd");
+        Path groupFile = etc.resolve("group");
+        String ownerLine = owner + ":x:1000:1000::/home/" + owner + ":/bin/bash";
+        String otherLine = "other:x:1001:1001::/home/other:/bin/bash";
+        OwnFolders folders = new OwnFolders(root.toRealPath(), passwdFile, groupFile);
+
+        Files.write(passwdFile, List.of(ownerLine, otherLine));
+        Files.write(groupFile, List.of(group + ":x:1000:", "other:x:1001:"));
+        assertThat(folders.othersCanWrite(a)).as("the owner's private group").isNull();
+
+        for (List<String> shared : List.of(
+                List.of(group + ":x:1000:", "other:x:1001:", "alias:x:1000:other"), // groupadd -o; gpasswd -a other
+                List.of("alias:x:1000:other", group + ":x:1000:", "other:x:1001:"), // the alias listed first
+                List.of(group + ":x:1000:" + owner + ",other", "other:x:1001:"))) { // a member beside the owner
+            Files.write(groupFile, shared);
+            assertThat(folders.othersCanWrite(a)).as("group lines %s", shared).contains("writable by group " + group);
+        }
+        Files.write(groupFile, List.of(group + ":x:1000:", "other:x:1001:"));
+        Files.write(passwdFile, List.of(ownerLine, "other:x:1001:1000::/home/other:/bin/bash"));
+        assertThat(folders.othersCanWrite(a)).as("another user's primary group").contains("writable by group " + group);
+        Files.write(passwdFile, List.of(ownerLine, otherLine));
+        Files.write(groupFile, List.of(group + ":x:1000:", "other:x:1001:", "alias:x:1000:" + owner));
+        assertThat(folders.othersCanWrite(a)).as("an alias whose only member is the owner").isNull();
+    }
+
     @Test
     void aFolderOfAnotherUserIsRefused() throws Exception {
         Path sub = folder("sub", "rwxr-xr-x");

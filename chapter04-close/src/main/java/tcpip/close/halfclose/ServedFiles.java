@@ -62,7 +62,8 @@ public final class ServedFiles {
         try {
             asked = Path.of(name);
         } catch (InvalidPathException e) {
-            throw new RefusedException(Msg.get("ServedFiles.invalid", e.getReason()));
+            // The JDK's reason ("Nul character not allowed") is for the log: the client gets our own sentence.
+            throw new RefusedException(Msg.get("ServedFiles.invalid"), Msg.get("ServedFiles.invalidDetail", e.getReason()));
         }
         if (asked.isAbsolute() || name.startsWith("/") || name.startsWith("\\")) {
             throw new RefusedException(Msg.get("ServedFiles.absolute"));

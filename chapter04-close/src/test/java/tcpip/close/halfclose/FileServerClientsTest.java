@@ -14,7 +14,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tcpip.net.AcceptLoop;
+import tcpip.net.LogSafe;
 
 /**
  * The file server against slow and hostile clients: a name trickled a byte at a time and a reply
@@ -102,6 +105,40 @@ class FileServerClientsTest {
         }
         assertThat(log()).as("the server's log keeps the detail").contains("cannot open loop: ")
                 .contains(root.toRealPath().toString());
+    }
+
+    /**
+     * Odd names (the red team's list): every reply is the server's own sentence, never an exception's text (the
+     * JDK's "Nul character not allowed" went back to the client), a Java class name or a path of the server's.
+     */
+    @Test
+    void noReplyToAnOddNameCarriesAnExceptionsTextOrAPath() throws Exception {
+        Files.createDirectories(root.resolve("d/open777"));
+        Files.setPosixFilePermissions(root.resolve("d/open777"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.writeString(root.resolve("d/open777/f"), "x");
+        Files.createSymbolicLink(root.resolve("dangling"), Path.of("nowhere"));
+        Files.createSymbolicLink(root.resolve("loop1"), Path.of("loop2"));
+        Files.createSymbolicLink(root.resolve("loop2"), Path.of("loop1"));
+        Files.createSymbolicLink(root.resolve("out"), Path.of("/etc/hostname"));
+        Files.createSymbolicLink(root.resolve("procenv"), Path.of("/proc/self/environ"));
+        List<String> names = List.of("d", "d/open777/f", "dangling", "loop1", "out", "procenv", "a.txt/x",
+                "x".repeat(300), "\0", "a\0b", "a.txt\0.jpg", "//etc/passwd", "\\etc", "C:\\x", ".", "./", "d/..",
+                "../x", "\u00ff\u00fe", "%2e%2e/x", " a.txt", "~root/.bashrc", "$HOME", "a.txt/");
+        List<String> secrets = List.of(root.toString(), root.toRealPath().toString(), "Exception", "java", "Error",
+                "Nul character", "not allowed", System.getProperty("user.dir"));
+        for (String name : names) {
+            String reply;
+            try (Socket s = connect()) {
+                s.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8));
+                s.shutdownOutput();
+                reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertThat(reply).as("the reply to %s", LogSafe.text(name)).startsWith(name.startsWith("a.txt/") ? "" : "ERROR ");
+            for (String secret : secrets) {
+                assertThat(reply).as("the reply to %s", LogSafe.text(name)).doesNotContain(secret);
+            }
+        }
+        assertThat(log()).as("the server's log keeps the detail").contains("Nul character not allowed");
     }
 
     @Test

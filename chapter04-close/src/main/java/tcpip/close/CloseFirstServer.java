@@ -1,15 +1,13 @@
 package tcpip.close;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.close.orderly.OrderlyCloseCore;
 import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.kernel.Endpoint;
-import tcpip.net.LogSafe;
+import tcpip.net.AcceptLoop;
 
 /** The chapter on one screen, server side: accept, then close() first, as in the article's figure: TIME_WAIT stays here. */
 public final class CloseFirstServer {
@@ -29,17 +27,14 @@ public final class CloseFirstServer {
         cli.run(() -> {
             // SO_REUSEADDR on: a restart can bind beside the TIME_WAIT rows this server leaves on its port.
             try (ServerSocket server = ReuseAddressCore.listen(InetAddress.getByName(bind.get()), port.get(), true)) {
+                ServerPreload.beforeAccept(); // out of descriptors (EMFILE) no class file opens: load now
                 System.out.println(Msg.get("Server.listening", Endpoint.text(server.getLocalSocketAddress())));
-                while (true) {
-                    Socket client = server.accept();
+                // AcceptLoop: one client at a time; accept() failing (EMFILE) backs off, one client's failure is one line.
+                new AcceptLoop(server, AcceptLoop.Limits.defaults(), null, client -> {
                     String who = Endpoint.text(client.getRemoteSocketAddress());
-                    try {
-                        OrderlyCloseCore.closeFirst(client); // our FIN goes first: this side ends in TIME_WAIT
-                        System.out.println(Msg.get("CloseFirstServer.closedFirst", who));
-                    } catch (IOException e) { // one client's failure is one line, not the server's end
-                        System.out.println(Msg.get("CloseFirstServer.failed", who, LogSafe.failure(e)));
-                    }
-                }
+                    OrderlyCloseCore.closeFirst(client); // our FIN goes first: this side ends in TIME_WAIT
+                    System.out.println(Msg.get("CloseFirstServer.closedFirst", who));
+                }, null, System.out::println).run();
             }
         });
     }

@@ -24,7 +24,8 @@ import tcpip.testing.DescriptorExhaustion.Server;
  * does not spin, and serves again within two seconds (plus a busy machine's slack) once they leave.
  * One JVM per form runs all of them, each in a class loader of its own (course-testing's
  * {@link DescriptorExhaustion}); caps are raised so that the descriptors, not the cap, run out.
- * The one-screen CloseFirstServer is for reading, like chapter01's PlainEchoServer: not hardened.
+ * CloseFirstServer closes each client at once, so idle clients never use up its descriptors: StarvedServersTest
+ * runs it out of them (and every server at its first client) by lowering its limit with prlimit --pid.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class DescriptorExhaustionTest {

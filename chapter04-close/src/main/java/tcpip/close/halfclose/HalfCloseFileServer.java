@@ -17,16 +17,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.close.Msg;
+import tcpip.close.ServerPreload;
 import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.kernel.Endpoint;
-import tcpip.kernel.SocketTable;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
 import tcpip.net.GuardedListener;
 import tcpip.net.LogSafe;
 import tcpip.net.RequestDeadline;
-import tcpip.net.Preload;
 
 /**
  * The hardened file server around {@link HalfCloseCore#send}: a connection cap, read and write
@@ -167,7 +166,7 @@ public final class HalfCloseFileServer implements AutoCloseable {
         listener = ReuseAddressCore.listen(new GuardedListener(writeTimeout,
                 request == null ? null : () -> RequestDeadline.turns(request)), bindAddress, true);
         // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
-        Preload.connectionPaths(HalfCloseFileServer.class, Msg.class, SocketTable.class);
+        ServerPreload.beforeAccept();
         loop = new AcceptLoop(listener, limits, Thread.ofVirtual().name("file-client-", 0).factory(), this::serve,
                 this::busy, log::println);
         acceptor = Thread.ofPlatform().name("accept-" + listener.getLocalPort()).start(loop::run);

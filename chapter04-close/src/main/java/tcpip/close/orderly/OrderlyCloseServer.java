@@ -15,13 +15,12 @@ import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.close.Msg;
+import tcpip.close.ServerPreload;
 import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.kernel.Endpoint;
-import tcpip.kernel.SocketTable;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
-import tcpip.net.Preload;
 
 /** Accepts connections and closes each first or second, showing the Four way handshake states. */
 public final class OrderlyCloseServer {
@@ -62,11 +61,11 @@ public final class OrderlyCloseServer {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(bind.get()), port.get());
             try (ServerSocket server = ReuseAddressCore.listen(new ServerSocket(), address, true)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
+                // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
+                ServerPreload.beforeAccept();
                 Narrator.stdout().kernel(Msg.get(first.get() == Closer.SERVER
                         ? "OrderlyCloseServer.listening.serverFirst" : "OrderlyCloseServer.listening.clientFirst",
                         Endpoint.text(server.getLocalSocketAddress())));
-                // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
-                Preload.connectionPaths(OrderlyCloseServer.class, Msg.class, SocketTable.class);
                 loop(server, first.get(), pause.get(), new AcceptLoop.Limits(max.get(), timeout.get()),
                         System.out::println).run();
             }

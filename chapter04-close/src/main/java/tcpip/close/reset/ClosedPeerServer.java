@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.close.Msg;
+import tcpip.close.ServerPreload;
 import tcpip.close.orderly.OrderlyCloseCore;
 import tcpip.close.timewait.ReuseAddressCore;
 import tcpip.kernel.Endpoint;
@@ -21,7 +22,6 @@ import tcpip.kernel.SocketTable;
 import tcpip.kernel.TcpState;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
-import tcpip.net.Preload;
 
 /** Closes every connection at once (FIN), or with --unread-data after the client's bytes arrived unread (RST). */
 public final class ClosedPeerServer {
@@ -53,10 +53,10 @@ public final class ClosedPeerServer {
         cli.run(() -> {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(bind.get()), port.get());
             try (ServerSocket server = ReuseAddressCore.listen(new ServerSocket(), address, true)) {
+                // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
+                ServerPreload.beforeAccept();
                 System.out.println(Msg.get("Server.listening", Endpoint.text(server.getLocalSocketAddress())));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
-                // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
-                Preload.connectionPaths(ClosedPeerServer.class, Msg.class, SocketTable.class);
                 loop(server, unread.get(), max.get(), System.out::println).run();
             }
         });

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.close.Msg;
+import tcpip.close.ServerPreload;
 import tcpip.kernel.Endpoint;
 import tcpip.kernel.KernelAwait;
 import tcpip.kernel.SocketRow;
@@ -20,7 +21,6 @@ import tcpip.kernel.TcpState;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
 import tcpip.net.LogSafe;
-import tcpip.net.Preload;
 
 /** Closes its connections first (so they sit in TIME_WAIT), then restarts on the same port. */
 public final class TimeWaitRestartServer {
@@ -47,6 +47,8 @@ public final class TimeWaitRestartServer {
             InetAddress addr = InetAddress.getByName(bind.get());
             int bound;
             try (ServerSocket first = ReuseAddressCore.listen(addr, port.get(), reuse)) {
+                // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
+                ServerPreload.beforeAccept();
                 bound = first.getLocalPort();
                 System.out.println(Msg.get("TimeWaitRestartServer.firstRun",
                         Endpoint.text(first.getLocalSocketAddress()), reuse));
@@ -58,8 +60,6 @@ public final class TimeWaitRestartServer {
                 System.out.println(Msg.get("TimeWaitRestartServer.restarted",
                         Endpoint.text(second.getLocalSocketAddress())));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(second)));
-                // Out of descriptors (EMFILE) no class file can be opened: load what a connection needs now.
-                Preload.connectionPaths(TimeWaitRestartServer.class, Msg.class, SocketTable.class);
                 loop(second, System.out::println).run();
             }
         });

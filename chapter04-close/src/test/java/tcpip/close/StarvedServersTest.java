@@ -18,6 +18,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -74,19 +78,30 @@ class StarvedServersTest {
         assumeTrue(DescriptorExhaustion.available(), "needs prlimit (util-linux) and /proc");
         Path root = Files.createDirectories(tmp.resolve("files"));
         Files.writeString(root.resolve("a.txt"), "hi");
-        List<String> problems = new ArrayList<>();
-        starveAndFeed("tcpip.close.halfclose.HalfCloseFileServer", List.of("--root", root.toString()), "a.txt\n",
-                (at, s) -> answer(at, "a.txt\n").startsWith("OK 2\nhi"), problems);
-        starveAndFeed("tcpip.close.reset.ClosedPeerServer", List.of(), "hello",
-                (at, s) -> closedWithLine(at, s, "hello", "FIN to"), problems);
-        starveAndFeed("tcpip.close.orderly.OrderlyCloseServer", List.of(), "",
-                (at, s) -> closedWithLine(at, s, "", "accept() -> "), problems);
-        starveAndFeed("tcpip.close.reset.LingerServer", List.of("--bytes", "1000"), "",
-                (at, s) -> !answer(at, "").isEmpty(), problems);
-        starveAndFeed("tcpip.close.CloseFirstServer", List.of(), "",
-                (at, s) -> closedWithLine(at, s, "", "first"), problems);
-        starveAndFeed("tcpip.close.timewait.TimeWaitRestartServer", List.of("--connections", "1"), "",
-                (at, s) -> answer(at, "").length() == 4, problems);
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        List<Callable<Void>> servers = new ArrayList<>();
+        servers.add(() -> starveAndFeed("tcpip.close.halfclose.HalfCloseFileServer",
+                List.of("--root", root.toString()), "a.txt\n",
+                (at, s) -> answer(at, "a.txt\n").startsWith("OK 2\nhi"), problems));
+        servers.add(() -> starveAndFeed("tcpip.close.reset.ClosedPeerServer", List.of(), "hello",
+                (at, s) -> closedWithLine(at, s, "hello", "FIN to"), problems));
+        servers.add(() -> starveAndFeed("tcpip.close.orderly.OrderlyCloseServer", List.of(), "",
+                (at, s) -> closedWithLine(at, s, "", "accept() -> "), problems));
+        servers.add(() -> starveAndFeed("tcpip.close.reset.LingerServer", List.of("--bytes", "1000"), "",
+                (at, s) -> !answer(at, "").isEmpty(), problems));
+        servers.add(() -> starveAndFeed("tcpip.close.CloseFirstServer", List.of(), "",
+                (at, s) -> closedWithLine(at, s, "", "first"), problems));
+        servers.add(() -> starveAndFeed("tcpip.close.timewait.TimeWaitRestartServer", List.of("--connections", "1"), "",
+                (at, s) -> answer(at, "").length() == 4, problems));
+        // Three at a time: each is a JVM of its own, and the waits (accept(), the client's answer) overlap.
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            for (Future<Void> f : pool.invokeAll(servers)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
         assertThat(problems).as("servers that did not serve again").isEmpty();
     }
 
@@ -126,7 +141,7 @@ class StarvedServersTest {
      * sentences (it logged "IOException: java.util.MissingResourceException: ..."); the other servers' failure
      * lines are AcceptLoop's, which name the exception's simple type by design.
      */
-    private static void starveAndFeed(String main, List<String> args, String request, Probe probe,
+    private static Void starveAndFeed(String main, List<String> args, String request, Probe probe,
             List<String> problems) throws Exception {
         boolean plain = main.endsWith("LingerServer");
         List<String> all = new ArrayList<>(List.of("--port", "0"));
@@ -143,7 +158,7 @@ class StarvedServersTest {
             answer(at, request); // until the server closes: its handler ended, starved
             if (!s.alive()) {
                 problems.add(main + " ended while starved: " + s.lines().subList(from, s.lines().size()));
-                return;
+                return null;
             }
             s.feed();
             int fed = s.lines().size();
@@ -161,6 +176,7 @@ class StarvedServersTest {
                 System.out.printf("%s: starved %s, served again %d ms after%n", main, starved, took.toMillis());
             }
         }
+        return null;
     }
 
     /** Sends {@code request}, half-closes, reads until the server closes (or resets); what came back. */

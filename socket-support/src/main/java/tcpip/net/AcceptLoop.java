@@ -25,7 +25,8 @@ import tcpip.kernel.Endpoint;
  *       which by default closes it at once (the client reads end-of-stream), so the accept queue
  *       keeps draining instead of filling with connections the kernel already finished;</li>
  *   <li>a read deadline (SO_TIMEOUT) and, with a {@link GuardedListener}, write and request deadlines;</li>
- *   <li>one sanitised log line per failed connection; the loop itself never stops for a client;</li>
+ *   <li>one sanitised log line per failed connection, whatever it threw (an {@code OutOfMemoryError} as
+ *       well); the loop itself never stops for a client;</li>
  *   <li>accept() failures such as EMFILE (out of descriptors) back off ({@link AcceptBackoff}) and are
  *       logged once per episode, instead of spinning; nothing on that path is loaded for the first
  *       time ({@link Preload}), and a {@code LinkageError} there does not end the loop.</li>
@@ -146,7 +147,7 @@ public final class AcceptLoop {
             try {
                 s = acceptor.accept(listener);
                 backoff.succeeded();
-            } catch (IOException | RuntimeException | LinkageError e) {
+            } catch (IOException | RuntimeException | Error e) {
                 if (listener.isClosed()) {
                     return; // closed on purpose: the server is stopping
                 }
@@ -168,7 +169,7 @@ public final class AcceptLoop {
             } else {
                 try {
                     workers.execute(() -> serveSafely(s, handler, true));
-                } catch (RuntimeException | OutOfMemoryError | LinkageError e) {
+                } catch (RuntimeException | Error e) {
                     slots.release();
                     Closeables.closeQuietly(s);
                     say("accept.no.thread", e);
@@ -183,13 +184,15 @@ public final class AcceptLoop {
             try {
                 s.setSoTimeout(Math.toIntExact(limits.readDeadline().toMillis()));
                 h.serve(s);
-            } catch (Exception | LinkageError e) {
+            } catch (Exception | Error e) {
                 // Logged before the close below: once the client sees our FIN, the line is already written.
+                // Error too: an OutOfMemoryError (a client's buffer did not fit the heap; the buffer is garbage
+                // by now) or a LinkageError is one client's failure, one line, never a stack trace on stderr.
                 failed.incrementAndGet();
                 log(explain(who, s, e));
             }
-        } catch (RuntimeException | LinkageError e) {
-            // even the log line failed (no descriptor for a bundle?): the connection still ends below
+        } catch (RuntimeException | Error e) {
+            // even the log line failed (no descriptor for a bundle? no memory?): the connection still ends below
         } finally {
             Closeables.closeQuietly(s);
             if (holdsSlot) {

@@ -195,6 +195,36 @@ class AcceptLoopTest {
         assertThat(log).allSatisfy(l -> assertThat(l).doesNotContain("\n").doesNotContain("\u001b"));
     }
 
+    @Test
+    void anOutOfMemoryErrorIsOneLogLineNotAStackTraceAndTheLoopGoesOn() throws Exception {
+        // ReadSizeServer -Xmx256m, 200 clients with a 2 MiB buffer each: 116 "Exception in thread" stack traces
+        // went to stderr, one per virtual thread the error escaped from. Here the first client's handler throws it.
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        listener = new GuardedListener(InetAddress.getLoopbackAddress(), 0, AcceptLoop.DEFAULT_BACKLOG, WRITE_DEADLINE);
+        java.util.concurrent.atomic.AtomicInteger clients = new java.util.concurrent.atomic.AtomicInteger();
+        loop = new AcceptLoop(listener, new AcceptLoop.Limits(4, READ_DEADLINE),
+                Thread.ofVirtual().uncaughtExceptionHandler((t, e) -> uncaught.add(e)).factory(), s -> {
+                    if (clients.incrementAndGet() == 1) {
+                        throw new OutOfMemoryError("Java heap space");
+                    }
+                    echoLine(s);
+                }, null, log::add);
+        loopThread = Thread.ofPlatform().daemon().start(loop::run);
+        int port = listener.getLocalPort();
+        String who;
+        try (Socket s = connect(port)) {
+            who = "127.0.0.1:" + s.getLocalPort();
+            assertThat(s.getInputStream().read()).as("the failed client is closed").isEqualTo(-1);
+        }
+        until(() -> !log.isEmpty(), Duration.ofSeconds(5));
+        assertThat(roundTrip(port, "next")).as("the next client is served").isEqualTo("next");
+        assertThat(log).containsExactly(Msg.get("accept.client.failed", who, "OutOfMemoryError: Java heap space"));
+        assertThat(uncaught).as("errors that escaped to the thread's uncaught handler (a stack trace on stderr)").isEmpty();
+        assertThat(loop.failed()).isEqualTo(1);
+        until(() -> loop.active() == 0, Duration.ofSeconds(5));
+        assertThat(loop.active()).as("the failed client's slot came back").isZero();
+    }
+
     private boolean roundTripAfterFailure(int port) throws Exception {
         until(() -> !log.isEmpty(), Duration.ofSeconds(5));
         try (Socket s = connect(port)) {

@@ -98,7 +98,7 @@ public final class DescriptorExhaustion implements AutoCloseable {
 
     /** The host's output, every line kept. */
     public static final class Log {
-        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>()); // StarvedServer adds too
 
         /** The lines so far. */
         public List<String> lines() {

@@ -1,6 +1,10 @@
 package tcpip.net;
 
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * How a server pauses after accept() failed, shared by the blocking {@link AcceptLoop} and
@@ -37,5 +41,28 @@ public final class AcceptBackoff {
     /** True before the first failure of an episode has been counted: log that one, not every retry. */
     public boolean firstOfEpisode() {
         return !failing;
+    }
+
+    /**
+     * One accept() for a server that writes its own loop ({@code PlainEchoServer}): the connection, or
+     * null once accept() failed (out of descriptors, EMFILE), after the pause; the episode's first failure
+     * is one line on {@code log}. {@code try (Socket c = backoff.accept(...)) { if (c == null) continue; ...}}
+     */
+    public Socket accept(AcceptLoop.Acceptor acceptor, ServerSocket listener, Consumer<String> log) {
+        try {
+            Socket s = acceptor.accept(listener);
+            succeeded();
+            return s;
+        } catch (Exception | Error e) {
+            if (firstOfEpisode() && !listener.isClosed()) {
+                try {
+                    log.accept(Msg.get("accept.backoff", LogSafe.failure(e)));
+                } catch (RuntimeException | Error ignored) {
+                    // out of everything: the next episode logs again
+                }
+            }
+            LockSupport.parkNanos(failed().toNanos());
+            return null;
+        }
     }
 }

@@ -27,8 +27,10 @@ import java.util.function.Supplier;
  * <p>A lesson's core makes the listening socket listen and takes connections off it with its own
  * calls: {@code EchoCore.listen(new GuardedListener(write, requests), at, backlog)} binds it, and the
  * core's {@code listener.accept()} returns the guarded socket (the JDK's {@code implAccept} hook).
+ * A lesson may extend it to do more around {@code accept()} (chapter02's HandshakeServer reads the
+ * kernel's rows first); its {@code super.accept()} still returns a guarded socket.
  */
-public final class GuardedListener extends ServerSocket {
+public class GuardedListener extends ServerSocket {
 
     private static final long MIN_TICK = Duration.ofMillis(5).toNanos();
     private static final long MAX_TICK = Duration.ofSeconds(1).toNanos();

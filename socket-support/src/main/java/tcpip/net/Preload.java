@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -72,26 +73,69 @@ public final class Preload {
      * virtual-thread poller opens its epoll descriptors the first time a virtual thread waits for a
      * socket; failing then, it stays broken ("Could not initialize class sun.nio.ch.Poller" on JDK 21:
      * every later client whose bytes were not there at its first read was closed unanswered).
+     * The anchors themselves are initialised too. If any of it fails (too few descriptors already at
+     * start), it throws {@link CannotServe}: a {@code Cli.run} body prints its one line and exits 1.
      */
     public static void connectionPaths(Class<?>... anchors) {
         failurePaths();
-        List<Class<?>> packages = new ArrayList<>(List.of(anchors));
+        List<Class<?>> packages = new ArrayList<>();
+        commandLine(anchors).ifPresent(packages::add); // first: its way out (Cli.exit) must load, whatever fails later
+        packages.addAll(List.of(anchors));
         packages.add(Preload.class);
+        String missing = null;
         for (Class<?> anchor : packages) {
             for (String name : classesBeside(anchor)) {
                 try {
                     Class.forName(name, false, anchor.getClassLoader());
                 } catch (ClassNotFoundException | LinkageError e) {
-                    // best effort: such a class fails the same way later, as it would have without this
+                    missing = missing == null ? name + " (" + LogSafe.failure(e) + ")" : missing;
                 }
             }
+            try {
+                // The anchors themselves are initialised: a static initialiser that does I/O (a Msg opening its
+                // bundle) must not run for the first time out of descriptors, where its failure stays for good.
+                Class.forName(anchor.getName(), true, anchor.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                missing = missing == null ? anchor.getName() + " (" + LogSafe.failure(e) + ")" : missing;
+            }
         }
-        if (!pollerReady) {
+        if (missing == null && !pollerReady) {
             pollerReady = waitOnceOnAVirtualThread();
+            missing = pollerReady ? null : "sun.nio.ch.Poller (the virtual-thread poller)";
+        }
+        if (missing != null) {
+            // Started with too few descriptors (prlimit --nofile=7): serving anyway would fail every client for good.
+            throw new CannotServe(Msg.get("preload.failed", missing));
+        }
+    }
+
+    /**
+     * What serving a connection needs could not be loaded before the first accept (too few descriptors at
+     * start, measured at {@code prlimit --nofile=7}): the server says so in one line and exits, rather than
+     * listening while every client fails the same way for good (a failed class resolution and a failed
+     * class initialisation are never retried by the JVM).
+     */
+    public static final class CannotServe extends IllegalStateException {
+        CannotServe(String message) {
+            super(message);
         }
     }
 
     private static volatile boolean pollerReady;
+
+    /**
+     * The course's command-line class ({@code tcpip.cli.Cli}, in narration-cli, which this module does not
+     * depend on), if the anchors' loader has it: a server that cannot serve exits through {@code Cli.run},
+     * whose exit path loads a class of its own package for the first time.
+     */
+    private static Optional<Class<?>> commandLine(Class<?>... anchors) {
+        ClassLoader loader = anchors.length == 0 ? Preload.class.getClassLoader() : anchors[0].getClassLoader();
+        try {
+            return Optional.of(Class.forName("tcpip.cli.Cli", false, loader));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return Optional.empty(); // not on the class path: nothing to load
+        }
+    }
 
     /** The binary names of the classes in {@code anchor}'s package, where {@code anchor} was loaded from. */
     static List<String> classesBeside(Class<?> anchor) {
@@ -131,7 +175,9 @@ public final class Preload {
             try (SocketChannel client = SocketChannel.open(listener.getLocalAddress());
                     SocketChannel server = listener.accept()) {
                 ChannelDeadline reader = new ChannelDeadline(server, POLLER_WAIT, POLLER_WAIT);
-                Thread waiter = Thread.ofVirtual().name("preload-poller").start(() -> {
+                Thread waiter = Thread.ofVirtual().name("preload-poller").uncaughtExceptionHandler((t, e) -> {
+                    // the poller could not start (no descriptor for its epoll): connectionPaths says so in one line
+                }).start(() -> {
                     try {
                         reader.read(ByteBuffer.allocate(1));
                     } catch (IOException e) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tcpip.testing.DescriptorExhaustion;
 import tcpip.testing.DescriptorExhaustion.Probe;
 import tcpip.testing.DescriptorExhaustion.Server;
+import tcpip.testing.StarvedServer;
 
 /**
  * Every server survives running out of descriptors (EMFILE), run from classes or from jars: under
@@ -42,6 +44,35 @@ class DescriptorExhaustionTest {
                 host.check(s);
             }
         }
+    }
+
+    /**
+     * PlainEchoServer serves one client at a time, so a flood of idle clients waits in the kernel's queue and
+     * never uses its descriptors up: in a JVM of its own, its soft limit is lowered to the descriptors in use.
+     * Before: accept() retried at once, 60-99 % of a core and ~200,000 "client failed: IOException: Too many
+     * open files" lines a second (from jars), or the process died of NoClassDefFoundError (from classes).
+     */
+    @ParameterizedTest(name = "from {0}")
+    @ValueSource(strings = {"jars"}) // where it spun; from classes the same run died (a class loaded for the first time)
+    void plainEchoServerOutOfDescriptorsBacksOffOnceAndServesAgain(String form, @TempDir Path tmp) throws Exception {
+        assumeTrue(DescriptorExhaustion.available(), "needs prlimit (util-linux) and /proc");
+        Server plain = new Server("tcpip.echo.blocking.PlainEchoServer", List.of("--port", "0"), " listening on ",
+                twoRoundTrips());
+        try (StarvedServer s = StarvedServer.start(form, tmp, plain, DescriptorExhaustion.DESCRIPTORS)) {
+            s.assertBacksOffOnceAndServesAgain("Too many open files");
+        }
+    }
+
+    /**
+     * ncdfe_sticky.sh: EchoServer started under --nofile=9 used to listen with a virtual-thread poller that
+     * could not start; its first client broke the poller for good ("Could not initialize class
+     * sun.nio.ch.Poller" for every later client, even after prlimit --pid raised the limit).
+     */
+    @Test
+    void echoServerStarvedAtItsFirstClientServesOnceDescriptorsReturn(@TempDir Path tmp) throws Exception {
+        assumeTrue(DescriptorExhaustion.available(), "needs prlimit (util-linux) and /proc");
+        Server virtual = echo("tcpip.echo.blocking.EchoServer", "--mode", "virtual");
+        StarvedServer.assertNoStickyFailure("classes", tmp, virtual, 6, "hello".getBytes(StandardCharsets.UTF_8));
     }
 
     static List<Server> servers(String form) {

@@ -155,8 +155,8 @@ public final class SelectorEchoServer implements Closeable {
                         sweep(now);
                         nextSweep = now + sweepNanos;
                     }
-                } catch (RuntimeException | LinkageError e) {
-                    sayQuietly("SelectorEchoServer.log.selectFailed", e); // the one thread must survive: next round
+                } catch (RuntimeException | Error e) { // OutOfMemoryError too: the one thread must survive
+                    sayQuietly("SelectorEchoServer.log.selectFailed", e); // one line, next round
                 }
             }
         } finally {
@@ -197,7 +197,7 @@ public final class SelectorEchoServer implements Closeable {
             SelectionKey key;
             try {
                 key = SelectorEchoCore.accept(listener, selector);
-            } catch (IOException | RuntimeException | LinkageError e) {
+            } catch (IOException | RuntimeException | Error e) {
                 // EMFILE/ENFILE or a connection that died in the queue: stop watching the accept queue
                 // for a while (the other connections are still served), log once per episode.
                 if (backoff.firstOfEpisode()) {
@@ -247,7 +247,7 @@ public final class SelectorEchoServer implements Closeable {
                 close(key);
                 return;
             }
-        } catch (IOException | RuntimeException e) { // one client's failure ends that client only
+        } catch (IOException | RuntimeException | Error e) { // one client's failure (even OutOfMemoryError) ends it only
             drop(key, isReset(e) ? "SelectorEchoServer.log.reset" : "SelectorEchoServer.log.failed",
                     LogSafe.failure(e));
             return;
@@ -325,7 +325,7 @@ public final class SelectorEchoServer implements Closeable {
         Closeables.closeQuietly(key.channel()); // FIN (RST if the client's bytes were left unread)
     }
 
-    private static boolean isReset(Exception e) {
+    private static boolean isReset(Throwable e) {
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
         return m.contains("reset");
     }
@@ -355,7 +355,7 @@ public final class SelectorEchoServer implements Closeable {
     private void sayQuietly(String key, Throwable e) {
         try {
             say(Msg.get(key, LogSafe.failure(e)));
-        } catch (RuntimeException | LinkageError ignored) {
+        } catch (RuntimeException | Error ignored) {
             // the next episode logs again
         }
     }

@@ -11,8 +11,10 @@ import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.kernel.Endpoint;
 import tcpip.lifecycle.handshake.HandshakeCore;
+import tcpip.net.AcceptBackoff;
 import tcpip.net.AcceptLoop;
 import tcpip.net.LogSafe;
+import tcpip.net.Preload;
 
 /** The chapter on one screen, server side: one client at a time, busy after each, so the next ones wait connected. */
 public final class LateAcceptServer {
@@ -35,14 +37,19 @@ public final class LateAcceptServer {
         cli.parse(args);
         cli.run(() -> {
             InetSocketAddress address = new InetSocketAddress(bind.get(), port.get());
+            Preload.connectionPaths(LateAcceptServer.class, HandshakeCore.class); // nothing to load once out of descriptors
+            AcceptBackoff backoff = new AcceptBackoff(); // accept() failing (EMFILE) pauses, logged once, never spins
             try (ServerSocket server = HandshakeCore.listen(address, AcceptLoop.DEFAULT_BACKLOG)) {
                 System.out.println(Msg.get("LateAcceptServer.listening", Endpoint.text(server.getLocalSocketAddress())));
                 while (true) {
-                    try (Socket client = HandshakeCore.accept(server)) {
+                    try (Socket client = backoff.accept(HandshakeCore::accept, server, System.out::println)) {
+                        if (client == null) {
+                            continue; // accept() failed: paused already
+                        }
                         client.getOutputStream().write(ACCEPTED);
                         System.out.println(Msg.get("LateAcceptServer.accepted",
                                 Endpoint.text(client.getRemoteSocketAddress())));
-                    } catch (IOException e) { // a client that reset its connection costs one line, not the server
+                    } catch (IOException | RuntimeException | Error e) { // one client's failure costs one line
                         System.out.println(Msg.get("LateAcceptServer.failed", LogSafe.failure(e)));
                     }
                     Thread.sleep(busy.get()); // the subject: meanwhile the kernel completes the next handshakes alone

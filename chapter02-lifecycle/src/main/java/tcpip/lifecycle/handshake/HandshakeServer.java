@@ -22,12 +22,17 @@ import tcpip.lifecycle.Msg;
 import tcpip.narration.Narrator;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
+import tcpip.net.GuardedListener;
+import tcpip.net.Preload;
+import tcpip.net.RequestDeadline;
 
 /**
  * Listens, and for each connection prints the row the kernel had for it BEFORE accept() ran:
  * the handshake was already done (article: Three way handshake). Core: {@link HandshakeCore}, which
  * listens and accepts. Hardening: the shared {@link AcceptLoop} (connection cap, read deadline, one
- * log line per failed client); the kernel view is read only for the first --show connections.
+ * log line per failed client) on a {@link GuardedListener} (a deadline for the whole connection,
+ * --request-timeout: a client sending a byte a second no longer holds its slot for ever); the kernel
+ * view is read only for the first --show connections.
  */
 public final class HandshakeServer {
 
@@ -55,21 +60,41 @@ public final class HandshakeServer {
                 Msg.get("HandshakeServer.opt.readTimeout"));
         Cli.Option<Integer> shown = cli.intOption("--show", DEFAULT_SHOWN, 0, 10_000,
                 Msg.get("HandshakeServer.opt.show"));
+        Cli.Option<Duration> requestTimeout = cli.durationOption("--request-timeout", AcceptLoop.DEFAULT_REQUEST_DEADLINE,
+                Msg.get("HandshakeServer.opt.requestTimeout"));
         cli.example("./mvnw -q -pl chapter02-lifecycle -am compile exec:exec -Dmain=HandshakeServer -Dargs=\"--port 7102\"");
         cli.parse(args);
         cli.run(() -> {
             Narrator n = Narrator.stdout();
-            RowReadingListener server = new RowReadingListener(n, shown.get());
-            HandshakeCore.listen(server, new InetSocketAddress(bind.get(), port.get()), backlog.get());
+            // Before the first accept: out of descriptors later, no class is loaded and the poller already runs.
+            Preload.connectionPaths(HandshakeServer.class, Msg.class, SocketTable.class, Narrator.class);
+            ServerSocket server = listener(n, new InetSocketAddress(bind.get(), port.get()), backlog.get(), shown.get(),
+                    requestTimeout.get());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> Closeables.closeQuietly(server)));
             n.program(Msg.get("HandshakeServer.listening", Endpoint.text(server.getLocalSocketAddress()), backlog.get()));
             serve(n, server, new Settings(max.get(), readTimeout.get(), shown.get()));
         });
     }
 
-    /** A listening socket for {@link #serve}: the one {@link HandshakeServer#main} makes. */
+    /** A listening socket for {@link #serve} with the default --request-timeout. */
     public static ServerSocket listener(Narrator n, InetSocketAddress address, int backlog, int shown) throws IOException {
-        return HandshakeCore.listen(new RowReadingListener(n, shown), address, backlog);
+        return listener(n, address, backlog, shown, AcceptLoop.DEFAULT_REQUEST_DEADLINE);
+    }
+
+    /**
+     * A listening socket for {@link #serve}, the one {@link HandshakeServer#main} makes: each connection must
+     * send everything and its FIN within {@code wholeConnection} of its accept (it only receives: the request
+     * is the whole connection).
+     */
+    public static ServerSocket listener(Narrator n, InetSocketAddress address, int backlog, int shown,
+            Duration wholeConnection) throws IOException {
+        RowReadingListener listener = new RowReadingListener(n, shown, wholeConnection);
+        try {
+            return HandshakeCore.listen(listener, address, backlog);
+        } catch (IOException | RuntimeException e) {
+            Closeables.closeQuietly(listener);
+            throw e;
+        }
     }
 
     /** Accepts until the listening socket is closed; each client is read on its own virtual thread. */
@@ -85,6 +110,10 @@ public final class HandshakeServer {
 
     /** Reads one client until its FIN (read() == -1). */
     private static void readToEnd(Narrator n, Socket client, int number) throws IOException {
+        RequestDeadline whole = GuardedListener.requestDeadline(client);
+        if (whole != null) {
+            whole.begin(); // --request-timeout: its clock starts at accept, each read waits at most what is left
+        }
         InputStream in = client.getInputStream();
         byte[] buf = new byte[BUFSIZE];
         long total = 0;
@@ -100,12 +129,14 @@ public final class HandshakeServer {
      * A listening socket that reads its queued connections' rows just before each accept(): the
      * loop accepts through {@link HandshakeCore#accept}, which lands here.
      */
-    private static final class RowReadingListener extends ServerSocket {
+    private static final class RowReadingListener extends GuardedListener {
         private final Narrator n;
         private final int shown;
         private final AtomicInteger accepted = new AtomicInteger();
 
-        RowReadingListener(Narrator n, int shown) throws IOException {
+        RowReadingListener(Narrator n, int shown, Duration wholeConnection) throws IOException {
+            // Nothing is written to a client: the write deadline is only the shared default.
+            super(AcceptLoop.DEFAULT_WRITE_DEADLINE, () -> RequestDeadline.explicit(wholeConnection));
             this.n = n;
             this.shown = shown;
         }

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
@@ -15,8 +16,10 @@ import tcpip.kernel.Endpoint;
 import tcpip.lifecycle.Msg;
 import tcpip.lifecycle.handshake.HandshakeCore;
 import tcpip.narration.Narrator;
+import tcpip.kernel.SocketTable;
 import tcpip.net.AcceptLoop;
 import tcpip.net.Closeables;
+import tcpip.net.Preload;
 
 /**
  * Sets the options a server must decide before the handshake: SO_REUSEADDR before bind()
@@ -73,6 +76,9 @@ public final class EarlyOptionsServer {
         cli.parse(args);
         cli.run(() -> {
             Narrator n = Narrator.stdout();
+            // Before the first accept: out of descriptors later, no class (BufferOptionsClient ...) is loaded then.
+            Preload.connectionPaths(EarlyOptionsServer.class, Msg.class, HandshakeCore.class, SocketTable.class,
+                    Narrator.class);
             int size = rcvbuf.get().intValue();
             ServerSocket server = listen(n, new InetSocketAddress(bind.get(), port.get()), !noReuse.get(),
                     on.get() == RcvbufOn.LISTENER ? size : 0, backlog.get());
@@ -90,15 +96,32 @@ public final class EarlyOptionsServer {
         try {
             server = OptionsCore.listen(address, reuseAddress, listenerRcvbuf, backlog);
         } catch (BindException e) {
-            n.program(options);
-            n.result(Msg.get("EarlyOptionsServer.bindFailed", Endpoint.text(address), e.getMessage()));
-            n.kernel(Msg.get("EarlyOptionsServer.portHeld", address.getPort()));
-            throw e;
+            throw new BindException(whyBindFailed(address, reuseAddress, e.getMessage())); // Cli.run: one line, exit 1
         }
         // Printed once bind() returned: whoever waits for this server's first line finds it listening.
         n.program(options);
         n.program(Msg.get("EarlyOptionsServer.listening", Endpoint.text(server.getLocalSocketAddress())));
         return server;
+    }
+
+    /**
+     * The one line for a failed bind(): the kernel's words and what they mean here, by errno. Only
+     * EADDRINUSE can be a TIME_WAIT, and only without SO_REUSEADDR; EADDRNOTAVAIL is an address that is
+     * not this machine's ({@code --bind 8.8.8.8}); EACCES a port below 1024.
+     */
+    static String whyBindFailed(InetSocketAddress address, boolean reuseAddress, String kernel) {
+        String why = kernel == null ? "" : kernel.toLowerCase(Locale.ROOT);
+        String key;
+        if (why.contains("already in use")) {
+            key = reuseAddress ? "EarlyOptionsServer.bind.inUse" : "EarlyOptionsServer.bind.inUseNoReuse";
+        } else if (why.contains("cannot assign requested address")) {
+            key = "EarlyOptionsServer.bind.notLocal";
+        } else if (why.contains("permission denied")) {
+            key = "EarlyOptionsServer.bind.denied";
+        } else {
+            key = "EarlyOptionsServer.bindFailed";
+        }
+        return Msg.get(key, Endpoint.text(address), kernel, address.getPort(), address.getHostString());
     }
 
     /** Serves one connection at a time until the listening socket is closed. */

@@ -51,6 +51,49 @@ class HandshakeServerTest {
     }
 
     @Test
+    void aClientTricklingBytesIsCutAtTheWholeConnectionDeadlineAndTheNextIsServed() throws Exception {
+        // handshake_hold.sh: two clients sending a byte a second held both slots (--max-connections 2) for ever;
+        // --read-timeout alone never fires. Here the read deadline is far longer than the test.
+        Duration whole = Duration.ofMillis(1500);
+        ServerSocket server = HandshakeServer.listener(narrator, new InetSocketAddress(LOOPBACK, 0), 5, 0, whole);
+        Thread serving = Thread.ofPlatform().start(() -> HandshakeServer.serve(narrator, server,
+                new HandshakeServer.Settings(1, Duration.ofSeconds(30), 0)));
+        try (Socket slow = new Socket(LOOPBACK, server.getLocalPort())) {
+            long start = System.nanoTime();
+            boolean cut = false;
+            for (int i = 0; i < 60 && !cut; i++) { // 6 s of trickling at most; never a FIN
+                try {
+                    slow.getOutputStream().write('x');
+                    Thread.sleep(100); // the client's pace is the subject here, not a synchronisation
+                    slow.setSoTimeout(1);
+                    cut = slow.getInputStream().read() == -1;
+                } catch (java.net.SocketTimeoutException e) {
+                    // still open
+                } catch (java.io.IOException e) {
+                    cut = true; // our write met the server's close (RST)
+                }
+            }
+            Duration held = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(cut).as("the trickling client was closed").isTrue();
+            assertThat(held).as("how long it held the only slot").isLessThan(whole.plusSeconds(3));
+        }
+        try (Socket next = new Socket(LOOPBACK, server.getLocalPort())) { // the only slot is free again
+            next.setSoTimeout((int) WAIT.toMillis());
+            next.getOutputStream().write(new byte[] {1, 2, 3});
+            next.shutdownOutput();
+            assertThat(next.getInputStream().read()).isEqualTo(-1);
+        }
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!buffer.toString(StandardCharsets.UTF_8).contains("3 bytes") && System.nanoTime() < end) {
+            Thread.sleep(10); // bounded polling of the log the server's thread writes
+        }
+        server.close();
+        serving.join(WAIT.toMillis());
+        assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("request deadline (1500 ms)").contains("3 bytes")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void aQueuedConnectionIsShownAsTheEstablishedRowItWasBeforeAccept() throws Exception {
         assumeTrue(SocketTable.available(), SocketTable.unavailableMessage());
         ServerSocket server = HandshakeServer.listener(narrator, new InetSocketAddress(LOOPBACK, 0), 5, 10);

@@ -77,8 +77,38 @@ class EarlyOptionsTest {
         MainRunner.Result r = MainRunner.run(Duration.ofSeconds(15), EarlyOptionsServer.class,
                 "--port", String.valueOf(port), "--no-reuse-address");
         assertThat(r.exitCode()).as("stderr: %s", r.stderr()).isEqualTo(1);
-        assertThat(r.stderr()).contains("Address already in use");
-        assertThat(r.stdout()).contains("TIME_WAIT").contains("SO_REUSEADDR");
+        assertOneLine(r);
+        assertThat(r.stderr()).contains("Address already in use").contains("TIME_WAIT").contains("SO_REUSEADDR");
+    }
+
+    /**
+     * A failed bind() is one line with the reason of its errno (red team: --bind 8.8.8.8 printed four lines and
+     * blamed a TIME_WAIT for what is EADDRNOTAVAIL). A port another listener holds, with SO_REUSEADDR set, is
+     * no TIME_WAIT either.
+     */
+    @Test
+    void aFailedBindIsOneLineWithTheReasonOfItsErrno() throws Exception {
+        MainRunner.Result foreign = MainRunner.run(Duration.ofSeconds(15), EarlyOptionsServer.class,
+                "--bind", "8.8.8.8", "--port", "0");
+        assertThat(foreign.exitCode()).as("stderr: %s", foreign.stderr()).isEqualTo(1);
+        assertOneLine(foreign);
+        assertThat(foreign.stderr()).contains("Cannot assign requested address").contains("EADDRNOTAVAIL")
+                .contains("8.8.8.8 is not an address of this machine").doesNotContain("TIME_WAIT");
+        try (ServerSocket other = new ServerSocket(0, SMALL_BACKLOG, LOOPBACK)) {
+            MainRunner.Result taken = MainRunner.run(Duration.ofSeconds(15), EarlyOptionsServer.class,
+                    "--port", String.valueOf(other.getLocalPort()));
+            assertThat(taken.exitCode()).as("stderr: %s", taken.stderr()).isEqualTo(1);
+            assertOneLine(taken);
+            assertThat(taken.stderr()).contains("Address already in use").contains("another socket already listens")
+                    .contains("no TIME_WAIT is in the way");
+        }
+    }
+
+    /** Nothing on stdout, one line on stderr, no stack trace. */
+    private static void assertOneLine(MainRunner.Result r) {
+        assertThat(r.stdout()).as("stdout").isBlank();
+        assertThat(r.stderr().strip().lines().toList()).as("stderr").hasSize(1);
+        assertThat(r.stderr()).doesNotContain("\tat ");
     }
 
     @Test

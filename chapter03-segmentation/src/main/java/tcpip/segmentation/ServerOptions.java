@@ -40,9 +40,14 @@ public final class ServerOptions {
      * more than a few bytes, {@code --write-timeout}.
      */
     public ServerOptions(Cli cli, int defaultMaxConnections, boolean writes) {
+        this(cli, DEFAULT_PORT, defaultMaxConnections, writes);
+    }
+
+    /** The same with another default port ({@code StreamServer}'s 7200). */
+    public ServerOptions(Cli cli, int defaultPort, int defaultMaxConnections, boolean writes) {
         this.cli = cli;
         bind = cli.bind();
-        port = cli.port(DEFAULT_PORT);
+        port = cli.port(defaultPort);
         maxConnections = cli.intOption("--max-connections", defaultMaxConnections, 1, 100_000,
                 Msg.get("ServerOptions.opt.maxConnections"));
         readTimeout = cli.durationOption("--read-timeout", AcceptLoop.DEFAULT_READ_DEADLINE,
@@ -75,8 +80,19 @@ public final class ServerOptions {
         return readTimeout.get();
     }
 
+    /**
+     * The first step of every listen: what a connection needs is loaded before anything else (this chapter's
+     * package, kernel-view's, socket-support's, the command line's; the poller started). Too few descriptors
+     * for that: one line from Cli.run and exit 1 ({@code Preload.CannotServe}), not a stack trace from a class
+     * that failed to load half-way. {@link #run} loads the server's own package too.
+     */
+    private static void preloadFirst() {
+        Preload.connectionPaths(ServerOptions.class, SocketTable.class);
+    }
+
     /** bind() + listen(): a listener whose accepted sockets carry the write deadline. */
     public GuardedListener listen() throws IOException {
+        preloadFirst();
         Duration write = writeTimeout == null ? AcceptLoop.DEFAULT_WRITE_DEADLINE : writeTimeout.get();
         return new GuardedListener(InetAddress.getByName(bind.get()), port.get(), BACKLOG, write);
     }
@@ -96,6 +112,7 @@ public final class ServerOptions {
      * sockets), then {@link #bindAndListen} it.
      */
     public GuardedListener unbound(Function<Duration, RequestDeadline> requests) throws IOException {
+        preloadFirst();
         Duration write = writeTimeout == null ? AcceptLoop.DEFAULT_WRITE_DEADLINE : writeTimeout.get();
         Duration limit = requestTimeout.get();
         return new GuardedListener(write, () -> requests.apply(limit));
@@ -131,6 +148,7 @@ public final class ServerOptions {
 
     /** bind() + listen() for a listener that needed options first (e.g. SO_RCVBUF, inherited by accepted sockets). */
     public ServerSocket bindAndListen(ServerSocket listener) throws IOException {
+        preloadFirst();
         try {
             listener.bind(new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()), BACKLOG);
             return listener;
@@ -142,6 +160,7 @@ public final class ServerOptions {
 
     /** bind() + listen() on a ServerSocketChannel, for a server that reads through channels. */
     public ServerSocket listenChannel() throws IOException {
+        preloadFirst();
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.bind(new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()), BACKLOG);

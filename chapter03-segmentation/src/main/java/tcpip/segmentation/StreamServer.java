@@ -1,26 +1,27 @@
 package tcpip.segmentation;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.List;
+import java.util.function.Consumer;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.kernel.Endpoint;
 import tcpip.net.AcceptLoop;
-import tcpip.net.LogSafe;
+import tcpip.net.Preload;
 import tcpip.segmentation.framing.StreamCore;
 
-/** The chapter on one screen, server side: a client's bytes arrive in read()s whose sizes the kernel chose. */
+/**
+ * The chapter on one screen, server side: a client's bytes arrive in read()s whose sizes the kernel chose.
+ * The shared {@link AcceptLoop} and {@link ServerOptions} keep it safe: a cap, a read deadline, a deadline
+ * for the whole connection (a client trickling a byte at a time is cut), a back-off when out of descriptors.
+ */
 public final class StreamServer {
 
     static final int DEFAULT_PORT = 7200;
     /** The most one read() may take: the program's limit, not the kernel's. */
     static final int BUFFER = 1 << 20;
-    /** A client that sends nothing for this long is let go. */
-    static final int READ_TIMEOUT_MS = 10_000;
+    /** Clients served at once by default: each holds a {@link #BUFFER} buffer while it is served. */
+    static final int MAX_CONNECTIONS = 16;
 
     private StreamServer() {
     }
@@ -28,26 +29,26 @@ public final class StreamServer {
     public static void main(String[] args) {
         Lang.chooseFrom(args);
         Cli cli = new Cli("StreamServer", Msg.get("StreamServer.summary"));
-        Cli.Option<String> bind = cli.bind();
-        Cli.Option<Integer> port = cli.port(DEFAULT_PORT);
+        ServerOptions options = new ServerOptions(cli, DEFAULT_PORT, MAX_CONNECTIONS, false)
+                .withRequestTimeout("StreamServer.opt.requestTimeout");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=StreamServer -Dargs=\"--port 7200\"");
         cli.parse(args);
         cli.run(() -> {
-            try (ServerSocket server = new ServerSocket()) {
-                server.bind(new InetSocketAddress(InetAddress.getByName(bind.get()), port.get()), AcceptLoop.DEFAULT_BACKLOG);
-                System.out.println(Msg.get("StreamServer.listening", Endpoint.text(server.getLocalSocketAddress())));
-                byte[] buffer = new byte[BUFFER];
-                while (true) {
-                    try (Socket client = server.accept()) {
-                        client.setSoTimeout(READ_TIMEOUT_MS);
-                        List<Integer> sizes = StreamCore.readSizes(client, buffer, Long.MAX_VALUE); // to the FIN
-                        System.out.println(Msg.get("StreamServer.reads", Endpoint.text(client.getRemoteSocketAddress()),
-                                sizes.stream().mapToLong(Integer::longValue).sum(), sizes.size(), sizes));
-                    } catch (IOException e) { // one client's failure is one line, not the server's end
-                        System.out.println(Msg.get("StreamServer.failed", LogSafe.failure(e)));
-                    }
-                }
-            }
+            Preload.connectionPaths(StreamCore.class); // the core's package too: run() loads this chapter's own
+            // Only receives: the "request" is the whole connection, accept() to the client's FIN (--request-timeout).
+            ServerSocket listener = options.listenWholeConnections();
+            ServerOptions.run(StreamServer.class, listener, loop(listener, options.limits(), System.out::println),
+                    "StreamServer.listening");
         });
+    }
+
+    /** The accept loop on a bound listener: each client on a virtual thread, read to its FIN, one line. */
+    public static AcceptLoop loop(ServerSocket listener, AcceptLoop.Limits limits, Consumer<String> log) {
+        return new AcceptLoop(listener, limits, Thread.ofVirtual().factory(), client -> {
+            ServerOptions.wholeConnection(client); // the clock of --request-timeout starts at accept
+            List<Integer> sizes = StreamCore.readSizes(client, new byte[BUFFER], Long.MAX_VALUE); // to the FIN
+            log.accept(Msg.get("StreamServer.reads", Endpoint.text(client.getRemoteSocketAddress()),
+                    sizes.stream().mapToLong(Integer::longValue).sum(), sizes.size(), sizes));
+        }, null, log);
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tcpip.testing.DescriptorExhaustion;
 import tcpip.testing.DescriptorExhaustion.Probe;
 import tcpip.testing.DescriptorExhaustion.Server;
+import tcpip.testing.StarvedServer;
 
 /**
  * Every server of the chapter survives running out of descriptors (EMFILE), run from classes or from
@@ -45,6 +46,42 @@ class DescriptorExhaustionTest {
         }
     }
 
+    /**
+     * ncdfe_sticky.sh: LineServer and StreamServer started under --nofile=7 or 14 listened, and their first
+     * client, starved, cached "NoClassDefFoundError: LineCore / StreamCore" or broke the virtual-thread poller
+     * for good: every later client failed the same way after prlimit --pid raised the limit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"framing.LineServer", "StreamServer"})
+    void aServerStarvedAtItsFirstClientServesOnceDescriptorsReturn(String main, @TempDir Path tmp) throws Exception {
+        assumeTrue(DescriptorExhaustion.available(), "needs prlimit (util-linux) and /proc");
+        // Each probe makes the server's read wait once (where a virtual thread needs the poller), and the server
+        // runs with no other argument than the port, as the red team started it.
+        Probe probe = main.equals("StreamServer") ? (at, log) -> {
+            int port;
+            try (Socket c = Probe.connect(at)) {
+                port = c.getLocalPort();
+                StarvedServer.sendInTwoParts(c, "pro".getBytes(StandardCharsets.UTF_8), "be".getBytes(StandardCharsets.UTF_8));
+                c.shutdownOutput();
+                c.getInputStream().readAllBytes(); // until the server closes
+            }
+            return log.await(LOG_WAIT, ":" + port, "5 bytes in");
+        } : (at, log) -> {
+            try (Socket c = Probe.connect(at)) {
+                for (String line : List.of("hi", "yo")) { // the second line is sent once the first is answered
+                    c.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                    byte[] expected = ("line " + (line.equals("hi") ? 1 : 2) + ": " + line + "\n").getBytes(StandardCharsets.UTF_8);
+                    if (!Arrays.equals(c.getInputStream().readNBytes(expected.length), expected)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        };
+        Server s = new Server(PKG + main, List.of("--port", "0"), "listening on", probe);
+        StarvedServer.assertNoStickyFailure("classes", tmp, s, 6, "hello".getBytes(StandardCharsets.UTF_8));
+    }
+
     static List<Server> servers() {
         return List.of(
                 server("framing.LineServer", List.of(), reply("hi\n".getBytes(StandardCharsets.UTF_8),
@@ -55,6 +92,7 @@ class DescriptorExhaustionTest {
                 server("throughput.BulkReceiver", List.of(), reply(new byte[5], new byte[] {0, 0, 0, 0, 0, 0, 0, 5})),
                 server("buffers.SlowReaderServer", List.of("--hold", "0s"), logged("drained")),
                 server("framing.ReadSizeServer", List.of("--buffer", "4K"), logged("read() calls")),
+                server("StreamServer", List.of(), logged("read() calls")),
                 // Last: they start ss for each connection, and a process start that fails for want of
                 // descriptors closes a descriptor of the JVM (0, measured; SsInfo guards against it, not
                 // always in time), which in this shared JVM may be one the next server needs.

@@ -33,7 +33,8 @@ import tcpip.segmentation.throughput.BulkReceiver;
  * them the request is the whole connection, accept() to the client's FIN): a client that trickles a
  * byte every 100 ms satisfies every read deadline, yet is cut once the connection's deadline passes,
  * with one log line and no stack trace, and the server then serves the next client. Before, a red team
- * held every slot of ReadSizeServer (16) and BulkReceiver (64) for minutes this way.
+ * held every slot of ReadSizeServer (16) and BulkReceiver (64) for minutes this way, and the one-screen
+ * StreamServer (one client at a time, read deadline only: plain_echo_hold.sh ... trickle) for ever.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReceiveDeadlinesTest {
@@ -47,7 +48,8 @@ class ReceiveDeadlinesTest {
     static final int SENT = 777;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"ReadSizeServer", "BulkReceiver", "SlowReaderServer", "BufferSizeServer", "MssServer"})
+    @ValueSource(strings = {"ReadSizeServer", "BulkReceiver", "SlowReaderServer", "BufferSizeServer", "MssServer",
+        "StreamServer"})
     void aClientTricklingBytesIsCutAtTheWholeConnectionDeadlineAndTheNextIsServed(String server) throws Exception {
         Cli cli = new Cli(server, "test");
         int cap = server.equals("ReadSizeServer") ? ReadSizeServer.MAX_CONNECTIONS : AcceptLoop.DEFAULT_MAX_CONNECTIONS;
@@ -68,6 +70,7 @@ class ReceiveDeadlinesTest {
             case "BulkReceiver" -> BulkReceiver.loop(listener, options.limits(), options.requestTimeout(), logger);
             case "SlowReaderServer" -> SlowReaderServer.loop(listener, options.limits(), Duration.ofMillis(300), logger);
             case "BufferSizeServer" -> BufferSizeServer.loop(listener, options.limits(), 0, logger);
+            case "StreamServer" -> StreamServer.loop(listener, options.limits(), logger);
             default -> MssServer.loop(listener, options.limits(), logger);
         };
         Thread accepting = Thread.ofPlatform().start(loop::run);

@@ -45,7 +45,10 @@ public final class Cli {
     private final Map<String, Option<?>> options = new LinkedHashMap<>();
     private final List<String> examples = new ArrayList<>();
     private Supplier<String> onSignal = () -> null;
-    private boolean endsBySignal;
+    private volatile boolean endsBySignal;
+    /** The signal hook ({@link #watchSignals}), installed by parse() or run(); null before, or inside a test JVM. */
+    private Thread hook;
+    private volatile boolean running;
 
     /** A program's command line; {@code summary} is the first line of its --help. */
     public Cli(String program, String summary) {
@@ -185,6 +188,27 @@ public final class Cli {
             System.err.println(e.getMessage());
             exit(EXIT_USAGE);
         }
+        watchSignals(Thread.currentThread()); // a signal between here and run() gets its line too
+    }
+
+    /**
+     * Installs the signal line's hook once, as early as the arguments are read: a SIGTERM before {@link #run}
+     * starts the body then also ends with one line, not silently with 143. Until run() starts, the hook speaks only
+     * while {@code main} is alive: a main that returns without run() ends normally, without a line.
+     */
+    private void watchSignals(Thread main) {
+        if (hook != null) {
+            return;
+        }
+        String noMemory = MSG.text("cli.no.memory", program, Runtime.getRuntime().maxMemory() >> 20);
+        String stopped = MSG.text("cli.stopped.by.signal", program);
+        hook = Ending.watch(program, noMemory, () -> {
+            if (endsBySignal || !running && !main.isAlive()) {
+                return null;
+            }
+            String own = onSignal.get();
+            return own != null ? own : stopped;
+        }, () -> endsBySignal);
     }
 
     /**
@@ -288,14 +312,8 @@ public final class Cli {
      */
     public void run(Body body) {
         String noMemory = MSG.text("cli.no.memory", program, Runtime.getRuntime().maxMemory() >> 20);
-        String stopped = MSG.text("cli.stopped.by.signal", program);
-        Thread hook = Ending.watch(program, noMemory, () -> {
-            if (endsBySignal) {
-                return null;
-            }
-            String own = onSignal.get();
-            return own != null ? own : stopped;
-        }, endsBySignal);
+        running = true;
+        watchSignals(Thread.currentThread());
         try {
             body.run();
         } catch (Exception e) {
@@ -305,6 +323,8 @@ public final class Cli {
             exit(EXIT_FAILURE);
         } finally {
             Ending.stopWatching(hook);
+            hook = null;
+            running = false;
         }
     }
 
@@ -322,6 +342,14 @@ public final class Cli {
         InProcess.exitIfInside(code);
         Ending.claim(); // the program has said why (or had nothing to say): a signal hook adds nothing now
         System.exit(code);
+    }
+
+    /**
+     * What to do just before the program's last line (its failure, a signal's line): Progress erases a line it
+     * still has open there, so that the last line starts its own row. One action; a later call replaces it.
+     */
+    public static void beforeLastLine(Runnable action) {
+        Ending.beforeLastLine = action;
     }
 
     /** A main's body, allowed to throw. */

@@ -3,6 +3,7 @@ package tcpip.cli;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +33,19 @@ final class Ending {
      */
     private static final FileOutputStream STDERR = new FileOutputStream(FileDescriptor.err);
 
+    /** Erases a progress line still open before a last line ({@link Cli#beforeLastLine}); none by default. */
+    static volatile Runnable beforeLastLine = () -> { };
+
     private Ending() {
+    }
+
+    /** Starts a clean row for the last line: a progress line still drawn is erased, never finished or glued to. */
+    private static void cleanRow() {
+        try {
+            beforeLastLine.run();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // the line is said anyway
+        }
     }
 
     /** True for the one caller that may print the last line. Inside {@link InProcess#run}: always. */
@@ -56,6 +69,7 @@ final class Ending {
             if (!claim()) {
                 return false;
             }
+            cleanRow();
             System.err.println(line);
             return true;
         } catch (OutOfMemoryError stillNoMemory) {
@@ -76,6 +90,7 @@ final class Ending {
     private static boolean write(byte[] line) {
         try {
             System.out.flush();
+            cleanRow();
             System.err.flush();
             STDERR.write(line);
             return true;
@@ -88,18 +103,19 @@ final class Ending {
      * Starts watching while a body runs: the signal hook (printing {@code onSignal}'s line; none if it gives
      * null) and the handler for threads that die ({@link #died}). Returns the hook for {@link #stopWatching}.
      */
-    static Thread watch(String program, String noMemory, Supplier<String> onSignal, boolean server) {
+    static Thread watch(String program, String noMemory, Supplier<String> onSignal, BooleanSupplier server) {
         if (InProcess.inside()) {
             return null;
         }
         // Encoded now: when a thread runs out of memory, the other threads may still fill the heap.
         byte[] encoded = (noMemory + System.lineSeparator()).getBytes(System.err.charset());
         noMemoryLine = encoded;
-        Thread.setDefaultUncaughtExceptionHandler((t, e) -> died(program, encoded, e, server));
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> died(program, encoded, e, server.getAsBoolean()));
         Thread hook = new Thread(() -> {
             if (claim()) {
                 String line = onSignal.get();
                 if (line != null) {
+                    cleanRow();
                     System.err.println(line);
                 }
             }

@@ -2,6 +2,7 @@ package tcpip.cli;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.Charset;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * How each kind of option value is written on a command line, read and written back: whole
  * numbers, byte sizes, durations, IP addresses, paths, text, choices and the language. Every
- * reader is strict (one spelling per value, ASCII digits, no empty string, no control characters)
+ * reader is strict (one spelling per value, ASCII digits, no empty string, no control characters, nothing
+ * the command line's encoding could not have carried)
  * and fails with a sentence that repeats the value only through {@link ShownValue}, so the error
  * stays one line whatever was typed.
  */
@@ -33,6 +35,11 @@ public final class Values {
     private static final Pattern IPV4 =
             Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+    /**
+     * How the JVM decoded the command line (sun.jnu.encoding): bytes that were not valid in it became U+FFFD,
+     * so a value with U+FFFD, or one this charset cannot encode back, is not what was typed.
+     */
+    private static final Charset ARG_CHARSET = argCharset();
     /** More digits than any long holds: such a number is out of every range. */
     private static final int LONG_DIGITS = 18;
 
@@ -148,10 +155,23 @@ public final class Values {
         if (s.isEmpty()) {
             throw bad("cli.empty");
         }
-        if (s.chars().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+        if (s.codePoints().anyMatch(Values::unseen)) {
             throw bad("cli.control", ShownValue.of(s));
         }
+        if (s.indexOf('\uFFFD') >= 0 || !ARG_CHARSET.newEncoder().canEncode(s)) {
+            throw bad("cli.encoding", ShownValue.of(s));
+        }
         return s;
+    }
+
+    /**
+     * A control, format, line or paragraph separator (U+2028, U+2029) character, or half a surrogate pair:
+     * each would split a line or hide what the value is.
+     */
+    private static boolean unseen(int c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE;
     }
 
     /** A path to a file or a directory: not empty, no control or format characters. */
@@ -244,6 +264,14 @@ public final class Values {
     /** A number that fits is shown as read ({@code 70000}); one that did not fit, as typed. */
     private static String shownNumber(long v, String typed) {
         return v == Long.MAX_VALUE || v == Long.MIN_VALUE ? ShownValue.of(typed) : String.valueOf(v);
+    }
+
+    private static Charset argCharset() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name()));
+        } catch (IllegalArgumentException e) {
+            return Charset.defaultCharset();
+        }
     }
 
     private static IllegalArgumentException bad(String key, Object... args) {

@@ -1,9 +1,13 @@
 package tcpip.narration;
 
 import java.io.Console;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import tcpip.cli.Cli;
 import tcpip.cli.Messages;
 import tcpip.kernel.TextWidth;
 
@@ -15,7 +19,10 @@ import tcpip.kernel.TextWidth;
  * Progress p = Progress.start("sending", totalBytes);   // -1 if the total is unknown
  * p.update(sentSoFar);                                    // cheap: call after every write
  * p.done();                                               // final line, then a newline
+ * p.fail();                                               // or, on failure: the line erased, no newline
  * </pre>
+ * One line is open at a time ({@link #eraseOpen}): a program's last line (its failure, a signal's line) first
+ * erases it, so the two never share a row and a failure leaves exactly one line.
  */
 public final class Progress {
 
@@ -38,6 +45,12 @@ public final class Progress {
     private long current;
     private int lastWidth;
     private boolean finished;
+    /** The line drawn and not yet finished or erased, if any: {@link #eraseOpen} clears it before a last line. */
+    private static volatile Progress open;
+
+    static {
+        Cli.beforeLastLine(Progress::eraseOpen); // Cli's last lines (failure, signal) start on a clean row
+    }
 
     Progress(String label, long total, PrintStream out, LongSupplier clock) {
         this.label = label;
@@ -73,8 +86,29 @@ public final class Progress {
         return onTerminal();
     }
 
-    /** True if this program talks to a terminal ({@code System.console()}), not to a pipe or file. */
+    /**
+     * True if this program talks to a terminal ({@code System.console()}), not to a pipe or file, and its
+     * standard error, where the line is drawn, is one too (stdout on a terminal, stderr to a file: not drawn).
+     */
     public static boolean onTerminal() {
+        return consoleIsTerminal() && isTerminal(Path.of("/proc/self/fd/2"));
+    }
+
+    /**
+     * True if the descriptor link {@code fd} (Linux: /proc/self/fd/N) names a terminal (/dev/pts/N, /dev/ttyN,
+     * /dev/console); true too where there is no such link to read (not Linux): the console's answer stands.
+     */
+    static boolean isTerminal(Path fd) {
+        String to;
+        try {
+            to = Files.readSymbolicLink(fd).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return !Files.isDirectory(Path.of("/proc/self/fd")); // Linux without the link: no terminal to trust
+        }
+        return to.startsWith("/dev/pts/") || to.startsWith("/dev/tty") || to.equals("/dev/console");
+    }
+
+    private static boolean consoleIsTerminal() {
         Console console = System.console();
         if (console == null) {
             return false;
@@ -88,7 +122,7 @@ public final class Progress {
     }
 
     /** Records the bytes done so far; redraws only if ~200 ms passed since the last redraw. */
-    public void update(long bytesSoFar) {
+    public synchronized void update(long bytesSoFar) {
         current = bytesSoFar;
         if (out == null || finished) {
             return;
@@ -106,13 +140,37 @@ public final class Progress {
     }
 
     /** Draws the final line and ends it with a newline; later calls do nothing. */
-    public void done() {
+    public synchronized void done() {
         if (out == null || finished) {
             finished = true;
             return;
         }
         finished = true;
         draw(clock.getAsLong(), true);
+    }
+
+    /**
+     * The work failed: erases the line (no newline), so that the failure's own line is the only one left;
+     * later calls do nothing. Nothing to erase when nothing was drawn.
+     */
+    public synchronized void fail() {
+        boolean drawn = out != null && !finished && lastWidth > 0;
+        finished = true;
+        if (open == this) {
+            open = null;
+        }
+        if (drawn) {
+            out.print("\r" + " ".repeat(lastWidth) + "\r");
+            out.flush();
+        }
+    }
+
+    /** Erases the progress line still open, if any (before a program's last line); else does nothing. */
+    public static void eraseOpen() {
+        Progress p = open;
+        if (p != null) {
+            p.fail();
+        }
     }
 
     /** The line as it would be drawn now (without the carriage return). */
@@ -142,6 +200,7 @@ public final class Progress {
         lastWidth = width;
         out.print("\r" + text + " ".repeat(pad) + (last ? System.lineSeparator() : ""));
         out.flush();
+        open = last ? null : this;
     }
 
     /** 1536 -> "1.5 KiB". */

@@ -39,6 +39,12 @@ class EndingTest {
                 cli.onSignal(() -> "Ends: my own line");
             } else if (mode.get().startsWith("server")) {
                 cli.endsBySignal();
+            } else if (mode.get().equals("no-run")) {
+                System.out.println("ended without run()");
+                return; // a main that never calls run(): its normal end prints no signal line
+            } else if (mode.get().equals("before-run")) {
+                System.out.println("parsed, not yet running");
+                awaitForever(); // a SIGTERM here, before run() (the red team's 50 ms): still its line
             }
             cli.run(() -> {
                 switch (mode.get()) {
@@ -63,6 +69,14 @@ class EndingTest {
                     }
                 }
             });
+        }
+
+        private static void awaitForever() {
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private static void join(Thread t) throws InterruptedException {
@@ -96,6 +110,17 @@ class EndingTest {
             assertOneLine(soft, r.get(4), "Ends: not enough memory: this JVM's heap holds at most ", 1);
             assertOneLine(soft, r.get(5), "Ends: IllegalStateException: broken in a thread", 1);
             assertOneLine(soft, r.get(6), "Ends: said it myself", 3);
+        });
+    }
+
+    @Test
+    void aSignalBeforeRunStartsIsOneLineAndAMainWithoutRunEndsSilently() throws Exception {
+        List<SignalStop.Result> r = SignalStop.inParallel(List.of(stopped("before-run"), ended("no-run")), 2);
+        SoftAssertions.assertSoftly(soft -> {
+            assertOneLine(soft, r.get(0), "Ends: stopped by a signal (Ctrl-C, SIGTERM) before it finished",
+                    SIGTERM_STATUS);
+            soft.assertThat(r.get(1).stderr()).as("ended normally, never ran a body").isEmpty();
+            soft.assertThat(r.get(1).exitCode()).as("its status").isZero();
         });
     }
 

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(30)
 class ValuesTest {
 
     enum Mode { ITERATIVE, THREAD_PER_CLIENT, VIRTUAL }
@@ -84,5 +86,15 @@ class ValuesTest {
         assertThat(ShownValue.of("\uD800")).isEqualTo("'\\ud800'");
         assertThat(ShownValue.of("한글 😀")).isEqualTo("'한글 😀'");
         assertThat(ShownValue.of("x".repeat(5000))).isEqualTo("(5000 bytes, not shown)");
+    }
+
+    @Test
+    void lineAndParagraphSeparatorsAndUndecodableBytesAreRefused() {
+        for (String bad : new String[] {"a\u2028b", "a\u2029b", "a\u0085b", "a\uD800b", "caf\uFFFD.txt"}) {
+            assertThatThrownBy(() -> Values.file(bad)).as(ShownValue.of(bad)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Values.text(bad)).as(ShownValue.of(bad)).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> Values.text("caf\uFFFD")).hasMessageContaining("encoding");
+        assertThat(Values.text("한글 😀 café")).isEqualTo("한글 😀 café"); // a valid pair and Hangul stay
     }
 }

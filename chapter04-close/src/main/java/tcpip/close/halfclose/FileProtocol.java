@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 import tcpip.close.Msg;
 import tcpip.net.LogSafe;
 
@@ -27,6 +28,8 @@ public final class FileProtocol {
     public static final int MAX_REPLY_BYTES = 1024;
     public static final String THANK_YOU = "Thank you";
     private static final String OK = "OK ";
+    /** A size as the header may write it: ASCII digits only (Long.parseLong alone takes "+3" and other digits). */
+    private static final Pattern SIZE = Pattern.compile("[0-9]{1,18}");
     private static final String ERROR = "ERROR ";
     private static final String TRAILER = "SHA-256 ";
 
@@ -130,15 +133,8 @@ public final class FileProtocol {
         if (line.startsWith(ERROR)) {
             throw new RefusedException(LogSafe.text(line.substring(ERROR.length())));
         }
-        if (line.startsWith(OK)) {
-            try {
-                long size = Long.parseLong(line.substring(OK.length()));
-                if (size >= 0) {
-                    return size;
-                }
-            } catch (NumberFormatException e) {
-                // falls through to the error below
-            }
+        if (line.startsWith(OK) && SIZE.matcher(line.substring(OK.length())).matches()) {
+            return Long.parseLong(line.substring(OK.length())); // 1 to 18 ASCII digits: no '+', no overflow
         }
         throw new ProtocolException(Msg.get("FileProtocol.notAHeader", LogSafe.text(line)));
     }

@@ -11,6 +11,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -43,7 +44,10 @@ import tcpip.net.LogSafe;
  * SHA-256 trailer and the server's FIN all checked out. Any failure deletes the {@code .part}
  * file, exits non-zero and leaves an existing target untouched. A target that exists but is no regular file
  * (a symbolic link, a FIFO, a device such as /dev/null, a socket, a directory) is refused, before connecting and
- * again right before the rename, which would replace it. Stopped by Ctrl-C or SIGTERM mid-transfer, it says on
+ * again right before the rename, which would replace it. A new name is given with link(2), which never replaces:
+ * whatever took the name meanwhile stays, and nothing is saved. Replacing an existing regular file keeps a short
+ * window between that check and rename(2): only someone who can write to the folder can use it, and such a
+ * user could delete the name anyway ({@link #publish}). Stopped by Ctrl-C or SIGTERM mid-transfer, it says on
  * stderr that the partial file was removed and the target left as it was.
  */
 public final class HalfCloseFileClient {
@@ -166,15 +170,6 @@ public final class HalfCloseFileClient {
         }
     }
 
-    /** The target became something the rename would destroy while the file was received. */
-    static final class NotRegularFileException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        NotRegularFileException(String message) {
-            super(message);
-        }
-    }
-
     private static void usage(String line) {
         System.err.println(line);
         Cli.exit(Cli.EXIT_USAGE);
@@ -184,11 +179,15 @@ public final class HalfCloseFileClient {
     /** Same, drawing the progress line. */
     public static Download download(String host, int port, String name, Path target, Duration timeout,
             PrintStream log, Progress progress) throws IOException {
+        Download d;
         try {
-            return download(host, port, name, target, timeout, log, (LongConsumer) progress::update);
-        } finally {
-            progress.done();
+            d = download(host, port, name, target, timeout, log, (LongConsumer) progress::update);
+        } catch (IOException | RuntimeException | Error e) {
+            progress.fail(); // erased, not finished: the failure's line is the only one left
+            throw e;
         }
+        progress.done();
+        return d;
     }
 
     /**
@@ -217,11 +216,7 @@ public final class HalfCloseFileClient {
                 got = receive(socket, name, file, progress, target);
                 channel.force(true); // on disk before the rename, so the final name never points at missing data
             }
-            String special = notRegular(target); // checked again: a link or a FIFO may have taken the name meanwhile
-            if (special != null) {
-                throw new NotRegularFileException(special);
-            }
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            publish(part, target);
             PARTS.remove(part); // saved: a stop from now on removes nothing
             moved = true;
             String hex = HexFormat.of().formatHex(got.sha256());
@@ -240,10 +235,77 @@ public final class HalfCloseFileClient {
             }
             return new Download(target, got.bytes(), hex);
         } finally {
-            if (!moved) {
-                Files.deleteIfExists(part);
+            deleteQuietly(part, moved);
+        }
+    }
+
+    /** After a failure, the {@code .part} is deleted through the path it was created at: best effort, one try. */
+    private static void deleteQuietly(Path part, boolean published) {
+        try {
+            if (!published) {
+                Files.deleteIfExists(part); // its folder moved away: it stays there, hidden, never taken for the file
             }
+        } catch (IOException | RuntimeException e) {
+            // the failure's own line says nothing was saved; a leftover is never mistaken for the file
+        } finally {
             PARTS.remove(part);
+        }
+    }
+
+    /**
+     * Gives the received file its name. A new name: link(2), which never replaces, then the {@code .part} is
+     * unlinked; if something took the name meanwhile (a link, a FIFO swapped in), nothing is saved. An existing
+     * regular file: checked again, then rename(2) over it; between the check and the rename someone who can write
+     * to the folder could swap in something else, but such a user could delete the name anyway. Where hard links
+     * are not supported (some FUSE or FAT folders), the new name too is checked, then renamed (the same window).
+     */
+    static void publish(Path part, Path target) throws IOException {
+        String special = notRegular(target); // checked again: a link or a FIFO may have taken the name meanwhile
+        if (special != null) {
+            throw new NotSavedException(special);
+        }
+        try {
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                publishNew(part, target);
+            } else {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new NotSavedException(Msg.get("HalfCloseFileClient.appeared", ShownValue.of(target.toString())));
+        } catch (NoSuchFileException e) {
+            throw new NotSavedException(Msg.get("HalfCloseFileClient.partGone", ShownValue.of(target.toString()),
+                    ShownValue.of(part.toString())));
+        }
+    }
+
+    /**
+     * {@code part} becomes {@code target}, a name nothing had: link(2), which fails with EEXIST rather than replace
+     * what took the name since, then the {@code .part} is unlinked. Where this file system has no hard links
+     * (EPERM, EOPNOTSUPP), a rename(2) instead (it would replace: the window documented above).
+     */
+    static void publishNew(Path part, Path target) throws IOException {
+        try {
+            Files.createLink(target, part);
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (e instanceof FileAlreadyExistsException || e instanceof NoSuchFileException
+                    || !Files.exists(part, LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE); // no hard links here
+            return;
+        }
+        Files.deleteIfExists(part);
+    }
+
+    /**
+     * Nothing was saved, for a reason said in words: the target became something the rename would destroy, the
+     * name was taken, or the file being received was moved away.
+     */
+    static final class NotSavedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotSavedException(String message) {
+            super(message);
         }
     }
 

@@ -188,7 +188,16 @@ public final class Cli {
             System.err.println(e.getMessage());
             exit(EXIT_USAGE);
         }
-        watchSignals(Thread.currentThread()); // a signal between here and run() gets its line too
+        if (StackWalker.getInstance().walk(f -> f.dropWhile(Cli::ownFrame).findFirst())
+                .map(f -> f.getMethodName().equals("main")).orElse(false)) {
+            watchSignals(Thread.currentThread()); // a main's parse: a signal between here and run() gets its line
+        } // a test that parses options in its own JVM keeps that JVM's hooks and handler
+    }
+
+    /** A frame of Cli's or Stages' own (tcpip.cli, tcpip.narration), not a main: parse's caller is the first after. */
+    private static boolean ownFrame(StackWalker.StackFrame f) {
+        return !f.getMethodName().equals("main")
+                && (f.getClassName().startsWith("tcpip.cli.") || f.getClassName().startsWith("tcpip.narration."));
     }
 
     /**

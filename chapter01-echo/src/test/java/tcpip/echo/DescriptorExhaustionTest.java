@@ -72,7 +72,7 @@ class DescriptorExhaustionTest {
     void echoServerStarvedAtItsFirstClientServesOnceDescriptorsReturn(@TempDir Path tmp) throws Exception {
         assumeTrue(DescriptorExhaustion.available(), "needs prlimit (util-linux) and /proc");
         Server virtual = echo("tcpip.echo.blocking.EchoServer", "--mode", "virtual");
-        StarvedServer.assertNoStickyFailure("classes", tmp, virtual, 6, "hello".getBytes(StandardCharsets.UTF_8));
+        StarvedServer.assertNoStickyFailure("classes", tmp, virtual, 12, "hello".getBytes(StandardCharsets.UTF_8));
     }
 
     static List<Server> servers(String form) {

@@ -79,7 +79,7 @@ class DescriptorExhaustionTest {
             }
         };
         Server s = new Server(PKG + main, List.of("--port", "0"), "listening on", probe);
-        StarvedServer.assertNoStickyFailure("classes", tmp, s, 6, "hello".getBytes(StandardCharsets.UTF_8));
+        StarvedServer.assertNoStickyFailure("classes", tmp, s, 12, "hello".getBytes(StandardCharsets.UTF_8));
     }
 
     static List<Server> servers() {

@@ -278,38 +278,53 @@ public final class StarvedServer implements AutoCloseable {
 
     /**
      * The red team's sticky-failure check (ncdfe_sticky.sh, sticky_all.sh) for {@code server}: started under
-     * {@code --nofile=N:4096} for N from {@code from} up, until it listens; below that it must refuse in one
-     * line. At the lowest N it listens with, it is starved so that accept() takes the last descriptor and the
-     * handler has none; a first client sends {@code firstSends} and leaves; the limit goes back up, and two
-     * clients in a row must be served. Before, the server listened at a limit too low to load what serving
-     * needs, and the starved first use failed a class resolution, a class initialisation or the virtual-thread
-     * poller's start, which the JVM never retries: every later client failed too.
+     * {@code --nofile=N:4096}, N walking from the guess {@code from} down while it listens and up while it does not,
+     * to the lowest N it listens with; one below, it must refuse in one line. At that lowest N it is starved so that
+     * accept() takes the last descriptor and the handler has none; a first client sends {@code firstSends} and
+     * leaves; the limit goes back up, and two clients in a row must be served. Before, the server listened at a
+     * limit too low to load what serving needs, and the starved first use failed a class resolution, a class
+     * initialisation or the virtual-thread poller's start, which the JVM never retries: every later client failed
+     * too. A guess near the boundary keeps the JVMs started to two or three (each costs a second of CPU).
      */
     public static void assertNoStickyFailure(String form, Path tmp, Server server, int from, byte[] firstSends)
             throws Exception {
         Files.createDirectories(tmp.resolve(form));
         String classpath = CourseClasspath.of(form, tmp.resolve(form));
-        StarvedServer below = null;
-        for (int soft = from; soft < from + SCAN; soft++) {
-            try (StarvedServer s = start(classpath, server, soft)) {
-                if (s.refused()) {
-                    s.refusal(); // far below its needs the JVM itself may fail anywhere: not listening is what counts
+        StarvedServer below = null; // the server at the highest limit it refused, closed
+        int refusedAt = -1;
+        int listensAt = Integer.MAX_VALUE; // the lowest limit it listened with so far
+        int soft = from;
+        for (int tries = 0; tries < SCAN && soft > 0; tries++) {
+            StarvedServer s = start(classpath, server, soft);
+            if (s.refused()) {
+                s.refusal(); // far below its needs the JVM itself may fail anywhere: not listening is what counts
+                if (soft > refusedAt) {
                     below = s;
-                    continue;
+                    refusedAt = soft;
                 }
-                System.out.printf("%s listens with --nofile=%d (refused below): its first client starved%n",
-                        server.main(), soft);
-                if (below != null) {
-                    below.assertRefusedInOneLine(); // one descriptor short: the server says why in one line
-                }
-                s.starvedFirstClientThenServed(firstSends);
-                return;
+                s.close();
+                soft++;
+                continue;
             }
+            if (soft == refusedAt + 1) { // the boundary: it listens here and refused one below (or nothing below 1)
+                try (s) {
+                    System.out.printf("%s listens with --nofile=%d (refused below): its first client starved%n",
+                            server.main(), soft);
+                    if (below != null) {
+                        below.assertRefusedInOneLine(); // one descriptor short: the server says why in one line
+                    }
+                    s.starvedFirstClientThenServed(firstSends);
+                    return;
+                }
+            }
+            s.close();
+            listensAt = Math.min(listensAt, soft);
+            soft = refusedAt >= 0 && refusedAt == listensAt - 1 ? listensAt : soft - 1; // boundary known: start there
         }
-        throw new AssertionError(server.main() + " never listened with --nofile=" + from + " to " + (from + SCAN - 1));
+        throw new AssertionError(server.main() + " found no lowest --nofile near " + from + " in " + SCAN + " starts");
     }
 
-    /** How many limits {@link #assertNoStickyFailure} tries, one descriptor more each time. */
+    /** How many JVMs {@link #assertNoStickyFailure} starts at most. */
     static final int SCAN = 16;
 
     private void starvedFirstClientThenServed(byte[] firstSends) throws Exception {

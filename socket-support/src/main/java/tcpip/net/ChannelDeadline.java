@@ -104,6 +104,11 @@ public final class ChannelDeadline implements ByteChannel {
         return Math.min(own.toNanos(), left);
     }
 
+    /** Runs {@code alarm} after {@code nanos} on the deadlines' one daemon thread (shared with {@link ExchangeDeadline}). */
+    static ScheduledFuture<?> schedule(Runnable alarm, long nanos) {
+        return ALARMS.schedule(alarm, nanos, TimeUnit.NANOSECONDS);
+    }
+
     private Alarm arm(long nanos) {
         Alarm alarm = new Alarm();
         alarm.future = ALARMS.schedule(() -> {

@@ -17,6 +17,7 @@ import tcpip.echo.Msg;
 import tcpip.echo.load.EchoLoad;
 import tcpip.echo.load.EchoPing;
 import tcpip.kernel.Endpoint;
+import tcpip.net.ExchangeDeadline;
 import tcpip.net.LogSafe;
 
 /**
@@ -28,6 +29,8 @@ public final class EchoClient {
     /** Up to this size the echo fits in the two kernels' buffers, so writing all before reading is safe. */
     public static final int INLINE_WRITE_LIMIT = 64 * 1024;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** A socket with no read timeout: its round trips have no deadline either. */
+    private static final Duration FOREVER = Duration.ofDays(365);
 
     private EchoClient() {
     }
@@ -52,7 +55,10 @@ public final class EchoClient {
         return socket;
     }
 
-    /** Sends {@code message} and returns the echo, all of it. */
+    /**
+     * Sends {@code message} and returns the echo, all of it. Over 64 KiB the whole round trip (write and
+     * echo) must end within the socket's read timeout, or the socket is closed and the IOException says so.
+     */
     public static byte[] roundTrip(Socket socket, byte[] message) throws IOException {
         byte[] echo = new byte[message.length];
         if (message.length <= INLINE_WRITE_LIMIT) {
@@ -63,22 +69,30 @@ public final class EchoClient {
         // A large message: the server echoes while we are still writing. If nobody read the echo,
         // our receive buffer and the server's send buffer would fill, the server would stop reading,
         // our send buffer would fill, and both sides would wait in write() forever. So one thread
-        // writes while this one reads.
-        AtomicReference<IOException> writeFailure = new AtomicReference<>();
-        Thread writer = Thread.ofVirtual().start(() -> {
+        // writes while this one reads. SO_TIMEOUT bounds a silent read only, not a write() to a server
+        // that never reads nor an echo that trickles: the whole round trip gets the same limit, after
+        // which the socket is closed and both calls fail.
+        int ms = socket.getSoTimeout();
+        try (ExchangeDeadline deadline = ExchangeDeadline.arm(socket, ms > 0 ? Duration.ofMillis(ms) : FOREVER)) {
+            AtomicReference<IOException> writeFailure = new AtomicReference<>();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    EchoCore.send(socket, message);
+                } catch (IOException e) {
+                    writeFailure.set(e);
+                }
+            });
             try {
-                EchoCore.send(socket, message);
+                EchoCore.receive(socket, echo);
             } catch (IOException e) {
-                writeFailure.set(e);
+                socket.close(); // the writer may be blocked in write(): this ends it
+                throw deadline.explain(e);
+            } finally {
+                joinUninterruptibly(writer);
             }
-        });
-        try {
-            EchoCore.receive(socket, echo);
-        } finally {
-            joinUninterruptibly(writer);
-        }
-        if (writeFailure.get() != null) {
-            throw writeFailure.get();
+            if (writeFailure.get() != null) {
+                throw deadline.explain(writeFailure.get());
+            }
         }
         return echo;
     }

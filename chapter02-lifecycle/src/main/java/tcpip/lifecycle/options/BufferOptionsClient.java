@@ -13,6 +13,7 @@ import tcpip.kernel.PacketCapture;
 import tcpip.kernel.SsInfo;
 import tcpip.lifecycle.Msg;
 import tcpip.narration.Narrator;
+import tcpip.net.ExchangeDeadline;
 import tcpip.net.LogSafe;
 
 /**
@@ -101,7 +102,15 @@ public final class BufferOptionsClient {
     private static void readReply(Narrator n, Socket socket) throws IOException {
         socket.setSoTimeout(Math.toIntExact(READ_TIMEOUT.toMillis()));
         InputStream in = socket.getInputStream();
-        byte[] reply = in.readNBytes(MAX_REPLY); // up to the server's FIN (read() == -1) or MAX_REPLY bytes
+        byte[] reply;
+        // SO_TIMEOUT ends a silence; this ends a reply that trickles a byte at a time: 5 s for all of it.
+        try (ExchangeDeadline deadline = ExchangeDeadline.arm(socket, READ_TIMEOUT)) {
+            try {
+                reply = in.readNBytes(MAX_REPLY); // up to the server's FIN (read() == -1) or MAX_REPLY bytes
+            } catch (IOException e) {
+                throw deadline.explain(e);
+            }
+        }
         if (reply.length > 0) {
             n.result(Msg.get("BufferOptionsClient.reply", LogSafe.text(new String(reply, StandardCharsets.UTF_8).strip())));
         }

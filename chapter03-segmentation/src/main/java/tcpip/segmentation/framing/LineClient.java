@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
+import tcpip.net.ExchangeDeadline;
 import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 import tcpip.net.LogSafe;
@@ -28,7 +29,7 @@ public final class LineClient {
         Cli.Option<Integer> port = cli.port(ServerOptions.DEFAULT_PORT);
         Cli.Option<Integer> count = cli.intOption("--lines", 3, 1, 10_000, Msg.get("LineClient.opt.lines"));
         Cli.Option<Duration> timeout = cli.durationOption("--read-timeout", Duration.ofSeconds(10),
-                Msg.get("LengthPrefixClient.opt.readTimeout"));
+                Msg.get("LineClient.opt.readTimeout"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=LineClient -Dargs=\"--port 7203\"");
         cli.parse(args);
         cli.run(() -> {
@@ -39,7 +40,15 @@ public final class LineClient {
                 for (int i = 1; i <= count.get(); i++) {
                     lines.add("hello " + i);
                 }
-                List<String> answers = LineCore.exchange(socket, lines, LineDecoder.DEFAULT_MAX_LINE);
+                List<String> answers;
+                // SO_TIMEOUT ends a silence; this ends answers that trickle in a byte at a time and never end.
+                try (ExchangeDeadline deadline = ExchangeDeadline.arm(socket, timeout.get())) {
+                    try {
+                        answers = LineCore.exchange(socket, lines, LineDecoder.DEFAULT_MAX_LINE);
+                    } catch (IOException e) {
+                        throw deadline.explain(e);
+                    }
+                }
                 System.out.println(Msg.get("LineClient.sent", lines.size()));
                 check(lines, answers).forEach(a -> System.out.println(Msg.get("LineClient.server", a)));
             }

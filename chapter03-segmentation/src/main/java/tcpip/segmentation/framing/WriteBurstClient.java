@@ -1,12 +1,15 @@
 package tcpip.segmentation.framing;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
+import tcpip.net.ExchangeDeadline;
 import tcpip.segmentation.Msg;
 import tcpip.segmentation.ServerOptions;
 
@@ -36,19 +39,24 @@ public final class WriteBurstClient {
         Cli.Option<Mode> mode = cli.enumOption("--mode", Mode.class, Mode.BIG,
                 Msg.get("WriteBurstClient.opt.mode"));
         Cli.Option<Long> size = cli.sizeOption("--size", BIG_WRITE, 1, 1L << 30, Msg.get("WriteBurstClient.opt.size"));
+        Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10), Msg.get("Writer.opt.timeout"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=WriteBurstClient -Dargs=\"--port 7203\"");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=WriteBurstClient -Dargs=\"--port 7203 --mode small\"");
         cli.parse(args);
         cli.run(() -> {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(host.get(), port.get()));
-                if (mode.get() == Mode.BIG) {
-                    StreamCore.writeOnce(socket, new byte[Math.toIntExact(size.get())]);
-                    System.out.println(Msg.get("WriteBurstClient.wroteBig", size.get()));
-                } else {
-                    StreamCore.writeEach(socket, smallPieces());
-                    System.out.println(Msg.get("WriteBurstClient.wroteSmall", SMALL_WRITES, SMALL_SIZE));
+            try (Socket socket = new Socket(); ExchangeDeadline deadline = ExchangeDeadline.arm(socket, timeout.get())) {
+                try { // the deadline closes the socket if the server stops reading: write() then fails
+                    socket.connect(new InetSocketAddress(host.get(), port.get()), Math.toIntExact(timeout.get().toMillis()));
+                    if (mode.get() == Mode.BIG) {
+                        StreamCore.writeOnce(socket, new byte[Math.toIntExact(size.get())]);
+                    } else {
+                        StreamCore.writeEach(socket, smallPieces());
+                    }
+                } catch (IOException e) {
+                    throw deadline.explain(e);
                 }
+                System.out.println(mode.get() == Mode.BIG ? Msg.get("WriteBurstClient.wroteBig", size.get())
+                        : Msg.get("WriteBurstClient.wroteSmall", SMALL_WRITES, SMALL_SIZE));
                 // close(): the kernel sends FIN after the queued data; the server's read() then returns -1.
             }
             System.out.println(Msg.get("WriteBurstClient.closed"));

@@ -20,6 +20,7 @@ import java.lang.management.ThreadMXBean;
 import tcpip.kernel.SsInfo;
 import tcpip.narration.Narrator;
 import tcpip.narration.Progress;
+import tcpip.net.ExchangeDeadline;
 import tcpip.segmentation.ServerOptions;
 
 /**
@@ -45,6 +46,8 @@ public final class BulkSender {
     /** Size of the file transferTo sends from (sent again and again). */
     public static final int FILE_SIZE = 16 << 20;
     private static final int BAR_WIDTH = 50;
+    /** How long past --duration connect, FIN and the receiver's count may take in all (--timeout). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private BulkSender() {
     }
@@ -73,6 +76,7 @@ public final class BulkSender {
         Cli.Option<Duration> perSize = cli.durationOption("--per-size", Duration.ofSeconds(1),
                 Msg.get("BulkSender.opt.perSize"));
         Cli.Option<Boolean> cpu = cli.flag("--cpu", Msg.get("BulkSender.opt.cpu"));
+        Cli.Option<Duration> timeout = cli.durationOption("--timeout", DEFAULT_TIMEOUT, Msg.get("BulkSender.opt.timeout"));
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --sweep\"");
         cli.example("./mvnw -q -pl chapter03-segmentation -am compile exec:exec -Dmain=BulkSender -Dargs=\"--port 7203 --write-size 1 --duration 300ms\"");
         cli.parse(args);
@@ -91,7 +95,7 @@ public final class BulkSender {
                     Progress progress = Progress.start(Msg.get("BulkSender.progress.sweep"), -1);
                     SWEEPING.set(true);
                     for (Setting s : sweepSettings()) {
-                        Measurement m = measure(server, s.mode(), s.size(), perSize.get(), file);
+                        Measurement m = measure(server, s.mode(), s.size(), perSize.get(), file, timeout.get());
                         progress.add(m.bytes());
                         System.out.printf("%s  %,10.1f MB/s%n", m.label(), m.mbPerSecond());
                         results.add(m);
@@ -101,7 +105,8 @@ public final class BulkSender {
                     System.out.print(chart(results));
                 } else {
                     ThreadCpu before = ThreadCpu.now();
-                    Measurement m = measure(server, mode.get(), (int) (long) size.get(), duration.get(), file);
+                    Measurement m = measure(server, mode.get(), (int) (long) size.get(), duration.get(), file,
+                            timeout.get());
                     ThreadCpu used = ThreadCpu.now().minus(before);
                     System.out.println(Msg.get("BulkSender.result", m.label(), String.format("%,.1f", m.mbPerSecond()),
                             String.format("%,d", m.bytes()), Narrator.human(m.elapsed())));
@@ -220,11 +225,33 @@ public final class BulkSender {
      */
     public static Measurement measure(InetSocketAddress server, Mode mode, int writeSize, Duration duration,
             Path file) throws IOException {
-        try (SocketChannel channel = SocketChannel.open()) {
-            channel.connect(server);
-            long start = System.nanoTime();
-            long end = start + duration.toNanos();
-            Thread watcher = progressWatcher(channel, duration);
+        return measure(server, mode, writeSize, duration, file, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * {@link #measure(InetSocketAddress, Mode, int, Duration, Path)}, all of it within {@code duration} plus
+     * {@code timeout}: past that the channel is closed (a write() blocked on a receiver that stopped reading, a
+     * count that never comes) and the IOException says so.
+     */
+    public static Measurement measure(InetSocketAddress server, Mode mode, int writeSize, Duration duration,
+            Path file, Duration timeout) throws IOException {
+        try (SocketChannel channel = SocketChannel.open();
+                ExchangeDeadline deadline = ExchangeDeadline.arm(channel, duration.plus(timeout))) {
+            try {
+                return send(channel, mode, writeSize, duration, file, server);
+            } catch (IOException e) {
+                throw deadline.explain(e);
+            }
+        }
+    }
+
+    private static Measurement send(SocketChannel channel, Mode mode, int writeSize, Duration duration, Path file,
+            InetSocketAddress server) throws IOException {
+        channel.connect(server);
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        Thread watcher = progressWatcher(channel, duration);
+        try {
             switch (mode) {
                 case STREAM -> ThroughputCore.sendStream(channel, writeSize, end);
                 case CHANNEL -> ThroughputCore.sendChannel(channel, writeSize, end);
@@ -234,19 +261,20 @@ public final class BulkSender {
                     }
                 }
             }
+        } finally {
             if (watcher != null) {
                 watcher.interrupt();
             }
-            channel.shutdownOutput(); // FIN after the last byte: the receiver's read() returns -1
-            ByteBuffer count = ByteBuffer.allocate(Long.BYTES);
-            while (count.hasRemaining()) {
-                if (channel.read(count) < 0) {
-                    throw new IOException(Msg.get("BulkSender.noCount"));
-                }
-            }
-            long elapsed = System.nanoTime() - start;
-            return new Measurement(mode, writeSize, count.flip().getLong(), Duration.ofNanos(elapsed));
         }
+        channel.shutdownOutput(); // FIN after the last byte: the receiver's read() returns -1
+        ByteBuffer count = ByteBuffer.allocate(Long.BYTES);
+        while (count.hasRemaining()) {
+            if (channel.read(count) < 0) {
+                throw new IOException(Msg.get("BulkSender.noCount"));
+            }
+        }
+        long elapsed = System.nanoTime() - start;
+        return new Measurement(mode, writeSize, count.flip().getLong(), Duration.ofNanos(elapsed));
     }
 
     /** The measurements as a terminal bar chart, bars scaled to the fastest. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.close.Msg;
+import tcpip.net.ExchangeDeadline;
 
 /** Reads what LingerServer sends and reports how it ended: -1 (FIN) or "Connection reset" (RST). */
 public final class LingerClient {
@@ -24,7 +25,7 @@ public final class LingerClient {
         Cli.Option<Duration> stall = cli.durationOption("--stall", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(10),
                 Msg.get("LingerClient.opt.stall"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
-                Msg.get("Client.opt.timeout"));
+                Msg.get("Client.opt.wholeTimeout"));
         Cli.Option<Long> rcvbuf = cli.sizeOption("--rcvbuf", 0, 0, 1L << 30, Msg.get("LingerClient.opt.rcvbuf"));
         cli.example("LingerClient --port 7304")
            .example("LingerClient --port 7304 --stall 10s --rcvbuf 64K");
@@ -46,6 +47,8 @@ public final class LingerClient {
                 InputStream in = socket.getInputStream();
                 byte[] buf = new byte[64 * 1024];
                 long total = 0;
+                // SO_TIMEOUT ends a silence; this ends a server that never stops sending (or trickles).
+                ExchangeDeadline deadline = ExchangeDeadline.arm(socket, timeout.get());
                 try {
                     for (int n; (n = in.read(buf)) != -1; ) { // read() == -1: the server's FIN
                         total += n;
@@ -54,8 +57,13 @@ public final class LingerClient {
                 } catch (SocketTimeoutException e) {
                     throw new IOException(Msg.get("LingerClient.silence", timeout.get().toMillis(), total), e);
                 } catch (IOException e) {
+                    if (deadline.passed()) {
+                        throw deadline.explain(e);
+                    }
                     // RST: the data already received was read first; then this read fails
                     System.out.println(Msg.get("LingerClient.reset", total, Cli.describe(e)));
+                } finally {
+                    deadline.close();
                 }
             }
         });

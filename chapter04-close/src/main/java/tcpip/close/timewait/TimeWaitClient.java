@@ -9,6 +9,7 @@ import tcpip.cli.Cli;
 import tcpip.cli.Lang;
 import tcpip.close.Msg;
 import tcpip.close.orderly.OrderlyCloseCore;
+import tcpip.net.ExchangeDeadline;
 
 /** Connects --count times and reads until the server's FIN, so the server closes first each time. */
 public final class TimeWaitClient {
@@ -23,7 +24,7 @@ public final class TimeWaitClient {
         Cli.Option<Integer> port = cli.port(TimeWaitRestartServer.DEFAULT_PORT);
         Cli.Option<Integer> count = cli.intOption("--count", 3, 1, 10_000, Msg.get("TimeWaitClient.opt.count"));
         Cli.Option<Duration> timeout = cli.durationOption("--timeout", Duration.ofSeconds(10),
-                Msg.get("Client.opt.timeout"));
+                Msg.get("Client.opt.wholeTimeout"));
         cli.example("TimeWaitClient --port 7304 --count 3");
         cli.parse(args);
         int ms = Math.toIntExact(timeout.get().toMillis());
@@ -33,9 +34,17 @@ public final class TimeWaitClient {
                     socket.connect(new InetSocketAddress(host.get(), port.get()), ms);
                     socket.setSoTimeout(ms);
                     InputStream in = socket.getInputStream();
-                    byte[] line = in.readNBytes(64); // returns at -1: the server's FIN
-                    if (OrderlyCloseCore.awaitFin(socket) != -1) {
-                        throw new IOException(Msg.get("TimeWaitClient.notTheServer"));
+                    byte[] line;
+                    // SO_TIMEOUT ends a silence; this ends a server that trickles bytes and never sends FIN.
+                    try (ExchangeDeadline deadline = ExchangeDeadline.arm(socket, timeout.get())) {
+                        try {
+                            line = in.readNBytes(64); // returns at -1: the server's FIN
+                            if (OrderlyCloseCore.awaitFin(socket) != -1) {
+                                throw new IOException(Msg.get("TimeWaitClient.notTheServer"));
+                            }
+                        } catch (IOException e) {
+                            throw deadline.explain(e);
+                        }
                     }
                     System.out.println(Msg.get("TimeWaitClient.connection", i + 1, socket.getLocalPort(),
                             line.length));

@@ -83,17 +83,16 @@ class EarlyOptionsTest {
 
     /**
      * A failed bind() is one line with the reason of its errno (red team: --bind 8.8.8.8 printed four lines and
-     * blamed a TIME_WAIT for what is EADDRNOTAVAIL). A port another listener holds, with SO_REUSEADDR set, is
-     * no TIME_WAIT either.
+     * blamed a TIME_WAIT for what is EADDRNOTAVAIL). A real failed bind here: a port another listener holds, with
+     * SO_REUSEADDR set, is no TIME_WAIT either. EADDRNOTAVAIL needs an address that is not this machine's, which a
+     * test of ours never names (loopback only): its sentence is checked from the kernel's words it is chosen by.
      */
     @Test
     void aFailedBindIsOneLineWithTheReasonOfItsErrno() throws Exception {
-        MainRunner.Result foreign = MainRunner.run(Duration.ofSeconds(15), EarlyOptionsServer.class,
-                "--bind", "8.8.8.8", "--port", "0");
-        assertThat(foreign.exitCode()).as("stderr: %s", foreign.stderr()).isEqualTo(1);
-        assertOneLine(foreign);
-        assertThat(foreign.stderr()).contains("Cannot assign requested address").contains("EADDRNOTAVAIL")
-                .contains("8.8.8.8 is not an address of this machine").doesNotContain("TIME_WAIT");
+        InetSocketAddress here = new InetSocketAddress(LOOPBACK, 7102);
+        assertThat(EarlyOptionsServer.whyBindFailed(here, true, "Cannot assign requested address"))
+                .contains("Cannot assign requested address").contains("EADDRNOTAVAIL")
+                .contains(here.getHostString() + " is not an address of this machine").doesNotContain("TIME_WAIT");
         try (ServerSocket other = new ServerSocket(0, SMALL_BACKLOG, LOOPBACK)) {
             MainRunner.Result taken = MainRunner.run(Duration.ofSeconds(15), EarlyOptionsServer.class,
                     "--port", String.valueOf(other.getLocalPort()));

@@ -3,7 +3,6 @@ package tcpip.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,9 +24,6 @@ import tcpip.testing.SignalStop;
 @Timeout(120)
 class ClientSignalTest {
 
-    /** The JVM's exit status for SIGTERM: 128 + 15. */
-    private static final int SIGTERM_STATUS = 143;
-    private static final Duration LIMIT = Duration.ofSeconds(30);
     /** Child JVMs at once: the machine may have 2 cores, and other modules' tests run meanwhile. */
     private static final int AT_ONCE = 2;
 
@@ -55,8 +51,8 @@ class ClientSignalTest {
                 try (SignalStop.StallingServer server = SignalStop.StallingServer.start()) {
                     List<String> args = new ArrayList<>(List.of("--port", String.valueOf(server.port()), "--lang", "en"));
                     args.addAll(c.args());
-                    String problem = SignalStop.stop(c.main(), args, c.stdin(), logs, out -> server.holds(1), LIMIT)
-                            .problem(c.words(), SIGTERM_STATUS);
+                    String problem = SignalStop.stop(c.main(), args, c.stdin(), logs, out -> server.holds(1), SignalStop.LIMIT)
+                            .problem(c.words(), SignalStop.SIGTERM_STATUS);
                     return problem == null ? null : problem + " (" + String.join(" ", c.args()) + ")";
                 }
             });

@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,12 +29,6 @@ import tcpip.testing.SignalStop;
 @Timeout(120)
 class ClientSignalTest {
 
-    /** The JVM's exit status for SIGTERM: 128 + 15. */
-    private static final int SIGTERM_STATUS = 143;
-    private static final Duration LIMIT = Duration.ofSeconds(30);
-    /** Child JVMs at once: the machine may have 2 cores, and other modules' tests run meanwhile. */
-    private static final int AT_ONCE = 3;
-
     @TempDir
     Path logs;
 
@@ -57,8 +50,8 @@ class ClientSignalTest {
         for (Case c : cases) {
             runs.add(() -> c.midRun() == null ? stopWhileRetrying(c) : stopWhileWaiting(c));
         }
-        List<String> problems = SignalStop.inParallel(runs, AT_ONCE).stream()
-                .map(r -> r.problem("stopped by a signal", SIGTERM_STATUS)).filter(Objects::nonNull).toList();
+        List<String> problems = SignalStop.inParallel(runs, SignalStop.AT_ONCE).stream()
+                .map(r -> r.problem("stopped by a signal", SignalStop.SIGTERM_STATUS)).filter(Objects::nonNull).toList();
         assertThat(problems).as("clients that broke the rule").isEmpty();
     }
 
@@ -66,7 +59,7 @@ class ClientSignalTest {
     private SignalStop.Result stopWhileWaiting(Case c) throws Exception {
         try (SignalStop.StallingServer server = SignalStop.StallingServer.start()) {
             return SignalStop.stop(c.main(), args(c, server.port()), null, logs,
-                    out -> c.midRun().test(server.accepted()), LIMIT);
+                    out -> c.midRun().test(server.accepted()), SignalStop.LIMIT);
         }
     }
 
@@ -77,7 +70,7 @@ class ClientSignalTest {
             gone.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             port = gone.getLocalPort();
         }
-        return SignalStop.stop(c.main(), args(c, port), null, logs, out -> !out.isBlank(), LIMIT);
+        return SignalStop.stop(c.main(), args(c, port), null, logs, out -> !out.isBlank(), SignalStop.LIMIT);
     }
 
     private static List<String> args(Case c, int port) {

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,12 +37,6 @@ import tcpip.testing.SignalStop;
 @Timeout(120)
 class ClientSignalTest {
 
-    /** The JVM's exit status for SIGTERM: 128 + 15. */
-    private static final int SIGTERM_STATUS = 143;
-    private static final Duration LIMIT = Duration.ofSeconds(30);
-    /** Child JVMs at once: the machine may have 2 cores, and other modules' tests run meanwhile. */
-    private static final int AT_ONCE = 3;
-
     @TempDir
     Path logs;
 
@@ -70,15 +63,15 @@ class ClientSignalTest {
         for (Case c : cases) {
             runs.add(() -> c.main() == MssClient.class ? stopInConnect(c) : stopMidTransfer(c));
         }
-        List<String> problems = SignalStop.inParallel(runs, AT_ONCE).stream()
-                .map(r -> r.problem("stopped by a signal", SIGTERM_STATUS)).filter(Objects::nonNull).toList();
+        List<String> problems = SignalStop.inParallel(runs, SignalStop.AT_ONCE).stream()
+                .map(r -> r.problem("stopped by a signal", SignalStop.SIGTERM_STATUS)).filter(Objects::nonNull).toList();
         assertThat(problems).as("clients that broke the rule").isEmpty();
     }
 
     /** Against its own server that accepts and stalls: mid-run once bytes it sent wait unread there. */
     private SignalStop.Result stopMidTransfer(Case c) throws Exception {
         try (SignalStop.StallingServer server = SignalStop.StallingServer.start()) {
-            return SignalStop.stop(c.main(), args(c, server.port()), null, logs, out -> server.holds(1), LIMIT);
+            return SignalStop.stop(c.main(), args(c, server.port()), null, logs, out -> server.holds(1), SignalStop.LIMIT);
         }
     }
 
@@ -92,7 +85,7 @@ class ClientSignalTest {
                 fillers.add(new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort()));
             }
             int port = full.getLocalPort();
-            return SignalStop.stop(c.main(), args(c, port), null, logs, out -> synSentTo(port), LIMIT);
+            return SignalStop.stop(c.main(), args(c, port), null, logs, out -> synSentTo(port), SignalStop.LIMIT);
         } finally {
             for (Socket s : fillers) {
                 s.close();

@@ -36,6 +36,12 @@ public final class SignalStop {
 
     /** How often the child's output or the server's state is looked at while waiting for it to be mid-run. */
     private static final Duration POLL = Duration.ofMillis(5);
+    /** The JVM's exit status for SIGTERM: 128 + 15. */
+    public static final int SIGTERM_STATUS = 143;
+    /** How long one client may take to get mid-run and then stop. */
+    public static final Duration LIMIT = Duration.ofSeconds(30);
+    /** Child JVMs at once: the machine may have 2 cores, and other modules' tests run meanwhile. */
+    public static final int AT_ONCE = 3;
 
     private SignalStop() {
     }
